@@ -1,0 +1,24 @@
+/** The ids of Agora's database, tables and buckets, exactly as appwrite.json declares them. */
+export const DATABASE_ID = 'agora';
+
+export const TableId = {
+  profiles: 'profiles',
+  posts: 'posts',
+  comments: 'comments',
+  likes: 'likes',
+  stats: 'stats',
+  jobs: 'jobs',
+} as const;
+export type TableId = (typeof TableId)[keyof typeof TableId];
+
+export const BucketId = {
+  avatars: 'avatars',
+  exports: 'exports',
+} as const;
+export type BucketId = (typeof BucketId)[keyof typeof BucketId];
+
+/** The one row of the `stats` table holding the global counters. */
+export const STATS_ROW_ID = 'global';
+
+/** The label that makes a user an admin (role `label:admin`). */
+export const ADMIN_LABEL = 'admin';
