@@ -1,0 +1,32 @@
+/**
+ * Agora's content limits, in one place so the schemas, appwrite.json (column sizes) and the UI (counters
+ * beside inputs) agree. Lengths count UTF-16 code units, as JavaScript's `length` and Appwrite's string
+ * `size` both do.
+ */
+export const Limits = {
+  /** Display names: what a person calls themselves. */
+  name: { min: 1, max: 128 },
+  /** Password policy (registration, admin-created users, password changes). */
+  password: { min: 8, max: 128 },
+  /** Emails: Appwrite accepts up to 254 characters. */
+  email: { max: 254 },
+  /** A post's title: one line that fits a feed card. */
+  title: { min: 1, max: 120 },
+  /** A post's body: a few screens, not a document. */
+  body: { min: 1, max: 5000 },
+  /** Tags: up to 5 per post, each 1–24 characters of `a-z`, `0-9` and inner `-`. */
+  tags: { max: 5 },
+  tag: { min: 1, max: 24 },
+  /** A comment: a paragraph. */
+  comment: { min: 1, max: 1000 },
+  /** A profile's bio: a sentence or two. */
+  bio: { max: 280 },
+  /** Search text for posts and users. */
+  search: { max: 128 },
+  /** Page sizes for lists: Appwrite's default is 25. */
+  page: { default: 25, max: 100 },
+  /** Appwrite ids: custom ids are at most 36 characters. */
+  id: { max: 36 },
+  /** A failed job's reason. */
+  jobError: { max: 500 },
+} as const;

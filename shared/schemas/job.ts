@@ -1,0 +1,37 @@
+import * as z from 'zod/mini';
+import { Limits } from '../limits.ts';
+import { Counter, Id, INT32_MAX, SearchText } from './common.ts';
+import { rowOf } from './row.ts';
+
+export const JobKind = z.enum(['export-users']);
+export type JobKind = z.infer<typeof JobKind>;
+
+/** A job's life: queued by the request, running in the async execution, then one of the two ends. */
+export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/**
+ * What a `jobs` row stores: background work (the CSV export) readable by the admin who asked, so the
+ * UI draws a progress bar from its Realtime updates. `total` is unknown until counted; `fileId` is
+ * set on success, `error` on failure; `$updatedAt` tells when it last moved.
+ */
+export const JobFields = z.strictObject({
+  kind: JobKind,
+  status: JobStatus,
+  requestedBy: Id,
+  progress: z._default(z.int().check(z.minimum(0), z.maximum(100)), 0),
+  processed: Counter,
+  total: z._default(z.nullable(z.int().check(z.minimum(0), z.maximum(INT32_MAX))), null),
+  fileId: z._default(z.nullable(Id), null),
+  error: z._default(z.nullable(z.string().check(z.maxLength(Limits.jobError.max))), null),
+});
+export type JobFields = z.infer<typeof JobFields>;
+
+export const Job = rowOf(JobFields);
+export type Job = z.infer<typeof Job>;
+
+/** Start a CSV export of users, optionally only those matching a search. */
+export const ExportRequest = z.strictObject({
+  search: z.optional(SearchText),
+});
+export type ExportRequest = z.infer<typeof ExportRequest>;
