@@ -1,0 +1,130 @@
+/**
+ * Builds the local Appwrite's HTTP app from its parts, without listening (main.ts listens; tests use
+ * `app.inject` or `listen({ port: 0 })`).
+ *
+ * Adding a service is one line in SERVICES: a `ServicePlugin` is `(app, ctx) => void`, called on the
+ * `/v1`-prefixed instance. See http/README-internal.md for what a service receives and must do.
+ */
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { openDatabase, type Sql } from './core/db.ts';
+import { AppwriteError } from './core/errors.ts';
+import { openIdentity } from './core/identity.ts';
+import { registerAccount } from './http/account.ts';
+import { resolvePrincipal } from './http/authenticate.ts';
+import { parseQueryString, registerBodyParsers } from './http/body.ts';
+import { SERVER_VERSION, type ServiceContext, type ServicePlugin } from './http/context.ts';
+import { registerCors } from './http/cors.ts';
+import { errorBody, type InternalErrorSink, sendError, toErrorBody } from './http/errors.ts';
+import { registerHealth } from './http/health.ts';
+import { registerOutbox } from './http/outbox.ts';
+import { registerUsers } from './http/users.ts';
+
+/** The services, in registration order. Add one line per service. */
+const SERVICES: readonly ServicePlugin[] = [
+  registerHealth,
+  registerAccount,
+  registerUsers,
+  registerOutbox,
+];
+
+/** How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there). */
+export interface BuildOptions {
+  projectId: string;
+  db?: Sql;
+  dataDir?: string | null;
+  /** Largest request body in bytes (uploads send 5 MiB chunks plus multipart framing). */
+  bodyLimit?: number;
+  /** Where unexpected errors are reported; defaults to stderr. Never reaches the client. */
+  onInternalError?: InternalErrorSink;
+}
+
+/** The SQLite file inside a data folder. */
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, 'appwrite-local.sqlite');
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The context every service was built with (tests use it to mint keys and read the outbox). */
+    emulator: ServiceContext;
+  }
+}
+
+const defaultSink: InternalErrorSink = (error, request) => {
+  console.error(`[local appwrite] ${request.method} ${request.url} failed:`, error);
+};
+
+/** Builds the Fastify app. The database it opened itself is closed with the app. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const dataDir = options.dataDir ?? null;
+  const ownsDb = !options.db;
+  const db = options.db ?? openDatabase(dataDir ? databaseFile(dataDir) : ':memory:');
+  const ctx: ServiceContext = {
+    db,
+    projectId: options.projectId,
+    dataDir,
+    identity: openIdentity(db),
+  };
+  const sink = options.onInternalError ?? defaultSink;
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    routerOptions: {
+      querystringParser: parseQueryString,
+      ignoreTrailingSlash: true,
+      // Fastify's default path-parameter limit is 100 characters; keep it generous for custom ids.
+      maxParamLength: 1024,
+    },
+  });
+  app.decorate('emulator', ctx);
+  app.decorateRequest('principal', null as never);
+  app.decorateRequest('projectId', '');
+  app.decorateRequest('responseFormat', SERVER_VERSION);
+  if (ownsDb) app.addHook('onClose', async () => db.close());
+
+  registerBodyParsers(app);
+  registerCors(app);
+
+  // Project and principal, once per request, before any handler. An unknown route skips this so it
+  // is a plain 404 whatever the credentials.
+  app.addHook('onRequest', async (request) => {
+    const format = request.headers['x-appwrite-response-format'];
+    if (typeof format === 'string' && format !== '') request.responseFormat = format;
+    request.principal = { kind: 'guest', roles: ['guests'] };
+    if (request.is404) return;
+    const query = request.query as Record<string, unknown>;
+    const header = request.headers['x-appwrite-project'];
+    const project =
+      (typeof header === 'string' && header) ||
+      (typeof query.project === 'string' ? query.project : '');
+    if (!project) {
+      if (request.routeOptions.config.project === 'optional') return;
+      throw new AppwriteError(
+        'project_id_missing',
+        'Send the project id in the X-Appwrite-Project header.',
+      );
+    }
+    if (project !== ctx.projectId) {
+      throw new AppwriteError('project_not_found', `This server has no project '${project}'.`);
+    }
+    request.projectId = project;
+    request.principal = resolvePrincipal(request, project, ctx.identity);
+  });
+
+  app.setErrorHandler((error, request, reply) =>
+    sendError(reply, toErrorBody(error, request, sink)),
+  );
+  app.setNotFoundHandler((_request, reply) =>
+    sendError(reply, errorBody('general_route_not_found', 'No route matches this path.')),
+  );
+
+  await app.register(
+    async (v1) => {
+      for (const service of SERVICES) await service(v1, ctx);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

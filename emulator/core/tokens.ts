@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Sql } from './db.ts';
+import { uniqueId } from './ids.ts';
+import { isoDate } from './time.ts';
+
+/** What a one-time token proves: an email address, or the right to set a new password. */
+export type TokenKind = 'verification' | 'recovery';
+
+/** Lifetimes Appwrite uses: a week to verify an email, an hour to recover a password. */
+const LIFETIME_SECONDS: Record<TokenKind, number> = { verification: 604_800, recovery: 3_600 };
+
+/** A one-time token as stored (its secret only as a SHA-256). */
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  kind: TokenKind;
+  createdAt: string;
+  expire: string;
+}
+
+function digest(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * One-time secrets for email verification and password recovery. The secret reaches the user only in
+ * the link we put in the outbox; consuming it deletes it, so a link works once.
+ */
+export class TokenStore {
+  constructor(private readonly db: Sql) {
+    db.exec(`CREATE TABLE IF NOT EXISTS auth_tokens (
+      id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES auth_users (id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      secret_hash TEXT NOT NULL UNIQUE,
+      created_at TEXT NOT NULL,
+      expire TEXT NOT NULL
+    )`);
+  }
+
+  /** Issues a token; returns it with its secret. */
+  create(userId: string, kind: TokenKind) {
+    const secret = randomBytes(32).toString('hex');
+    const now = Date.now();
+    const token: TokenRecord = {
+      id: uniqueId(),
+      userId,
+      kind,
+      createdAt: isoDate(now),
+      expire: isoDate(now + LIFETIME_SECONDS[kind] * 1000),
+    };
+    this.db
+      .prepare(
+        'INSERT INTO auth_tokens (id, user_id, kind, secret_hash, created_at, expire) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(token.id, userId, kind, digest(secret), token.createdAt, token.expire);
+    return { token, secret };
+  }
+
+  /** Uses up a live token of this kind for this user; `null` when the secret is wrong or expired. */
+  consume(userId: string, kind: TokenKind, secret: string): TokenRecord | null {
+    const row = this.db
+      .prepare(
+        'SELECT id, user_id, kind, created_at, expire FROM auth_tokens WHERE secret_hash = ? AND user_id = ? AND kind = ?',
+      )
+      .get(digest(secret), userId, kind) as
+      | { id: string; user_id: string; kind: TokenKind; created_at: string; expire: string }
+      | undefined;
+    if (!row) return null;
+    this.db.prepare('DELETE FROM auth_tokens WHERE id = ?').run(row.id);
+    if (Date.parse(row.expire) <= Date.now()) return null;
+    return {
+      id: row.id,
+      userId: row.user_id,
+      kind: row.kind,
+      createdAt: row.created_at,
+      expire: row.expire,
+    };
+  }
+}
