@@ -12,7 +12,7 @@
  * Node 20 would read `main.js` as CommonJS and fail on `import`. The bundle must also have no
  * top-level await: Node 22 `require()`s ESM directly and refuses a module that awaits at the top.
  */
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -62,14 +62,20 @@ export async function buildFunctions(ids: readonly string[] = []): Promise<Built
   return Promise.all(chosen.map((id) => buildFunction(id)));
 }
 
-/** Builds one function into `functions/<id>/dist/`. */
-export async function buildFunction(id: string): Promise<BuiltFunction> {
-  const distDir = join(FUNCTIONS_DIR, id, 'dist');
-  const file = join(distDir, 'main.js');
-  await rm(distDir, { recursive: true, force: true });
-  await build({
+/**
+ * Builds one function into `outDir` (default `functions/<id>/dist/`). Each file is written to a
+ * temporary name and renamed into place, so a runtime loading the bundle mid-build (a hot reload)
+ * sees the old file or the new one, never half of one.
+ */
+export async function buildFunction(
+  id: string,
+  outDir = join(FUNCTIONS_DIR, id, 'dist'),
+): Promise<BuiltFunction> {
+  const file = join(outDir, 'main.js');
+  const result = await build({
     entryPoints: [join(FUNCTIONS_DIR, id, 'src', 'main.ts')],
     outfile: file,
+    write: false,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -80,8 +86,18 @@ export async function buildFunction(id: string): Promise<BuiltFunction> {
     logLevel: 'warning',
     absWorkingDir: ROOT,
   });
-  await writeFile(join(distDir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-  return { id, file, bytes: (await stat(file)).size };
+  const bundle = result.outputFiles.find((output) => output.path === file);
+  if (!bundle) throw new Error(`esbuild produced no ${file}.`);
+  await mkdir(outDir, { recursive: true });
+  await writeAtomically(file, bundle.contents);
+  await writeAtomically(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  return { id, file, bytes: bundle.contents.byteLength };
+}
+
+async function writeAtomically(file: string, contents: string | Uint8Array): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, file);
 }
 
 async function exists(path: string): Promise<boolean> {

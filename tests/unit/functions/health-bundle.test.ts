@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildFunctions } from '../../../scripts/build-functions.ts';
+import { buildFunction } from '../../../scripts/build-functions.ts';
 import { AGORA_VERSION } from '../../../shared/version.ts';
 import { execute, loadLikeRuntime } from './fake-runtime.ts';
 
@@ -36,11 +36,13 @@ let copyRoot: string;
 let entrypoint: string;
 
 beforeAll(async () => {
-  const [built] = await buildFunctions(['health']);
-  if (!built) throw new Error('health was not built');
+  // Build outside the repo (so a parallel test reading functions/health/dist never sees a rebuild),
+  // then copy only `dist/` elsewhere, as appwrite-cli uploads only the function's folder: nothing
+  // from the repo (its package.json, node_modules) is reachable from the copy.
   copyRoot = await mkdtemp(join(tmpdir(), 'agora-health-bundle-'));
-  await cp(dirname(built.file), join(copyRoot, 'dist'), { recursive: true });
-  entrypoint = join(copyRoot, 'dist', 'main.js');
+  const built = await buildFunction('health', join(copyRoot, 'build', 'dist'));
+  await cp(dirname(built.file), join(copyRoot, 'upload', 'dist'), { recursive: true });
+  entrypoint = join(copyRoot, 'upload', 'dist', 'main.js');
 
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -86,7 +88,7 @@ const request = { method: 'GET', path: '/', headers: { 'x-appwrite-key': KEY } }
 
 describe('health bundle, copied out of the repo', () => {
   it('is self-contained: an ES module marked by its own package.json', async () => {
-    expect((await stat(join(copyRoot, 'dist', 'package.json'))).isFile()).toBe(true);
+    expect((await stat(join(dirname(entrypoint), 'package.json'))).isFile()).toBe(true);
     const loaded = await loadLikeRuntime(entrypoint);
     expect(typeof (loaded as { default?: unknown }).default).toBe('function');
   });
