@@ -86,3 +86,10 @@ export class Outbox {
     this.db.exec('DELETE FROM auth_outbox');
   }
 }
+
+/** Appends `userId`, `secret` and `expire` to a link, keeping its own query, as Appwrite's mails do. */
+export function linkWith(url: string, params: Record<string, string>): string {
+  const link = new URL(url);
+  for (const [name, value] of Object.entries(params)) link.searchParams.set(name, value);
+  return link.toString();
+}

@@ -14,6 +14,7 @@ export interface SessionRecord {
   updatedAt: string;
   expire: string;
   provider: string;
+  providerUid: string;
   ip: string;
   userAgent: string;
   factors: string[];
@@ -26,6 +27,7 @@ interface SessionRow {
   updated_at: string;
   expire: string;
   provider: string;
+  provider_uid: string;
   ip: string;
   user_agent: string;
   factors: string;
@@ -43,6 +45,7 @@ function toSession(row: SessionRow): SessionRecord {
     updatedAt: row.updated_at,
     expire: row.expire,
     provider: row.provider,
+    providerUid: row.provider_uid,
     ip: row.ip,
     userAgent: row.user_agent,
     factors: JSON.parse(row.factors),
@@ -85,6 +88,7 @@ export class SessionStore {
       updated_at TEXT NOT NULL,
       expire TEXT NOT NULL,
       provider TEXT NOT NULL,
+      provider_uid TEXT NOT NULL,
       ip TEXT NOT NULL,
       user_agent TEXT NOT NULL,
       factors TEXT NOT NULL
@@ -93,7 +97,13 @@ export class SessionStore {
   }
 
   /** Opens a session for a user; returns it with its secret, which is never stored. */
-  create(userId: string, provider: string, ip: string, userAgent: string, factors: string[]) {
+  create(
+    userId: string,
+    provider: { name: string; uid: string },
+    ip: string,
+    userAgent: string,
+    factors: string[],
+  ) {
     const secret = randomBytes(32).toString('hex');
     const now = Date.now();
     const session: SessionRecord = {
@@ -102,7 +112,8 @@ export class SessionStore {
       createdAt: isoDate(now),
       updatedAt: isoDate(now),
       expire: isoDate(now + SESSION_SECONDS * 1000),
-      provider,
+      provider: provider.name,
+      providerUid: provider.uid,
       ip,
       userAgent,
       factors,
@@ -110,7 +121,7 @@ export class SessionStore {
     this.db
       .prepare(
         `INSERT INTO auth_sessions (id, user_id, secret_hash, created_at, updated_at, expire, provider,
-          ip, user_agent, factors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          provider_uid, ip, user_agent, factors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         session.id,
@@ -119,7 +130,8 @@ export class SessionStore {
         session.createdAt,
         session.updatedAt,
         session.expire,
-        provider,
+        provider.name,
+        provider.uid,
         ip,
         userAgent,
         JSON.stringify(factors),

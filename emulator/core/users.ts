@@ -2,6 +2,7 @@ import type { Sql } from './db.ts';
 import { AppwriteError } from './errors.ts';
 import { uniqueId } from './ids.ts';
 import { isoDate } from './time.ts';
+import type { UserListPlan } from './user-queries.ts';
 
 /** A user as the core holds it. The password hash stays in the core: no model ever carries it. */
 export interface UserRecord {
@@ -93,23 +94,6 @@ export function toUserRecord(row: UserRow): UserRecord {
   };
 }
 
-/** Column names of the users table that a list query may filter or sort on, by Appwrite attribute. */
-export const USER_COLUMNS: Readonly<Record<string, string>> = {
-  $id: 'id',
-  $createdAt: 'created_at',
-  $updatedAt: 'updated_at',
-  name: 'name',
-  email: 'email',
-  phone: 'phone',
-  status: 'status',
-  passwordUpdate: 'password_update',
-  registration: 'registration',
-  emailVerification: 'email_verification',
-  phoneVerification: 'phone_verification',
-  labels: 'labels',
-  accessedAt: 'accessed_at',
-};
-
 /**
  * The project's users. Emails are stored lower-cased and unique (Appwrite lower-cases them too), so
  * sign-in by email is one indexed lookup. `seq` gives a stable insertion order for cursors.
@@ -169,7 +153,7 @@ export class UserStore {
         input.passwordHash,
         input.passwordHash ? now : '',
         now,
-        '',
+        now,
         uniqueId(),
       );
     return this.get(input.id) as UserRecord;
@@ -251,16 +235,53 @@ export class UserStore {
     return this.db.prepare('DELETE FROM auth_users WHERE id = ?').run(id).changes > 0;
   }
 
-  /** Runs a parameterised SELECT built by the list query compiler. */
-  select(whereSql: string, orderSql: string, limit: number, offset: number, params: unknown[]) {
+  /**
+   * Lists users for a compiled plan: filters, then order (with insertion order as the tie-break), then
+   * keyset paging from a cursor user, then limit/offset. `total` counts the filtered users up to `cap`
+   * (Appwrite counts lists only up to 5,000) and is skipped when `withTotal` is false.
+   */
+  list(plan: UserListPlan, withTotal: boolean, cap: number) {
+    const where = [...plan.where];
+    const params = [...plan.params];
+    const total = withTotal ? this.count(where, params, cap) : 0;
+    const orders = [...plan.orders, { sql: 'seq', desc: false }];
+    const reverse = plan.cursor?.direction === 'before';
+    if (plan.cursor) {
+      const row = this.db
+        .prepare(
+          `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM auth_users WHERE id = ?`,
+        )
+        .get(plan.cursor.userId) as Record<string, unknown> | undefined;
+      if (!row) {
+        throw new AppwriteError(
+          'general_cursor_not_found',
+          `No user '${plan.cursor.userId}' to page from.`,
+        );
+      }
+      // (a, b, c) after (x, y, z) under mixed directions: a > x OR (a = x AND b > y) OR ...
+      const clauses: string[] = [];
+      orders.forEach((order, i) => {
+        const forward = order.desc !== reverse ? '<' : '>';
+        const equal = orders.slice(0, i).map((o) => `${o.sql} = ?`);
+        clauses.push([...equal, `${order.sql} ${forward} ?`].join(' AND '));
+        for (let j = 0; j < i; j++) params.push(row[`c${j}`]);
+        params.push(row[`c${i}`]);
+      });
+      where.push(`(${clauses.map((c) => `(${c})`).join(' OR ')})`);
+    }
+    const orderSql = orders
+      .map((o) => `${o.sql} ${o.desc !== reverse ? 'DESC' : 'ASC'}`)
+      .join(', ');
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const rows = this.db
-      .prepare(`SELECT * FROM auth_users ${whereSql} ${orderSql} LIMIT ? OFFSET ?`)
-      .all(...params, limit, offset) as UserRow[];
-    return rows.map(toUserRecord);
+      .prepare(`SELECT * FROM auth_users ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`)
+      .all(...params, plan.limit, plan.offset) as UserRow[];
+    if (reverse) rows.reverse();
+    return { total, users: rows.map(toUserRecord) };
   }
 
-  /** Counts matching users, stopping at `cap` (Appwrite counts lists only up to 5,000). */
-  count(whereSql: string, params: unknown[], cap: number): number {
+  private count(where: string[], params: unknown[], cap: number): number {
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const row = this.db
       .prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM auth_users ${whereSql} LIMIT ?)`)
       .get(...params, cap) as { n: number };

@@ -1,5 +1,283 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServiceContext } from './context.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppwriteError } from '../core/errors.ts';
+import { resolveId } from '../core/ids.ts';
+import { linkWith } from '../core/outbox.ts';
+import { hashPassword, verifyPassword } from '../core/passwords.ts';
+import { encodeSessionValue } from '../core/sessions.ts';
+import type { UserRecord } from '../core/users.ts';
+import { usesJwt } from './authenticate.ts';
+import { requireScope, requireUser, type ServiceContext } from './context.ts';
+import { sessionModel, tokenModel, userModel } from './identity-models.ts';
+import {
+  optionalInteger,
+  optionalString,
+  requiredEmail,
+  requiredObject,
+  requiredPassword,
+  requiredString,
+  requiredUrl,
+} from './params.ts';
+import { checkPrefs } from './prefs.ts';
+import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
-/** Account (the web SDK's `Account`): filled in next. */
-export function registerAccount(_app: FastifyInstance, _ctx: ServiceContext): void {}
+/**
+ * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
+ * app/controllers/api/account.php). Email/password only: OAuth, phone, magic URL, anonymous sessions
+ * and MFA are listed in DIFFERENCES.md.
+ */
+export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
+  const { users, sessions, tokens, jwt, outbox } = ctx.identity;
+
+  const me = (request: FastifyRequest): UserRecord => {
+    const { userId } = requireUser(request);
+    const user = users.get(userId);
+    if (!user) throw new AppwriteError('user_not_found', 'The signed-in user no longer exists.');
+    return user;
+  };
+
+  const isKey = (request: FastifyRequest) => request.principal.kind === 'key';
+
+  /** Session-creating routes refuse a caller who is already signed in (SRV shared/api.php). */
+  const refuseIfSignedIn = (request: FastifyRequest) => {
+    if (request.principal.kind === 'user') {
+      throw new AppwriteError(
+        'user_session_already_exists',
+        'Sign out before creating another session.',
+      );
+    }
+  };
+
+  const sessionIdParam = (request: FastifyRequest, current: string | null) => {
+    const { sessionId } = request.params as { sessionId: string };
+    return sessionId === 'current' ? (current ?? '') : sessionId;
+  };
+
+  app.post('/account', async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    const body = request.body;
+    const userId = resolveId(requiredString(body, 'userId', 1, 36));
+    if (!userId) throw new AppwriteError('general_argument_invalid', 'Invalid `userId` param.');
+    const email = requiredEmail(body, 'email');
+    const password = requiredPassword(body, 'password');
+    const name = optionalString(body, 'name', '', 128);
+    const user = users.create({
+      id: userId,
+      email,
+      phone: null,
+      name,
+      passwordHash: await hashPassword(password),
+    });
+    return reply.code(201).send(userModel(user));
+  });
+
+  app.get('/account', async (request) => userModel(me(request)));
+
+  app.delete('/account', async (request, reply) => {
+    const user = me(request);
+    users.delete(user.id);
+    clearSessionCookies(request, reply, ctx.projectId);
+    return reply.code(204).send();
+  });
+
+  app.patch('/account/status', async (request, reply) => {
+    const user = users.update(me(request).id, { status: false });
+    clearSessionCookies(request, reply, ctx.projectId);
+    return userModel(user);
+  });
+
+  app.post('/account/sessions/email', async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    refuseIfSignedIn(request);
+    const email = requiredEmail(request.body, 'email');
+    const password = requiredString(request.body, 'password', 1, 256);
+    const user = users.getByEmail(email);
+    // The same answer for an unknown email and a wrong password, so sign-in does not reveal accounts.
+    if (!user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) {
+      throw new AppwriteError('user_invalid_credentials', 'Wrong email or password.');
+    }
+    if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
+    const { session, secret } = sessions.create(
+      user.id,
+      { name: 'email', uid: user.email },
+      request.ip,
+      String(request.headers['user-agent'] ?? 'UNKNOWN'),
+      ['password'],
+    );
+    const value = encodeSessionValue(user.id, secret);
+    setSessionCookies(request, reply, ctx.projectId, value, session.expire);
+    return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
+  });
+
+  app.get('/account/sessions', async (request) => {
+    const { userId, sessionId } = requireUser(request);
+    const list = sessions.list(userId).map((s) => sessionModel(s, s.id === sessionId));
+    return { total: list.length, sessions: list };
+  });
+
+  app.delete('/account/sessions', async (request, reply) => {
+    const { userId } = requireUser(request);
+    sessions.deleteAll(userId);
+    clearSessionCookies(request, reply, ctx.projectId);
+    return reply.code(204).send();
+  });
+
+  app.get('/account/sessions/:sessionId', async (request) => {
+    const { userId, sessionId: current } = requireUser(request);
+    const session = sessions.get(userId, sessionIdParam(request, current));
+    if (!session) throw new AppwriteError('user_session_not_found', 'Session not found.');
+    return sessionModel(session, session.id === current);
+  });
+
+  app.patch('/account/sessions/:sessionId', async (request) => {
+    const { userId, sessionId: current } = requireUser(request);
+    const session = sessions.get(userId, sessionIdParam(request, current));
+    if (!session) throw new AppwriteError('user_session_not_found', 'Session not found.');
+    // Only OAuth sessions have provider tokens to refresh; an email session is returned unchanged.
+    return sessionModel(session, session.id === current);
+  });
+
+  app.delete('/account/sessions/:sessionId', async (request, reply) => {
+    const { userId, sessionId: current } = requireUser(request);
+    const target = sessionIdParam(request, current);
+    if (!sessions.delete(userId, target)) {
+      throw new AppwriteError('user_session_not_found', 'Session not found.');
+    }
+    if (target === current) clearSessionCookies(request, reply, ctx.projectId);
+    return reply.code(204).send();
+  });
+
+  const createJwt = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const { userId, sessionId } = requireUser(request);
+    if (usesJwt(request)) {
+      throw new AppwriteError('user_jwt_creation_denied', 'A JWT cannot be used to create a JWT.');
+    }
+    if (!sessionId) throw new AppwriteError('user_session_not_found', 'No current session.');
+    const duration = optionalInteger(request.body, 'duration', 900, 0, 3600);
+    return reply.code(201).send({ jwt: jwt.issue(userId, sessionId, duration) });
+  };
+  app.post('/account/jwts', createJwt);
+  app.post('/account/jwt', createJwt);
+
+  app.get('/account/prefs', async (request) => me(request).prefs);
+
+  app.patch('/account/prefs', async (request) => {
+    const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
+    return userModel(users.update(me(request).id, { prefs }));
+  });
+
+  app.patch('/account/name', async (request) => {
+    const name = requiredString(request.body, 'name', 0, 128);
+    return userModel(users.update(me(request).id, { name }));
+  });
+
+  app.patch('/account/password', async (request) => {
+    const user = me(request);
+    const password = requiredPassword(request.body, 'password');
+    const oldPassword = optionalString(request.body, 'oldPassword', '', 256);
+    if (user.passwordHash && !(await verifyPassword(oldPassword, user.passwordHash))) {
+      throw new AppwriteError('user_invalid_credentials', 'The current password is wrong.');
+    }
+    const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
+    // A new password signs out every other device (Appwrite's "invalidate sessions" option, on here).
+    sessions.deleteAll(user.id, requireUser(request).sessionId);
+    return userModel(updated);
+  });
+
+  app.patch('/account/email', async (request) => {
+    const user = me(request);
+    const email = requiredEmail(request.body, 'email');
+    const password = requiredPassword(request.body, 'password');
+    if (user.passwordHash && !(await verifyPassword(password, user.passwordHash))) {
+      throw new AppwriteError('user_invalid_credentials', 'The password is wrong.');
+    }
+    const other = users.getByEmail(email);
+    if (other && other.id !== user.id) {
+      throw new AppwriteError(
+        'user_target_already_exists',
+        'This email address is already in use.',
+      );
+    }
+    const passwordHash = user.passwordHash ? undefined : await hashPassword(password);
+    return userModel(users.update(user.id, { email, emailVerification: false, passwordHash }));
+  });
+
+  app.post('/account/recovery', async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    const email = requiredEmail(request.body, 'email');
+    const url = requiredUrl(request.body, 'url');
+    const user = users.getByEmail(email);
+    if (!user) throw new AppwriteError('user_not_found', 'No user has this email address.');
+    if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
+    const { token, secret } = tokens.create(user.id, 'recovery');
+    const link = linkWith(url, { userId: user.id, secret, expire: token.expire });
+    outbox.send({
+      kind: 'recovery',
+      to: user.email,
+      userId: user.id,
+      subject: 'Reset your password',
+      text: `Follow this link to choose a new password: ${link}`,
+      url: link,
+      secret,
+    });
+    return reply.code(201).send(tokenModel(token, isKey(request) ? secret : ''));
+  });
+
+  app.put('/account/recovery', async (request) => {
+    requireScope(request, 'sessions.write');
+    const userId = requiredString(request.body, 'userId', 1, 36);
+    const secret = requiredString(request.body, 'secret', 1, 256);
+    const password = requiredPassword(request.body, 'password');
+    if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
+    const token = tokens.consume(userId, 'recovery', secret);
+    if (!token)
+      throw new AppwriteError('user_invalid_token', 'The recovery link is invalid or expired.');
+    users.update(userId, { passwordHash: await hashPassword(password), emailVerification: true });
+    sessions.deleteAll(userId);
+    return tokenModel(token);
+  });
+
+  const createVerification = async (
+    request: FastifyRequest,
+    reply: import('fastify').FastifyReply,
+  ) => {
+    const user = me(request);
+    const url = requiredUrl(request.body, 'url');
+    if (!user.email)
+      throw new AppwriteError('user_email_not_found', 'This user has no email address.');
+    if (user.emailVerification) {
+      throw new AppwriteError(
+        'user_email_already_verified',
+        'This email address is already verified.',
+      );
+    }
+    const { token, secret } = tokens.create(user.id, 'verification');
+    const link = linkWith(url, { userId: user.id, secret, expire: token.expire });
+    outbox.send({
+      kind: 'verification',
+      to: user.email,
+      userId: user.id,
+      subject: 'Verify your email address',
+      text: `Follow this link to verify your email address: ${link}`,
+      url: link,
+      secret,
+    });
+    return reply.code(201).send(tokenModel(token, isKey(request) ? secret : ''));
+  };
+  app.post('/account/verifications/email', createVerification);
+  app.post('/account/verification', createVerification);
+
+  const confirmVerification = async (request: FastifyRequest) => {
+    requireScope(request, 'public');
+    const userId = requiredString(request.body, 'userId', 1, 36);
+    const secret = requiredString(request.body, 'secret', 1, 256);
+    if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
+    const token = tokens.consume(userId, 'verification', secret);
+    if (!token) {
+      throw new AppwriteError('user_invalid_token', 'The verification link is invalid or expired.');
+    }
+    users.update(userId, { emailVerification: true });
+    return tokenModel(token);
+  };
+  app.put('/account/verifications/email', confirmVerification);
+  app.put('/account/verification', confirmVerification);
+}

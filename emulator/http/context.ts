@@ -73,19 +73,24 @@ export function scopesOf(principal: Principal): ReadonlySet<string> {
 }
 
 /**
- * Throws 401 `general_unauthorized_scope` unless the caller holds `scope`. Call it first in every
- * handler with the scope Appwrite's route declares (`rows.read`, `users.write`, `account`...). Keys
- * are checked against their scopes; users and guests against their role's (a guest lacks `account`,
- * no user holds `users.read`).
+ * Throws 401 `general_unauthorized_scope` unless the caller holds `scope` (or one of `alternatives`,
+ * for the few Appwrite routes that accept several). Call it first in every handler with the scope
+ * Appwrite's route declares (`rows.read`, `users.write`, `account`...). Keys are checked against their
+ * scopes; users and guests against their role's (a guest lacks `account`, no user holds `users.read`).
  */
-export function requireScope(request: FastifyRequest, scope: string): void {
+export function requireScope(
+  request: FastifyRequest,
+  scope: string,
+  ...alternatives: string[]
+): void {
   const principal = request.principal;
-  if (scopesOf(principal).has(scope)) return;
+  const held = scopesOf(principal);
+  if (held.has(scope) || alternatives.some((s) => held.has(s))) return;
   const who =
     principal.kind === 'key' ? 'API key' : principal.kind === 'user' ? 'User (users)' : 'Guest';
   throw new AppwriteError(
     'general_unauthorized_scope',
-    `${who} lacks the scope this route needs (${JSON.stringify([scope])}).`,
+    `${who} lacks the scope this route needs (${JSON.stringify([scope, ...alternatives])}).`,
   );
 }
 

@@ -1,5 +1,193 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServiceContext } from './context.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppwriteError } from '../core/errors.ts';
+import { resolveId } from '../core/ids.ts';
+import { hashPassword } from '../core/passwords.ts';
+import { encodeSessionValue } from '../core/sessions.ts';
+import { compileUserList } from '../core/user-queries.ts';
+import type { UserRecord } from '../core/users.ts';
+import { requireScope, type ServiceContext } from './context.ts';
+import { sessionModel, userModel } from './identity-models.ts';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  requiredBoolean,
+  requiredEmail,
+  requiredObject,
+  requiredPassword,
+  requiredString,
+  stringArray,
+} from './params.ts';
+import { checkPrefs } from './prefs.ts';
 
-/** Users (server): filled in next. */
-export function registerUsers(_app: FastifyInstance, _ctx: ServiceContext): void {}
+/** Appwrite counts list totals only up to this many (`APP_LIMIT_COUNT`). */
+const COUNT_CAP = 5000;
+
+/** Labels: letters and digits only, at most 36 characters, at most 1,000 (SRV Users/Labels/Update). */
+const LABEL = /^[A-Za-z0-9]{1,36}$/;
+
+/**
+ * Users: the server-side user admin routes node-appwrite's `Users` calls (SRV
+ * app/controllers/api/users.php), for API keys with `users.read` / `users.write`.
+ */
+export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
+  const { users, sessions, jwt } = ctx.identity;
+
+  const target = (request: FastifyRequest): UserRecord => {
+    const { userId } = request.params as { userId: string };
+    const user = users.get(userId);
+    if (!user) throw new AppwriteError('user_not_found', `User '${userId}' not found.`);
+    return user;
+  };
+
+  const read = (request: FastifyRequest) => requireScope(request, 'users.read');
+  const write = (request: FastifyRequest) => requireScope(request, 'users.write');
+
+  app.get('/users', async (request) => {
+    read(request);
+    const query = request.query as Record<string, unknown>;
+    const queries = query.queries === undefined ? [] : stringArray(query, 'queries');
+    const search = optionalString(query, 'search', '', 256);
+    const withTotal = optionalBoolean(query, 'total', true);
+    const { total, users: list } = users.list(
+      compileUserList(queries, search),
+      withTotal,
+      COUNT_CAP,
+    );
+    return { total, users: list.map(userModel) };
+  });
+
+  app.post('/users', async (request, reply) => {
+    write(request);
+    const body = request.body as Record<string, unknown>;
+    const userId = resolveId(requiredString(body, 'userId', 1, 36));
+    if (!userId) throw new AppwriteError('general_argument_invalid', 'Invalid `userId` param.');
+    const email = body?.email == null ? null : requiredEmail(body, 'email');
+    const phone = body?.phone == null ? null : requiredString(body, 'phone', 2, 16);
+    if (phone !== null && !/^\+[1-9]\d{1,14}$/.test(phone)) {
+      throw new AppwriteError('general_invalid_phone', 'Invalid `phone` param.');
+    }
+    const password =
+      body?.password == null || body.password === '' ? null : requiredPassword(body, 'password');
+    const name = optionalString(body, 'name', '', 128);
+    const user = users.create({
+      id: userId,
+      email,
+      phone,
+      name,
+      passwordHash: password ? await hashPassword(password) : null,
+    });
+    return reply.code(201).send(userModel(user));
+  });
+
+  app.get('/users/:userId', async (request) => {
+    read(request);
+    return userModel(target(request));
+  });
+
+  app.delete('/users/:userId', async (request, reply) => {
+    write(request);
+    users.delete(target(request).id);
+    return reply.code(204).send();
+  });
+
+  app.patch('/users/:userId/name', async (request) => {
+    write(request);
+    const name = requiredString(request.body, 'name', 0, 128);
+    return userModel(users.update(target(request).id, { name }));
+  });
+
+  app.patch('/users/:userId/email', async (request) => {
+    write(request);
+    const email = requiredEmail(request.body, 'email');
+    return userModel(users.update(target(request).id, { email, emailVerification: false }));
+  });
+
+  app.patch('/users/:userId/password', async (request) => {
+    write(request);
+    const password = requiredPassword(request.body, 'password');
+    const user = target(request);
+    return userModel(users.update(user.id, { passwordHash: await hashPassword(password) }));
+  });
+
+  app.patch('/users/:userId/status', async (request) => {
+    write(request);
+    const status = requiredBoolean(request.body, 'status');
+    return userModel(users.update(target(request).id, { status }));
+  });
+
+  app.patch('/users/:userId/verification', async (request) => {
+    write(request);
+    const emailVerification = requiredBoolean(request.body, 'emailVerification');
+    return userModel(users.update(target(request).id, { emailVerification }));
+  });
+
+  app.put('/users/:userId/labels', async (request) => {
+    write(request);
+    const labels = stringArray(request.body, 'labels');
+    if (labels.length > 1000 || labels.some((label) => !LABEL.test(label))) {
+      throw new AppwriteError(
+        'general_argument_invalid',
+        'Invalid `labels` param: each label is 1-36 letters or digits, at most 1000 labels.',
+      );
+    }
+    return userModel(users.update(target(request).id, { labels: [...new Set(labels)] }));
+  });
+
+  app.get('/users/:userId/prefs', async (request) => {
+    read(request);
+    return target(request).prefs;
+  });
+
+  app.patch('/users/:userId/prefs', async (request) => {
+    write(request);
+    const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
+    return users.update(target(request).id, { prefs }).prefs;
+  });
+
+  app.get('/users/:userId/sessions', async (request) => {
+    read(request);
+    const list = sessions.list(target(request).id).map((s) => sessionModel(s, false));
+    return { total: list.length, sessions: list };
+  });
+
+  app.post('/users/:userId/sessions', async (request, reply) => {
+    requireScope(request, 'users.write', 'sessions.write');
+    const user = target(request);
+    const { session, secret } = sessions.create(
+      user.id,
+      { name: 'server', uid: '' },
+      request.ip,
+      String(request.headers['user-agent'] ?? 'UNKNOWN'),
+      ['server'],
+    );
+    return reply.code(201).send(sessionModel(session, false, encodeSessionValue(user.id, secret)));
+  });
+
+  app.delete('/users/:userId/sessions', async (request, reply) => {
+    write(request);
+    sessions.deleteAll(target(request).id);
+    return reply.code(204).send();
+  });
+
+  app.delete('/users/:userId/sessions/:sessionId', async (request, reply) => {
+    write(request);
+    const { sessionId } = request.params as { sessionId: string };
+    if (!sessions.delete(target(request).id, sessionId)) {
+      throw new AppwriteError('user_session_not_found', 'Session not found.');
+    }
+    return reply.code(204).send();
+  });
+
+  app.post('/users/:userId/jwts', async (request, reply) => {
+    write(request);
+    const user = target(request);
+    const requested = optionalString(request.body, 'sessionId', 'recent', 36);
+    const duration = optionalInteger(request.body, 'duration', 900, 0, 3600);
+    const list = sessions.list(user.id);
+    // 'recent' (the default) is the newest session; an unknown id gives a JWT without a session,
+    // as Appwrite does.
+    const session = requested === 'recent' ? list.at(-1) : list.find((s) => s.id === requested);
+    return reply.code(201).send({ jwt: jwt.issue(user.id, session?.id ?? '', duration) });
+  });
+}
