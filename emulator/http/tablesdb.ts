@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceContext } from './context.ts';
+import { registerDataRoutes } from './data-routes.ts';
+import { registerDatabases } from './databases.ts';
+
+/**
+ * TablesDB (`/v1/tablesdb/...`): databases, tables, columns, indexes and rows as node-appwrite's
+ * `TablesDB` service calls them (facts §2.2). Scopes are Appwrite 1.9.5's: each route accepts the
+ * TablesDB scope or its legacy twin (TablesDB/Tables/Create.php: `['tables.write', 'collections.write']`).
+ * Also registers the legacy Databases paths (http/databases.ts), so app.ts needs one line.
+ */
+export async function registerTablesDB(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  registerDataRoutes(app, ctx, {
+    root: '/tablesdb',
+    tables: 'tables',
+    tableParam: 'tableId',
+    columns: 'columns',
+    rows: 'rows',
+    rowParam: 'rowId',
+    security: 'rowSecurity',
+    legacy: false,
+    databaseType: 'tablesdb',
+    scopes: {
+      databasesRead: ['databases.read'],
+      databasesWrite: ['databases.write'],
+      tablesRead: ['tables.read', 'collections.read'],
+      tablesWrite: ['tables.write', 'collections.write'],
+      columnsRead: ['tables.read', 'collections.read', 'columns.read', 'attributes.read'],
+      columnsWrite: ['tables.write', 'collections.write', 'columns.write', 'attributes.write'],
+      indexesRead: ['tables.read', 'collections.read', 'indexes.read'],
+      indexesWrite: ['tables.write', 'collections.write', 'indexes.write'],
+      rowsRead: ['rows.read', 'documents.read'],
+      rowsWrite: ['rows.write', 'documents.write'],
+    },
+  });
+  await registerDatabases(app, ctx);
+}
