@@ -1,0 +1,130 @@
+/**
+ * The command line: `npm run emulator -- --port P --data DIR [--reset] [--project ID] [--host H]`.
+ * The only file that listens. It binds 127.0.0.1 unless told otherwise, prints exactly one line
+ * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
+ * (`{endpoint, projectId, apiKey}` with a full-scope key), and closes the server and the database on
+ * SIGTERM or SIGINT.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { applyProjectConfig, findProjectConfig } from './project-config.ts';
+
+const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
+                            [--project <id>] [--host 127.0.0.1]`;
+
+interface Options {
+  port: number;
+  dataDir: string;
+  reset: boolean;
+  host: string;
+  project: string | undefined;
+}
+
+function readOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8080' },
+      data: { type: 'string', default: '.appwrite-local' },
+      reset: { type: 'boolean', default: false },
+      host: { type: 'string', default: '127.0.0.1' },
+      project: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`--port must be an integer from 0 to 65535, got '${values.port}'.`);
+  }
+  return {
+    port,
+    dataDir: resolve(values.data),
+    reset: values.reset,
+    host: values.host,
+    project: values.project,
+  };
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/** The key from an earlier run's credentials.json, if it belongs to the same project. */
+function previousKey(file: string, projectId: string): string | null {
+  if (!existsSync(file)) return null;
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    return saved.projectId === projectId && typeof saved.apiKey === 'string' ? saved.apiKey : null;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2));
+  const config = findProjectConfig(process.cwd());
+  const projectId = options.project ?? config?.projectId ?? 'local';
+
+  if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(options.dataDir, { recursive: true });
+
+  if (!isLoopbackHost(options.host)) {
+    console.error(
+      [
+        '',
+        '  WARNING: --host ' + options.host + ' exposes the local Appwrite beyond this machine.',
+        '  It holds a full-scope API key and demo passwords, with no TLS and no rate limits.',
+        '  Only do this on a network you trust.',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  const app = await buildApp({ projectId, dataDir: options.dataDir });
+  if (config) await applyProjectConfig(app.emulator, config);
+
+  const credentialsFile = join(options.dataDir, 'credentials.json');
+  const keys = app.emulator.identity.keys;
+  const kept = previousKey(credentialsFile, projectId);
+  const apiKey = kept && keys.find(kept) ? kept : keys.createFullScope().secret;
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const endpoint = `http://${shownHost}:${port}/v1`;
+
+  writeFileSync(credentialsFile, `${JSON.stringify({ endpoint, projectId, apiKey }, null, 2)}\n`);
+  chmodSync(credentialsFile, 0o600);
+
+  let closing = false;
+  const stop = async (signal: string) => {
+    if (closing) process.exit(1); // a second signal means "now"
+    closing = true;
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      console.error(`Local Appwrite failed to stop cleanly after ${signal}:`, error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  console.log(`Local Appwrite ready at ${endpoint}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `Local Appwrite could not start: ${error instanceof Error ? error.message : error}`,
+  );
+  process.exit(1);
+});
