@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
-import { applyProjectConfig, findProjectConfig } from './project-config.ts';
+import { applyProjectFile, findProjectFile } from './project-file.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
                             [--project <id>] [--host 127.0.0.1]`;
@@ -69,7 +69,7 @@ function previousKey(file: string, projectId: string): string | null {
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  const config = findProjectConfig(process.cwd());
+  const config = findProjectFile(process.cwd());
   const projectId = options.project ?? config?.projectId ?? 'local';
 
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ projectId, dataDir: options.dataDir });
-  if (config) await applyProjectConfig(app.emulator, config);
+  if (config) await applyProjectFile(app.emulator, config);
 
   const credentialsFile = join(options.dataDir, 'credentials.json');
   const keys = app.emulator.identity.keys;

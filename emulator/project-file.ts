@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ServiceContext } from './http/context.ts';
 
 /** The parts of an appwrite.json the emulator reads; the rest is kept as parsed for appliers. */
-export interface ProjectConfig {
+export interface ProjectFile {
   /** Where the file was found. */
   path: string;
   projectId?: string;
@@ -14,7 +14,7 @@ export interface ProjectConfig {
  * Finds the project file as appwrite-cli 12 does: `appwrite.config.json`, then the legacy
  * `appwrite.json`, in `cwd` and then each parent folder. Returns `null` when there is none.
  */
-export function findProjectConfig(cwd: string): ProjectConfig | null {
+export function findProjectFile(cwd: string): ProjectFile | null {
   let folder = cwd;
   for (;;) {
     for (const name of ['appwrite.config.json', 'appwrite.json']) {
@@ -32,15 +32,16 @@ export function findProjectConfig(cwd: string): ProjectConfig | null {
 
 /**
  * Steps that apply a project file at start, as `appwrite push` would: each gets the context and the
- * parsed file. TablesDB (databases, tables, columns, indexes) and buckets add theirs here, e.g.
- * `CONFIG_APPLIERS.push(applyTablesDB)` — main.ts runs them in order before it serves.
+ * parsed file. TablesDB and buckets add one line each to PROJECT_FILE_APPLIERS, e.g.
+ * `(ctx, file) => applyProjectConfig(ctx.db, file)` from core/project-config.ts; main.ts runs them in
+ * order before it serves.
  */
-export type ConfigApplier = (ctx: ServiceContext, config: ProjectConfig) => void | Promise<void>;
+export type ProjectFileApplier = (ctx: ServiceContext, config: ProjectFile) => void | Promise<void>;
 
 /** The registered appliers, in order. */
-export const CONFIG_APPLIERS: ConfigApplier[] = [];
+export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [];
 
 /** Runs every applier on a project file. */
-export async function applyProjectConfig(ctx: ServiceContext, config: ProjectConfig) {
-  for (const apply of CONFIG_APPLIERS) await apply(ctx, config);
+export async function applyProjectFile(ctx: ServiceContext, config: ProjectFile) {
+  for (const apply of PROJECT_FILE_APPLIERS) await apply(ctx, config);
 }
