@@ -37,8 +37,11 @@ export function applyProjectConfig(db: Sql, config: unknown): ConfigReport {
       const id = String(d.$id);
       const name = typeof d.name === 'string' ? d.name : id;
       const enabled = d.enabled === undefined ? true : d.enabled;
-      if (exists(() => schema.getDatabase(id))) schema.updateDatabase(id, { name, enabled });
-      else schema.createDatabase({ databaseId: id, name, enabled }, 'tablesdb');
+      const current = find(() => schema.getDatabase(id));
+      if (!current) schema.createDatabase({ databaseId: id, name, enabled }, 'tablesdb');
+      else if (current.name !== name || current.enabled !== enabled) {
+        schema.updateDatabase(id, { name, enabled });
+      }
       report.databases++;
     }
     for (const t of tables) {
@@ -50,10 +53,15 @@ export function applyProjectConfig(db: Sql, config: unknown): ConfigReport {
         rowSecurity: t.rowSecurity ?? false,
         enabled: t.enabled ?? true,
       };
-      if (exists(() => schema.table(databaseId, tableId))) {
+      const current = find(() => schema.table(databaseId, tableId));
+      if (!current) schema.createTable(databaseId, tableId, input);
+      else if (
+        current.name !== input.name ||
+        JSON.stringify(current.permissions) !== JSON.stringify(input.permissions) ||
+        current.rowSecurity !== input.rowSecurity ||
+        current.enabled !== input.enabled
+      ) {
         schema.updateTable(databaseId, tableId, input);
-      } else {
-        schema.createTable(databaseId, tableId, input);
       }
       report.tables++;
       for (const c of list(t.columns)) {
@@ -128,12 +136,12 @@ function list(value: unknown): Json[] {
     : [];
 }
 
-function exists(read: () => unknown): boolean {
+/** The thing `read` returns, or `undefined` when it is a 404. */
+function find<T>(read: () => T): T | undefined {
   try {
-    read();
-    return true;
+    return read();
   } catch (error) {
-    if (error instanceof AppwriteError && error.code === 404) return false;
+    if (error instanceof AppwriteError && error.code === 404) return undefined;
     throw error;
   }
 }
