@@ -39,6 +39,8 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** Where unexpected errors are reported; defaults to stderr. Never reaches the client. */
   onInternalError?: InternalErrorSink;
+  /** Services registered after the built-in ones (tests use it to probe the error handler). */
+  extraServices?: readonly ServicePlugin[];
 }
 
 /** The SQLite file inside a data folder. */
@@ -124,7 +126,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(
     async (v1) => {
-      for (const service of SERVICES) await service(v1, ctx);
+      for (const service of [...SERVICES, ...(options.extraServices ?? [])]) {
+        await service(v1, ctx);
+      }
     },
     { prefix: '/v1' },
   );

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     console.error(
       [
         '',
-        '  WARNING: --host ' + options.host + ' exposes the local Appwrite beyond this machine.',
+        `  WARNING: --host ${options.host} exposes the local Appwrite beyond this machine.`,
         '  It holds a full-scope API key and demo passwords, with no TLS and no rate limits.',
         '  Only do this on a network you trust.',
         '',
