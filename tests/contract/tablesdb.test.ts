@@ -4,6 +4,7 @@ import {
   Databases,
   DatabasesIndexType,
   ID,
+  type Models,
   Permission,
   Query,
   Role,
@@ -181,7 +182,8 @@ describe('columns and indexes', () => {
       ...base,
       key: 's',
       required: false,
-      xdefault: null,
+      // The SDK insists on `xdefault` at run time but types it without null; null clears the default.
+      xdefault: null as never,
       newKey: 'title',
     });
     expect(renamed.key).toBe('title');
@@ -310,18 +312,28 @@ describe('rows', () => {
       type: 'row_not_found',
     });
     expect(
-      await failure(tables.createRow({ ...base, rowId: 'r1', data: { title: 'dup' } })),
+      await failure(
+        tables.createRow<Models.DefaultRow>({ ...base, rowId: 'r1', data: { title: 'dup' } }),
+      ),
     ).toEqual({ code: 409, type: 'row_already_exists' });
     expect(
       await failure(
-        tables.createRow({ ...base, rowId: ID.unique(), data: { title: 'x', nope: 1 } }),
+        tables.createRow<Models.DefaultRow>({
+          ...base,
+          rowId: ID.unique(),
+          data: { title: 'x', nope: 1 },
+        }),
       ),
     ).toEqual({ code: 400, type: 'row_invalid_structure' });
     expect(
-      await failure(tables.createRow({ ...base, rowId: ID.unique(), data: { points: 1 } })),
+      await failure(
+        tables.createRow<Models.DefaultRow>({ ...base, rowId: ID.unique(), data: { points: 1 } }),
+      ),
     ).toEqual({ code: 400, type: 'row_invalid_structure' });
     expect(
-      await failure(tables.updateRow({ ...base, rowId: 'ghost', data: { points: 1 } })),
+      await failure(
+        tables.updateRow<Models.DefaultRow>({ ...base, rowId: 'ghost', data: { points: 1 } }),
+      ),
     ).toEqual({ code: 404, type: 'row_not_found' });
     expect(await failure(tables.listRows({ databaseId: db, tableId: 'ghost' }))).toEqual({
       code: 404,
