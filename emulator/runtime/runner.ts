@@ -1,0 +1,130 @@
+/**
+ * The function runner: runs an execution of a function deployment in a warm worker process and
+ * reports it the way Appwrite's executor reports an open-runtimes Node execution. One worker per
+ * deployment runs its executions concurrently (see README.md for why); a worker that timed out,
+ * died, or whose entry file, environment or memory cap changed is replaced before the next
+ * execution. Independent of HTTP and storage: the executions API calls `execute`.
+ */
+
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { ExecutionRequest, ExecutionResult } from './types.ts';
+import { type WireRequest, WorkerProcess, type WorkerSpec } from './worker-process.ts';
+
+/** Heap cap when the function's specification gives none (Appwrite's default s-1vcpu-512mb). */
+export const DEFAULT_MEMORY_MB = 512;
+
+/** The Node runtime reads at most this much request body (micro's `buffer(req, {limit: '20mb'})`). */
+export const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+
+interface Slot {
+  worker: WorkerProcess;
+  /** Everything the worker was started with, plus the entry's mtime; a change means a new worker. */
+  signature: string;
+}
+
+/** Runs function executions in warm, isolated worker processes. */
+export class FunctionRunner {
+  private readonly slots = new Map<string, Slot>();
+  /** Workers replaced while busy; still ours to kill on close. */
+  private readonly draining = new Set<WorkerProcess>();
+  private closed = false;
+
+  /** Runs one execution; resolves with its result, whatever the function did. */
+  async execute(request: ExecutionRequest): Promise<ExecutionResult> {
+    if (this.closed) throw new Error('FunctionRunner is closed');
+    if (!(request.timeoutSeconds > 0))
+      throw new RangeError('timeoutSeconds must be greater than 0');
+    if (!isAbsolute(request.deploymentPath)) {
+      throw new RangeError('deploymentPath must be absolute');
+    }
+    const body = request.body ?? Buffer.alloc(0);
+    if (body.length > BODY_LIMIT_BYTES) return bodyTooLarge();
+
+    const worker = await this.workerFor(request);
+    return worker.run(toWire(request, body), request.timeoutSeconds);
+  }
+
+  /** Kills every worker; executions in flight are answered as crashed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.draining, ...[...this.slots.values()].map((slot) => slot.worker)];
+    this.slots.clear();
+    this.draining.clear();
+    await Promise.all(workers.map((worker) => worker.kill('the runner closed')));
+  }
+
+  private async workerFor(request: ExecutionRequest): Promise<WorkerProcess> {
+    const entryPath = resolve(request.deploymentPath, request.entrypoint);
+    const spec: WorkerSpec = {
+      deploymentPath: request.deploymentPath,
+      entryPath,
+      entrypoint: request.entrypoint,
+      env: request.env,
+      memoryMb: request.memoryMb ?? DEFAULT_MEMORY_MB,
+    };
+    // A missing entry is not our error to raise: the worker answers 503 as the runtime does.
+    const mtime = await stat(entryPath).then(
+      (s) => s.mtimeMs,
+      () => null,
+    );
+    const signature = JSON.stringify([spec, mtime]);
+    const key = `${request.functionId}\u0000${request.deploymentId}`;
+
+    const slot = this.slots.get(key);
+    if (slot?.worker.usable && slot.signature === signature) return slot.worker;
+    if (slot) this.drain(slot.worker);
+    const worker = new WorkerProcess(spec);
+    this.slots.set(key, { worker, signature });
+    return worker;
+  }
+
+  /** Lets a replaced worker finish what it has, then it kills itself (WorkerProcess.retire). */
+  private drain(worker: WorkerProcess): void {
+    worker.retire();
+    this.draining.add(worker);
+    void worker.exited.then(() => this.draining.delete(worker));
+  }
+}
+
+/** Headers as the runtime would receive them over HTTP from the executor. */
+function toWire(request: ExecutionRequest, body: Buffer): WireRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-open-runtimes-')) headers[lower] = value;
+  }
+  const scheme = request.scheme ?? 'http';
+  if (request.host !== undefined) {
+    const defaultPort = scheme === 'https' ? 443 : 80;
+    const port = request.port ?? defaultPort;
+    headers.host = port === defaultPort ? request.host : `${request.host}:${port}`;
+  }
+  headers.host ??= 'localhost';
+  // The runtime reads the scheme from this header and defaults to http, so only https needs it.
+  if (scheme === 'https') headers['x-forwarded-proto'] ??= 'https';
+  if (body.length > 0) headers['content-length'] ??= String(body.length);
+
+  const path = request.path.startsWith('/') ? request.path : `/${request.path}`;
+  const query = request.queryString ?? '';
+  return {
+    method: request.method,
+    url: query === '' ? path : `${path}?${query}`,
+    headers,
+    body,
+  };
+}
+
+/** micro rejects an over-limit body before the function runs; the runtime answers a bare 500. */
+function bodyTooLarge(): ExecutionResult {
+  return {
+    statusCode: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': '0' },
+    body: Buffer.alloc(0),
+    logs: '',
+    errors: `The request body is larger than the runtime's ${BODY_LIMIT_BYTES / 1024 / 1024} MB limit.\n`,
+    duration: 0,
+    timedOut: false,
+    crashed: false,
+  };
+}
