@@ -430,7 +430,7 @@ describe('cookies and X-Fallback-Cookies (raw HTTP, as a browser)', () => {
     });
     expect(response.json.secret).toBe('');
 
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { cookie: `${cookieName()}=${encodeURIComponent(value)}` },
       { cookie: `${cookieName()}_legacy=${encodeURIComponent(value)}` },
       { 'x-fallback-cookies': JSON.stringify({ [cookieName()]: value }) },
