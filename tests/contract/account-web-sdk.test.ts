@@ -9,13 +9,21 @@ import { type LocalServer, startLocalServer } from './harness.ts';
  * the SDK stores in localStorage (`cookieFallback`) and sends back on every call.
  */
 
+/** jsdom's localStorage (the node tsconfig carries no DOM types). */
+const storage = () =>
+  (
+    globalThis as unknown as {
+      localStorage: { getItem(key: string): string | null; clear(): void };
+    }
+  ).localStorage;
+
 let server: LocalServer;
 let account: Account;
 const PASSWORD = 'correct-horse-battery';
 
 beforeAll(async () => {
   server = await startLocalServer();
-  window.localStorage.clear();
+  storage().clear();
   const client = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
   account = new Account(client);
 });
@@ -50,7 +58,7 @@ describe('web SDK Account', () => {
       password: PASSWORD,
     });
     expect(session.secret).toBe('');
-    const stored = JSON.parse(window.localStorage.getItem('cookieFallback') ?? '{}');
+    const stored = JSON.parse(storage().getItem('cookieFallback') ?? '{}');
     expect(Object.keys(stored)).toEqual([`a_session_${server.projectId}`]);
     const me = await account.get();
     expect(me).toMatchObject({ $id: user.$id, name: 'Web', emailVerification: false });
@@ -71,8 +79,8 @@ describe('web SDK Account', () => {
   it('verifies the email with the link from the local outbox', async () => {
     await account.createEmailVerification({ url: 'http://localhost:3000/verify' });
     const outbox = await fetch(`${server.endpoint}/local/outbox?to=web@example.com`);
-    const { messages } = await outbox.json();
-    const link = new URL(messages[0].url);
+    const { messages } = (await outbox.json()) as { messages: Array<{ url: string }> };
+    const link = new URL(messages[0]?.url ?? '');
     await account.updateEmailVerification({
       userId: link.searchParams.get('userId') ?? '',
       secret: link.searchParams.get('secret') ?? '',
@@ -82,7 +90,7 @@ describe('web SDK Account', () => {
 
   it('signs out: the server answers X-Fallback-Cookies: [] and the SDK forgets the session', async () => {
     await account.deleteSession({ sessionId: 'current' });
-    expect(window.localStorage.getItem('cookieFallback')).toBe('[]');
+    expect(storage().getItem('cookieFallback')).toBe('[]');
     const error = await failure(account.get());
     expect(error.code).toBe(401);
   });
