@@ -66,5 +66,6 @@ export async function call(
   } catch {
     json = null;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: tests probe error and model bodies field by field
   return { status: response.status, headers: response.headers, text, json: json as any };
 }
