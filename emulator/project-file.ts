@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { applyProjectConfig } from './core/project-config.ts';
 import type { ServiceContext } from './http/context.ts';
 
 /** The parts of an appwrite.json the emulator reads; the rest is kept as parsed for appliers. */
@@ -39,7 +40,11 @@ export function findProjectFile(cwd: string): ProjectFile | null {
 export type ProjectFileApplier = (ctx: ServiceContext, config: ProjectFile) => void | Promise<void>;
 
 /** The registered appliers, in order. */
-export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [];
+export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [
+  (ctx, file) => {
+    applyProjectConfig(ctx.db, file);
+  },
+];
 
 /** Runs every applier on a project file. */
 export async function applyProjectFile(ctx: ServiceContext, config: ProjectFile) {

@@ -142,6 +142,21 @@ export class Rows {
     q: CompiledQuery,
     filterFor: Principal | null,
   ): Record<string, unknown>[] {
+    const { sql, params, reversed } = this.listSql(table, q, filterFor);
+    const rows = this.prepare(sql).all(...params) as Record<string, unknown>[];
+    return reversed ? rows.reverse() : rows;
+  }
+
+  /**
+   * The page query: filters, the read-permission EXISTS (for callers without table-level read),
+   * the cursor as a keyset condition, and ORDER BY with `"$sequence"` appended in the direction of
+   * the last term so the order is total. `cursorBefore` runs the order reversed and flips the page.
+   */
+  private listSql(
+    table: TableInfo,
+    q: CompiledQuery,
+    filterFor: Principal | null,
+  ): { sql: string; params: unknown[]; reversed: boolean } {
     const conditions = [q.where];
     const params = [...q.params];
     if (filterFor) {
@@ -154,8 +169,8 @@ export class Rows {
     if (!orders.some((o) => o.column === '$sequence')) {
       orders.push({ column: '$sequence', expr: 'r."$sequence"', desc: tieDesc });
     }
-    const before = q.cursor !== null && !q.cursor.after;
-    if (before) orders = orders.map((o) => ({ ...o, desc: !o.desc }));
+    const reversed = q.cursor !== null && !q.cursor.after;
+    if (reversed) orders = orders.map((o) => ({ ...o, desc: !o.desc }));
     if (q.cursor) {
       const anchor = this.prepare(`SELECT * FROM "${table.rowsTable}" r WHERE r."$id" = ?`).get(
         q.cursor.id,
@@ -175,8 +190,7 @@ export class Rows {
       : orders.map((o) => `${o.expr} ${o.desc ? 'DESC' : 'ASC'}`).join(', ');
     const sql = `SELECT * FROM "${table.rowsTable}" r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
     params.push(q.limit, q.offset);
-    const rows = this.prepare(sql).all(...params) as Record<string, unknown>[];
-    return before ? rows.reverse() : rows;
+    return { sql, params, reversed };
   }
 
   private count(table: TableInfo, q: CompiledQuery, filterFor: Principal | null): number {
@@ -191,7 +205,10 @@ export class Rows {
     return (this.prepare(sql).get(...params) as { n: number }).n;
   }
 
-  /** The SQL a list would run (for EXPLAIN QUERY PLAN in tests and benchmarks). */
+  /**
+   * The plan SQLite picks for the page query a list runs (EXPLAIN QUERY PLAN), so tests and
+   * benchmarks can check that an index serves it rather than a scan and a sort.
+   */
   explainList(
     principal: Principal,
     databaseId: string,
@@ -200,17 +217,12 @@ export class Rows {
   ): string[] {
     const table = this.table(principal, databaseId, tableId);
     const compiled = compileQueries(table, parseQueries(queries));
-    const orders = compiled.orders.length
-      ? [...compiled.orders, { expr: 'r."$sequence"', desc: compiled.orders.at(-1)?.desc }]
-      : [{ expr: 'r."$sequence"', desc: false }];
-    const sql = `EXPLAIN QUERY PLAN SELECT * FROM "${table.rowsTable}" r WHERE ${compiled.where} ORDER BY ${orders
-      .map((o) => `${o.expr} ${o.desc ? 'DESC' : 'ASC'}`)
-      .join(', ')} LIMIT ? OFFSET ?`;
-    return (
-      this.schema.db.prepare(sql).all(...compiled.params, compiled.limit, compiled.offset) as {
-        detail: string;
-      }[]
-    ).map((r) => r.detail);
+    const access = this.access(principal, table, 'read');
+    const { sql, params } = this.listSql(table, compiled, access === 'rows' ? principal : null);
+    const plan = this.schema.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+      detail: string;
+    }[];
+    return plan.map((r) => r.detail);
   }
 
   // ---- writes ----------------------------------------------------------------------------

@@ -603,10 +603,11 @@ export class Schema {
         this.createFts(info, index);
         return;
       }
-      const parts = (columns as string[]).map((c, i) => {
-        const order = String(orders[i] ?? 'ASC').toUpperCase();
-        return `${ident(c)} ${order}`;
-      });
+      // The declared orders are kept and echoed, but the SQLite index is built ascending: SQLite
+      // walks an index either way, and every list appends `"$sequence"` (the rowid, implicitly last
+      // in each index) in the direction of the last order term, so `equal(a) + orderDesc(b)` on an
+      // index (a ASC, b DESC) would need a sort for the rowid while (a, b) read backwards needs none.
+      const parts = (columns as string[]).map((c) => ident(c));
       try {
         this.db.exec(
           `CREATE ${type === 'unique' ? 'UNIQUE ' : ''}INDEX "tdb_idx_${info.seq}_${seq}" ON "${info.rowsTable}" (${parts.join(', ')})`,

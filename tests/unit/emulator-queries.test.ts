@@ -232,3 +232,23 @@ test('select returns only the chosen columns plus the system fields', () => {
     ].sort(),
   );
 });
+
+test('the feed query (equal + orderDesc($createdAt), index declared DESC) needs no sort, with row permissions too', () => {
+  const { schema, rows } = freshData();
+  schema.createTable('main', 'posts', { name: 'posts', rowSecurity: true });
+  schema.createColumn('main', 'posts', 'string', { key: 'authorId', size: 36 });
+  schema.createIndex('main', 'posts', {
+    key: 'by_author',
+    type: 'key',
+    columns: ['authorId', '$createdAt'],
+    orders: ['ASC', 'DESC'],
+  });
+  const queries = [Query.equal('authorId', 'a1'), Query.orderDesc('$createdAt'), Query.limit(25)];
+  for (const principal of [who.key, who.owner]) {
+    const plan = rows.explainList(principal, 'main', 'posts', queries).join('\n');
+    expect(plan).toContain(`USING INDEX tdb_idx_${schema.table('main', 'posts').seq}_`);
+    expect(plan).not.toContain('TEMP B-TREE');
+  }
+  // The declared orders are still what the index model reports (appwrite-cli compares them).
+  expect(schema.index('main', 'posts', 'by_author').orders).toEqual(['ASC', 'DESC']);
+});
