@@ -85,8 +85,8 @@ export function sqlTypeOf(column: Pick<Column, 'kind' | 'array'>): 'TEXT' | 'INT
 /**
  * The column model Appwrite returns (node-appwrite `Models.Column*`). appwrite-cli compares `type`
  * and `format` with appwrite.json and recreates a column that differs, so these must be exact:
- * float → `double`; email/url/ip/enum → `string` + `format`; datetime carries `format: "datetime"`
- * as Appwrite's does.
+ * float → `double`; email/url/ip/enum → `string` + `format`; datetime carries an empty `format`
+ * as Appwrite's does; plain strings always say `encrypt` (false unless asked).
  */
 export function columnModel(column: Column): Record<string, unknown> {
   const base = {
@@ -110,8 +110,11 @@ export function columnModel(column: Column): Record<string, unknown> {
     case 'email':
     case 'url':
     case 'ip':
-    case 'datetime':
       return { ...base, format: column.kind, default: column.default };
+    case 'datetime':
+      // Appwrite stores no format for datetime columns, so its model carries an empty one
+      // (Attributes/Action.php `getAttribute('format', '')`); the CLI treats '' as absent.
+      return { ...base, format: '', default: column.default };
     case 'enum':
       return { ...base, elements: column.elements, format: 'enum', default: column.default };
     case 'integer':

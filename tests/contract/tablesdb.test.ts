@@ -154,7 +154,7 @@ describe('columns and indexes', () => {
       ['i', 'integer', undefined],
       ['f', 'double', undefined],
       ['b', 'boolean', undefined],
-      ['d', 'datetime', 'datetime'],
+      ['d', 'datetime', ''],
       ['tags', 'string', undefined],
     ]);
     expect(models.every((m) => m.status === 'available')).toBe(true);
