@@ -41,6 +41,8 @@ function toKey(row: KeyRow): ApiKey {
  * request find its key with one indexed lookup instead of a KDF.
  */
 export class KeyStore {
+  private readonly bySecret;
+
   constructor(private readonly db: Sql) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_keys (
       id TEXT PRIMARY KEY,
@@ -50,6 +52,10 @@ export class KeyStore {
       expire TEXT,
       created_at TEXT NOT NULL
     )`);
+    // Every keyed request runs this lookup: prepare it once.
+    this.bySecret = db.prepare(
+      'SELECT id, name, scopes, expire, created_at FROM auth_keys WHERE secret_hash = ?',
+    );
   }
 
   /** Creates a key and returns it with its secret, which is shown this once and never stored. */
@@ -71,9 +77,7 @@ export class KeyStore {
 
   /** The key a secret belongs to, or `null`. Expiry is reported, not enforced, here. */
   find(secret: string): ApiKey | null {
-    const row = this.db
-      .prepare('SELECT id, name, scopes, expire, created_at FROM auth_keys WHERE secret_hash = ?')
-      .get(digest(secret)) as KeyRow | undefined;
+    const row = this.bySecret.get(digest(secret)) as KeyRow | undefined;
     return row ? toKey(row) : null;
   }
 

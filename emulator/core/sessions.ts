@@ -79,6 +79,9 @@ export function decodeSessionValue(value: string): { id: string; secret: string 
  * let anyone sign in, while every request still resolves its session with one indexed lookup.
  */
 export class SessionStore {
+  private readonly bySecret;
+  private readonly byId;
+
   constructor(private readonly db: Sql) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_sessions (
       id TEXT PRIMARY KEY,
@@ -94,6 +97,9 @@ export class SessionStore {
       factors TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS auth_sessions_user ON auth_sessions (user_id);`);
+    // Every signed-in request runs one of these: prepare them once.
+    this.bySecret = db.prepare('SELECT * FROM auth_sessions WHERE secret_hash = ? AND user_id = ?');
+    this.byId = db.prepare('SELECT * FROM auth_sessions WHERE id = ? AND user_id = ?');
   }
 
   /** Opens a session for a user; returns it with its secret, which is never stored. */
@@ -141,18 +147,14 @@ export class SessionStore {
 
   /** The live session a user's secret opens, or `null` (wrong secret, other user, or expired). */
   verify(userId: string, secret: string): SessionRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM auth_sessions WHERE secret_hash = ? AND user_id = ?')
-      .get(digest(secret), userId) as SessionRow | undefined;
+    const row = this.bySecret.get(digest(secret), userId) as SessionRow | undefined;
     if (!row || Date.parse(row.expire) <= Date.now()) return null;
     return toSession(row);
   }
 
   /** A user's session by id, or `null`. */
   get(userId: string, sessionId: string): SessionRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM auth_sessions WHERE id = ? AND user_id = ?')
-      .get(sessionId, userId) as SessionRow | undefined;
+    const row = this.byId.get(sessionId, userId) as SessionRow | undefined;
     return row ? toSession(row) : null;
   }
 

@@ -99,6 +99,9 @@ export function toUserRecord(row: UserRow): UserRecord {
  * sign-in by email is one indexed lookup. `seq` gives a stable insertion order for cursors.
  */
 export class UserStore {
+  private readonly byId;
+  private readonly byEmail;
+
   constructor(private readonly db: Sql) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_users (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -122,6 +125,9 @@ export class UserStore {
     );
     CREATE INDEX IF NOT EXISTS auth_users_name ON auth_users (name);
     CREATE INDEX IF NOT EXISTS auth_users_created ON auth_users (created_at);`);
+    // Every signed-in request loads its user: prepare the lookups once.
+    this.byId = db.prepare('SELECT * FROM auth_users WHERE id = ?');
+    this.byEmail = db.prepare('SELECT * FROM auth_users WHERE email = ?');
   }
 
   /** Creates a user; a taken id, email or phone is `user_already_exists` as in Appwrite. */
@@ -161,17 +167,13 @@ export class UserStore {
 
   /** A user by id, or `null`. */
   get(id: string): UserRecord | null {
-    const row = this.db.prepare('SELECT * FROM auth_users WHERE id = ?').get(id) as
-      | UserRow
-      | undefined;
+    const row = this.byId.get(id) as UserRow | undefined;
     return row ? toUserRecord(row) : null;
   }
 
   /** A user by email (case-insensitive), or `null`. */
   getByEmail(email: string): UserRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM auth_users WHERE email = ?')
-      .get(email.toLowerCase()) as UserRow | undefined;
+    const row = this.byEmail.get(email.toLowerCase()) as UserRow | undefined;
     return row ? toUserRecord(row) : null;
   }
 

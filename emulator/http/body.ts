@@ -19,9 +19,10 @@ export function parseQueryString(text: string): Record<string, unknown> {
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
-    if (text.trim() === '') return done(null, {});
+    // An unknown route is a 404 whatever its body says.
+    if (text.trim() === '' || request.is404) return done(null, {});
     try {
       done(null, JSON.parse(text));
     } catch {

@@ -112,6 +112,14 @@ const scenarios: Scenario[] = [
     type: 'general_argument_invalid',
   },
   {
+    name: 'unknown route with a malformed body is still 404 general_route_not_found',
+    method: 'POST',
+    path: '/no/such/route',
+    body: '{"broken',
+    status: 404,
+    type: 'general_route_not_found',
+  },
+  {
     name: 'missing parameter → 400 general_argument_invalid naming it',
     method: 'POST',
     path: '/account',
