@@ -3,11 +3,24 @@ import type { Sql } from './db.ts';
 import { uniqueId } from './ids.ts';
 import { isoDate } from './time.ts';
 
-/** What a one-time token proves: an email address, or the right to set a new password. */
-export type TokenKind = 'verification' | 'recovery';
+/**
+ * What a one-time token proves: an email address, the right to set a new password, or (`session`,
+ * made by `POST /users/{id}/tokens`) the right to open a session with `POST /account/sessions/token`.
+ */
+export type TokenKind = 'verification' | 'recovery' | 'session';
 
-/** Lifetimes Appwrite uses: a week to verify an email, an hour to recover a password. */
-const LIFETIME_SECONDS: Record<TokenKind, number> = { verification: 604_800, recovery: 3_600 };
+/** Lifetimes Appwrite uses: a week to verify an email, an hour to recover, 15 minutes for a token. */
+const LIFETIME_SECONDS: Record<TokenKind, number> = {
+  verification: 604_800,
+  recovery: 3_600,
+  session: 900,
+};
+
+/** Options for a token made by an admin: its secret's length and lifetime. */
+export interface TokenOptions {
+  length?: number;
+  seconds?: number;
+}
 
 /** A one-time token as stored (its secret only as a SHA-256). */
 export interface TokenRecord {
@@ -18,8 +31,12 @@ export interface TokenRecord {
   expire: string;
 }
 
-function digest(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+/**
+ * The stored digest binds the secret to its user and kind: short admin-made secrets (6 characters by
+ * default) may repeat across users without colliding in the unique column.
+ */
+function digest(userId: string, kind: TokenKind, secret: string): string {
+  return createHash('sha256').update(`${userId}\n${kind}\n${secret}`).digest('hex');
 }
 
 /**
@@ -39,21 +56,24 @@ export class TokenStore {
   }
 
   /** Issues a token; returns it with its secret. */
-  create(userId: string, kind: TokenKind) {
-    const secret = randomBytes(32).toString('hex');
+  create(userId: string, kind: TokenKind, options: TokenOptions = {}) {
+    const secret = options.length
+      ? randomBytes(options.length).toString('hex').slice(0, options.length)
+      : randomBytes(32).toString('hex');
+    const seconds = options.seconds ?? LIFETIME_SECONDS[kind];
     const now = Date.now();
     const token: TokenRecord = {
       id: uniqueId(),
       userId,
       kind,
       createdAt: isoDate(now),
-      expire: isoDate(now + LIFETIME_SECONDS[kind] * 1000),
+      expire: isoDate(now + seconds * 1000),
     };
     this.db
       .prepare(
         'INSERT INTO auth_tokens (id, user_id, kind, secret_hash, created_at, expire) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(token.id, userId, kind, digest(secret), token.createdAt, token.expire);
+      .run(token.id, userId, kind, digest(userId, kind, secret), token.createdAt, token.expire);
     return { token, secret };
   }
 
@@ -63,7 +83,7 @@ export class TokenStore {
       .prepare(
         'SELECT id, user_id, kind, created_at, expire FROM auth_tokens WHERE secret_hash = ? AND user_id = ? AND kind = ?',
       )
-      .get(digest(secret), userId, kind) as
+      .get(digest(userId, kind, secret), userId, kind) as
       | { id: string; user_id: string; kind: TokenKind; created_at: string; expire: string }
       | undefined;
     if (!row) return null;

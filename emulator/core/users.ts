@@ -40,6 +40,7 @@ export type UserPatch = Partial<
     UserRecord,
     | 'name'
     | 'email'
+    | 'phone'
     | 'passwordHash'
     | 'status'
     | 'labels'
@@ -206,6 +207,18 @@ export class UserStore {
         );
       }
       set('email', email === '' ? null : email);
+    }
+    if (patch.phone !== undefined) {
+      const other = this.db
+        .prepare('SELECT 1 FROM auth_users WHERE phone = ? AND id != ?')
+        .get(patch.phone, id);
+      if (other) {
+        throw new AppwriteError(
+          'user_phone_already_exists',
+          'Another user already uses this number.',
+        );
+      }
+      set('phone', patch.phone === '' ? null : patch.phone);
     }
     if (patch.passwordHash !== undefined) {
       set('password_hash', patch.passwordHash);

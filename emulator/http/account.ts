@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
-import { resolveId } from '../core/ids.ts';
+import { resolveId, uniqueId } from '../core/ids.ts';
 import { linkWith } from '../core/outbox.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import { encodeSessionValue } from '../core/sessions.ts';
@@ -22,8 +22,8 @@ import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
 /**
  * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
- * app/controllers/api/account.php). Email/password only: OAuth, phone, magic URL, anonymous sessions
- * and MFA are listed in DIFFERENCES.md.
+ * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
+ * URL and MFA are listed in DIFFERENCES.md.
  */
 export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
   const { users, sessions, tokens, jwt, outbox } = ctx.identity;
@@ -45,6 +45,27 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
         'Sign out before creating another session.',
       );
     }
+  };
+
+  /** Opens a session: cookies, fallback header, and the secret in the body for API keys only. */
+  const openSession = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: UserRecord,
+    provider: { name: string; uid: string },
+    factor: string,
+  ) => {
+    if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
+    const { session, secret } = sessions.create(
+      user.id,
+      provider,
+      request.ip,
+      String(request.headers['user-agent'] ?? 'UNKNOWN'),
+      [factor],
+    );
+    const value = encodeSessionValue(user.id, secret);
+    setSessionCookies(request, reply, ctx.projectId, value, session.expire);
+    return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
   };
 
   const sessionIdParam = (request: FastifyRequest, current: string | null) => {
@@ -95,17 +116,33 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     if (!user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) {
       throw new AppwriteError('user_invalid_credentials', 'Wrong email or password.');
     }
-    if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
-    const { session, secret } = sessions.create(
-      user.id,
-      { name: 'email', uid: user.email },
-      request.ip,
-      String(request.headers['user-agent'] ?? 'UNKNOWN'),
-      ['password'],
-    );
-    const value = encodeSessionValue(user.id, secret);
-    setSessionCookies(request, reply, ctx.projectId, value, session.expire);
-    return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
+    return openSession(request, reply, user, { name: 'email', uid: user.email }, 'password');
+  });
+
+  app.post('/account/sessions/anonymous', async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    refuseIfSignedIn(request);
+    const user = users.create({
+      id: uniqueId(),
+      email: null,
+      phone: null,
+      name: '',
+      passwordHash: null,
+    });
+    return openSession(request, reply, user, { name: 'anonymous', uid: '' }, 'anonymous');
+  });
+
+  app.post('/account/sessions/token', async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    refuseIfSignedIn(request);
+    const userId = requiredString(request.body, 'userId', 1, 36);
+    const secret = requiredString(request.body, 'secret', 1, 256);
+    const user = users.get(userId);
+    const token = user ? tokens.consume(userId, 'session', secret) : null;
+    if (!user || !token) {
+      throw new AppwriteError('user_invalid_token', 'The token is invalid or has expired.');
+    }
+    return openSession(request, reply, user, { name: 'token', uid: '' }, 'token');
   });
 
   app.get('/account/sessions', async (request) => {
@@ -146,7 +183,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return reply.code(204).send();
   });
 
-  const createJwt = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+  const createJwt = async (request: FastifyRequest, reply: FastifyReply) => {
     const { userId, sessionId } = requireUser(request);
     if (usesJwt(request)) {
       throw new AppwriteError('user_jwt_creation_denied', 'A JWT cannot be used to create a JWT.');
@@ -236,10 +273,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return tokenModel(token);
   });
 
-  const createVerification = async (
-    request: FastifyRequest,
-    reply: import('fastify').FastifyReply,
-  ) => {
+  const createVerification = async (request: FastifyRequest, reply: FastifyReply) => {
     const user = me(request);
     const url = requiredUrl(request.body, 'url');
     if (!user.email)

@@ -6,7 +6,7 @@ import { encodeSessionValue } from '../core/sessions.ts';
 import { compileUserList } from '../core/user-queries.ts';
 import type { UserRecord } from '../core/users.ts';
 import { requireScope, type ServiceContext } from './context.ts';
-import { sessionModel, userModel } from './identity-models.ts';
+import { sessionModel, tokenModel, userModel } from './identity-models.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -23,6 +23,9 @@ import { checkPrefs } from './prefs.ts';
 /** Appwrite counts list totals only up to this many (`APP_LIMIT_COUNT`). */
 const COUNT_CAP = 5000;
 
+/** E.164, as Appwrite's Phone validator: a plus, then up to 15 digits. */
+const PHONE = /^\+[1-9]\d{1,14}$/;
+
 /** Labels: letters and digits only, at most 36 characters, at most 1,000 (SRV Users/Labels/Update). */
 const LABEL = /^[A-Za-z0-9]{1,36}$/;
 
@@ -31,7 +34,7 @@ const LABEL = /^[A-Za-z0-9]{1,36}$/;
  * app/controllers/api/users.php), for API keys with `users.read` / `users.write`.
  */
 export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
-  const { users, sessions, jwt } = ctx.identity;
+  const { users, sessions, tokens, jwt } = ctx.identity;
 
   const target = (request: FastifyRequest): UserRecord => {
     const { userId } = request.params as { userId: string };
@@ -64,7 +67,7 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
     if (!userId) throw new AppwriteError('general_argument_invalid', 'Invalid `userId` param.');
     const email = body?.email == null ? null : requiredEmail(body, 'email');
     const phone = body?.phone == null ? null : requiredString(body, 'phone', 2, 16);
-    if (phone !== null && !/^\+[1-9]\d{1,14}$/.test(phone)) {
+    if (phone !== null && !PHONE.test(phone)) {
       throw new AppwriteError('general_invalid_phone', 'Invalid `phone` param.');
     }
     const password =
@@ -108,6 +111,30 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
     const password = requiredPassword(request.body, 'password');
     const user = target(request);
     return userModel(users.update(user.id, { passwordHash: await hashPassword(password) }));
+  });
+
+  app.patch('/users/:userId/phone', async (request) => {
+    write(request);
+    const number = requiredString(request.body, 'number', 0, 16);
+    if (number !== '' && !PHONE.test(number)) {
+      throw new AppwriteError('general_invalid_phone', 'Invalid `number` param.');
+    }
+    return userModel(users.update(target(request).id, { phone: number, phoneVerification: false }));
+  });
+
+  app.patch('/users/:userId/verification/phone', async (request) => {
+    write(request);
+    const phoneVerification = requiredBoolean(request.body, 'phoneVerification');
+    return userModel(users.update(target(request).id, { phoneVerification }));
+  });
+
+  app.post('/users/:userId/tokens', async (request, reply) => {
+    write(request);
+    const user = target(request);
+    const length = optionalInteger(request.body, 'length', 6, 4, 128);
+    const seconds = optionalInteger(request.body, 'expire', 900, 60, 31_536_000);
+    const { token, secret } = tokens.create(user.id, 'session', { length, seconds });
+    return reply.code(201).send(tokenModel(token, secret));
   });
 
   app.patch('/users/:userId/status', async (request) => {

@@ -118,6 +118,31 @@ describe('signing up and in', () => {
   });
 });
 
+describe('anonymous and token sessions', () => {
+  it('an anonymous session makes a user without email', async () => {
+    const session = await new Account(admin).createAnonymousSession();
+    expect(session).toMatchObject({ provider: 'anonymous', factors: ['anonymous'] });
+    const me = await asUser(session.secret).get();
+    expect(me).toMatchObject({ $id: session.userId, email: '', name: '' });
+  });
+
+  it('a token from Users.createToken opens one session, once', async () => {
+    const { userId } = await signUp('token@example.com');
+    const token = await new Users(admin).createToken({ userId, length: 8 });
+    expect(token.secret).toHaveLength(8);
+    const session = await new Account(admin).createSession({ userId, secret: token.secret });
+    expect(session).toMatchObject({ userId, provider: 'token' });
+    expect((await asUser(session.secret).get()).$id).toBe(userId);
+    const reuse = await failure(new Account(admin).createSession({ userId, secret: token.secret }));
+    expect([reuse.code, reuse.type]).toEqual([401, 'user_invalid_token']);
+  });
+
+  it('a guest cannot mint tokens', async () => {
+    const error = await failure(new Users(guestClient()).createToken({ userId: 'grace' }));
+    expect([error.code, error.type]).toEqual([401, 'general_unauthorized_scope']);
+  });
+});
+
 describe('who may read /account', () => {
   interface Scenario {
     who: string;

@@ -122,6 +122,21 @@ describe('Users with a full-scope key', () => {
     expect(renamed).toMatchObject({ email: 'robert@example.com', emailVerification: false });
   });
 
+  it('sets and verifies a phone number; a taken number is 409 user_phone_already_exists', async () => {
+    const phoned = await users.updatePhone({ userId: 'bob', number: '+14155550100' });
+    expect(phoned).toMatchObject({ phone: '+14155550100', phoneVerification: false });
+    const verified = await users.updatePhoneVerification({
+      userId: 'bob',
+      phoneVerification: true,
+    });
+    expect(verified.phoneVerification).toBe(true);
+    await users.create({ userId: 'carol', phone: '+14155550101' });
+    const taken = await failure(users.updatePhone({ userId: 'carol', number: '+14155550100' }));
+    expect([taken.code, taken.type]).toEqual([409, 'user_phone_already_exists']);
+    const bad = await failure(users.updatePhone({ userId: 'carol', number: '555' }));
+    expect([bad.code, bad.type]).toEqual([400, 'general_invalid_phone']);
+  });
+
   it('refuses labels that are not alphanumeric', async () => {
     const error = await failure(users.updateLabels({ userId: 'bob', labels: ['not ok!'] }));
     expect([error.code, error.type]).toEqual([400, 'general_argument_invalid']);
