@@ -543,11 +543,10 @@ export class Rows {
 
   /** The table, hidden (404) from non-keys while it or its database is disabled. */
   private table(principal: Principal, databaseId: string, tableId: string): TableInfo {
-    const db = this.schema.getDatabase(databaseId);
-    if (!db.enabled && principal.kind !== 'key') {
+    const table = this.schema.table(databaseId, tableId);
+    if (!table.databaseEnabled && principal.kind !== 'key') {
       throw new AppwriteError('database_not_found', `Database "${databaseId}" was not found.`);
     }
-    const table = this.schema.table(databaseId, tableId);
     if (!table.enabled && principal.kind !== 'key') {
       throw new AppwriteError('table_not_found', `Table "${tableId}" was not found.`);
     }

@@ -42,6 +42,8 @@ export interface IndexInfo {
 export interface TableInfo {
   seq: number;
   databaseId: string;
+  /** Whether the table's database is enabled (cached here so a row request is one lookup). */
+  databaseEnabled: boolean;
   id: string;
   name: string;
   enabled: boolean;
@@ -305,7 +307,7 @@ export class Schema {
     const cacheKey = `${databaseId}\u0000${tableId}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    this.getDatabase(databaseId);
+    const database = this.getDatabase(databaseId);
     const record = this.db
       .prepare('SELECT * FROM tdb_tables WHERE databaseId = ? AND id = ?')
       .get(databaseId, tableId) as TableRecord | undefined;
@@ -328,6 +330,7 @@ export class Schema {
     const info: TableInfo = {
       seq: record.seq,
       databaseId,
+      databaseEnabled: database.enabled,
       id: record.id,
       name: record.name,
       enabled: record.enabled === 1,
