@@ -46,6 +46,7 @@ describe('a misbehaving function is killed and replaced', () => {
     const looper = await fixtures.deploy('looper', unruly);
     const bystander = await fixtures.deploy('bystander', unruly);
     expect(json((await at(looper, '/')).body).served).toBe(1);
+    expect(json((await at(bystander, '/')).body).served).toBe(1); // warm, so it answers at once
 
     const started = performance.now();
     const looping = at(looper, '/loop', { timeoutSeconds: 1 });
@@ -63,12 +64,13 @@ describe('a misbehaving function is killed and replaced', () => {
     expect(timedOut.logs, 'lines written before the timeout are kept').toBe('before loop\n');
     expect(timedOut.body.length).toBe(0);
     expect(timedOut.duration).toBeGreaterThanOrEqual(1);
-    expect(performance.now() - started).toBeLessThan(2500);
+    // Well under the fixture's default 5 s timeout, with room for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(4000);
 
     const next = await at(looper, '/');
     expect(next.statusCode).toBe(200);
     expect(json(next.body).served, 'a fresh worker (module state reset)').toBe(1);
-    expect(json((await at(bystander, '/')).body).served, 'the bystander kept its worker').toBe(2);
+    expect(json((await at(bystander, '/')).body).served, 'the bystander kept its worker').toBe(3);
   });
 
   it('a promise that never settles → timed out, next execution works', async () => {
@@ -153,7 +155,8 @@ describe('warm workers', () => {
       // console.* is global; each execution must still get only its own lines.
       expect(result.logs.match(/call \d+/g), 'only its own console lines').toEqual([`call ${i}`]);
     });
-    expect(elapsed, '20 × 300 ms ran side by side').toBeLessThan(2000);
+    // One at a time would take 6 s; the margin is for a loaded machine.
+    expect(elapsed, '20 × 300 ms ran side by side').toBeLessThan(4000);
   });
 
   it('hot reload: a rewritten entry file runs in a new worker on the next execution', async () => {
