@@ -1,6 +1,8 @@
 /**
- * Applies an appwrite.json at start, as `appwrite push tables` would. main.ts calls
- * `applyProjectConfig(db, appwriteJson)` once the data folder is open.
+ * Applies an appwrite.json at start, as `appwrite push tables` would: `applyProjectConfig(db,
+ * appwriteJson)`, registered in emulator/project-file.ts PROJECT_FILE_APPLIERS, which main.ts runs
+ * before it serves. The whole file is applied in one transaction, so a bad column leaves nothing
+ * half-made and the start fails loudly.
  *
  * Idempotent: databases and tables are created when missing and updated when they differ; columns
  * and indexes are created when missing, updated in place when only their changeable settings
