@@ -1,12 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import {
-  type Column,
-  decodeValue,
-  encodeValue,
-  formatDate,
-  normalizeDatetime,
-  scalarProblem,
-} from './column-types.ts';
+import { formatDate } from './column-types.ts';
 import { AppwriteError } from './errors.ts';
 import { resolveId } from './ids.ts';
 import {
@@ -22,55 +15,14 @@ import {
 import type { Principal } from './principal.ts';
 import { type CompiledQuery, compileQueries, type OrderTerm } from './queries.ts';
 import { parseQueries } from './query-parse.ts';
+import { requireData, requireRowList, timestamps, validateData } from './row-data.ts';
+import { type Row, type RowList, toRow } from './row-model.ts';
 import { ident, isConstraint, type Schema, type TableInfo } from './schema.ts';
+
+export { presentRow, type Row, type RowList } from './row-model.ts';
 
 /** Appwrite counts list totals up to APP_LIMIT_COUNT; deeper pages are reached with cursors. */
 export const COUNT_LIMIT = 5000;
-
-/** A row as the core returns it; `presentRow` shapes it for a response format. */
-export interface Row {
-  $id: string;
-  $sequence: number;
-  $tableId: string;
-  $databaseId: string;
-  $createdAt: string;
-  $updatedAt: string;
-  $permissions: string[];
-  [column: string]: unknown;
-}
-
-/** A page of rows. */
-export interface RowList {
-  total: number;
-  rows: Row[];
-}
-
-/**
- * Shapes a row for the client: `$sequence` is a string from response format 1.9.0 on and an
- * integer before (the CLI sends 1.8.0; Appwrite's V21 filter casts it back). Legacy routes call
- * it with `legacy` so `$tableId` becomes `$collectionId`.
- */
-export function presentRow(
-  row: Row,
-  options: { responseFormat?: string; legacy?: boolean } = {},
-): Record<string, unknown> {
-  const { $id, $sequence, $tableId, $databaseId, ...rest } = row;
-  const sequence = formatBefore(options.responseFormat, '1.9.0') ? $sequence : String($sequence);
-  return options.legacy
-    ? { $id, $sequence: sequence, $collectionId: $tableId, $databaseId, ...rest }
-    : { $id, $sequence: sequence, $tableId, $databaseId, ...rest };
-}
-
-/** Whether a response format version is older than `version` (missing = newest). */
-function formatBefore(format: string | undefined, version: string): boolean {
-  if (!format) return false;
-  const a = format.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const b = version.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  }
-  return false;
-}
 
 type Access = 'all' | 'rows' | 'none';
 
@@ -633,125 +585,10 @@ function anchorValue(anchor: Record<string, unknown>, term: OrderTerm): unknown 
   return v;
 }
 
-/** Builds the row model from a SQLite record. */
-function toRow(table: TableInfo, record: Record<string, unknown>, select: string[] | null): Row {
-  const row: Row = {
-    $id: record.$id as string,
-    $sequence: record.$sequence as number,
-    $tableId: table.id,
-    $databaseId: table.databaseId,
-    $createdAt: record.$createdAt as string,
-    $updatedAt: record.$updatedAt as string,
-    $permissions: JSON.parse(record.$permissions as string) as string[],
-  };
-  for (const column of table.columns) {
-    if (select && !select.includes(column.key)) continue;
-    row[column.key] = decodeValue(column, record[column.key]);
-  }
-  return row;
-}
-
-/**
- * Validates row data against the columns and returns the values to store, by key. On create,
- * missing columns take their default and a missing required column is an error; on update only the
- * given keys are checked. Keys starting with `$` are Appwrite's own and are handled by the caller.
- */
-export function validateData(
-  table: TableInfo,
-  data: Record<string, unknown>,
-  creating: boolean,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (key.startsWith('$')) continue;
-    const column = table.columns.find((c) => c.key === key);
-    if (!column) throw invalid(`Unknown column "${key}".`);
-    out[column.key] = checkValue(column, value);
-  }
-  if (creating) {
-    for (const column of table.columns) {
-      if (column.key in out) continue;
-      if (column.default !== null && column.default !== undefined) {
-        out[column.key] = encodeValue(column, column.default);
-      } else if (column.required) {
-        throw invalid(`Missing required column "${column.key}".`);
-      }
-    }
-  }
-  return out;
-}
-
-function checkValue(column: Column, value: unknown): unknown {
-  if (value === null || value === undefined) {
-    if (column.required) throw invalid(`Column "${column.key}" is required and cannot be null.`);
-    return null;
-  }
-  if (column.array) {
-    if (!Array.isArray(value)) throw invalid(`Column "${column.key}" must be an array.`);
-    for (const item of value) {
-      const problem = item === null ? 'must not be null' : scalarProblem(column, item);
-      if (problem) throw invalid(`Each value of column "${column.key}" ${problem}.`);
-    }
-    return encodeValue(column, value);
-  }
-  const problem = scalarProblem(column, value);
-  if (problem) throw invalid(`Column "${column.key}" ${problem}.`);
-  return encodeValue(column, value);
-}
-
-/** API keys may set `$createdAt`/`$updatedAt` (Appwrite allows it for servers); users may not. */
-function timestamps(
-  principal: Principal,
-  data: Record<string, unknown>,
-  createdAt: string,
-  updatedAt: string,
-): { createdAt: string; updatedAt: string } {
-  if (principal.kind !== 'key') return { createdAt, updatedAt };
-  const pick = (v: unknown, fallback: string): string => {
-    if (v === undefined || v === null) return fallback;
-    const normalized = typeof v === 'string' ? normalizeDatetime(v) : null;
-    if (!normalized) throw invalid('`$createdAt` and `$updatedAt` must be valid dates.');
-    return normalized;
-  };
-  return {
-    createdAt: pick(data.$createdAt, createdAt),
-    updatedAt: pick(data.$updatedAt, updatedAt),
-  };
-}
-
-function requireData(data: unknown): Record<string, unknown> {
-  let value = data;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw invalid('The row data is not valid JSON.');
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('The row data must be an object.');
-  }
-  return value as Record<string, unknown>;
-}
-
-function requireRowList(rows: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(rows) || rows.length === 0 || rows.length > 1000) {
-    throw new AppwriteError(
-      'general_argument_invalid',
-      'Invalid `rows` param: must be an array of 1 to 1000 row objects.',
-    );
-  }
-  return rows.map(requireData);
-}
-
 function requireKey(principal: Principal): void {
   if (principal.kind !== 'key') {
     throw new AppwriteError('user_unauthorized', 'Bulk row operations need an API key.');
   }
-}
-
-function invalid(message: string): AppwriteError {
-  return new AppwriteError('row_invalid_structure', `Invalid row structure: ${message}`);
 }
 
 function notFound(rowId: string): AppwriteError {
