@@ -7,6 +7,7 @@
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { LogBuffer } from './log-buffer.ts';
 import type { ExecuteMessage, ExecutionResult, WorkerMessage } from './types.ts';
 
 const WORKER_PATH = new URL('./worker/worker.mjs', import.meta.url);
@@ -34,8 +35,8 @@ export type WireRequest = ExecuteMessage['request'];
 
 interface Pending {
   started: number;
-  logs: string[];
-  errors: string[];
+  logs: LogBuffer;
+  errors: LogBuffer;
   timer: NodeJS.Timeout;
   resolve: (result: ExecutionResult) => void;
 }
@@ -68,6 +69,8 @@ export class WorkerProcess {
       execArgv: [`--max-old-space-size=${spec.memoryMb}`, '--disable-warning=ExperimentalWarning'],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group, so a kill also ends any process the function started.
+      detached: true,
     });
     // stdout is the container log upstream, not the execution log: drain it so the pipe never fills.
     this.child.stdout?.resume();
@@ -75,11 +78,24 @@ export class WorkerProcess {
     this.child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
-    this.child.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.child.on('message', (message: unknown) => {
+      if (isWorkerMessage(message)) this.onMessage(message);
+    });
     this.exited = new Promise((resolve) => {
-      this.child.once('close', (code, signal) => {
-        this.onExit(code, signal);
-        resolve();
+      this.child.once('exit', (code, signal) => {
+        // Let the last of stderr (a crash stack, V8's out-of-memory report) arrive, but do not wait
+        // on it: a process the function started may hold the pipe open.
+        const stderr = this.child.stderr;
+        const done = () => {
+          this.onExit(code, signal);
+          resolve();
+        };
+        if (!stderr || stderr.readableEnded) return done();
+        const timer = setTimeout(done, 100);
+        stderr.once('end', () => {
+          clearTimeout(timer);
+          done();
+        });
       });
       // A persistent listener: an unhandled 'error' event would take the runner down with it.
       this.child.on('error', (error) => {
@@ -103,8 +119,8 @@ export class WorkerProcess {
     return new Promise((resolve) => {
       const pending: Pending = {
         started: performance.now(),
-        logs: [],
-        errors: [],
+        logs: new LogBuffer(),
+        errors: new LogBuffer(),
         timer: setTimeout(() => this.onTimeout(id), timeoutSeconds * 1000),
         resolve,
       };
@@ -127,15 +143,25 @@ export class WorkerProcess {
   kill(reason: string): Promise<void> {
     this.retired = true;
     this.killReason ??= reason;
-    if (!this.dead) this.child.kill('SIGKILL');
+    if (!this.dead) this.killGroup();
     return this.exited;
+  }
+
+  private killGroup(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // The group is gone already; make sure of the worker itself.
+      if (!this.dead) this.child.kill('SIGKILL');
+    }
   }
 
   private onMessage(message: WorkerMessage): void {
     const pending = this.pending.get(message.id);
     if (!pending) return; // answered already (timed out): upstream drops late output too
     if (message.type === 'log') {
-      (message.stream === 'error' ? pending.errors : pending.logs).push(`${message.line}\n`);
+      (message.stream === 'error' ? pending.errors : pending.logs).push(message.line);
       return;
     }
     this.settle(message.id, {
@@ -150,7 +176,7 @@ export class WorkerProcess {
   private onTimeout(id: number): void {
     const pending = this.pending.get(id);
     if (!pending) return;
-    pending.errors.push(`${TIMED_OUT}\n`);
+    pending.errors.note(TIMED_OUT);
     this.settle(id, { ...emptyResponse(), timedOut: true, crashed: false });
     // The function may be stuck in a loop that blocks the whole process: stop routing work here.
     // Other executions in flight get their own timeouts; the kill comes when the last one settles.
@@ -161,6 +187,8 @@ export class WorkerProcess {
   private onExit(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
     if (this.dead) return;
     this.dead = true;
+    // A container that stops takes its processes with it: end any the function left running.
+    this.killGroup();
     const how = spawnError ?? (signal ? `signal ${signal}` : `exit code ${code}`);
     const why =
       this.killReason === null
@@ -173,7 +201,7 @@ export class WorkerProcess {
   }
 
   private fail(id: number, message: string): void {
-    this.pending.get(id)?.errors.push(`${message}\n`);
+    this.pending.get(id)?.errors.note(message);
     this.settle(id, { ...emptyResponse(), timedOut: false, crashed: true });
   }
 
@@ -184,8 +212,8 @@ export class WorkerProcess {
     clearTimeout(pending.timer);
     pending.resolve({
       ...outcome,
-      logs: pending.logs.join(''),
-      errors: pending.errors.join(''),
+      logs: pending.logs.text(),
+      errors: pending.errors.text(),
       duration: (performance.now() - pending.started) / 1000,
     });
     if (this.retired && this.pending.size === 0) void this.kill('retired');
@@ -199,4 +227,22 @@ function emptyResponse(): Pick<ExecutionResult, 'statusCode' | 'headers' | 'body
     headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': '0' },
     body: Buffer.alloc(0),
   };
+}
+
+/**
+ * The worker's messages, checked: a function can reach the IPC channel in ways we do not foresee,
+ * and a malformed message must not throw inside the runner.
+ */
+function isWorkerMessage(message: unknown): message is WorkerMessage {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Record<string, unknown>;
+  if (typeof m.id !== 'number') return false;
+  if (m.type === 'log') return typeof m.line === 'string';
+  return (
+    m.type === 'result' &&
+    typeof m.statusCode === 'number' &&
+    typeof m.headers === 'object' &&
+    m.headers !== null &&
+    m.body instanceof Uint8Array
+  );
 }

@@ -246,6 +246,12 @@ const requests: Row[] = [
     status: 200,
     body: { mine: 'yes', server: null, entry: 'main.js' },
   },
+  {
+    name: 'no IPC channel is exposed to the function, as in the runtime',
+    fn: `return res.json({ send: typeof process.send });`,
+    status: 200,
+    body: { send: 'undefined' },
+  },
 ];
 
 async function check(row: Row, index: number, group: string): Promise<void> {

@@ -205,6 +205,23 @@ rows.push(
   },
 );
 
+describe('log volume', () => {
+  it("logs past the executor's 5 MB are cut, with a note; errors unaffected", async () => {
+    const base = await fixtures.deploy(
+      'chatty',
+      esm(
+        `for (let i = 0; i < 700; i++) log('x'.repeat(7999)); error('still here'); return res.empty();`,
+      ),
+    );
+    const result = await runner.execute(base);
+    expect(result.statusCode).toBe(204);
+    const [kept, note] = result.logs.split('\n[');
+    expect(kept?.length).toBe(5 * 1024 * 1024);
+    expect(note).toBe("cut at the runtime's 5 MB log limit]\n");
+    expect(result.errors).toBe('still here\n');
+  });
+});
+
 describe('failure modes, module systems, logs', () => {
   it.each(rows.map((row, i) => [row.name, row, i] as const))('%s', async (_, row, i) => {
     const base: ExecutionRequest = await fixtures.deploy(`f${i}`, row.source, {

@@ -4,6 +4,7 @@
  * workers keep module state, run executions concurrently, and are replaced when the entry file,
  * the environment or the runner itself changes.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,11 @@ const unruly = esm(`
   globalThis.served = (globalThis.served ?? 0) + 1;
   if (req.path === '/loop') { log('before loop'); while (true) {} }
   if (req.path === '/hang') { await new Promise(() => {}); }
+  if (req.path === '/spawn-exit') {
+    const { spawn } = await import('node:child_process');
+    log(spawn('sleep', ['30'], { stdio: 'ignore' }).pid);
+    process.exit(1);
+  }
   if (req.path === '/exit') { log('about to exit'); process.exit(1); }
   if (req.path === '/late-throw') { setTimeout(() => { throw new Error('thrown from a timer'); }, 50); }
   if (req.path === '/slow') { await new Promise((r) => setTimeout(r, 1000)); }
@@ -93,6 +99,31 @@ describe('a misbehaving function is killed and replaced', () => {
     const next = await at(exiter, '/');
     expect(next.statusCode).toBe(200);
     expect(json(next.body).served).toBe(1);
+  });
+
+  it('processes the function started die with its worker', async () => {
+    const spawner = await fixtures.deploy('spawner', unruly);
+    const result = await at(spawner, '/spawn-exit');
+    expect(result.crashed).toBe(true);
+    const pid = Number(result.logs.trim());
+    expect(pid).toBeGreaterThan(0);
+    const alive = () => {
+      // A killed orphan may linger as a zombie until it is reaped; that counts as dead.
+      if (existsSync('/proc/self/stat')) {
+        const stat = existsSync(`/proc/${pid}/stat`)
+          ? readFileSync(`/proc/${pid}/stat`, 'utf8')
+          : '';
+        return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      }
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 20 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(), `sleep (pid ${pid}) was killed`).toBe(false);
   });
 
   it('an uncaught exception in a timer kills the worker: executions in flight fail, the next one works', async () => {

@@ -28,6 +28,9 @@ if (!entryPath || !entrypoint || !process.send) {
   );
 }
 const send = process.send.bind(process);
+// Upstream's server is not forked, so functions see no process.send; hiding ours also keeps a
+// function from posting a result for another execution.
+delete process.send;
 
 /** The execution whose code is running, so console output lands in its log. */
 const current = new AsyncLocalStorage();
