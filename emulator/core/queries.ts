@@ -1,7 +1,9 @@
 import { type Column, normalizeDatetime } from './column-types.ts';
 import { AppwriteError } from './errors.ts';
+import { ftsMatch, ftsTableName } from './fulltext.ts';
 import type { ParsedQuery } from './query-parse.ts';
-import { ftsTableName, ident, type TableInfo } from './schema.ts';
+import type { TableInfo } from './schema.ts';
+import { ident } from './sql-text.ts';
 
 /** Appwrite's default page size (APP_LIMIT_LIST_DEFAULT). */
 export const DEFAULT_LIMIT = 25;
@@ -289,23 +291,6 @@ function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
     }
   }
   throw new AppwriteError('general_query_invalid', `Query method "${q.method}" is not supported.`);
-}
-
-/**
- * Turns a search term into an FTS5 query the way Appwrite's MariaDB adapter treats one in boolean
- * mode: words (letters and digits) any of which may match, the last one also as a prefix. Every
- * word is quoted, so FTS5 syntax in the input is inert.
- */
-export function ftsMatch(term: string, column: string | null): string | null {
-  const words = term.match(/[\p{L}\p{N}_]+/gu);
-  if (!words || words.length === 0) return null;
-  const parts = words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`);
-  const body = parts.join(' OR ');
-  return column === null ? body : `{${ftsColumn(column)}} : (${body})`;
-}
-
-function ftsColumn(key: string): string {
-  return `"${key.replaceAll('"', '""')}"`;
 }
 
 function selection(table: TableInfo, q: ParsedQuery): string[] | null {

@@ -17,7 +17,8 @@ import { type CompiledQuery, compileQueries, type OrderTerm } from './queries.ts
 import { parseQueries } from './query-parse.ts';
 import { requireData, requireRowList, timestamps, validateData } from './row-data.ts';
 import { type Row, type RowList, toRow } from './row-model.ts';
-import { ident, isConstraint, type Schema, type TableInfo } from './schema.ts';
+import type { Schema, TableInfo } from './schema.ts';
+import { ident, isConstraint } from './sql-text.ts';
 
 export { presentRow, type Row, type RowList } from './row-model.ts';
 

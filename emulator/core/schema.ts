@@ -11,9 +11,12 @@ import {
 } from './column-types.ts';
 import type { Sql } from './db.ts';
 import { AppwriteError } from './errors.ts';
+import { createFts, dropFts, ftsTableName } from './fulltext.ts';
 import { resolveId } from './ids.ts';
 import { listMetadata } from './metadata-list.ts';
 import { parsePermissions, TABLE_ACTIONS } from './permissions.ts';
+import { databaseModel, indexModel, tableModel } from './schema-models.ts';
+import { ident, isConstraint } from './sql-text.ts';
 
 /** A database as the registry keeps it. */
 export interface DatabaseInfo {
@@ -61,16 +64,6 @@ export interface TableInfo {
 
 /** System columns every row table has, queryable like user columns (Appwrite Queries/Base.php). */
 export const SYSTEM_COLUMNS = ['$id', '$sequence', '$createdAt', '$updatedAt'] as const;
-
-/** The SQLite name of a fulltext index's FTS5 table. */
-export function ftsTableName(table: TableInfo, index: IndexInfo): string {
-  return `tdb_fts_${table.seq}_${index.seq}`;
-}
-
-/** Quotes an identifier; keys are validated (no `"`), so this cannot be escaped from. */
-export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 const REGISTRY = `
 CREATE TABLE IF NOT EXISTS tdb_databases (
@@ -477,8 +470,8 @@ export class Schema {
           .prepare('UPDATE tdb_indexes SET columns = ? WHERE seq = ?')
           .run(JSON.stringify(columns), index.seq);
         if (index.type === 'fulltext') {
-          this.dropFts(info, index);
-          this.createFts(info, { ...index, columns });
+          dropFts(this.db, info, index);
+          createFts(this.db, info, { ...index, columns });
         }
       }
     })();
@@ -603,7 +596,7 @@ export class Schema {
         updatedAt: now,
       };
       if (type === 'fulltext') {
-        this.createFts(info, index);
+        createFts(this.db, info, index);
         return;
       }
       // The declared orders are kept and echoed, but the SQLite index is built ascending: SQLite
@@ -652,90 +645,10 @@ export class Schema {
   }
 
   private dropIndex(info: TableInfo, index: IndexInfo): void {
-    if (index.type === 'fulltext') this.dropFts(info, index);
+    if (index.type === 'fulltext') dropFts(this.db, info, index);
     else this.db.exec(`DROP INDEX IF EXISTS "tdb_idx_${info.seq}_${index.seq}"`);
     this.db.prepare('DELETE FROM tdb_indexes WHERE seq = ?').run(index.seq);
   }
-
-  /**
-   * An external-content FTS5 table over the row table, so the text is stored once; triggers keep
-   * it in step on insert, update and delete, and `rebuild` indexes the rows already there.
-   */
-  private createFts(info: TableInfo, index: IndexInfo): void {
-    const fts = ftsTableName(info, index);
-    const cols = index.columns.map(ident).join(', ');
-    const newCols = index.columns.map((c) => `new.${ident(c)}`).join(', ');
-    const oldCols = index.columns.map((c) => `old.${ident(c)}`).join(', ');
-    const rows = info.rowsTable;
-    this.db.exec(`
-      CREATE VIRTUAL TABLE "${fts}" USING fts5(${cols}, content='${rows}', content_rowid='$sequence');
-      CREATE TRIGGER "${fts}_ai" AFTER INSERT ON "${rows}" BEGIN
-        INSERT INTO "${fts}" (rowid, ${cols}) VALUES (new."$sequence", ${newCols});
-      END;
-      CREATE TRIGGER "${fts}_ad" AFTER DELETE ON "${rows}" BEGIN
-        INSERT INTO "${fts}" ("${fts}", rowid, ${cols}) VALUES ('delete', old."$sequence", ${oldCols});
-      END;
-      CREATE TRIGGER "${fts}_au" AFTER UPDATE ON "${rows}" BEGIN
-        INSERT INTO "${fts}" ("${fts}", rowid, ${cols}) VALUES ('delete', old."$sequence", ${oldCols});
-        INSERT INTO "${fts}" (rowid, ${cols}) VALUES (new."$sequence", ${newCols});
-      END;
-      INSERT INTO "${fts}" ("${fts}") VALUES ('rebuild');
-    `);
-  }
-
-  private dropFts(info: TableInfo, index: IndexInfo): void {
-    const fts = ftsTableName(info, index);
-    this.db.exec(`
-      DROP TRIGGER IF EXISTS "${fts}_ai"; DROP TRIGGER IF EXISTS "${fts}_ad";
-      DROP TRIGGER IF EXISTS "${fts}_au"; DROP TABLE IF EXISTS "${fts}";
-    `);
-  }
-}
-
-/** Appwrite's Database model. */
-export function databaseModel(info: DatabaseInfo): Record<string, unknown> {
-  return {
-    $id: info.id,
-    name: info.name,
-    $createdAt: info.createdAt,
-    $updatedAt: info.updatedAt,
-    enabled: info.enabled,
-    type: info.type,
-  };
-}
-
-/** Appwrite's Table model (columns and TablesDB-shaped indexes embedded). */
-export function tableModel(info: TableInfo): Record<string, unknown> {
-  return {
-    $id: info.id,
-    $createdAt: info.createdAt,
-    $updatedAt: info.updatedAt,
-    $permissions: info.permissions,
-    databaseId: info.databaseId,
-    name: info.name,
-    enabled: info.enabled,
-    rowSecurity: info.rowSecurity,
-    columns: info.columns.map(columnModel),
-    indexes: info.indexes.map(indexModel),
-    bytesMax: 0,
-    bytesUsed: 0,
-  };
-}
-
-/** Appwrite's ColumnIndex model (`columns`; the legacy routes rename it to `attributes`). */
-export function indexModel(index: IndexInfo): Record<string, unknown> {
-  return {
-    $id: index.key,
-    $createdAt: index.createdAt,
-    $updatedAt: index.updatedAt,
-    key: index.key,
-    type: index.type,
-    status: 'available',
-    error: '',
-    columns: index.columns,
-    lengths: index.lengths,
-    orders: index.orders,
-  };
 }
 
 function requireId(value: unknown, name: string): string {
@@ -767,15 +680,4 @@ function requireBool(value: unknown, name: string): boolean {
     );
   }
   return value;
-}
-
-/** Whether a better-sqlite3 error is a constraint violation (unique, primary key). */
-export function isConstraint(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof (error as { code: unknown }).code === 'string' &&
-    (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT')
-  );
 }

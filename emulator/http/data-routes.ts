@@ -3,7 +3,8 @@ import { columnKindOf, columnModel, isColumnKind } from '../core/column-types.ts
 import { AppwriteError } from '../core/errors.ts';
 import { applyColumn, applyIndex } from '../core/project-config.ts';
 import { presentRow, type Row } from '../core/rows.ts';
-import { databaseModel, indexModel, type TableInfo, tableModel } from '../core/schema.ts';
+import type { TableInfo } from '../core/schema.ts';
+import { databaseModel, indexModel, tableModel } from '../core/schema-models.ts';
 import { openTablesDB } from '../core/tables-db.ts';
 import { formatBefore, requireScope, type ServiceContext, scopesOf } from './context.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type ColumnKind, columnModel } from '../../emulator/core/column-types.ts';
 import { applyProjectConfig } from '../../emulator/core/project-config.ts';
 import { presentRow } from '../../emulator/core/rows.ts';
-import { tableModel } from '../../emulator/core/schema.ts';
+import { tableModel } from '../../emulator/core/schema-models.ts';
 import { errorType, freshData, who } from '../support/emulator-data.ts';
 
 describe('column models are what Appwrite returns (appwrite-cli recreates a column that differs)', () => {
