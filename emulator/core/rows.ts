@@ -206,6 +206,7 @@ export class Rows {
     const created = this.write(() =>
       list.map((item) => {
         const { $id, $permissions, ...data } = item;
+        bulkPermissions($permissions);
         return this.insert(principal, table, $id ?? 'unique()', data, $permissions);
       }),
     );
@@ -264,6 +265,7 @@ export class Rows {
     const out = this.write(() =>
       list.map((item) => {
         const { $id, $permissions, ...data } = item;
+        bulkPermissions($permissions);
         const existing = typeof $id === 'string' ? this.raw(table, $id) : undefined;
         return existing
           ? this.change(principal, table, existing, data, $permissions)
@@ -584,6 +586,20 @@ function anchorValue(anchor: Record<string, unknown>, term: OrderTerm): unknown 
     );
   }
   return v;
+}
+
+/**
+ * Bulk rows carry their own `$permissions`; Appwrite checks those inside the action and answers
+ * 400 `general_bad_request` (Documents/Create.php), not the param validator's `general_argument_invalid`.
+ */
+function bulkPermissions(permissions: unknown): void {
+  try {
+    parsePermissions(permissions, ROW_ACTIONS);
+  } catch (error) {
+    if (error instanceof AppwriteError)
+      throw new AppwriteError('general_bad_request', error.message);
+    throw error;
+  }
 }
 
 function requireKey(principal: Principal): void {

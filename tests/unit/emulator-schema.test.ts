@@ -227,6 +227,11 @@ describe('row data is validated against the columns', () => {
     const { rows } = setup();
     expect(
       errorType(() =>
+        rows.createMany(who.key, 'main', 't', [{ title: 'a', $permissions: ['read(any)'] }]),
+      ),
+    ).toBe('general_bad_request');
+    expect(
+      errorType(() =>
         rows.createMany(who.key, 'main', 't', [{ title: 'a' }, { title: 'toolong' }]),
       ),
     ).toBe('row_invalid_structure');
