@@ -112,6 +112,25 @@ describe('databases and tables', () => {
       ),
     ).toEqual({ code: 400, type: 'general_argument_invalid' });
   });
+  test('a table can be created with its columns and indexes in one call (Appwrite 1.9)', async () => {
+    const table = await tables.createTable({
+      databaseId: db,
+      tableId: 'inline',
+      name: 'inline',
+      columns: [
+        { key: 'title', type: 'string', size: 40, required: true },
+        { key: 'score', type: 'double', required: false },
+        { key: 'state', type: 'string', format: 'enum', elements: ['a', 'b'], required: false },
+      ],
+      indexes: [{ key: 'by_state', type: 'key', columns: ['state'], orders: ['ASC'] }],
+    });
+    expect(table.columns.map((c) => [c.key, c.type])).toEqual([
+      ['title', 'string'],
+      ['score', 'double'],
+      ['state', 'string'],
+    ]);
+    expect(table.indexes.map((i) => [i.key, i.columns])).toEqual([['by_state', ['state']]]);
+  });
 });
 
 describe('columns and indexes', () => {
