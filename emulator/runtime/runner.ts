@@ -68,6 +68,8 @@ export class FunctionRunner {
       (s) => s.mtimeMs,
       () => null,
     );
+    // close() may have run while we awaited the stat: start nothing it would not kill.
+    if (this.closed) throw new Error('FunctionRunner is closed');
     const signature = JSON.stringify([spec, mtime]);
     const key = `${request.functionId}\u0000${request.deploymentId}`;
 

@@ -228,4 +228,12 @@ describe('close()', () => {
     expect(await inFlight).toMatchObject({ statusCode: 500, crashed: true });
     await expect(own.execute(slow)).rejects.toThrow(/closed/);
   });
+
+  it('an execution still starting when close() runs starts no worker', async () => {
+    const own = new FunctionRunner();
+    const base = await fixtures.deploy('late-start', unruly);
+    const starting = own.execute(base);
+    await own.close();
+    await expect(starting).rejects.toThrow(/closed/);
+  });
 });
