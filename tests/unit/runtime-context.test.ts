@@ -272,7 +272,7 @@ async function check(row: Row, index: number, group: string): Promise<void> {
 }
 
 describe('context.res → HTTP response', () => {
-  it.each(responses.map((row, i) => [row.name, row, i] as const))('%s', (_, row, i) =>
+  it.concurrent.each(responses.map((row, i) => [row.name, row, i] as const))('%s', (_, row, i) =>
     check(row, i, 'res'),
   );
 });
@@ -284,7 +284,7 @@ describe('HTTP request → context.req', () => {
   afterAll(() => {
     delete process.env.AGORA_RUNTIME_TEST_LEAK;
   });
-  it.each(requests.map((row, i) => [row.name, row, i] as const))('%s', (_, row, i) =>
+  it.concurrent.each(requests.map((row, i) => [row.name, row, i] as const))('%s', (_, row, i) =>
     check(row, i, 'req'),
   );
 });

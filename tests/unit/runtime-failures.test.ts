@@ -223,7 +223,7 @@ describe('log volume', () => {
 });
 
 describe('failure modes, module systems, logs', () => {
-  it.each(rows.map((row, i) => [row.name, row, i] as const))('%s', async (_, row, i) => {
+  it.concurrent.each(rows.map((row, i) => [row.name, row, i] as const))('%s', async (_, row, i) => {
     const base: ExecutionRequest = await fixtures.deploy(`f${i}`, row.source, {
       type: row.type ?? 'module',
       entrypoint: row.entrypoint ?? 'main.js',
