@@ -60,7 +60,13 @@ export class WorkerProcess {
       const value = process.env[name];
       if (value !== undefined) env[name] = value;
     }
-    Object.assign(env, spec.env, { OPEN_RUNTIMES_ENTRYPOINT: spec.entrypoint });
+    // The executor's own variables win over the function's (open-runtimes/executor app/controllers.php);
+    // the secret, hostname and CPU count have no meaning here.
+    Object.assign(env, spec.env, {
+      OPEN_RUNTIMES_ENTRYPOINT: spec.entrypoint,
+      OPEN_RUNTIMES_MEMORY: String(spec.memoryMb),
+      CI: 'true',
+    });
 
     this.child = fork(WORKER_PATH, [spec.entryPath, spec.entrypoint], {
       cwd: spec.deploymentPath,

@@ -241,10 +241,12 @@ const requests: Row[] = [
   },
   {
     name: "the function's variables are its environment; the server's own are not",
-    fn: `return res.json({ mine: process.env.MINE ?? null, server: process.env.AGORA_RUNTIME_TEST_LEAK ?? null, entry: process.env.OPEN_RUNTIMES_ENTRYPOINT });`,
-    request: { env: { MINE: 'yes' } },
+    fn: `const e = process.env;
+      return res.json({ mine: e.MINE ?? null, server: e.AGORA_RUNTIME_TEST_LEAK ?? null,
+        entry: e.OPEN_RUNTIMES_ENTRYPOINT, memory: e.OPEN_RUNTIMES_MEMORY, ci: e.CI });`,
+    request: { env: { MINE: 'yes', CI: 'mine' }, memoryMb: 256 },
     status: 200,
-    body: { mine: 'yes', server: null, entry: 'main.js' },
+    body: { mine: 'yes', server: null, entry: 'main.js', memory: '256', ci: 'true' },
   },
   {
     name: 'no IPC channel is exposed to the function, as in the runtime',
