@@ -42,7 +42,10 @@ export class FunctionRunner {
     if (body.length > BODY_LIMIT_BYTES) return bodyTooLarge();
 
     const worker = await this.workerFor(request);
-    return worker.run(toWire(request, body), request.timeoutSeconds);
+    const result = await worker.run(toWire(request, body), request.timeoutSeconds);
+    // HTTP carries no body in an answer to HEAD, so the executor (curl NOBODY) never sees one.
+    if (request.method.toUpperCase() === 'HEAD') result.body = Buffer.alloc(0);
+    return result;
   }
 
   /** Kills every worker; executions in flight are answered as crashed. */

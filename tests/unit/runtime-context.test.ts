@@ -249,6 +249,14 @@ const requests: Row[] = [
     body: { mine: 'yes', server: null, entry: 'main.js', memory: '256', ci: 'true' },
   },
   {
+    name: 'HEAD → headers as for GET, no body',
+    fn: `return res.text(req.method === 'HEAD' ? 'body for head' : 'x');`,
+    request: { method: 'HEAD' },
+    status: 200,
+    headers: { 'content-length': '13' },
+    body: '',
+  },
+  {
     name: 'no IPC channel is exposed to the function, as in the runtime',
     fn: `return res.json({ send: typeof process.send });`,
     status: 200,
