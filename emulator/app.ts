@@ -18,6 +18,7 @@ import { registerCors } from './http/cors.ts';
 import { errorBody, type InternalErrorSink, sendError, toErrorBody } from './http/errors.ts';
 import { registerHealth } from './http/health.ts';
 import { registerOutbox } from './http/outbox.ts';
+import { registerStorage } from './http/storage.ts';
 import { registerTablesDB } from './http/tablesdb.ts';
 import { registerUsers } from './http/users.ts';
 
@@ -28,6 +29,7 @@ const SERVICES: readonly ServicePlugin[] = [
   registerUsers,
   registerOutbox,
   registerTablesDB,
+  registerStorage,
 ];
 
 /** How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there). */

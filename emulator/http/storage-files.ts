@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { compileFileList } from '../core/file-queries.ts';
+import { fileModel } from '../core/files.ts';
+import type { Storage } from '../core/storage.ts';
+import { acceptUpload } from '../core/uploads.ts';
+import { requireScope } from './context.ts';
+import { readFormBody } from './multipart.ts';
+import { optionalString } from './params.ts';
+import { includeTotal } from './storage-buckets.ts';
+
+type Body = Record<string, unknown>;
+type FileParams = { bucketId: string; fileId: string };
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Files: list, upload (single and chunked, core/uploads.ts), get, update (name, permissions) and
+ * delete, as node-appwrite's `Storage` calls them. Scopes `files.read`/`files.write`, which guests
+ * and users hold too: for them the bucket's and the files' permissions decide.
+ */
+export function registerFileRoutes(app: FastifyInstance, storage: Storage): void {
+  app.get('/storage/buckets/:bucketId/files', async (request) => {
+    requireScope(request, 'files.read');
+    const { bucketId } = request.params as { bucketId: string };
+    const query = request.query as Body;
+    const plan = compileFileList(query.queries, optionalString(query, 'search', '', 256));
+    const page = storage.listFiles(bucketId, request.principal, plan, includeTotal(query));
+    return { total: page.total, files: page.files.map(fileModel) };
+  });
+
+  app.post('/storage/buckets/:bucketId/files', async (request, reply) => {
+    requireScope(request, 'files.write');
+    const { bucketId } = request.params as { bucketId: string };
+    const form = await readFormBody(request);
+    const result = await acceptUpload(storage, request.principal, {
+      bucketId,
+      fileId: form.fields.fileId,
+      permissions: form.fields.permissions,
+      file: form.files.get('file') ?? form.files.values().next().value ?? null,
+      contentRange: header(request, 'content-range'),
+      appwriteId: header(request, 'x-appwrite-id'),
+    });
+    return reply.code(result.status).send(fileModel(result.file));
+  });
+
+  app.get('/storage/buckets/:bucketId/files/:fileId', async (request) => {
+    requireScope(request, 'files.read');
+    const { bucketId, fileId } = request.params as FileParams;
+    return fileModel(storage.readableFile(bucketId, fileId, request.principal).file);
+  });
+
+  app.put('/storage/buckets/:bucketId/files/:fileId', async (request) => {
+    requireScope(request, 'files.write');
+    const { bucketId, fileId } = request.params as FileParams;
+    const body = (request.body ?? {}) as Body;
+    const name =
+      body.name === undefined || body.name === null
+        ? undefined
+        : optionalString(body, 'name', '', 128);
+    const file = storage.updateFile(bucketId, fileId, request.principal, {
+      name,
+      permissions: body.permissions,
+    });
+    return fileModel(file);
+  });
+
+  app.delete('/storage/buckets/:bucketId/files/:fileId', async (request, reply) => {
+    requireScope(request, 'files.write');
+    const { bucketId, fileId } = request.params as FileParams;
+    await storage.deleteFile(bucketId, fileId, request.principal);
+    return reply.code(204).send();
+  });
+}
