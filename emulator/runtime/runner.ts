@@ -73,7 +73,9 @@ export class FunctionRunner {
     );
     // close() may have run while we awaited the stat: start nothing it would not kill.
     if (this.closed) throw new Error('FunctionRunner is closed');
-    const signature = JSON.stringify([spec, mtime]);
+    // Sorted so the same variables in another order do not restart the worker.
+    const env = Object.entries(spec.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const signature = JSON.stringify([{ ...spec, env }, mtime]);
     const key = `${request.functionId}\u0000${request.deploymentId}`;
 
     const slot = this.slots.get(key);

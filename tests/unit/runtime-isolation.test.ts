@@ -205,8 +205,14 @@ describe('warm workers', () => {
     const envy = await fixtures.deploy('envy', unruly);
     const first = json((await at(envy, '/', { env: { WHICH: 'a' } })).body);
     const second = json((await at(envy, '/', { env: { WHICH: 'b' } })).body);
+    const reordered = json((await at(envy, '/', { env: { OTHER: '1', WHICH: 'b' } })).body);
+    const same = json((await at(envy, '/', { env: { WHICH: 'b', OTHER: '1' } })).body);
     expect(first).toMatchObject({ env: 'a', served: 1 });
     expect(second).toMatchObject({ env: 'b', served: 1 });
+    expect(reordered).toMatchObject({ env: 'b', served: 1 });
+    expect(same, 'the same variables in another order keep the worker').toMatchObject({
+      served: 2,
+    });
   });
 
   it('a body over the 20 MB limit is refused with a 500 before the function runs', async () => {
