@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { applyProjectConfig } from './core/project-config.ts';
+import { openStorage } from './core/storage.ts';
+import { applyBucketsConfig } from './core/storage-config.ts';
 import type { ServiceContext } from './http/context.ts';
 
 /** The parts of an appwrite.json the emulator reads; the rest is kept as parsed for appliers. */
@@ -43,6 +45,9 @@ export type ProjectFileApplier = (ctx: ServiceContext, config: ProjectFile) => v
 export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [
   (ctx, file) => {
     applyProjectConfig(ctx.db, file);
+  },
+  (ctx, file) => {
+    applyBucketsConfig(openStorage(ctx.db, ctx.dataDir), file);
   },
 ];
 
