@@ -45,6 +45,11 @@ async function failure(promise: Promise<unknown>): Promise<AppwriteException> {
   throw new Error('expected the call to fail');
 }
 
+/** The Appwrite error type of a raw fetch response. */
+async function typeOf(response: Response): Promise<string> {
+  return ((await response.json()) as { type: string }).type;
+}
+
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
 
 async function png(width: number, height: number): Promise<Buffer> {
@@ -348,7 +353,7 @@ describe('file tokens', () => {
 
     const noToken = await fetch(url('secret/download'));
     expect(noToken.status).toBe(401);
-    expect((await noToken.json()).type).toBe('user_unauthorized');
+    expect(await typeOf(noToken)).toBe('user_unauthorized');
 
     const token = await tokens.createFileToken({ bucketId: 'private', fileId: 'secret' });
     expect(token).toEqual({
@@ -378,11 +383,11 @@ describe('file tokens', () => {
 
     // A token opens its own file only.
     const wrongFile = await fetch(url(`${other.$id}/download`, token.secret));
-    expect([wrongFile.status, (await wrongFile.json()).type]).toEqual([401, 'user_unauthorized']);
+    expect([wrongFile.status, await typeOf(wrongFile)]).toEqual([401, 'user_unauthorized']);
     // A forged signature is no token at all.
     const forged = `${token.secret.slice(0, -4)}AAAA`;
     const bad = await fetch(url('secret/download', forged));
-    expect([bad.status, (await bad.json()).type]).toEqual([401, 'user_unauthorized']);
+    expect([bad.status, await typeOf(bad)]).toEqual([401, 'user_unauthorized']);
 
     const listed = await tokens.list({ bucketId: 'private', fileId: 'secret' });
     expect(listed.total).toBe(1);
@@ -402,7 +407,7 @@ describe('file tokens', () => {
       .prepare('UPDATE storage_tokens SET expire = ? WHERE id = ?')
       .run(new Date(Date.now() - 1000).toISOString(), token.$id);
     const expired = await fetch(url('secret/download', updated.secret));
-    expect([expired.status, (await expired.json()).type]).toEqual([401, 'user_unauthorized']);
+    expect([expired.status, await typeOf(expired)]).toEqual([401, 'user_unauthorized']);
 
     await tokens.delete({ tokenId: token.$id });
     const missing = await failure(tokens.get({ tokenId: token.$id }));
