@@ -76,7 +76,7 @@ function refuseTransaction(source: Body): void {
 
 /** Registers every database, table, column, index and row route of one dialect. */
 export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
-  const { schema, rows } = openTablesDB(ctx.db);
+  const { schema, rows, writes } = openTablesDB(ctx.db);
   const s = d.scopes;
   const dbPath = `${d.root}/:databaseId`;
   const tablePath = `${dbPath}/${d.tables}/:${d.tableParam}`;
@@ -291,16 +291,20 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
       throw new AppwriteError('general_bad_request', `Send either data or ${d.rows}, not both.`);
     }
     if (many !== undefined) {
-      const list = rows.createMany(request.principal, p.databaseId as string, tableId(p), many);
+      const list = await writes.run(() =>
+        rows.createMany(request.principal, p.databaseId as string, tableId(p), many),
+      );
       return reply.code(201).send(shapeRows(request, list));
     }
-    const row = rows.create(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      body[d.rowParam],
-      body.data,
-      body.permissions,
+    const row = await writes.run(() =>
+      rows.create(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        body[d.rowParam],
+        body.data,
+        body.permissions,
+      ),
     );
     return reply.code(201).send(shapeRow(request, row));
   });
@@ -309,11 +313,8 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const list = rows.upsertMany(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      body[d.rows],
+    const list = await writes.run(() =>
+      rows.upsertMany(request.principal, p.databaseId as string, tableId(p), body[d.rows]),
     );
     return reply.code(201).send(shapeRows(request, list));
   });
@@ -322,12 +323,14 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const list = rows.updateMany(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      body.data,
-      body.queries,
+    const list = await writes.run(() =>
+      rows.updateMany(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        body.data,
+        body.queries,
+      ),
     );
     return shapeRows(request, list);
   });
@@ -336,11 +339,8 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const list = rows.deleteMany(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      body.queries,
+    const list = await writes.run(() =>
+      rows.deleteMany(request.principal, p.databaseId as string, tableId(p), body.queries),
     );
     return shapeRows(request, list);
   });
@@ -363,13 +363,15 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const row = rows.upsert(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      rowId(p),
-      body.data,
-      body.permissions,
+    const row = await writes.run(() =>
+      rows.upsert(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+      ),
     );
     return reply.code(201).send(shapeRow(request, row));
   });
@@ -378,13 +380,15 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const row = rows.update(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      rowId(p),
-      body.data,
-      body.permissions,
+    const row = await writes.run(() =>
+      rows.update(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+      ),
     );
     return shapeRow(request, row);
   });
@@ -392,7 +396,9 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     refuseTransaction(bodyOf(request));
-    rows.delete(request.principal, p.databaseId as string, tableId(p), rowId(p));
+    await writes.run(() =>
+      rows.delete(request.principal, p.databaseId as string, tableId(p), rowId(p)),
+    );
     return reply.code(204).send();
   });
   for (const direction of ['increment', 'decrement'] as const) {
@@ -401,15 +407,17 @@ export function registerDataRoutes(app: FastifyInstance, ctx: ServiceContext, d:
       const p = request.params as Params;
       const body = bodyOf(request);
       refuseTransaction(body);
-      const row = rows.increment(
-        request.principal,
-        p.databaseId as string,
-        tableId(p),
-        rowId(p),
-        p.column as string,
-        body.value,
-        direction === 'increment' ? body.max : body.min,
-        direction === 'increment' ? 'up' : 'down',
+      const row = await writes.run(() =>
+        rows.increment(
+          request.principal,
+          p.databaseId as string,
+          tableId(p),
+          rowId(p),
+          p.column as string,
+          body.value,
+          direction === 'increment' ? body.max : body.min,
+          direction === 'increment' ? 'up' : 'down',
+        ),
       );
       return shapeRow(request, row);
     });
