@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openDatabase, type Sql } from './core/db.ts';
 import { AppwriteError } from './core/errors.ts';
+import { EventBus } from './core/events.ts';
 import { openIdentity } from './core/identity.ts';
 import { registerAccount } from './http/account.ts';
 import { resolvePrincipal } from './http/authenticate.ts';
@@ -71,6 +72,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     projectId: options.projectId,
     dataDir,
     identity: openIdentity(db),
+    events: new EventBus(),
   };
   const sink = options.onInternalError ?? defaultSink;
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Sql } from '../core/db.ts';
 import { AppwriteError } from '../core/errors.ts';
+import type { EventBus } from '../core/events.ts';
 import type { Identity } from '../core/identity.ts';
 import type { Principal } from '../core/principal.ts';
 import { GUEST_SCOPES, USER_SCOPES } from '../core/scopes.ts';
@@ -18,6 +19,11 @@ export interface ServiceContext {
   dataDir: string | null;
   /** Users, sessions, tokens, API keys, JWTs and the outbox. */
   identity: Identity;
+  /**
+   * Every committed change, published once as an `AppwriteEvent` (core/events.ts); Realtime, function
+   * triggers and webhooks subscribe. Names for matching come from `eventNames` (core/event-names.ts).
+   */
+  events: EventBus;
 }
 
 /**
