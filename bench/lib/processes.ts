@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** A server in its own process, so the load generator and the server do not share a core's time. */
+export interface ServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Waits for a line on the child's stdout that matches, and returns the match. */
+function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  what: string,
+): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s`)), 30_000);
+    lines.on('line', (line) => {
+      const match = line.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited early with ${code}`)));
+  });
+}
+
+function stopper(child: ChildProcess, cleanup: () => void) {
+  return () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        cleanup();
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+/** The local Appwrite on a free port with an empty data folder; `credentials.json` gives the key. */
+export async function startLocalAppwrite(): Promise<
+  ServerProcess & { apiKey: string; projectId: string }
+> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
+  const child = spawn(
+    join(root, 'node_modules/.bin/tsx'),
+    [join(root, 'emulator/main.ts'), '--port', '0', '--data', dataDir, '--project', 'bench'],
+    { cwd: dataDir, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [, url = ''] = await waitForLine(
+    child,
+    /ready at (http:\/\/\S+\/v1)/,
+    'the local Appwrite',
+  );
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+  return {
+    url,
+    apiKey: credentials.apiKey,
+    projectId: credentials.projectId,
+    stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
+  };
+}
+
+/** The baseline: bare node:http + better-sqlite3 answering the same point read (bench/baseline-server.mjs). */
+export async function startBaseline(rows: number): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agora-baseline-'));
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bench/baseline-server.mjs'), join(dataDir, 'baseline.sqlite'), String(rows)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [, url = ''] = await waitForLine(child, /listening at (http:\/\/\S+)/, 'the baseline');
+  return { url, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+}

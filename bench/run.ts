@@ -1,0 +1,9 @@
+/**
+ * `npm run bench`: measures the figures the issues name and prints each beside a baseline measured
+ * in the same run. Not part of `npm test`: timing never decides a test. BENCH_SECONDS sets how long
+ * each load run lasts (default 5).
+ */
+import { report } from './lib/report.ts';
+import { benchTablesDB } from './tablesdb.ts';
+
+report('Local Appwrite: data and identity (issue 3)', await benchTablesDB());
