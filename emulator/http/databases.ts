@@ -2,7 +2,34 @@ import type { FastifyInstance } from 'fastify';
 import type { ErrorTypeName } from '../core/error-types.ts';
 import { AppwriteError } from '../core/errors.ts';
 import type { ServiceContext } from './context.ts';
-import { registerDataRoutes } from './data-routes.ts';
+import type { Dialect } from './data-dialect.ts';
+import { registerRowRoutes } from './row-routes.ts';
+import { registerSchemaRoutes } from './schema-routes.ts';
+
+/** The legacy Databases names, list wrappers and scopes. */
+const LEGACY: Dialect = {
+  root: '/databases',
+  tables: 'collections',
+  tableParam: 'collectionId',
+  columns: 'attributes',
+  rows: 'documents',
+  rowParam: 'documentId',
+  security: 'documentSecurity',
+  legacy: true,
+  databaseType: 'legacy',
+  scopes: {
+    databasesRead: ['databases.read'],
+    databasesWrite: ['databases.write'],
+    tablesRead: ['collections.read'],
+    tablesWrite: ['collections.write'],
+    columnsRead: ['collections.read'],
+    columnsWrite: ['collections.write'],
+    indexesRead: ['collections.read'],
+    indexesWrite: ['collections.write'],
+    rowsRead: ['documents.read'],
+    rowsWrite: ['documents.write'],
+  },
+};
 
 /**
  * The legacy Databases paths (`/v1/databases/{db}/collections/{c}/attributes|indexes|documents`),
@@ -18,29 +45,8 @@ export async function registerDatabases(app: FastifyInstance, ctx: ServiceContex
         ? new AppwriteError(legacyErrorType(error.type), error.message)
         : error;
     });
-    registerDataRoutes(legacy, ctx, {
-      root: '/databases',
-      tables: 'collections',
-      tableParam: 'collectionId',
-      columns: 'attributes',
-      rows: 'documents',
-      rowParam: 'documentId',
-      security: 'documentSecurity',
-      legacy: true,
-      databaseType: 'legacy',
-      scopes: {
-        databasesRead: ['databases.read'],
-        databasesWrite: ['databases.write'],
-        tablesRead: ['collections.read'],
-        tablesWrite: ['collections.write'],
-        columnsRead: ['collections.read'],
-        columnsWrite: ['collections.write'],
-        indexesRead: ['collections.read'],
-        indexesWrite: ['collections.write'],
-        rowsRead: ['documents.read'],
-        rowsWrite: ['documents.write'],
-      },
-    });
+    registerSchemaRoutes(legacy, ctx, LEGACY);
+    registerRowRoutes(legacy, ctx, LEGACY);
   });
 }
 

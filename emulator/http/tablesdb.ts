@@ -1,7 +1,34 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from './context.ts';
-import { registerDataRoutes } from './data-routes.ts';
+import type { Dialect } from './data-dialect.ts';
 import { registerDatabases } from './databases.ts';
+import { registerRowRoutes } from './row-routes.ts';
+import { registerSchemaRoutes } from './schema-routes.ts';
+
+/** TablesDB's names, list wrappers and scopes (Appwrite 1.9.5 route labels). */
+const TABLESDB: Dialect = {
+  root: '/tablesdb',
+  tables: 'tables',
+  tableParam: 'tableId',
+  columns: 'columns',
+  rows: 'rows',
+  rowParam: 'rowId',
+  security: 'rowSecurity',
+  legacy: false,
+  databaseType: 'tablesdb',
+  scopes: {
+    databasesRead: ['databases.read'],
+    databasesWrite: ['databases.write'],
+    tablesRead: ['tables.read', 'collections.read'],
+    tablesWrite: ['tables.write', 'collections.write'],
+    columnsRead: ['tables.read', 'collections.read', 'columns.read', 'attributes.read'],
+    columnsWrite: ['tables.write', 'collections.write', 'columns.write', 'attributes.write'],
+    indexesRead: ['tables.read', 'collections.read', 'indexes.read'],
+    indexesWrite: ['tables.write', 'collections.write', 'indexes.write'],
+    rowsRead: ['rows.read', 'documents.read'],
+    rowsWrite: ['rows.write', 'documents.write'],
+  },
+};
 
 /**
  * TablesDB (`/v1/tablesdb/...`): databases, tables, columns, indexes and rows as node-appwrite's
@@ -10,28 +37,7 @@ import { registerDatabases } from './databases.ts';
  * Also registers the legacy Databases paths (http/databases.ts), so app.ts needs one line.
  */
 export async function registerTablesDB(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
-  registerDataRoutes(app, ctx, {
-    root: '/tablesdb',
-    tables: 'tables',
-    tableParam: 'tableId',
-    columns: 'columns',
-    rows: 'rows',
-    rowParam: 'rowId',
-    security: 'rowSecurity',
-    legacy: false,
-    databaseType: 'tablesdb',
-    scopes: {
-      databasesRead: ['databases.read'],
-      databasesWrite: ['databases.write'],
-      tablesRead: ['tables.read', 'collections.read'],
-      tablesWrite: ['tables.write', 'collections.write'],
-      columnsRead: ['tables.read', 'collections.read', 'columns.read', 'attributes.read'],
-      columnsWrite: ['tables.write', 'collections.write', 'columns.write', 'attributes.write'],
-      indexesRead: ['tables.read', 'collections.read', 'indexes.read'],
-      indexesWrite: ['tables.write', 'collections.write', 'indexes.write'],
-      rowsRead: ['rows.read', 'documents.read'],
-      rowsWrite: ['rows.write', 'documents.write'],
-    },
-  });
+  registerSchemaRoutes(app, ctx, TABLESDB);
+  registerRowRoutes(app, ctx, TABLESDB);
   await registerDatabases(app, ctx);
 }

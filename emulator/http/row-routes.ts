@@ -1,0 +1,193 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppwriteError } from '../core/errors.ts';
+import { presentRow, type Row } from '../core/rows.ts';
+import { openTablesDB } from '../core/tables-db.ts';
+import { formatBefore, type ServiceContext } from './context.ts';
+import {
+  bodyOf,
+  type Dialect,
+  includeTotal,
+  type Params,
+  pathsOf,
+  queryOf,
+  type Req,
+  refuseTransaction,
+  requireAnyScope,
+} from './data-dialect.ts';
+
+/**
+ * Registers the row routes of one dialect. Writes go through the group-commit queue, so they are
+ * answered only once committed.
+ */
+export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
+  const { rows, writes } = openTablesDB(ctx.db);
+  const s = d.scopes;
+  const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
+  const shapeRow = (request: Req, row: Row) =>
+    presentRow(row, {
+      responseFormat: formatBefore(request, '1.9.0') ? '1.8.0' : request.responseFormat,
+      legacy: d.legacy,
+    });
+  const shapeRows = (request: Req, list: { total: number; rows: Row[] }) => ({
+    total: list.total,
+    [d.rows]: list.rows.map((r) => shapeRow(request, r)),
+  });
+
+  // ---- rows --------------------------------------------------------------------------------
+  const rowsPath = `${tablePath}/${d.rows}`;
+  app.get(rowsPath, async (request) => {
+    requireAnyScope(request, s.rowsRead);
+    const p = request.params as Params;
+    const q = queryOf(request);
+    refuseTransaction(q);
+    const list = rows.list(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      q.queries,
+      includeTotal(q),
+    );
+    return shapeRows(request, list);
+  });
+  app.post(rowsPath, async (request, reply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const many = body[d.rows];
+    if (many !== undefined && body.data !== undefined) {
+      throw new AppwriteError('general_bad_request', `Send either data or ${d.rows}, not both.`);
+    }
+    if (many !== undefined) {
+      const list = await writes.run(() =>
+        rows.createMany(request.principal, p.databaseId as string, tableId(p), many),
+      );
+      return reply.code(201).send(shapeRows(request, list));
+    }
+    const row = await writes.run(() =>
+      rows.create(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        body[d.rowParam],
+        body.data,
+        body.permissions,
+      ),
+    );
+    return reply.code(201).send(shapeRow(request, row));
+  });
+  app.put(rowsPath, async (request, reply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const list = await writes.run(() =>
+      rows.upsertMany(request.principal, p.databaseId as string, tableId(p), body[d.rows]),
+    );
+    return reply.code(201).send(shapeRows(request, list));
+  });
+  app.patch(rowsPath, async (request) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const list = await writes.run(() =>
+      rows.updateMany(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        body.data,
+        body.queries,
+      ),
+    );
+    return shapeRows(request, list);
+  });
+  app.delete(rowsPath, async (request) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const list = await writes.run(() =>
+      rows.deleteMany(request.principal, p.databaseId as string, tableId(p), body.queries),
+    );
+    return shapeRows(request, list);
+  });
+  app.get(rowPath, async (request) => {
+    requireAnyScope(request, s.rowsRead);
+    const p = request.params as Params;
+    const q = queryOf(request);
+    refuseTransaction(q);
+    const row = rows.get(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      rowId(p),
+      q.queries,
+    );
+    return shapeRow(request, row);
+  });
+  app.put(rowPath, async (request, reply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const row = await writes.run(() =>
+      rows.upsert(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+      ),
+    );
+    return reply.code(201).send(shapeRow(request, row));
+  });
+  app.patch(rowPath, async (request) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const row = await writes.run(() =>
+      rows.update(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+      ),
+    );
+    return shapeRow(request, row);
+  });
+  app.delete(rowPath, async (request, reply: FastifyReply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    refuseTransaction(bodyOf(request));
+    await writes.run(() =>
+      rows.delete(request.principal, p.databaseId as string, tableId(p), rowId(p)),
+    );
+    return reply.code(204).send();
+  });
+  for (const direction of ['increment', 'decrement'] as const) {
+    app.patch(`${rowPath}/:column/${direction}`, async (request) => {
+      requireAnyScope(request, s.rowsWrite);
+      const p = request.params as Params;
+      const body = bodyOf(request);
+      refuseTransaction(body);
+      const row = await writes.run(() =>
+        rows.increment(
+          request.principal,
+          p.databaseId as string,
+          tableId(p),
+          rowId(p),
+          p.column as string,
+          body.value,
+          direction === 'increment' ? body.max : body.min,
+          direction === 'increment' ? 'up' : 'down',
+        ),
+      );
+      return shapeRow(request, row);
+    });
+  }
+}

@@ -1,0 +1,220 @@
+import type { FastifyInstance } from 'fastify';
+import { columnKindOf, columnModel, isColumnKind } from '../core/column-types.ts';
+import { AppwriteError } from '../core/errors.ts';
+import { applyColumn, applyIndex } from '../core/project-config.ts';
+import type { TableInfo } from '../core/schema.ts';
+import { databaseModel, indexModel, tableModel } from '../core/schema-models.ts';
+import { openTablesDB } from '../core/tables-db.ts';
+import type { ServiceContext } from './context.ts';
+import {
+  bodyOf,
+  type Dialect,
+  includeTotal,
+  type Params,
+  pathsOf,
+  queryOf,
+  requireAnyScope,
+} from './data-dialect.ts';
+
+/** Registers the database, table, column and index routes of one dialect. */
+export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
+  const { schema } = openTablesDB(ctx.db);
+  const s = d.scopes;
+  const { dbPath, tablePath, tableId } = pathsOf(d);
+
+  const shapeTable = (info: TableInfo) => {
+    const model = tableModel(info);
+    if (!d.legacy) return model;
+    const { columns, indexes, rowSecurity, ...rest } = model;
+    return {
+      ...rest,
+      [d.security]: rowSecurity,
+      attributes: columns,
+      indexes: (indexes as Record<string, unknown>[]).map(legacyIndex),
+    };
+  };
+  const shapeIndex = (model: Record<string, unknown>) => (d.legacy ? legacyIndex(model) : model);
+
+  // ---- databases ---------------------------------------------------------------------------
+  app.get(d.root, async (request) => {
+    requireAnyScope(request, s.databasesRead);
+    const q = queryOf(request);
+    return schema.listDatabases(q.queries, q.search, includeTotal(q));
+  });
+  app.post(d.root, async (request, reply) => {
+    requireAnyScope(request, s.databasesWrite);
+    const info = schema.createDatabase(bodyOf(request), d.databaseType);
+    return reply.code(201).send(databaseModel(info));
+  });
+  app.get(dbPath, async (request) => {
+    requireAnyScope(request, s.databasesRead);
+    return databaseModel(schema.getDatabase((request.params as Params).databaseId as string));
+  });
+  app.put(dbPath, async (request) => {
+    requireAnyScope(request, s.databasesWrite);
+    const id = (request.params as Params).databaseId as string;
+    return databaseModel(schema.updateDatabase(id, bodyOf(request)));
+  });
+  app.delete(dbPath, async (request, reply) => {
+    requireAnyScope(request, s.databasesWrite);
+    schema.deleteDatabase((request.params as Params).databaseId as string);
+    return reply.code(204).send();
+  });
+
+  // ---- tables ------------------------------------------------------------------------------
+  app.get(`${dbPath}/${d.tables}`, async (request) => {
+    requireAnyScope(request, s.tablesRead);
+    const q = queryOf(request);
+    const p = request.params as Params;
+    const list = schema.listTables(p.databaseId as string, q.queries, q.search, includeTotal(q));
+    return {
+      total: list.total,
+      [d.tables]: list.tables.map((t) =>
+        shapeTable(schema.table(p.databaseId as string, t.$id as string)),
+      ),
+    };
+  });
+  app.post(`${dbPath}/${d.tables}`, async (request, reply) => {
+    requireAnyScope(request, s.tablesWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    const databaseId = p.databaseId as string;
+    const info = schema.createTable(databaseId, body[d.tableParam], {
+      name: body.name,
+      permissions: body.permissions,
+      rowSecurity: body[d.security],
+      enabled: body.enabled,
+    });
+    // Appwrite 1.9 accepts columns and indexes in the create body.
+    for (const c of asList(body[d.columns])) applyColumn(ctx.db, databaseId, info.id, c);
+    for (const i of asList(body.indexes)) applyIndex(ctx.db, databaseId, info.id, i);
+    return reply.code(201).send(shapeTable(schema.table(databaseId, info.id)));
+  });
+  app.get(tablePath, async (request) => {
+    requireAnyScope(request, s.tablesRead);
+    const p = request.params as Params;
+    return shapeTable(schema.table(p.databaseId as string, tableId(p)));
+  });
+  app.put(tablePath, async (request) => {
+    requireAnyScope(request, s.tablesWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    return shapeTable(
+      schema.updateTable(p.databaseId as string, tableId(p), {
+        name: body.name,
+        permissions: body.permissions,
+        rowSecurity: body[d.security],
+        enabled: body.enabled,
+      }),
+    );
+  });
+  app.delete(tablePath, async (request, reply) => {
+    requireAnyScope(request, s.tablesWrite);
+    const p = request.params as Params;
+    schema.deleteTable(p.databaseId as string, tableId(p));
+    return reply.code(204).send();
+  });
+
+  // ---- columns -----------------------------------------------------------------------------
+  const columnsPath = `${tablePath}/${d.columns}`;
+  app.get(columnsPath, async (request) => {
+    requireAnyScope(request, s.columnsRead);
+    const p = request.params as Params;
+    const q = queryOf(request);
+    const list = schema.listColumns(p.databaseId as string, tableId(p), q.queries, includeTotal(q));
+    return { total: list.total, [d.columns]: list.columns };
+  });
+  app.post(`${columnsPath}/:kind`, async (request, reply) => {
+    requireAnyScope(request, s.columnsWrite);
+    const p = request.params as Params;
+    const kind = columnKindFromRoute(p.kind as string);
+    const column = schema.createColumn(p.databaseId as string, tableId(p), kind, bodyOf(request));
+    // Created synchronously, so the model already says `available` (Appwrite: `processing`).
+    return reply.code(202).send(columnModel(column));
+  });
+  app.patch(`${columnsPath}/:kind/:key`, async (request) => {
+    requireAnyScope(request, s.columnsWrite);
+    const p = request.params as Params;
+    const kind = columnKindFromRoute(p.kind as string);
+    return columnModel(
+      schema.updateColumn(
+        p.databaseId as string,
+        tableId(p),
+        kind,
+        p.key as string,
+        bodyOf(request),
+      ),
+    );
+  });
+  app.get(`${columnsPath}/:key`, async (request) => {
+    requireAnyScope(request, s.columnsRead);
+    const p = request.params as Params;
+    return columnModel(schema.column(p.databaseId as string, tableId(p), p.key as string));
+  });
+  app.delete(`${columnsPath}/:key`, async (request, reply) => {
+    requireAnyScope(request, s.columnsWrite);
+    const p = request.params as Params;
+    schema.deleteColumn(p.databaseId as string, tableId(p), p.key as string);
+    return reply.code(204).send();
+  });
+
+  // ---- indexes -----------------------------------------------------------------------------
+  const indexesPath = `${tablePath}/indexes`;
+  app.get(indexesPath, async (request) => {
+    requireAnyScope(request, s.indexesRead);
+    const p = request.params as Params;
+    const q = queryOf(request);
+    const list = schema.listIndexes(p.databaseId as string, tableId(p), q.queries, includeTotal(q));
+    return { total: list.total, indexes: list.indexes.map(shapeIndex) };
+  });
+  app.post(indexesPath, async (request, reply) => {
+    requireAnyScope(request, s.indexesWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    const index = schema.createIndex(p.databaseId as string, tableId(p), {
+      key: body.key,
+      type: body.type,
+      columns: d.legacy ? body.attributes : body.columns,
+      orders: body.orders,
+      lengths: body.lengths,
+    });
+    return reply.code(202).send(shapeIndex(indexModel(index)));
+  });
+  app.get(`${indexesPath}/:key`, async (request) => {
+    requireAnyScope(request, s.indexesRead);
+    const p = request.params as Params;
+    return shapeIndex(
+      indexModel(schema.index(p.databaseId as string, tableId(p), p.key as string)),
+    );
+  });
+  app.delete(`${indexesPath}/:key`, async (request, reply) => {
+    requireAnyScope(request, s.indexesWrite);
+    const p = request.params as Params;
+    schema.deleteIndex(p.databaseId as string, tableId(p), p.key as string);
+    return reply.code(204).send();
+  });
+}
+
+/** The legacy Index model: `attributes` where TablesDB says `columns`. */
+function legacyIndex(model: Record<string, unknown>): Record<string, unknown> {
+  const { columns, ...rest } = model;
+  const { lengths, orders, ...head } = rest;
+  return { ...head, attributes: columns, lengths, orders };
+}
+
+/** The column kind a route segment names (`/columns/{kind}`); unsupported kinds are 405. */
+function columnKindFromRoute(kind: string) {
+  if (isColumnKind(kind)) return kind;
+  const known = columnKindOf({ type: kind });
+  if (known) return known;
+  throw new AppwriteError(
+    'general_not_implemented',
+    `Columns of type "${kind}" are not supported by the local Appwrite yet.`,
+  );
+}
+
+function asList(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value)
+    ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
+    : [];
+}
