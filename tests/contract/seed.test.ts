@@ -1,0 +1,41 @@
+import { Account, Client, Users } from 'node-appwrite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, seedUsers } from '../../scripts/seed.ts';
+import { type LocalServer, startLocalServer } from './harness.ts';
+
+describe('npm run seed against the local Appwrite', () => {
+  let server: LocalServer;
+  let users: Users;
+  beforeAll(async () => {
+    server = await startLocalServer();
+    users = new Users(
+      new Client().setEndpoint(server.endpoint).setProject(server.projectId).setKey(server.apiKey),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('makes the demo users, one of them an admin, and a second run changes nothing', async () => {
+    const first = await seedUsers(users);
+    expect(first).toContain('created admin@example.com');
+    expect(first).toContain('made admin@example.com an admin');
+    expect(await seedUsers(users)).toEqual([]);
+
+    const { users: listed } = await users.list();
+    expect(listed.map((u) => u.email).sort()).toEqual(DEMO_USERS.map((u) => u.email).sort());
+    const admins = listed.filter((u) => u.labels.includes('admin')).map((u) => u.email);
+    expect(admins).toEqual(['admin@example.com']);
+  });
+
+  it('prints logins that work', async () => {
+    for (const demo of DEMO_USERS) {
+      const account = new Account(
+        new Client().setEndpoint(server.endpoint).setProject(server.projectId),
+      );
+      const session = await account.createEmailPasswordSession({
+        email: demo.email,
+        password: demo.password,
+      });
+      expect(session.userId).toBe(demo.id);
+    }
+  });
+});
