@@ -1,6 +1,7 @@
 import type { Bucket, BucketStore } from './buckets.ts';
 import { AppwriteError } from './errors.ts';
-import { type Action, allows, effectiveRoles } from './permissions.ts';
+import type { StoredFile } from './files.ts';
+import { type Action, allows, effectiveRoles, grantsOf } from './permissions.ts';
 import type { Principal } from './principal.ts';
 
 /**
@@ -42,4 +43,17 @@ export function unauthorized(action: Action | 'access'): AppwriteError {
     'user_unauthorized',
     `You are not allowed to ${action} this file (no permission grants it to your roles).`,
   );
+}
+
+/**
+ * Who may read a file, as roles: the bucket's read roles plus, with fileSecurity, the file's own
+ * (what Realtime checks before delivering a file event). Keys are not a role; they read everything.
+ */
+export function fileReadRoles(bucket: Bucket, file: StoredFile): string[] {
+  const roles = new Set<string>();
+  for (const g of grantsOf(bucket.permissions)) if (g.action === 'read') roles.add(g.role);
+  if (bucket.fileSecurity) {
+    for (const g of grantsOf(file.permissions)) if (g.action === 'read') roles.add(g.role);
+  }
+  return [...roles];
 }

@@ -129,10 +129,11 @@ export class Storage {
   }
 
   /** Deletes a file: its row, its bytes (or the chunks of an unfinished upload) and its tokens. */
-  async deleteFile(bucketId: string, fileId: string, principal: Principal): Promise<void> {
-    const { file } = this.writableFile(bucketId, fileId, principal, 'delete');
-    this.files.delete(file.seq);
-    await this.blobs.remove(file.bucketId, file.id);
+  async deleteFile(bucketId: string, fileId: string, principal: Principal) {
+    const found = this.writableFile(bucketId, fileId, principal, 'delete');
+    this.files.delete(found.file.seq);
+    await this.blobs.remove(found.file.bucketId, found.file.id);
+    return found;
   }
 
   /**

@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Bucket } from '../core/buckets.ts';
+import type { EventBus } from '../core/events.ts';
+import { fileReadRoles } from '../core/file-access.ts';
 import { compileFileList } from '../core/file-queries.ts';
-import { fileModel } from '../core/files.ts';
+import { fileModel, type StoredFile } from '../core/files.ts';
 import type { Storage } from '../core/storage.ts';
+import { isoDate } from '../core/time.ts';
 import { acceptUpload } from '../core/uploads.ts';
 import { requireScope } from './context.ts';
 import { readFormBody } from './multipart.ts';
@@ -21,7 +25,25 @@ function header(request: FastifyRequest, name: string): string | undefined {
  * delete, as node-appwrite's `Storage` calls them. Scopes `files.read`/`files.write`, which guests
  * and users hold too: for them the bucket's and the files' permissions decide.
  */
-export function registerFileRoutes(app: FastifyInstance, storage: Storage): void {
+export function registerFileRoutes(app: FastifyInstance, storage: Storage, events: EventBus): void {
+  /** Publishes `buckets.[bucketId].files.[fileId].<action>` once the change is made. */
+  function publish(
+    request: FastifyRequest,
+    action: 'create' | 'update' | 'delete',
+    bucket: Bucket,
+    file: StoredFile,
+  ): void {
+    const principal = request.principal;
+    events.publish({
+      pattern: `buckets.[bucketId].files.[fileId].${action}`,
+      params: { bucketId: bucket.id, fileId: file.id },
+      payload: fileModel(file),
+      readRoles: fileReadRoles(bucket, file),
+      userId: principal.kind === 'user' ? principal.userId : undefined,
+      timestamp: isoDate(),
+    });
+  }
+
   app.get('/storage/buckets/:bucketId/files', async (request) => {
     requireScope(request, 'files.read');
     const { bucketId } = request.params as { bucketId: string };
@@ -43,7 +65,13 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage): void
       contentRange: header(request, 'content-range'),
       appwriteId: header(request, 'x-appwrite-id'),
     });
-    return reply.code(result.status).send(fileModel(result.file));
+    const file = result.file;
+    // Appwrite fires the create event once, with the request that completes the file.
+    const bucket = storage.buckets.get(bucketId);
+    if (bucket && result.status === 201 && file.chunksUploaded >= file.chunksTotal) {
+      publish(request, 'create', bucket, file);
+    }
+    return reply.code(result.status).send(fileModel(file));
   });
 
   app.get('/storage/buckets/:bucketId/files/:fileId', async (request) => {
@@ -64,13 +92,16 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage): void
       name,
       permissions: body.permissions,
     });
+    const bucket = storage.buckets.get(bucketId);
+    if (bucket) publish(request, 'update', bucket, file);
     return fileModel(file);
   });
 
   app.delete('/storage/buckets/:bucketId/files/:fileId', async (request, reply) => {
     requireScope(request, 'files.write');
     const { bucketId, fileId } = request.params as FileParams;
-    await storage.deleteFile(bucketId, fileId, request.principal);
+    const { bucket, file } = await storage.deleteFile(bucketId, fileId, request.principal);
+    publish(request, 'delete', bucket, file);
     return reply.code(204).send();
   });
 }

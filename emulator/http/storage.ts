@@ -22,7 +22,7 @@ export async function registerStorage(app: FastifyInstance, ctx: ServiceContext)
       done(null, body),
     );
     registerBucketRoutes(scope, storage);
-    registerFileRoutes(scope, storage);
+    registerFileRoutes(scope, storage, ctx.events);
     registerContentRoutes(scope, storage);
     registerTokenRoutes(scope, storage);
   });

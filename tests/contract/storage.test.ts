@@ -15,6 +15,7 @@ import {
 import { InputFile } from 'node-appwrite/file';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppwriteEvent } from '../../emulator/core/events.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -412,5 +413,46 @@ describe('file tokens', () => {
     await tokens.delete({ tokenId: token.$id });
     const missing = await failure(tokens.get({ tokenId: token.$id }));
     expect([missing.code, missing.type]).toEqual([404, 'token_not_found']);
+  });
+});
+
+describe('events', () => {
+  it('publishes one create per finished upload (not per chunk), then update and delete', async () => {
+    await storage.createBucket({
+      bucketId: 'watched',
+      name: 'Watched',
+      fileSecurity: true,
+      permissions: [Permission.read(Role.users())],
+    });
+    const seen: AppwriteEvent[] = [];
+    const stop = server.app.emulator.events.subscribe((e) => seen.push(e));
+    try {
+      await storage.createFile({
+        bucketId: 'watched',
+        fileId: 'ev',
+        file: InputFile.fromBuffer(randomBytes(11 * 1024 * 1024), 'ev.bin'),
+        permissions: [Permission.read(Role.user('u1'))],
+      });
+      await storage.updateFile({ bucketId: 'watched', fileId: 'ev', name: 'renamed.bin' });
+      await storage.deleteFile({ bucketId: 'watched', fileId: 'ev' });
+    } finally {
+      stop();
+    }
+    const files = seen.filter((e) => e.pattern.startsWith('buckets.'));
+    expect(files.map((e) => [e.pattern, e.params, e.payload.name])).toEqual([
+      ['buckets.[bucketId].files.[fileId].create', { bucketId: 'watched', fileId: 'ev' }, 'ev.bin'],
+      [
+        'buckets.[bucketId].files.[fileId].update',
+        { bucketId: 'watched', fileId: 'ev' },
+        'renamed.bin',
+      ],
+      [
+        'buckets.[bucketId].files.[fileId].delete',
+        { bucketId: 'watched', fileId: 'ev' },
+        'renamed.bin',
+      ],
+    ]);
+    expect(files[0]?.payload.chunksUploaded).toBe(3);
+    expect(files[0]?.readRoles).toEqual(['users', 'user:u1']);
   });
 });
