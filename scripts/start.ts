@@ -1,0 +1,178 @@
+/**
+ * `npm start`: the whole product on one machine. Builds the functions, starts the local Appwrite
+ * (which applies appwrite.json), seeds the demo data, serves the client through Vite (with `/v1`
+ * proxied to the local Appwrite), and rebuilds a function's bundle when its source or shared code
+ * changes, so the next execution runs the new code. Ctrl-C stops everything.
+ *
+ *   npm start -- [--reset] [--port 8080] [--client-port 5173] [--data .appwrite-local]
+ *
+ * `--port 0` / `--client-port 0` pick free ports (tests run whole stacks this way).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type FSWatcher, readFileSync, watch } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { Client, Users } from 'node-appwrite';
+import { createServer, type ViteDevServer } from 'vite';
+import { buildFunctions, listFunctionIds } from './build-functions.ts';
+import { DEMO_USERS, seedUsers } from './seed.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+interface Options {
+  port: string;
+  clientPort: number;
+  data: string;
+  reset: boolean;
+}
+
+function readOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8080' },
+      'client-port': { type: 'string', default: '5173' },
+      data: { type: 'string', default: '.appwrite-local' },
+      reset: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    port: values.port,
+    clientPort: Number(values['client-port']),
+    data: resolve(values.data),
+    reset: values.reset,
+  };
+}
+
+/** Starts the local Appwrite as a child (its own event loop, as in production) and waits for it. */
+function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoint: string }> {
+  const args = [join(ROOT, 'emulator/main.ts'), '--port', options.port, '--data', options.data];
+  if (options.reset) args.push('--reset');
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    let ready = false;
+    lines.on('line', (line) => {
+      const match = line.match(/^Local Appwrite ready at (\S+)$/);
+      if (match?.[1] && !ready) {
+        ready = true;
+        resolvePromise({ child, endpoint: match[1] });
+        return;
+      }
+      // Everything else the local Appwrite prints (function logs included) passes through.
+      console.log(line);
+    });
+    child.once('exit', (code) => {
+      if (!ready) reject(new Error(`the local Appwrite exited with ${code} before it was ready`));
+    });
+  });
+}
+
+/** Rebuilds functions when their source or the shared code changes; returns the watchers. */
+function watchFunctions(): FSWatcher[] {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Set<string>();
+  const rebuild = async () => {
+    const ids = pending.has('*') ? [] : [...pending];
+    pending.clear();
+    const started = performance.now();
+    try {
+      const built = await buildFunctions(ids);
+      const ms = Math.round(performance.now() - started);
+      console.log(`[build] rebuilt ${built.map((b) => b.id).join(', ')} in ${ms} ms`);
+    } catch (error) {
+      console.error(`[build] failed: ${error instanceof Error ? error.message : error}`);
+    }
+  };
+  const schedule = (id: string) => {
+    pending.add(id);
+    clearTimeout(timer);
+    timer = setTimeout(() => void rebuild(), 50);
+  };
+  const functionsDir = join(ROOT, 'functions');
+  return [
+    watch(functionsDir, { recursive: true }, (_event, file) => {
+      if (!file || file.includes('/dist/') || file.startsWith('dist')) return;
+      const [id = ''] = file.split('/');
+      // A change in functions/_lib reaches every bundle.
+      schedule(id.startsWith('_') ? '*' : id);
+    }),
+    watch(join(ROOT, 'shared'), { recursive: true }, () => schedule('*')),
+  ];
+}
+
+async function main() {
+  const options = readOptions(process.argv.slice(2));
+
+  const built = await buildFunctions();
+  console.log(
+    `[build] ${built.length} function bundle(s) built: ${built.map((b) => b.id).join(', ')}`,
+  );
+
+  const appwrite = await startAppwrite(options);
+  const credentials = JSON.parse(readFileSync(join(options.data, 'credentials.json'), 'utf8'));
+  const client = new Client()
+    .setEndpoint(appwrite.endpoint)
+    .setProject(credentials.projectId)
+    .setKey(credentials.apiKey);
+  for (const line of await seedUsers(new Users(client))) console.log(`[seed] ${line}`);
+
+  process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');
+  const vite: ViteDevServer = await createServer({
+    configFile: join(ROOT, 'vite.config.ts'),
+    server: { port: options.clientPort },
+    clearScreen: false,
+    logLevel: 'warn',
+  });
+  await vite.listen();
+  const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;
+  const watchers = watchFunctions();
+
+  console.log(
+    [
+      '',
+      `Agora is running.`,
+      `  App:             ${appUrl}`,
+      `  Local Appwrite:  ${appwrite.endpoint}  (project ${credentials.projectId})`,
+      `  API key:         in ${join(options.data, 'credentials.json')}`,
+      `  Functions:       ${(await listFunctionIds()).join(', ')} (rebuilt when you save)`,
+      '  Demo logins:',
+      ...DEMO_USERS.map(
+        (u) => `    ${u.email.padEnd(20)} ${u.password}${u.admin ? '   (admin)' : ''}`,
+      ),
+      '',
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const watcher of watchers) watcher.close();
+    await vite.close();
+    await new Promise<void>((done) => {
+      if (appwrite.child.exitCode !== null) return done();
+      appwrite.child.once('exit', () => done());
+      appwrite.child.kill('SIGTERM');
+    });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  appwrite.child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`The local Appwrite stopped unexpectedly (${code}).`);
+      void vite.close().then(() => process.exit(1));
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

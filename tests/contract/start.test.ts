@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Account, Client, Storage, TablesDB } from 'node-appwrite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** `npm start` as a person runs it, on free ports and a temporary data folder. */
+describe('npm start', () => {
+  let child: ChildProcess;
+  let output = '';
+  let dataDir: string;
+  let appUrl: string;
+  let endpoint: string;
+
+  const waitFor = (pattern: RegExp, ms = 60_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${output}`)), ms);
+      const check = () => {
+        const match = output.match(pattern);
+        if (!match) return;
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        resolve(match);
+      };
+      child.stdout?.on('data', check);
+      check();
+    });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'agora-start-'));
+    child = spawn(
+      join(root, 'node_modules/.bin/tsx'),
+      ['scripts/start.ts', '--port', '0', '--client-port', '0', '--data', dataDir],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const [, app = '', api = ''] = await waitFor(/App: +(\S+)\n\s+Local Appwrite: +(\S+)/);
+    appUrl = app;
+    endpoint = api;
+  }, 90_000);
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the client, with /v1 proxied to the local Appwrite on the same origin', async () => {
+    const page = await fetch(appUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Agora</title>');
+    const version = await fetch(`${appUrl}v1/health/version`);
+    expect(await version.json()).toEqual({ version: '1.9.5' });
+  });
+
+  it('applies appwrite.json and seeds demo logins that work', async () => {
+    const account = new Account(new Client().setEndpoint(endpoint).setProject('agora'));
+    const session = await account.createEmailPasswordSession({
+      email: 'admin@example.com',
+      password: 'Agora-admin-1',
+    });
+    expect(session.userId).toBe('demo-admin');
+    expect(output).toContain('[seed] made admin@example.com an admin');
+
+    const { apiKey } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+    const client = new Client().setEndpoint(endpoint).setProject('agora').setKey(apiKey);
+    const { tables } = await new TablesDB(client).listTables({ databaseId: 'agora' });
+    expect(tables.map((t) => t.$id).sort()).toEqual([
+      'comments',
+      'jobs',
+      'likes',
+      'posts',
+      'profiles',
+      'stats',
+    ]);
+    const { buckets } = await new Storage(client).listBuckets();
+    expect(buckets.map((b) => b.$id).sort()).toEqual(['avatars', 'exports']);
+  });
+
+  it('rebuilds a function when its source is saved', async () => {
+    const now = new Date();
+    utimesSync(join(root, 'functions/health/src/main.ts'), now, now);
+    await waitFor(/\[build\] rebuilt health in \d+ ms/, 15_000);
+  });
+
+  it('stops everything on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await expect(fetch(`${endpoint}/health/version`)).rejects.toThrow();
+  });
+});
