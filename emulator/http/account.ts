@@ -7,6 +7,7 @@ import { encodeSessionValue } from '../core/sessions.ts';
 import type { UserRecord } from '../core/users.ts';
 import { usesJwt } from './authenticate.ts';
 import { requireScope, requireUser, type ServiceContext } from './context.ts';
+import { IdentityEvents } from './identity-events.ts';
 import { sessionModel, tokenModel, userModel } from './identity-models.ts';
 import {
   optionalInteger,
@@ -37,6 +38,14 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   const isKey = (request: FastifyRequest) => request.principal.kind === 'key';
 
+  // Each change publishes the event Appwrite labels the route with (account.php), after it is
+  // written. DELETE /account publishes none, as upstream (its route has no event label).
+  const events = new IdentityEvents(ctx.events);
+  const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
+    events.user(request, what, user);
+    return user;
+  };
+
   /** Session-creating routes refuse a caller who is already signed in (SRV shared/api.php). */
   const refuseIfSignedIn = (request: FastifyRequest) => {
     if (request.principal.kind === 'user') {
@@ -63,6 +72,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       String(request.headers['user-agent'] ?? 'UNKNOWN'),
       [factor],
     );
+    events.session(request, 'create', session);
     const value = encodeSessionValue(user.id, secret);
     setSessionCookies(request, reply, ctx.projectId, value, session.expire);
     return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
@@ -88,7 +98,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       name,
       passwordHash: await hashPassword(password),
     });
-    return reply.code(201).send(userModel(user));
+    return reply.code(201).send(userModel(announce(request, 'create', user)));
   });
 
   app.get('/account', async (request) => userModel(me(request)));
@@ -101,7 +111,11 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   });
 
   app.patch('/account/status', async (request, reply) => {
-    const user = users.update(me(request).id, { status: false });
+    const user = announce(
+      request,
+      'update.status',
+      users.update(me(request).id, { status: false }),
+    );
     clearSessionCookies(request, reply, ctx.projectId);
     return userModel(user);
   });
@@ -129,6 +143,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       name: '',
       passwordHash: null,
     });
+    announce(request, 'create', user);
     return openSession(request, reply, user, { name: 'anonymous', uid: '' }, 'anonymous');
   });
 
@@ -153,7 +168,9 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   app.delete('/account/sessions', async (request, reply) => {
     const { userId } = requireUser(request);
+    const ended = sessions.list(userId);
     sessions.deleteAll(userId);
+    for (const session of ended) events.session(request, 'delete', session);
     clearSessionCookies(request, reply, ctx.projectId);
     return reply.code(204).send();
   });
@@ -176,9 +193,11 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   app.delete('/account/sessions/:sessionId', async (request, reply) => {
     const { userId, sessionId: current } = requireUser(request);
     const target = sessionIdParam(request, current);
-    if (!sessions.delete(userId, target)) {
+    const session = sessions.get(userId, target);
+    if (!session || !sessions.delete(userId, target)) {
       throw new AppwriteError('user_session_not_found', 'Session not found.');
     }
+    events.session(request, 'delete', session);
     if (target === current) clearSessionCookies(request, reply, ctx.projectId);
     return reply.code(204).send();
   });
@@ -199,12 +218,12 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   app.patch('/account/prefs', async (request) => {
     const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
-    return userModel(users.update(me(request).id, { prefs }));
+    return userModel(announce(request, 'update.prefs', users.update(me(request).id, { prefs })));
   });
 
   app.patch('/account/name', async (request) => {
     const name = requiredString(request.body, 'name', 0, 128);
-    return userModel(users.update(me(request).id, { name }));
+    return userModel(announce(request, 'update.name', users.update(me(request).id, { name })));
   });
 
   app.patch('/account/password', async (request) => {
@@ -217,7 +236,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
     // A new password signs out every other device (Appwrite's "invalidate sessions" option, on here).
     sessions.deleteAll(user.id, requireUser(request).sessionId);
-    return userModel(updated);
+    return userModel(announce(request, 'update.password', updated));
   });
 
   app.patch('/account/email', async (request) => {
@@ -235,7 +254,8 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       );
     }
     const passwordHash = user.passwordHash ? undefined : await hashPassword(password);
-    return userModel(users.update(user.id, { email, emailVerification: false, passwordHash }));
+    const updated = users.update(user.id, { email, emailVerification: false, passwordHash });
+    return userModel(announce(request, 'update.email', updated));
   });
 
   app.post('/account/recovery', async (request, reply) => {
@@ -270,6 +290,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       throw new AppwriteError('user_invalid_token', 'The recovery link is invalid or expired.');
     users.update(userId, { passwordHash: await hashPassword(password), emailVerification: true });
     sessions.deleteAll(userId);
+    events.tokenUsed(request, 'recovery', token);
     return tokenModel(token);
   });
 
@@ -310,6 +331,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       throw new AppwriteError('user_invalid_token', 'The verification link is invalid or expired.');
     }
     users.update(userId, { emailVerification: true });
+    events.tokenUsed(request, 'verification', token);
     return tokenModel(token);
   };
   app.put('/account/verifications/email', confirmVerification);

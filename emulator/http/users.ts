@@ -6,6 +6,7 @@ import { encodeSessionValue } from '../core/sessions.ts';
 import { compileUserList } from '../core/user-queries.ts';
 import type { UserRecord } from '../core/users.ts';
 import { requireScope, type ServiceContext } from './context.ts';
+import { IdentityEvents } from './identity-events.ts';
 import { sessionModel, tokenModel, userModel } from './identity-models.ts';
 import {
   optionalBoolean,
@@ -40,6 +41,13 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
     const { userId } = request.params as { userId: string };
     const user = users.get(userId);
     if (!user) throw new AppwriteError('user_not_found', `User '${userId}' not found.`);
+    return user;
+  };
+
+  // Each change publishes the event Appwrite labels the route with (users.php), after it is written.
+  const events = new IdentityEvents(ctx.events);
+  const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
+    events.user(request, what, user);
     return user;
   };
 
@@ -80,7 +88,7 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
       name,
       passwordHash: password ? await hashPassword(password) : null,
     });
-    return reply.code(201).send(userModel(user));
+    return reply.code(201).send(userModel(announce(request, 'create', user)));
   });
 
   app.get('/users/:userId', async (request) => {
@@ -90,27 +98,31 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
 
   app.delete('/users/:userId', async (request, reply) => {
     write(request);
-    users.delete(target(request).id);
+    const user = target(request);
+    users.delete(user.id);
+    announce(request, 'delete', user);
     return reply.code(204).send();
   });
 
   app.patch('/users/:userId/name', async (request) => {
     write(request);
     const name = requiredString(request.body, 'name', 0, 128);
-    return userModel(users.update(target(request).id, { name }));
+    return userModel(announce(request, 'update.name', users.update(target(request).id, { name })));
   });
 
   app.patch('/users/:userId/email', async (request) => {
     write(request);
     const email = requiredEmail(request.body, 'email');
-    return userModel(users.update(target(request).id, { email, emailVerification: false }));
+    const user = users.update(target(request).id, { email, emailVerification: false });
+    return userModel(announce(request, 'update.email', user));
   });
 
   app.patch('/users/:userId/password', async (request) => {
     write(request);
     const password = requiredPassword(request.body, 'password');
     const user = target(request);
-    return userModel(users.update(user.id, { passwordHash: await hashPassword(password) }));
+    const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
+    return userModel(announce(request, 'update.password', updated));
   });
 
   app.patch('/users/:userId/phone', async (request) => {
@@ -119,13 +131,15 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
     if (number !== '' && !PHONE.test(number)) {
       throw new AppwriteError('general_invalid_phone', 'Invalid `number` param.');
     }
-    return userModel(users.update(target(request).id, { phone: number, phoneVerification: false }));
+    const user = users.update(target(request).id, { phone: number, phoneVerification: false });
+    return userModel(announce(request, 'update.phone', user));
   });
 
   app.patch('/users/:userId/verification/phone', async (request) => {
     write(request);
     const phoneVerification = requiredBoolean(request.body, 'phoneVerification');
-    return userModel(users.update(target(request).id, { phoneVerification }));
+    const user = users.update(target(request).id, { phoneVerification });
+    return userModel(announce(request, 'update.verification', user));
   });
 
   app.post('/users/:userId/tokens', async (request, reply) => {
@@ -140,13 +154,16 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
   app.patch('/users/:userId/status', async (request) => {
     write(request);
     const status = requiredBoolean(request.body, 'status');
-    return userModel(users.update(target(request).id, { status }));
+    return userModel(
+      announce(request, 'update.status', users.update(target(request).id, { status })),
+    );
   });
 
   app.patch('/users/:userId/verification', async (request) => {
     write(request);
     const emailVerification = requiredBoolean(request.body, 'emailVerification');
-    return userModel(users.update(target(request).id, { emailVerification }));
+    const user = users.update(target(request).id, { emailVerification });
+    return userModel(announce(request, 'update.verification', user));
   });
 
   app.put('/users/:userId/labels', async (request) => {
@@ -158,7 +175,8 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
         'Invalid `labels` param: each label is 1-36 letters or digits, at most 1000 labels.',
       );
     }
-    return userModel(users.update(target(request).id, { labels: [...new Set(labels)] }));
+    const user = users.update(target(request).id, { labels: [...new Set(labels)] });
+    return userModel(announce(request, 'update.labels', user));
   });
 
   app.get('/users/:userId/prefs', async (request) => {
@@ -169,7 +187,7 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
   app.patch('/users/:userId/prefs', async (request) => {
     write(request);
     const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
-    return users.update(target(request).id, { prefs }).prefs;
+    return announce(request, 'update.prefs', users.update(target(request).id, { prefs })).prefs;
   });
 
   app.get('/users/:userId/sessions', async (request) => {
@@ -188,21 +206,26 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
       String(request.headers['user-agent'] ?? 'UNKNOWN'),
       ['server'],
     );
+    events.session(request, 'create', session);
     return reply.code(201).send(sessionModel(session, false, encodeSessionValue(user.id, secret)));
   });
 
   app.delete('/users/:userId/sessions', async (request, reply) => {
     write(request);
-    sessions.deleteAll(target(request).id);
+    const user = target(request);
+    sessions.deleteAll(user.id);
+    announce(request, 'sessions.delete', user);
     return reply.code(204).send();
   });
 
   app.delete('/users/:userId/sessions/:sessionId', async (request, reply) => {
     write(request);
     const { sessionId } = request.params as { sessionId: string };
-    if (!sessions.delete(target(request).id, sessionId)) {
+    const session = sessions.get(target(request).id, sessionId);
+    if (!session || !sessions.delete(session.userId, sessionId)) {
       throw new AppwriteError('user_session_not_found', 'Session not found.');
     }
+    events.session(request, 'delete', session);
     return reply.code(204).send();
   });
 
