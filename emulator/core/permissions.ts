@@ -95,6 +95,26 @@ export function allows(
 }
 
 /**
+ * Who may read a row, as roles: the table's read roles plus, with rowSecurity, the row's own
+ * (Appwrite's rule for Realtime delivery). Keys are not a role; they read everything anyway.
+ */
+export function readRolesOf(
+  tablePermissions: readonly string[],
+  rowSecurity: boolean,
+  rowPermissions: readonly string[],
+): string[] {
+  const roles = grantsOf(tablePermissions)
+    .filter((g) => g.action === 'read')
+    .map((g) => g.role);
+  if (rowSecurity) {
+    for (const g of grantsOf(rowPermissions)) {
+      if (g.action === 'read' && !roles.includes(g.role)) roles.push(g.role);
+    }
+  }
+  return roles;
+}
+
+/**
  * The permissions a new row gets. A signed-in user who sends none gets read/update/delete on
  * `user:<id>` (Appwrite Documents/Create.php); anyone else gets none. A user (not a key) may only
  * grant roles they hold, else 401 `user_unauthorized`.

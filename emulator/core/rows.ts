@@ -313,16 +313,17 @@ export class Rows {
     return { total: deleted.length, rows: deleted };
   }
 
-  /** Deletes one row; its permissions go with it (ON DELETE CASCADE). */
-  delete(principal: Principal, databaseId: string, tableId: string, rowId: string): void {
+  /** Deletes one row and returns it as it was; its permissions go with it (ON DELETE CASCADE). */
+  delete(principal: Principal, databaseId: string, tableId: string, rowId: string): Row {
     const table = this.table(principal, databaseId, tableId);
-    this.write(() => {
+    return this.write(() => {
       const existing = this.raw(table, rowId);
       if (!existing) throw notFound(rowId);
       this.requireRowGrant(principal, table, existing, 'delete');
       this.prepare(`DELETE FROM "${table.rowsTable}" WHERE "$sequence" = ?`).run(
         existing.$sequence,
       );
+      return toRow(table, existing, null);
     });
   }
 

@@ -47,6 +47,8 @@ export interface TableInfo {
   databaseId: string;
   /** Whether the table's database is enabled (cached here so a row request is one lookup). */
   databaseEnabled: boolean;
+  /** The database's type, which decides how its events are named. */
+  databaseType: DatabaseInfo['type'];
   id: string;
   name: string;
   enabled: boolean;
@@ -324,6 +326,7 @@ export class Schema {
       seq: record.seq,
       databaseId,
       databaseEnabled: database.enabled,
+      databaseType: database.type,
       id: record.id,
       name: record.name,
       enabled: record.enabled === 1,

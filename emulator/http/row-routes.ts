@@ -14,15 +14,20 @@ import {
   refuseTransaction,
   requireAnyScope,
 } from './data-dialect.ts';
+import { DataEvents } from './data-events.ts';
 
 /**
  * Registers the row routes of one dialect. Writes go through the group-commit queue, so they are
  * answered only once committed.
  */
 export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
-  const { rows, writes } = openTablesDB(ctx.db);
+  const { schema, rows, writes } = openTablesDB(ctx.db);
+  const events = new DataEvents(ctx, d);
   const s = d.scopes;
   const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
+  /** Publishes row events once the write has committed. */
+  const announce = (request: Req, p: Params, changed: readonly Row[], action: string) =>
+    events.rows(request, schema.table(p.databaseId as string, tableId(p)), changed, action);
   const shapeRow = (request: Req, row: Row) =>
     presentRow(row, {
       responseFormat: formatBefore(request, '1.9.0') ? '1.8.0' : request.responseFormat,
@@ -62,6 +67,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
       const list = await writes.run(() =>
         rows.createMany(request.principal, p.databaseId as string, tableId(p), many),
       );
+      announce(request, p, list.rows, 'create');
       return reply.code(201).send(shapeRows(request, list));
     }
     const row = await writes.run(() =>
@@ -74,6 +80,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
         body.permissions,
       ),
     );
+    announce(request, p, [row], 'create');
     return reply.code(201).send(shapeRow(request, row));
   });
   app.put(rowsPath, async (request, reply) => {
@@ -84,6 +91,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     const list = await writes.run(() =>
       rows.upsertMany(request.principal, p.databaseId as string, tableId(p), body[d.rows]),
     );
+    announce(request, p, list.rows, 'upsert');
     return reply.code(201).send(shapeRows(request, list));
   });
   app.patch(rowsPath, async (request) => {
@@ -100,6 +108,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
         body.queries,
       ),
     );
+    announce(request, p, list.rows, 'update');
     return shapeRows(request, list);
   });
   app.delete(rowsPath, async (request) => {
@@ -110,6 +119,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     const list = await writes.run(() =>
       rows.deleteMany(request.principal, p.databaseId as string, tableId(p), body.queries),
     );
+    announce(request, p, list.rows, 'delete');
     return shapeRows(request, list);
   });
   app.get(rowPath, async (request) => {
@@ -141,6 +151,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
         body.permissions,
       ),
     );
+    announce(request, p, [row], 'upsert');
     return reply.code(201).send(shapeRow(request, row));
   });
   app.patch(rowPath, async (request) => {
@@ -158,15 +169,17 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
         body.permissions,
       ),
     );
+    announce(request, p, [row], 'update');
     return shapeRow(request, row);
   });
   app.delete(rowPath, async (request, reply: FastifyReply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     refuseTransaction(bodyOf(request));
-    await writes.run(() =>
+    const row = await writes.run(() =>
       rows.delete(request.principal, p.databaseId as string, tableId(p), rowId(p)),
     );
+    announce(request, p, [row], 'delete');
     return reply.code(204).send();
   });
   for (const direction of ['increment', 'decrement'] as const) {
@@ -187,6 +200,8 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
           direction === 'increment' ? 'up' : 'down',
         ),
       );
+      // Appwrite labels increment and decrement as updates (Rows/Column/Increment.php).
+      announce(request, p, [row], 'update');
       return shapeRow(request, row);
     });
   }

@@ -15,12 +15,18 @@ import {
   queryOf,
   requireAnyScope,
 } from './data-dialect.ts';
+import { DataEvents } from './data-events.ts';
 
 /** Registers the database, table, column and index routes of one dialect. */
 export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
   const { schema } = openTablesDB(ctx.db);
   const s = d.scopes;
   const { dbPath, tablePath, tableId } = pathsOf(d);
+  const events = new DataEvents(ctx, d);
+  const dbOf = (databaseId: string) => ({
+    databaseId,
+    databaseType: schema.getDatabase(databaseId).type,
+  });
 
   const shapeTable = (info: TableInfo) => {
     const model = tableModel(info);
@@ -44,7 +50,9 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
   app.post(d.root, async (request, reply) => {
     requireAnyScope(request, s.databasesWrite);
     const info = schema.createDatabase(bodyOf(request), d.databaseType);
-    return reply.code(201).send(databaseModel(info));
+    const model = databaseModel(info);
+    events.schema(request, dbOf(info.id), 'database', 'create', model);
+    return reply.code(201).send(model);
   });
   app.get(dbPath, async (request) => {
     requireAnyScope(request, s.databasesRead);
@@ -53,11 +61,22 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
   app.put(dbPath, async (request) => {
     requireAnyScope(request, s.databasesWrite);
     const id = (request.params as Params).databaseId as string;
-    return databaseModel(schema.updateDatabase(id, bodyOf(request)));
+    const model = databaseModel(schema.updateDatabase(id, bodyOf(request)));
+    events.schema(request, dbOf(id), 'database', 'update', model);
+    return model;
   });
   app.delete(dbPath, async (request, reply) => {
     requireAnyScope(request, s.databasesWrite);
-    schema.deleteDatabase((request.params as Params).databaseId as string);
+    const id = (request.params as Params).databaseId as string;
+    const info = schema.getDatabase(id);
+    schema.deleteDatabase(id);
+    events.schema(
+      request,
+      { databaseId: id, databaseType: info.type },
+      'database',
+      'delete',
+      databaseModel(info),
+    );
     return reply.code(204).send();
   });
 
@@ -79,16 +98,21 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
     const p = request.params as Params;
     const body = bodyOf(request);
     const databaseId = p.databaseId as string;
-    const info = schema.createTable(databaseId, body[d.tableParam], {
-      name: body.name,
-      permissions: body.permissions,
-      rowSecurity: body[d.security],
-      enabled: body.enabled,
-    });
-    // Appwrite 1.9 accepts columns and indexes in the create body.
-    for (const c of asList(body[d.columns])) applyColumn(ctx.db, databaseId, info.id, c);
-    for (const i of asList(body.indexes)) applyIndex(ctx.db, databaseId, info.id, i);
-    return reply.code(201).send(shapeTable(schema.table(databaseId, info.id)));
+    // Appwrite 1.9 accepts columns and indexes in the create body; all or nothing.
+    const info = ctx.db.transaction(() => {
+      const created = schema.createTable(databaseId, body[d.tableParam], {
+        name: body.name,
+        permissions: body.permissions,
+        rowSecurity: body[d.security],
+        enabled: body.enabled,
+      });
+      for (const c of asList(body[d.columns])) applyColumn(ctx.db, databaseId, created.id, c);
+      for (const i of asList(body.indexes)) applyIndex(ctx.db, databaseId, created.id, i);
+      return created;
+    })();
+    const model = shapeTable(schema.table(databaseId, info.id));
+    events.schema(request, dbOf(databaseId), { table: info.id }, 'create', model);
+    return reply.code(201).send(model);
   });
   app.get(tablePath, async (request) => {
     requireAnyScope(request, s.tablesRead);
@@ -99,7 +123,7 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
     requireAnyScope(request, s.tablesWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    return shapeTable(
+    const model = shapeTable(
       schema.updateTable(p.databaseId as string, tableId(p), {
         name: body.name,
         permissions: body.permissions,
@@ -107,11 +131,15 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
         enabled: body.enabled,
       }),
     );
+    events.schema(request, dbOf(p.databaseId as string), { table: tableId(p) }, 'update', model);
+    return model;
   });
   app.delete(tablePath, async (request, reply) => {
     requireAnyScope(request, s.tablesWrite);
     const p = request.params as Params;
+    const model = shapeTable(schema.table(p.databaseId as string, tableId(p)));
     schema.deleteTable(p.databaseId as string, tableId(p));
+    events.schema(request, dbOf(p.databaseId as string), { table: tableId(p) }, 'delete', model);
     return reply.code(204).send();
   });
 
@@ -130,13 +158,21 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
     const kind = columnKindFromRoute(p.kind as string);
     const column = schema.createColumn(p.databaseId as string, tableId(p), kind, bodyOf(request));
     // Created synchronously, so the model already says `available` (Appwrite: `processing`).
-    return reply.code(202).send(columnModel(column));
+    const model = columnModel(column);
+    events.schema(
+      request,
+      dbOf(p.databaseId as string),
+      { table: tableId(p), column: column.key },
+      'create',
+      model,
+    );
+    return reply.code(202).send(model);
   });
   app.patch(`${columnsPath}/:kind/:key`, async (request) => {
     requireAnyScope(request, s.columnsWrite);
     const p = request.params as Params;
     const kind = columnKindFromRoute(p.kind as string);
-    return columnModel(
+    const model = columnModel(
       schema.updateColumn(
         p.databaseId as string,
         tableId(p),
@@ -145,6 +181,14 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
         bodyOf(request),
       ),
     );
+    events.schema(
+      request,
+      dbOf(p.databaseId as string),
+      { table: tableId(p), column: p.key as string },
+      'update',
+      model,
+    );
+    return model;
   });
   app.get(`${columnsPath}/:key`, async (request) => {
     requireAnyScope(request, s.columnsRead);
@@ -154,7 +198,15 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
   app.delete(`${columnsPath}/:key`, async (request, reply) => {
     requireAnyScope(request, s.columnsWrite);
     const p = request.params as Params;
+    const model = columnModel(schema.column(p.databaseId as string, tableId(p), p.key as string));
     schema.deleteColumn(p.databaseId as string, tableId(p), p.key as string);
+    events.schema(
+      request,
+      dbOf(p.databaseId as string),
+      { table: tableId(p), column: p.key as string },
+      'delete',
+      model,
+    );
     return reply.code(204).send();
   });
 
@@ -178,7 +230,15 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
       orders: body.orders,
       lengths: body.lengths,
     });
-    return reply.code(202).send(shapeIndex(indexModel(index)));
+    const model = shapeIndex(indexModel(index));
+    events.schema(
+      request,
+      dbOf(p.databaseId as string),
+      { table: tableId(p), index: index.key },
+      'create',
+      model,
+    );
+    return reply.code(202).send(model);
   });
   app.get(`${indexesPath}/:key`, async (request) => {
     requireAnyScope(request, s.indexesRead);
@@ -190,7 +250,17 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
   app.delete(`${indexesPath}/:key`, async (request, reply) => {
     requireAnyScope(request, s.indexesWrite);
     const p = request.params as Params;
+    const model = shapeIndex(
+      indexModel(schema.index(p.databaseId as string, tableId(p), p.key as string)),
+    );
     schema.deleteIndex(p.databaseId as string, tableId(p), p.key as string);
+    events.schema(
+      request,
+      dbOf(p.databaseId as string),
+      { table: tableId(p), index: p.key as string },
+      'delete',
+      model,
+    );
     return reply.code(204).send();
   });
 }
