@@ -1,4 +1,13 @@
-import { Client, Databases, Permission, Query, Role, TablesDB, Users } from 'node-appwrite';
+import {
+  Client,
+  Databases,
+  type Models,
+  Permission,
+  Query,
+  Role,
+  TablesDB,
+  Users,
+} from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { eventNames } from '../../emulator/core/event-names.ts';
 import type { AppwriteEvent } from '../../emulator/core/events.ts';
@@ -90,7 +99,7 @@ describe('row events', () => {
   const scenarios: [string, () => Promise<unknown>, string[]][] = [
     [
       'update → update',
-      () => user.updateRow({ ...base, rowId: 'r1', data: { body: 'edited' } }),
+      () => user.updateRow<Models.DefaultRow>({ ...base, rowId: 'r1', data: { body: 'edited' } }),
       ['tablesdb.main.tables.notes.rows.r1.update'],
     ],
     [
@@ -100,7 +109,7 @@ describe('row events', () => {
     ],
     [
       'upsert → upsert',
-      () => admin.upsertRow({ ...base, rowId: 'r2', data: { body: 'x' } }),
+      () => admin.upsertRow<Models.DefaultRow>({ ...base, rowId: 'r2', data: { body: 'x' } }),
       ['tablesdb.main.tables.notes.rows.r2.upsert'],
     ],
     [
@@ -134,7 +143,7 @@ describe('row events', () => {
     [
       'a legacy document create → the legacy pattern',
       () =>
-        legacy.createDocument({
+        legacy.createDocument<Models.DefaultDocument>({
           databaseId: 'main',
           collectionId: 'notes',
           documentId: 'd1',
