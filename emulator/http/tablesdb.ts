@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AppwriteError } from '../core/errors.ts';
 import type { ServiceContext } from './context.ts';
 import type { Dialect } from './data-dialect.ts';
 import { registerDatabases } from './databases.ts';
@@ -37,6 +38,20 @@ const TABLESDB: Dialect = {
  * Also registers the legacy Databases paths (http/databases.ts), so app.ts needs one line.
  */
 export async function registerTablesDB(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  // Transactions are not supported yet; their paths say so instead of reading as a database id.
+  const refuse = async () => {
+    throw new AppwriteError(
+      'general_not_implemented',
+      'Transactions are not supported by the local Appwrite yet.',
+    );
+  };
+  for (const path of [
+    '/tablesdb/transactions',
+    '/tablesdb/transactions/:transactionId',
+    '/tablesdb/transactions/:transactionId/operations',
+  ]) {
+    app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url: path, handler: refuse });
+  }
   registerSchemaRoutes(app, ctx, TABLESDB);
   registerRowRoutes(app, ctx, TABLESDB);
   await registerDatabases(app, ctx);

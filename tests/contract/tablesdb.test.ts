@@ -559,6 +559,28 @@ describe('legacy Databases paths (what appwrite-cli 12 uses)', () => {
   });
 });
 
+test('transactions are refused with 405, not mistaken for a database id', async () => {
+  expect(await failure(tables.createTransaction({}))).toEqual({
+    code: 405,
+    type: 'general_not_implemented',
+  });
+  expect(await failure(tables.listTransactions({}))).toEqual({
+    code: 405,
+    type: 'general_not_implemented',
+  });
+  expect(
+    await failure(
+      tables.createRow<Models.DefaultRow>({
+        databaseId: db,
+        tableId: 'tasks',
+        rowId: 'tx',
+        data: { title: 'x' },
+        transactionId: 'abc',
+      }),
+    ),
+  ).toEqual({ code: 405, type: 'general_not_implemented' });
+});
+
 describe('scopes', () => {
   const scenarios: [string, string[], string, string, unknown, number][] = [
     [
