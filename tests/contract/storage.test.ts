@@ -274,6 +274,30 @@ describe('uploads, reads and previews', () => {
     expect(raw.headers.get('cache-control')).toBe('private, max-age=2592000');
   });
 
+  it("applies border, radius, opacity, background and rotation in Appwrite's order", async () => {
+    const out = Buffer.from(
+      await storage.getFilePreview({
+        bucketId: 'media',
+        fileId: 'photo',
+        width: 100,
+        borderWidth: 5,
+        borderColor: '00ff00',
+        borderRadius: 10,
+        opacity: 0.5,
+        background: 'ffffff',
+        rotation: 90,
+        output: ImageFormat.Png,
+      }),
+    );
+    const meta = await sharp(out).metadata();
+    // 100×50, plus a 5 px border on each side, then turned a quarter.
+    expect([meta.width, meta.height]).toEqual([60, 110]);
+    const heic = await failure(
+      storage.getFilePreview({ bucketId: 'media', fileId: 'photo', output: ImageFormat.Heic }),
+    );
+    expect([heic.code, heic.type]).toEqual([400, 'storage_file_type_unsupported']);
+  });
+
   it('previews a non-image as Appwrite does: an icon image on a light background', async () => {
     const icon = Buffer.from(
       await storage.getFilePreview({ bucketId: 'media', fileId: 'hello', width: 120 }),
