@@ -22,6 +22,7 @@ import { registerOutbox } from './http/outbox.ts';
 import { registerStorage } from './http/storage.ts';
 import { registerTablesDB } from './http/tablesdb.ts';
 import { registerUsers } from './http/users.ts';
+import { attachRealtime } from './realtime/transport.ts';
 
 /** The services, in registration order. Add one line per service. */
 const SERVICES: readonly ServicePlugin[] = [
@@ -91,6 +92,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorateRequest('projectId', '');
   app.decorateRequest('responseFormat', SERVER_VERSION);
   if (ownsDb) app.addHook('onClose', async () => db.close());
+  // Realtime rides on the same HTTP server's upgrade event (listening stays main.ts's job); its
+  // sockets are closed before the server, which would otherwise wait for them.
+  const realtime = attachRealtime(app.server, ctx);
+  app.addHook('preClose', () => realtime.close());
 
   registerBodyParsers(app);
   registerCors(app);

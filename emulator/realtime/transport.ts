@@ -1,0 +1,480 @@
+/**
+ * The Realtime WebSocket endpoint, `/v1/realtime?project=<id>`, on the HTTP server's `upgrade` event
+ * (the `ws` package; no Fastify plugin). It speaks Appwrite 1.9.5's frames (app/realtime.php and
+ * src/Appwrite/Realtime/Message/Handlers/*): `connected` on open, then `ping`/`pong`,
+ * `authentication`, `subscribe`/`unsubscribe` with subscription ids, `event` frames that list the
+ * matching `subscriptions`, and `error` frames with Appwrite's realtime codes. Channels given in the
+ * URL (`channels[]=…`, the pre-1.9.5 mode) work too.
+ *
+ * Who may hear what is the broker's business (broker.ts); this file turns frames into broker calls
+ * and events into frames. Events come from `ctx.events`, after their change has committed.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { AppwriteError } from '../core/errors.ts';
+import { eventNames } from '../core/event-names.ts';
+import type { AppwriteEvent } from '../core/events.ts';
+import { resolveId, uniqueId } from '../core/ids.ts';
+import { rolesForUser } from '../core/roles.ts';
+import { decodeSessionValue } from '../core/sessions.ts';
+import { resolvePrincipal } from '../http/authenticate.ts';
+import { parseQueryString } from '../http/body.ts';
+import type { ServiceContext } from '../http/context.ts';
+import { userModel } from '../http/identity-models.ts';
+import { Broker, type ConnectionIdentity, GUEST } from './broker.ts';
+import { compileRealtimeQueries, RealtimeQueryError } from './queries.ts';
+
+/** Appwrite's realtime error codes (app/config/errors.php), also used as WebSocket close codes. */
+export const REALTIME_CODES = {
+  /** `realtime_message_format_invalid`: a frame we cannot use; the connection stays open. */
+  formatInvalid: 1003,
+  /** `realtime_policy_violation`: unknown project, bad credentials; the connection is closed. */
+  policyViolation: 1008,
+  /** `realtime_too_many_messages`: over the per-connection message budget. */
+  tooManyMessages: 1013,
+} as const;
+
+/** Settings for `attachRealtime`. */
+export interface RealtimeOptions {
+  /**
+   * Messages a connection may send per minute before they are answered with 1013 and dropped:
+   * Appwrite's own limit (32 per minute per connection, app/realtime.php). A client that keeps going
+   * to twice the limit is disconnected with close code 1013 (Appwrite keeps such a socket open; we
+   * close it so a runaway loop in a page cannot pin the server).
+   */
+  messagesPerMinute?: number;
+}
+
+/** The attached endpoint; `close()` disconnects every socket (code 1001, "going away"). */
+export interface RealtimeServer {
+  broker: Broker;
+  /** How many sockets are open. */
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+/** The path the SDKs connect to: the endpoint (`…/v1`) plus `/realtime`. */
+const PATH = '/v1/realtime';
+
+/** A frame we refuse, with the code and message the client gets. */
+class RealtimeError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const formatError = (message: string) => new RealtimeError(REALTIME_CODES.formatInvalid, message);
+
+interface Live {
+  socket: WebSocket;
+  /** Start of the current one-minute window and the messages received in it. */
+  windowStart: number;
+  messages: number;
+}
+
+/**
+ * Serves Realtime on `server`'s upgrade requests for `/v1/realtime`. Call it once the HTTP server
+ * exists (buildApp does, on Fastify's server, without listening).
+ */
+export function attachRealtime(
+  server: Server,
+  ctx: ServiceContext,
+  options: RealtimeOptions = {},
+): RealtimeServer {
+  const limit = options.messagesPerMinute ?? 32;
+  const broker = new Broker();
+  const live = new Map<number, Live>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  let nextId = 0;
+
+  const send = (id: number, frame: unknown) => sendRaw(id, JSON.stringify(frame));
+  const sendRaw = (id: number, text: string) => {
+    const socket = live.get(id)?.socket;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(text);
+  };
+  const sendError = (id: number, code: number, message: string) =>
+    send(id, { type: 'error', data: { code, message } });
+
+  /** Who a still-valid session or user makes a connection now (guest when it no longer holds). */
+  const currentIdentity = (identity: ConnectionIdentity): ConnectionIdentity => {
+    if (!identity.userId) return identity;
+    const user = ctx.identity.users.get(identity.userId);
+    if (!user?.status) return GUEST;
+    if (identity.sessionId && !sessionAlive(identity)) return GUEST;
+    return { ...identity, roles: rolesForUser(user) };
+  };
+  const sessionAlive = (identity: ConnectionIdentity) => {
+    const session = ctx.identity.sessions.get(identity.userId, identity.sessionId);
+    return session !== null && Date.parse(session.expire) > Date.now();
+  };
+
+  /** A user's change (labels, verification, block, sign-out...) applies to their open sockets. */
+  const refreshUser = (userId: string) => {
+    for (const id of broker.connectionsOf(userId)) {
+      const identity = broker.identityOf(id);
+      if (identity) broker.setIdentity(id, currentIdentity(identity));
+    }
+  };
+
+  const deliver = (event: AppwriteEvent) => {
+    if (event.pattern.startsWith('users.') && event.params.userId) {
+      refreshUser(event.params.userId);
+    }
+    const { channels, deliveries } = broker.route(event, ctx.projectId);
+    if (deliveries.length === 0) return;
+    const data = JSON.stringify({
+      events: eventNames(event),
+      channels,
+      timestamp: event.timestamp,
+      payload: event.payload,
+    });
+    // The frame is the same for everyone but its `subscriptions`, so the rest is serialised once.
+    const head = `{"type":"event","data":${data.slice(0, -1)},"subscriptions":`;
+    for (const { connectionId, subscriptionIds } of deliveries) {
+      const identity = broker.identityOf(connectionId);
+      // A session can end without an event (DELETE /account has none upstream): check it is alive
+      // before a signed-in socket hears anything, and deliver only what a guest could then read.
+      if (identity?.sessionId && !sessionAlive(identity)) {
+        broker.setIdentity(connectionId, GUEST);
+        const guestMayRead = event.readRoles.includes('any') || event.readRoles.includes('guests');
+        if (!guestMayRead) continue;
+      }
+      sendRaw(connectionId, `${head}${JSON.stringify(subscriptionIds)}}}`);
+    }
+  };
+  const unsubscribeEvents = ctx.events.subscribe(deliver);
+
+  // ---- frames from the client ----------------------------------------------------------------
+
+  const authenticate = (id: number, data: unknown) => {
+    const session = (data as Record<string, unknown> | null)?.session;
+    if (session === undefined) throw formatError('Payload is not valid. Session is required');
+    if (typeof session !== 'string' || session.length > 2048) {
+      throw formatError('session: Value must be a valid string and at most 2048 chars');
+    }
+    const stored = decodeSessionValue(session);
+    const record = stored ? ctx.identity.sessions.verify(stored.id, stored.secret) : null;
+    const user = record ? ctx.identity.users.get(record.userId) : null;
+    if (!record || !user?.status) throw formatError('Session is not valid.');
+    broker.setIdentity(id, { userId: user.id, sessionId: record.id, roles: rolesForUser(user) });
+    return {
+      type: 'response',
+      data: { to: 'authentication', success: true, user: userModel(user) },
+    };
+  };
+
+  const subscribe = (id: number, data: unknown) => {
+    const items = checkSubscribeItems(data);
+    // Check every item before applying any, so a bad query leaves the connection as it was.
+    const parsed = items.map((item) => {
+      let queries: ReturnType<typeof compileRealtimeQueries>;
+      try {
+        queries = compileRealtimeQueries(item.queries ?? []);
+      } catch (error) {
+        if (error instanceof RealtimeQueryError)
+          throw formatError(`Invalid query: ${error.message}`);
+        throw error;
+      }
+      return {
+        subscriptionId: item.subscriptionId ?? uniqueId(),
+        channels: item.channels,
+        queries,
+      };
+    });
+    const subscriptions = parsed.map((p) => ({
+      subscriptionId: p.subscriptionId,
+      channels: broker.subscribe(id, p.subscriptionId, p.channels, p.queries),
+      queries: p.queries.strings,
+    }));
+    return { type: 'response', data: { to: 'subscribe', success: true, subscriptions } };
+  };
+
+  const unsubscribe = (id: number, data: unknown) => {
+    if (!Array.isArray(data)) throw formatError('Payload is not valid.');
+    const ids = data.map((item) => {
+      const subscriptionId = (item as Record<string, unknown> | null)?.subscriptionId;
+      if (typeof subscriptionId !== 'string' || subscriptionId === '') {
+        throw formatError('Each unsubscribe payload must include a non-empty subscriptionId.');
+      }
+      return subscriptionId;
+    });
+    const subscriptions = ids.map((subscriptionId) => ({
+      subscriptionId,
+      removed: broker.unsubscribe(id, subscriptionId),
+    }));
+    return { type: 'response', data: { to: 'unsubscribe', success: true, subscriptions } };
+  };
+
+  const onMessage = (id: number, raw: RawData, isBinary: boolean) => {
+    const connection = live.get(id);
+    if (!connection) return;
+    const now = Date.now();
+    if (now - connection.windowStart >= 60_000) {
+      connection.windowStart = now;
+      connection.messages = 0;
+    }
+    connection.messages++;
+    if (connection.messages > limit) {
+      sendError(id, REALTIME_CODES.tooManyMessages, 'Too many messages.');
+      if (connection.messages >= 2 * limit) {
+        connection.socket.close(REALTIME_CODES.tooManyMessages, 'Too many messages.');
+      }
+      return;
+    }
+    try {
+      const message = parseFrame(raw, isBinary);
+      const data = message.data;
+      let answer: unknown;
+      switch (message.type) {
+        case 'ping':
+          answer = { type: 'pong' };
+          break;
+        case 'authentication':
+          answer = authenticate(id, data);
+          break;
+        case 'subscribe':
+          if (!Object.hasOwn(message, 'data'))
+            throw formatError('Payload is not valid. Items is required');
+          answer = subscribe(id, data);
+          break;
+        case 'unsubscribe':
+          if (!Object.hasOwn(message, 'data'))
+            throw formatError('Payload is not valid. Items is required');
+          answer = unsubscribe(id, data);
+          break;
+        default:
+          throw formatError('Message type is not valid.');
+      }
+      send(id, answer);
+    } catch (error) {
+      if (error instanceof RealtimeError) {
+        sendError(id, error.code, error.message);
+        if (error.code === REALTIME_CODES.policyViolation) connection.socket.close(error.code);
+        return;
+      }
+      console.error('[local appwrite] realtime message failed:', error);
+      sendError(id, 500, 'Error: Server Error');
+    }
+  };
+
+  // ---- connections ---------------------------------------------------------------------------
+
+  const onConnection = (socket: WebSocket, request: IncomingMessage) => {
+    const id = ++nextId;
+    live.set(id, { socket, windowStart: Date.now(), messages: 0 });
+    socket.on('close', () => {
+      live.delete(id);
+      broker.disconnect(id);
+    });
+    socket.on('error', () => socket.terminate());
+    socket.on('message', (raw, isBinary) => onMessage(id, raw, isBinary));
+    const refuse = (code: number, message: string) => {
+      sendError(id, code, message);
+      socket.close(REALTIME_CODES.policyViolation, message.slice(0, 120));
+    };
+
+    const query = parseQueryString((request.url ?? '').split('?')[1] ?? '');
+    if (query.project !== ctx.projectId) {
+      return refuse(REALTIME_CODES.policyViolation, 'Missing or unknown project ID');
+    }
+    let identity: ConnectionIdentity = GUEST;
+    try {
+      identity = identityOfUpgrade(request, query, ctx);
+    } catch (error) {
+      if (error instanceof AppwriteError) return refuse(error.code, error.message);
+      throw error;
+    }
+    broker.connect(id, identity);
+    const user = identity.userId ? ctx.identity.users.get(identity.userId) : null;
+
+    const channels = Array.isArray(query.channels)
+      ? query.channels.filter((c): c is string => typeof c === 'string')
+      : typeof query.channels === 'string'
+        ? [query.channels]
+        : [];
+    if (channels.length === 0) {
+      send(id, {
+        type: 'connected',
+        data: { channels: [], subscriptions: [], user: user ? userModel(user) : null },
+      });
+      return;
+    }
+    // Legacy URL mode: one subscription per query slot (Adapter/Realtime.php constructSubscriptions).
+    let groups: ReturnType<typeof urlSubscriptions>;
+    try {
+      groups = urlSubscriptions(channels, query);
+    } catch (error) {
+      if (error instanceof RealtimeQueryError) {
+        return refuse(REALTIME_CODES.policyViolation, error.message);
+      }
+      throw error;
+    }
+    const mapping: Record<string, string> = {};
+    const names = new Set<string>();
+    groups.forEach((group, index) => {
+      const subscriptionId = uniqueId();
+      for (const c of broker.subscribe(id, subscriptionId, group.channels, group.queries)) {
+        names.add(c);
+      }
+      mapping[String(index)] = subscriptionId;
+    });
+    send(id, {
+      type: 'connected',
+      data: { channels: [...names], subscriptions: mapping, user: user ? userModel(user) : null },
+    });
+  };
+
+  wss.on('connection', onConnection);
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0]?.replace(/\/+$/, '');
+    if (path !== PATH) {
+      // Nobody else answers upgrades on this server: refuse rather than leave the socket hanging.
+      if (server.listenerCount('upgrade') === 1) socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  server.on('upgrade', onUpgrade);
+
+  return {
+    broker,
+    connectionCount: () => live.size,
+    async close() {
+      unsubscribeEvents();
+      server.off('upgrade', onUpgrade);
+      const sockets = [...live.values()].map((l) => l.socket);
+      for (const socket of sockets) socket.close(1001, 'Server shutting down');
+      // Give the close frames a moment to leave, then drop whatever has not closed.
+      await new Promise((resolve) => setTimeout(resolve, sockets.length > 0 ? 50 : 0));
+      for (const socket of sockets) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** One frame as JSON, checked the way Appwrite's realtime.php checks it first. */
+function parseFrame(raw: RawData, isBinary: boolean): { type: unknown; data?: unknown } {
+  if (isBinary) throw formatError('Message format is not valid.');
+  let message: unknown;
+  try {
+    message = JSON.parse(rawText(raw));
+  } catch {
+    throw formatError('Message format is not valid.');
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    throw formatError('Message format is not valid.');
+  }
+  const record = message as Record<string, unknown>;
+  if (!('type' in record) && !('data' in record)) throw formatError('Message format is not valid.');
+  const type = record.type;
+  if (
+    type !== undefined &&
+    typeof type !== 'string' &&
+    typeof type !== 'number' &&
+    typeof type !== 'boolean'
+  ) {
+    throw formatError('Message type is not valid.');
+  }
+  return record as { type: unknown; data?: unknown };
+}
+
+function rawText(raw: RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
+}
+
+/** A subscribe frame's items, validated as Appwrite's SubscribePayload validator does. */
+function checkSubscribeItems(
+  data: unknown,
+): { subscriptionId?: string; channels: string[]; queries?: unknown[] }[] {
+  if (!Array.isArray(data)) throw formatError('items: Payload is not valid.');
+  return data.map((item) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw formatError('items: Each subscribe payload must be an object.');
+    }
+    const record = item as Record<string, unknown>;
+    const out: { subscriptionId?: string; channels: string[]; queries?: unknown[] } = {
+      channels: [],
+    };
+    if (record.subscriptionId !== undefined) {
+      const ok =
+        typeof record.subscriptionId === 'string' &&
+        record.subscriptionId !== 'unique()' &&
+        resolveId(record.subscriptionId) === record.subscriptionId;
+      if (!ok) throw formatError('items: subscriptionId is not a valid id.');
+      out.subscriptionId = record.subscriptionId as string;
+    }
+    if (!('channels' in record)) throw formatError('items: channels is not present in payload.');
+    if (!Array.isArray(record.channels)) throw formatError('items: channels is not a valid array.');
+    if (!record.channels.every((c) => typeof c === 'string')) {
+      throw formatError('items: channels must contain only strings.');
+    }
+    out.channels = record.channels as string[];
+    if (record.queries !== undefined) {
+      if (!Array.isArray(record.queries)) throw formatError('items: queries is not a valid array.');
+      out.queries = record.queries;
+    }
+    return out;
+  });
+}
+
+/**
+ * Who the upgrade request is: its session (cookie, `X-Fallback-Cookies`, `X-Appwrite-Session`) or a
+ * `jwt` query parameter, resolved exactly as for HTTP requests. An API key is not a Realtime identity:
+ * it listens as a guest.
+ */
+function identityOfUpgrade(
+  request: IncomingMessage,
+  query: Record<string, unknown>,
+  ctx: ServiceContext,
+): ConnectionIdentity {
+  const headers: IncomingMessage['headers'] = { ...request.headers };
+  delete headers['x-appwrite-key'];
+  if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
+  // resolvePrincipal reads only the headers of the request it is given.
+  const principal = resolvePrincipal({ headers } as FastifyRequest, ctx.projectId, ctx.identity);
+  if (principal.kind !== 'user') return GUEST;
+  return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
+}
+
+/**
+ * Subscriptions from URL mode: channels without queries share the first subscription; a query
+ * parameter named after a channel (dots as underscores) gives that channel a subscription per
+ * value, so `?channels[]=rows&rows[0]=<q>&rows[1]=<q>` is two subscriptions.
+ */
+function urlSubscriptions(
+  channels: readonly string[],
+  query: Record<string, unknown>,
+): { channels: string[]; queries: ReturnType<typeof compileRealtimeQueries> }[] {
+  const groups: { channels: string[]; raw: unknown[] | null }[] = [];
+  const slot = (index: number) => {
+    groups[index] ??= { channels: [], raw: null };
+    return groups[index];
+  };
+  for (const channel of channels) {
+    const key = channel.replaceAll('.', '_');
+    let param = query[key];
+    if (key === 'project' && typeof param === 'string') param = undefined;
+    if (param === undefined) {
+      slot(0).channels.push(channel);
+      continue;
+    }
+    const values = Array.isArray(param) ? param : [param];
+    values.forEach((value, index) => {
+      const group = slot(index);
+      if (!group.channels.includes(channel)) group.channels.push(channel);
+      if (group.raw === null || group.raw.length === 0) {
+        group.raw = Array.isArray(value) ? value : [value];
+      }
+    });
+  }
+  return groups
+    .filter((g) => g !== undefined)
+    .map((g) => ({ channels: g.channels, queries: compileRealtimeQueries(g.raw ?? []) }));
+}
