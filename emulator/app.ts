@@ -14,6 +14,8 @@ import { openIdentity } from './core/identity.ts';
 import { registerAccount } from './http/account.ts';
 import { resolvePrincipal } from './http/authenticate.ts';
 import { parseQueryString, registerBodyParsers } from './http/body.ts';
+import { registerFunctions } from './http/compute.ts';
+import { CONSOLE_PROJECT, consoleAdminPrincipal } from './http/console.ts';
 import { SERVER_VERSION, type ServiceContext, type ServicePlugin } from './http/context.ts';
 import { registerCors } from './http/cors.ts';
 import { errorBody, type InternalErrorSink, sendError, toErrorBody } from './http/errors.ts';
@@ -32,6 +34,7 @@ const SERVICES: readonly ServicePlugin[] = [
   registerOutbox,
   registerTablesDB,
   registerStorage,
+  registerFunctions,
 ];
 
 /** How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there). */
@@ -119,11 +122,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         'Send the project id in the X-Appwrite-Project header.',
       );
     }
+    // The console login appwrite-cli uses (`appwrite login`) is served by routes of its own.
+    if (project === CONSOLE_PROJECT && request.routeOptions.config.console) {
+      request.projectId = project;
+      return;
+    }
     if (project !== ctx.projectId) {
       throw new AppwriteError('project_not_found', `This server has no project '${project}'.`);
     }
     request.projectId = project;
-    request.principal = resolvePrincipal(request, project, ctx.identity);
+    request.principal =
+      consoleAdminPrincipal(request, db) ?? resolvePrincipal(request, project, ctx.identity);
   });
 
   app.setErrorHandler((error, request, reply) =>

@@ -81,6 +81,18 @@ export class KeyStore {
     return row ? toKey(row) : null;
   }
 
+  /**
+   * Deletes expired keys whose name starts with `namePrefix` (the per-execution keys functions get,
+   * which live for the function's timeout plus a minute and would otherwise pile up).
+   */
+  deleteExpired(namePrefix: string, now: string = isoDate()): number {
+    return this.db
+      .prepare(
+        'DELETE FROM auth_keys WHERE expire IS NOT NULL AND expire < ? AND substr(name, 1, ?) = ?',
+      )
+      .run(now, namePrefix.length, namePrefix).changes;
+  }
+
   /** The scopes a request made with this key holds: its own plus those every key has. */
   static effectiveScopes(key: ApiKey): ReadonlySet<string> {
     return new Set([...key.scopes, ...KEY_BASE_SCOPES]);

@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppwriteError } from '../core/errors.ts';
+import type { FunctionsService } from '../core/functions-service.ts';
+
+/** The prefix under `/v1` where each function answers raw HTTP, as its Appwrite domain would. */
+export const FUNCTION_DOMAIN_PREFIX = '/local/functions';
+
+/** Largest raw body a function domain takes: the runtime's 20 MB plus room to answer past it. */
+const DOMAIN_BODY_LIMIT = 24 * 1024 * 1024;
+
+/** Response headers that describe the connection, not the function's answer. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+/**
+ * Function domains, locally: `http://127.0.0.1:<port>/v1/local/functions/<functionId>/<path>` runs
+ * the function with the raw request — its method, the path after the function id, the query
+ * string, the headers and the body bytes — and answers with the function's status, headers and
+ * body as they are, as an Appwrite function domain does. No project header or credentials are
+ * needed (a domain is public; the function decides). This is how a webhook sender or any outside
+ * service reaches a function. `x-appwrite-*` headers a caller sends are dropped and Appwrite's own
+ * are set, as on any execution.
+ */
+export async function registerFunctionDomainRoutes(
+  app: FastifyInstance,
+  service: FunctionsService,
+): Promise<void> {
+  await app.register(async (domain) => {
+    // The function gets the body bytes as sent, whatever their type: no JSON or form parsing here.
+    domain.removeAllContentTypeParsers();
+    domain.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: DOMAIN_BODY_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
+    const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { functionId } = request.params as { functionId: string };
+      const rest = (request.params as Record<string, string>)['*'] ?? '';
+      const fn = service.functions.find(functionId);
+      if (!fn) {
+        throw new AppwriteError('router_host_not_found', `No function has the id '${functionId}'.`);
+      }
+      const url = request.raw.url ?? '';
+      const at = url.indexOf('?');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const address = request.socket.localPort ?? 80;
+      const host = (request.headers.host ?? 'localhost').replace(/:\d+$/, '');
+      const result = await service.executor.runForDomain(fn, {
+        method: request.method,
+        path: `/${rest}`,
+        queryString: at < 0 ? '' : url.slice(at + 1),
+        headers,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        clientIp: request.ip,
+        scheme: request.protocol === 'https' ? 'https' : 'http',
+        host,
+        port: address,
+      });
+      reply.code(result.statusCode);
+      for (const [name, value] of Object.entries(result.headers)) {
+        if (!HOP_BY_HOP.has(name)) reply.header(name, value);
+      }
+      return reply.send(result.body);
+    };
+    const options = { config: { project: 'optional' as const } };
+    domain.all(`${FUNCTION_DOMAIN_PREFIX}/:functionId`, options, handle);
+    domain.all(`${FUNCTION_DOMAIN_PREFIX}/:functionId/*`, options, handle);
+  });
+}

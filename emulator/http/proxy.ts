@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { AppwriteError } from '../core/errors.ts';
+import type { FunctionsService } from '../core/functions-service.ts';
+import { uniqueId } from '../core/ids.ts';
+import { listMetadata } from '../core/metadata-list.ts';
+import { requireScope } from './context.ts';
+import { bodyOf, includeTotal } from './functions.ts';
+import { requiredString } from './params.ts';
+
+/**
+ * Proxy rules, as far as appwrite-cli 12 uses them: `POST /proxy/rules/function` after creating a
+ * function, `GET /proxy/rules` (filtered by `deploymentResourceType`, `deploymentResourceId`,
+ * `trigger`) after deploying, plus get and delete. Scope `rules.read|write`.
+ */
+export function registerProxyRoutes(app: FastifyInstance, service: FunctionsService): void {
+  const { rules } = service;
+
+  app.get('/proxy/rules', async (request) => {
+    requireScope(request, 'rules.read');
+    const query = request.query as Record<string, unknown>;
+    const { total, items } = listMetadata(
+      rules.list() as unknown as Record<string, unknown>[],
+      query.queries,
+      query.search,
+      '$id',
+      includeTotal(query),
+    );
+    return { total, rules: items };
+  });
+
+  app.post('/proxy/rules/function', async (request, reply) => {
+    requireScope(request, 'rules.write');
+    const body = bodyOf(request);
+    const domain = requiredString(body, 'domain', 1, 255).toLowerCase();
+    const functionId = requiredString(body, 'functionId', 1, 36);
+    if (!service.functions.find(functionId)) {
+      throw new AppwriteError('function_not_found', `No function has the id '${functionId}'.`);
+    }
+    return reply.code(201).send(rules.createFunctionRule(uniqueId(), domain, functionId));
+  });
+
+  app.get('/proxy/rules/:ruleId', async (request) => {
+    requireScope(request, 'rules.read');
+    const { ruleId } = request.params as { ruleId: string };
+    return rules.get(ruleId);
+  });
+
+  app.delete('/proxy/rules/:ruleId', async (request, reply) => {
+    requireScope(request, 'rules.write');
+    const { ruleId } = request.params as { ruleId: string };
+    rules.delete(ruleId);
+    return reply.code(204).send();
+  });
+}
