@@ -438,7 +438,16 @@ export class Rows {
       throw error;
     }
     this.writePermissions(table, seq, perms);
-    return toRow(table, this.raw(table, id) as Record<string, unknown>, null);
+    // The stored record is known: build the answer from it rather than reading the row back.
+    const record: Record<string, unknown> = {
+      ...values,
+      $id: id,
+      $sequence: seq,
+      $createdAt: times.createdAt,
+      $updatedAt: times.updatedAt,
+      $permissions: JSON.stringify(perms),
+    };
+    return toRow(table, record, null);
   }
 
   private change(
@@ -481,7 +490,14 @@ export class Rows {
       this.prepare(`DELETE FROM "${table.permsTable}" WHERE seq = ?`).run(existing.$sequence);
       this.writePermissions(table, existing.$sequence as number, perms);
     }
-    return toRow(table, this.raw(table, existing.$id as string) as Record<string, unknown>, null);
+    const record: Record<string, unknown> = {
+      ...existing,
+      ...values,
+      $createdAt: times.createdAt,
+      $updatedAt: times.updatedAt,
+      $permissions: perms ? JSON.stringify(perms) : existing.$permissions,
+    };
+    return toRow(table, record, null);
   }
 
   private writePermissions(table: TableInfo, seq: number, perms: string[]): void {
