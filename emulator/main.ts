@@ -2,14 +2,17 @@
  * The command line: `npm run emulator -- --port P --data DIR [--reset] [--project ID] [--host H]`.
  * The only file that listens. It binds 127.0.0.1 unless told otherwise, prints exactly one line
  * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
- * (`{endpoint, projectId, apiKey}` with a full-scope key), and closes the server and the database on
+ * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
+ * `appwrite login`), and closes the server and the database on
  * SIGTERM or SIGINT.
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
+import { CONSOLE_EMAIL, consoleAccountsFor } from './core/console-account.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
@@ -56,6 +59,16 @@ function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
+/** The console password from an earlier run's credentials.json, so `appwrite login` keeps working. */
+function previousConsolePassword(file: string): string | null {
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof saved.consolePassword === 'string' ? saved.consolePassword : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The key from an earlier run's credentials.json, if it belongs to the same project. */
 function previousKey(file: string, projectId: string): string | null {
   if (!existsSync(file)) return null;
@@ -94,6 +107,10 @@ async function main(): Promise<void> {
   const keys = app.emulator.identity.keys;
   const kept = previousKey(credentialsFile, projectId);
   const apiKey = kept && keys.find(kept) ? kept : keys.createFullScope().secret;
+  // The local console account `appwrite login` signs in with (see emulator/README-functions.md).
+  const consolePassword =
+    previousConsolePassword(credentialsFile) ?? randomBytes(18).toString('base64url');
+  await consoleAccountsFor(app.emulator.db).ensure(CONSOLE_EMAIL, consolePassword);
 
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
@@ -101,7 +118,14 @@ async function main(): Promise<void> {
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const endpoint = `http://${shownHost}:${port}/v1`;
 
-  writeFileSync(credentialsFile, `${JSON.stringify({ endpoint, projectId, apiKey }, null, 2)}\n`);
+  writeFileSync(
+    credentialsFile,
+    `${JSON.stringify(
+      { endpoint, projectId, apiKey, consoleEmail: CONSOLE_EMAIL, consolePassword },
+      null,
+      2,
+    )}\n`,
+  );
   chmodSync(credentialsFile, 0o600);
 
   let closing = false;

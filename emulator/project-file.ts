@@ -4,6 +4,7 @@ import { applyProjectConfig } from './core/project-config.ts';
 import { openStorage } from './core/storage.ts';
 import { applyBucketsConfig } from './core/storage-config.ts';
 import type { ServiceContext } from './http/context.ts';
+import { applyFunctionsConfig } from './project-functions.ts';
 
 /** The parts of an appwrite.json the emulator reads; the rest is kept as parsed for appliers. */
 export interface ProjectFile {
@@ -48,6 +49,9 @@ export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [
   },
   (ctx, file) => {
     applyBucketsConfig(openStorage(ctx.db, ctx.dataDir), file);
+  },
+  async (ctx, file) => {
+    await applyFunctionsConfig(ctx, file);
   },
 ];
 

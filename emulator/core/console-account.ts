@@ -15,6 +15,9 @@ import { isoDate } from './time.ts';
  * the email and password to `credentials.json` (`consoleEmail`, `consolePassword`).
  */
 
+/** The email of the local console account (its password is random, in credentials.json). */
+export const CONSOLE_EMAIL = 'admin@appwrite.local';
+
 /** The console account as the Account model needs it. */
 export interface ConsoleAccount {
   id: string;

@@ -377,6 +377,11 @@ export class FunctionExecutor {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
+  /** Changes the sync execution limit (tests shorten Appwrite's 30 s to see the 408). */
+  setSyncTimeout(seconds: number): void {
+    this.#deps.syncTimeoutSeconds = seconds;
+  }
+
   /** Stops starting new background executions. */
   close(): void {
     this.#closed = true;
