@@ -52,7 +52,16 @@ export interface RealtimeServer {
   broker: Broker;
   /** How many sockets are open. */
   connectionCount(): number;
+  /** How many subscriptions all sockets hold (tests wait on it instead of sleeping). */
+  subscriptionCount(): number;
   close(): Promise<void>;
+}
+
+const attached = new WeakMap<Server, RealtimeServer>();
+
+/** The Realtime endpoint attached to an HTTP server, if any (for tests and benchmarks). */
+export function realtimeOf(server: Server): RealtimeServer | undefined {
+  return attached.get(server);
 }
 
 /** The path the SDKs connect to: the endpoint (`…/v1`) plus `/realtime`. */
@@ -341,9 +350,11 @@ export function attachRealtime(
   };
   server.on('upgrade', onUpgrade);
 
-  return {
+  const endpoint: RealtimeServer = {
     broker,
     connectionCount: () => live.size,
+    subscriptionCount: () =>
+      [...live.keys()].reduce((n, id) => n + broker.subscriptionCount(id), 0),
     async close() {
       unsubscribeEvents();
       server.off('upgrade', onUpgrade);
@@ -353,8 +364,11 @@ export function attachRealtime(
       await new Promise((resolve) => setTimeout(resolve, sockets.length > 0 ? 50 : 0));
       for (const socket of sockets) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      attached.delete(server);
     },
   };
+  attached.set(server, endpoint);
+  return endpoint;
 }
 
 /** One frame as JSON, checked the way Appwrite's realtime.php checks it first. */
