@@ -66,3 +66,38 @@ export async function deployFunction(
   const fn = await functions.get({ functionId });
   return { fn, deployment };
 }
+
+/**
+ * A function that reports what it received (method, path, query, headers, body, `APPWRITE_*` and
+ * `MY_*` variables), plus a few behaviours picked by path: `/sleep?ms=N`, `/forever` (never
+ * answers), `/call` (calls this server's API at the body's `path` with the per-execution key or the
+ * user JWT — `{"path": "/users", "auth": "key" | "jwt"}` — and answers with the status and body).
+ * It writes one log line and one error line each time.
+ */
+export const ECHO_FUNCTION = esmFunction(`
+export default async ({ req, res, log, error }) => {
+  log('log line');
+  error('error line');
+  if (req.path === '/sleep') await new Promise((r) => setTimeout(r, Number(req.query.ms)));
+  if (req.path === '/forever') await new Promise(() => {});
+  if (req.path === '/call') {
+    const { path, auth } = JSON.parse(req.bodyText);
+    const headers = { 'x-appwrite-project': process.env.APPWRITE_FUNCTION_PROJECT_ID };
+    if (auth === 'key') headers['x-appwrite-key'] = req.headers['x-appwrite-key'];
+    if (auth === 'jwt') headers['x-appwrite-jwt'] = req.headers['x-appwrite-user-jwt'];
+    const answer = await fetch(process.env.APPWRITE_FUNCTION_API_ENDPOINT + path, { headers });
+    return res.json({ status: answer.status, body: await answer.json() });
+  }
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k.startsWith('APPWRITE_') || k.startsWith('MY_')),
+  );
+  return res.json({
+    method: req.method,
+    path: req.path,
+    query: req.query,
+    headers: req.headers,
+    bodyText: req.bodyText,
+    env,
+  });
+};
+`);

@@ -1,0 +1,376 @@
+import { AppwriteException, Client, Functions, type Models, Project, Users } from 'node-appwrite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AppwriteEvent } from '../../emulator/core/events.ts';
+import {
+  type FunctionsService,
+  functionsServiceOf,
+} from '../../emulator/core/functions-service.ts';
+import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
+import { call, type LocalServer, startLocalServer } from './harness.ts';
+
+/**
+ * Executions over HTTP with the real node-appwrite: who may execute (guest / user / `label:admin` user
+ * / API key × the function's `execute` roles), the headers and environment the function receives,
+ * the per-execution key and user JWT working against this server, sync / async / scheduled
+ * executions, timeouts, and who sees logs.
+ */
+
+type Caller = 'guest' | 'user' | 'admin' | 'key';
+
+let server: LocalServer;
+let service: FunctionsService;
+let keyClient: Client;
+const clients = {} as Record<Caller, Client>;
+const userIds = {} as Record<Caller, string>;
+const events: AppwriteEvent[] = [];
+
+async function signedIn(userId: string, labels: string[]): Promise<Client> {
+  const users = new Users(keyClient);
+  await users.create({ userId, email: `${userId}@example.com`, password: 'password-1234' });
+  if (labels.length > 0) await users.updateLabels({ userId, labels });
+  const session = await users.createSession({ userId });
+  return new Client()
+    .setEndpoint(server.endpoint)
+    .setProject(server.projectId)
+    .setSession(session.secret);
+}
+
+/** Runs `work` and returns the AppwriteException it throws (fails when it does not throw). */
+async function refusal(work: () => Promise<unknown>): Promise<AppwriteException> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof AppwriteException) return error;
+    throw error;
+  }
+  throw new Error('expected an AppwriteException');
+}
+
+function parsed(execution: Models.Execution) {
+  return JSON.parse(execution.responseBody) as {
+    path: string;
+    headers: Record<string, string>;
+    env: Record<string, string>;
+    bodyText: string;
+    status?: number;
+    body?: Record<string, unknown>;
+  };
+}
+
+beforeAll(async () => {
+  server = await startLocalServer();
+  service = functionsServiceOf(server.app.emulator.db) as FunctionsService;
+  service.stopClock();
+  server.app.emulator.events.subscribe((event) => {
+    if (event.pattern.startsWith('functions.')) events.push(event);
+  });
+  keyClient = new Client()
+    .setEndpoint(server.endpoint)
+    .setProject(server.projectId)
+    .setKey(server.apiKey);
+  clients.key = keyClient;
+  clients.guest = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
+  clients.user = await signedIn('plain-user', []);
+  clients.admin = await signedIn('admin-user', ['admin']);
+  userIds.guest = '';
+  userIds.key = '';
+  userIds.user = 'plain-user';
+  userIds.admin = 'admin-user';
+  await deployFunction(keyClient, 'roles-any', ECHO_FUNCTION, { execute: ['any'] });
+  await deployFunction(keyClient, 'roles-users', ECHO_FUNCTION, { execute: ['users'] });
+  await deployFunction(keyClient, 'roles-admin', ECHO_FUNCTION, { execute: ['label:admin'] });
+  await deployFunction(keyClient, 'roles-none', ECHO_FUNCTION, { execute: [] });
+}, 30_000);
+afterAll(async () => server.close());
+
+describe('who may execute: caller × execute roles', () => {
+  const allowed: Record<string, Caller[]> = {
+    'roles-any': ['guest', 'user', 'admin', 'key'],
+    'roles-users': ['user', 'admin', 'key'],
+    'roles-admin': ['admin', 'key'],
+    'roles-none': ['key'],
+  };
+  const rows = Object.entries(allowed).flatMap(([functionId, callers]) =>
+    (['guest', 'user', 'admin', 'key'] as Caller[]).map((caller) => ({
+      functionId,
+      caller,
+      ok: callers.includes(caller),
+    })),
+  );
+  test.each(rows)('$caller → $functionId: allowed $ok', async ({ functionId, caller, ok }) => {
+    const functions = new Functions(clients[caller]);
+    const run = () => functions.createExecution({ functionId, body: 'secret-input' });
+    if (!ok) {
+      const error = await refusal(run);
+      expect([error.code, error.type]).toEqual([401, 'user_unauthorized']);
+      expect(error.response).not.toContain('secret-input');
+      return;
+    }
+    const execution = await run();
+    expect(execution.status).toBe('completed');
+    const seen = parsed(execution);
+    expect(seen.bodyText).toBe('secret-input');
+    expect(seen.headers['x-appwrite-user-id']).toBe(userIds[caller]);
+    expect(seen.headers['x-appwrite-trigger']).toBe('http');
+    // Only a signed-in caller gets a JWT; everyone gets a key.
+    expect(seen.headers['x-appwrite-user-jwt'] !== '').toBe(
+      caller === 'user' || caller === 'admin',
+    );
+    expect(seen.headers['x-appwrite-key']).toMatch(/^\w+_[0-9a-f]+$/);
+    expect(execution.$permissions).toEqual(
+      userIds[caller] ? [`read("user:${userIds[caller]}")`] : [],
+    );
+  });
+});
+
+describe('headers Appwrite sets are not the caller’s', () => {
+  const refused: [string, Record<string, string>][] = [
+    ['forged x-appwrite-user-id', { 'x-appwrite-user-id': 'admin-user' }],
+    ['forged, other case', { 'X-Appwrite-User-Id': 'admin-user' }],
+    ['forged x-appwrite-key', { 'x-appwrite-key': 'standard_x' }],
+    ['underscore in a name', { bad_name: '1' }],
+    ['hyphen at the end', { 'bad-': '1' }],
+    ['101 names', Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`h${i}`, '1']))],
+    ['16 KB in all', { big: 'x'.repeat(16_381) }],
+  ];
+  test.each(refused)('%s → 400 general_argument_invalid', async (_name, headers) => {
+    const functions = new Functions(clients.user);
+    const error = await refusal(() =>
+      functions.createExecution({ functionId: 'roles-any', headers }),
+    );
+    expect([error.code, error.type]).toEqual([400, 'general_argument_invalid']);
+  });
+
+  test('a plain header reaches the function; Appwrite’s headers are the real ones', async () => {
+    const functions = new Functions(clients.user);
+    const execution = await functions.createExecution({
+      functionId: 'roles-any',
+      headers: { 'X-Custom-Thing': 'yes', 'content-type': 'text/plain' },
+    });
+    const seen = parsed(execution);
+    expect(seen.headers['x-custom-thing']).toBe('yes');
+    expect(seen.headers['x-appwrite-user-id']).toBe('plain-user');
+    expect(seen.headers['x-appwrite-execution-id']).toBe(execution.$id);
+    expect(seen.headers['x-appwrite-client-ip']).toBe('127.0.0.1');
+    expect(seen.headers['x-appwrite-continent-eu']).toBe('false');
+    expect(execution.requestHeaders).toContainEqual({ name: 'content-type', value: 'text/plain' });
+    expect(execution.requestHeaders.map((h) => h.name)).not.toContain('x-custom-thing');
+  });
+});
+
+describe('the per-execution key and the user JWT work against this server', () => {
+  beforeAll(async () => {
+    await deployFunction(keyClient, 'scoped', ECHO_FUNCTION, {
+      execute: ['users'],
+      scopes: ['users.read'],
+    });
+  });
+  const rows: [string, string, 'key' | 'jwt', number, string][] = [
+    ['the key holds users.read', '/users', 'key', 200, 'users'],
+    ['the key lacks buckets.read', '/storage/buckets', 'key', 401, 'general_unauthorized_scope'],
+    ['the key lacks functions.read', '/functions', 'key', 401, 'general_unauthorized_scope'],
+    ['the JWT is the caller', '/account', 'jwt', 200, 'plain-user'],
+  ];
+  test.each(rows)('%s', async (_name, path, auth, status, marker) => {
+    const functions = new Functions(clients.user);
+    const execution = await functions.createExecution({
+      functionId: 'scoped',
+      xpath: '/call',
+      body: JSON.stringify({ path, auth }),
+    });
+    const seen = parsed(execution);
+    expect(seen.status).toBe(status);
+    expect(JSON.stringify(seen.body)).toContain(marker);
+  });
+
+  test('the key expires with the execution (timeout + 60 s)', async () => {
+    const functions = new Functions(clients.key);
+    const execution = await functions.createExecution({ functionId: 'scoped' });
+    const key = parsed(execution).headers['x-appwrite-key'] as string;
+    const before = await call(server, 'GET', '/users', { headers: { 'x-appwrite-key': key } });
+    expect(before.status).toBe(200);
+    const found = server.app.emulator.identity.keys.find(key);
+    const lifetime = Date.parse(found?.expire ?? '') - Date.parse(execution.$createdAt);
+    expect(lifetime).toBeGreaterThan(74_000);
+    expect(lifetime).toBeLessThan(76_500);
+  });
+});
+
+describe('environment', () => {
+  test('function variables override project variables; Appwrite’s override both', async () => {
+    const project = new Project(keyClient);
+    const functions = new Functions(keyClient);
+    await deployFunction(keyClient, 'env', ECHO_FUNCTION);
+    await project.createVariable({ variableId: 'pa', key: 'MY_A', value: 'project' });
+    await project.createVariable({ variableId: 'pb', key: 'MY_B', value: 'project-only' });
+    await functions.createVariable({
+      functionId: 'env',
+      variableId: 'fa',
+      key: 'MY_A',
+      value: 'function',
+    });
+    await functions.createVariable({
+      functionId: 'env',
+      variableId: 'fb',
+      key: 'APPWRITE_FUNCTION_ID',
+      value: 'spoofed',
+      secret: true,
+    });
+    const execution = await functions.createExecution({ functionId: 'env' });
+    const { env } = parsed(execution);
+    expect(env.MY_A).toBe('function');
+    expect(env.MY_B).toBe('project-only');
+    expect(env.APPWRITE_FUNCTION_ID).toBe('env');
+    expect(env.APPWRITE_FUNCTION_PROJECT_ID).toBe(server.projectId);
+    expect(env.APPWRITE_FUNCTION_API_ENDPOINT).toBe(server.endpoint);
+    expect(env.APPWRITE_FUNCTION_RUNTIME_NAME).toBe('Node.js');
+    expect(env.APPWRITE_FUNCTION_RUNTIME_VERSION).toBe('22');
+    expect(env.APPWRITE_FUNCTION_MEMORY).toBe('512');
+    expect(env.APPWRITE_VERSION).toBe('1.9.5');
+    const variables = await functions.listVariables({ functionId: 'env' });
+    const secret = variables.variables.find((v) => v.key === 'APPWRITE_FUNCTION_ID');
+    expect(secret?.value).toBe('');
+  });
+});
+
+describe('sync, async and scheduled', () => {
+  test('async: 202 waiting, then completed; logs only for keys', async () => {
+    const functions = new Functions(clients.user);
+    const queued = await functions.createExecution({ functionId: 'roles-users', async: true });
+    expect(queued.status).toBe('waiting');
+    expect(queued.responseBody).toBe('');
+    await service.idle();
+    const asUser = await functions.getExecution({
+      functionId: 'roles-users',
+      executionId: queued.$id,
+    });
+    expect(asUser.status).toBe('completed');
+    expect(asUser.responseStatusCode).toBe(200);
+    expect([asUser.logs, asUser.errors]).toEqual(['', '']);
+    const asKey = await new Functions(keyClient).getExecution({
+      functionId: 'roles-users',
+      executionId: queued.$id,
+    });
+    expect(asKey.logs).toBe('log line\n');
+    expect(asKey.errors).toBe('error line\n');
+    const seen = events.filter((e) => e.params.executionId === queued.$id).map((e) => e.pattern);
+    expect(seen).toEqual([
+      'functions.[functionId].executions.[executionId].create',
+      'functions.[functionId].executions.[executionId].update',
+    ]);
+  });
+
+  test('a caller lists only the executions it started', async () => {
+    const mine = await new Functions(clients.user).listExecutions({ functionId: 'roles-any' });
+    expect(mine.executions.length).toBeGreaterThan(0);
+    expect(mine.executions.every((e) => e.$permissions[0] === 'read("user:plain-user")')).toBe(
+      true,
+    );
+    // Guests may start executions but not read them (Appwrite's guest role lacks executions.read).
+    const guest = await refusal(() =>
+      new Functions(clients.guest).listExecutions({ functionId: 'roles-any' }),
+    );
+    expect([guest.code, guest.type]).toEqual([401, 'general_unauthorized_scope']);
+    const all = await new Functions(keyClient).listExecutions({ functionId: 'roles-any' });
+    expect(all.total).toBeGreaterThan(mine.total);
+  });
+
+  test('scheduled: status scheduled, runs when its minute comes', async () => {
+    const functions = new Functions(clients.user);
+    const at = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 120_000);
+    const scheduled = await functions.createExecution({
+      functionId: 'roles-users',
+      async: true,
+      scheduledAt: at.toISOString(),
+    });
+    expect([scheduled.status, scheduled.trigger]).toEqual(['scheduled', 'schedule']);
+    service.triggers.tick(new Date(at.getTime() - 30_000));
+    await service.idle();
+    const early = await functions.getExecution({
+      functionId: 'roles-users',
+      executionId: scheduled.$id,
+    });
+    expect(early.status).toBe('scheduled');
+    service.triggers.tick(new Date(at.getTime() + 1_000));
+    await service.idle();
+    const done = await functions.getExecution({
+      functionId: 'roles-users',
+      executionId: scheduled.$id,
+    });
+    expect([done.status, done.trigger, done.responseStatusCode]).toEqual([
+      'completed',
+      'schedule',
+      200,
+    ]);
+  });
+
+  const badSchedules: [string, Record<string, unknown>][] = [
+    ['scheduledAt without async', { async: false, scheduledAt: '2099-01-01T00:00:00.000Z' }],
+    ['in the past', { async: true, scheduledAt: '2020-01-01T00:00:00.000Z' }],
+    ['seconds', { async: true, scheduledAt: '2099-01-01T00:00:30.000Z' }],
+    ['not a date', { async: true, scheduledAt: 'tomorrow' }],
+  ];
+  test.each(badSchedules)('%s → 400 general_bad_request', async (_name, body) => {
+    const response = await call(server, 'POST', '/functions/roles-any/executions', {
+      headers: { 'x-appwrite-key': server.apiKey },
+      body,
+    });
+    expect([response.status, response.json.type]).toEqual([400, 'general_bad_request']);
+  });
+});
+
+describe('timeouts and failures', () => {
+  test('past the function timeout: failed, 500, "Execution timed out."', async () => {
+    await deployFunction(keyClient, 'slow', ECHO_FUNCTION, { timeout: 1 });
+    const execution = await new Functions(keyClient).createExecution({
+      functionId: 'slow',
+      xpath: '/forever',
+    });
+    expect([execution.status, execution.responseStatusCode]).toEqual(['failed', 500]);
+    expect(execution.errors).toContain('Execution timed out.');
+  });
+
+  test('a sync execution past the sync limit → 408 function_synchronous_timeout', async () => {
+    await deployFunction(keyClient, 'sleepy', ECHO_FUNCTION, { timeout: 20 });
+    service.executor.setSyncTimeout(1);
+    try {
+      const error = await refusal(() =>
+        new Functions(keyClient).createExecution({ functionId: 'sleepy', xpath: '/sleep?ms=3000' }),
+      );
+      expect([error.code, error.type]).toEqual([408, 'function_synchronous_timeout']);
+    } finally {
+      service.executor.setSyncTimeout(30);
+    }
+    const list = await new Functions(keyClient).listExecutions({ functionId: 'sleepy' });
+    expect(list.executions.at(-1)?.status).toBe('failed');
+  });
+
+  test('no deployment → 404 deployment_not_found; disabled → 404 for users, runs for keys', async () => {
+    const functions = new Functions(keyClient);
+    await functions.create({
+      functionId: 'empty',
+      name: 'empty',
+      runtime: 'node-22' as never,
+      execute: ['any'],
+    });
+    const none = await refusal(() =>
+      new Functions(clients.user).createExecution({ functionId: 'empty' }),
+    );
+    expect([none.code, none.type]).toEqual([404, 'deployment_not_found']);
+
+    await deployFunction(keyClient, 'off', ECHO_FUNCTION, { enabled: false });
+    const off = await refusal(() =>
+      new Functions(clients.user).createExecution({ functionId: 'off' }),
+    );
+    expect([off.code, off.type]).toEqual([404, 'function_not_found']);
+    const byKey = await functions.createExecution({ functionId: 'off' });
+    expect(byKey.status).toBe('completed');
+  });
+
+  test('executions of an unknown function → 404 function_not_found', async () => {
+    const error = await refusal(() =>
+      new Functions(clients.guest).createExecution({ functionId: 'nope' }),
+    );
+    expect([error.code, error.type]).toEqual([404, 'function_not_found']);
+  });
+});
