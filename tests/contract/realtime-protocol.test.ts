@@ -1,0 +1,305 @@
+import * as sdk from 'node-appwrite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type LocalServer, startLocalServer } from './harness.ts';
+
+/**
+ * The Realtime wire protocol frame by frame, with a plain WebSocket: what the web SDK relies on
+ * (`connected`, `pong`, responses, `subscriptions` on events), the legacy URL mode, the `account`
+ * channel, identity changes on open sockets, and bad input — garbage, refused queries, floods and
+ * unknown projects each get Appwrite's error code while the server keeps serving everyone else.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: frames are checked field by field
+type Frame = any;
+
+/** A raw Realtime connection that records every frame. */
+class Socket {
+  readonly frames: Frame[] = [];
+  readonly ws: WebSocket;
+  readonly closed: Promise<number>;
+  #seen = 0;
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(url, { headers });
+    this.ws.on('message', (data) => this.frames.push(JSON.parse(String(data))));
+    this.closed = new Promise((resolve) => this.ws.on('close', (code) => resolve(code)));
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The next frame (after those already taken) that passes `test`. */
+  async next(test: (frame: Frame) => boolean = () => true, ms = 3000): Promise<Frame> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const index = this.frames.findIndex((f, i) => i >= this.#seen && test(f));
+      if (index >= 0) {
+        this.#seen = index + 1;
+        return this.frames[index];
+      }
+      if (Date.now() > deadline)
+        throw new Error(`no such frame; got ${JSON.stringify(this.frames)}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Sends a frame and waits for the answer of the given type. */
+  async ask(frame: unknown, type: string): Promise<Frame> {
+    this.send(frame);
+    return this.next((f) => f.type === type);
+  }
+}
+
+let server: LocalServer;
+let tables: sdk.TablesDB;
+let users: sdk.Users;
+const sockets: Socket[] = [];
+const DB = 'main';
+
+function open(query = '', headers: Record<string, string> = {}): Socket {
+  const url = `${server.endpoint.replace('http', 'ws')}/realtime?project=${server.projectId}${query}`;
+  const socket = new Socket(url, headers);
+  sockets.push(socket);
+  return socket;
+}
+
+const sessionHeader = (value: string) => ({
+  'x-fallback-cookies': JSON.stringify({ [`a_session_${server.projectId}`]: value }),
+});
+
+async function subscribe(socket: Socket, channels: string[], queries: string[] = []) {
+  const answer = await socket.ask({ type: 'subscribe', data: [{ channels, queries }] }, 'response');
+  return answer.data.subscriptions[0].subscriptionId as string;
+}
+
+const { read } = sdk.Permission;
+const { Role } = sdk;
+
+beforeAll(async () => {
+  server = await startLocalServer('rt-wire');
+  const client = new sdk.Client()
+    .setEndpoint(server.endpoint)
+    .setProject(server.projectId)
+    .setKey(server.apiKey);
+  tables = new sdk.TablesDB(client);
+  users = new sdk.Users(client);
+  await tables.create({ databaseId: DB, name: DB });
+  for (const [tableId, permissions] of [
+    ['open', [read(Role.any())]],
+    ['vip', [read(Role.label('vip'))]],
+  ] as const) {
+    await tables.createTable({
+      databaseId: DB,
+      tableId,
+      name: tableId,
+      permissions: [...permissions],
+    });
+    await tables.createStringColumn({
+      databaseId: DB,
+      tableId,
+      key: 'title',
+      size: 32,
+      required: false,
+    });
+  }
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.ws.terminate();
+  await server.close();
+});
+
+describe('Realtime frames', () => {
+  it('greets a guest, answers ping, and lists the subscription on each event', async () => {
+    const socket = open();
+    expect(await socket.next()).toEqual({
+      type: 'connected',
+      data: { channels: [], subscriptions: [], user: null },
+    });
+    expect(await socket.ask({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
+    const answer = await socket.ask(
+      {
+        type: 'subscribe',
+        data: [
+          { subscriptionId: 'mine', channels: ['tablesdb.main.tables.open.rows'], queries: [] },
+        ],
+      },
+      'response',
+    );
+    expect(answer.data).toEqual({
+      to: 'subscribe',
+      success: true,
+      subscriptions: [
+        { subscriptionId: 'mine', channels: ['tablesdb.main.tables.open.rows'], queries: [] },
+      ],
+    });
+    await tables.createRow({ databaseId: DB, tableId: 'open', rowId: 'w1', data: { title: 'a' } });
+    const event = await socket.next((f) => f.type === 'event');
+    expect(event.data.subscriptions).toEqual(['mine']);
+    expect(event.data.timestamp).toMatch(/^\d{4}-\d\d-\d\dT.*\+00:00$/);
+    const gone = await socket.ask(
+      { type: 'unsubscribe', data: [{ subscriptionId: 'mine' }, { subscriptionId: 'never' }] },
+      'response',
+    );
+    expect(gone.data.subscriptions).toEqual([
+      { subscriptionId: 'mine', removed: true },
+      { subscriptionId: 'never', removed: false },
+    ]);
+  });
+
+  it('legacy URL mode: channels[] and per-channel queries in the URL', async () => {
+    const equal = encodeURIComponent(sdk.Query.equal('title', ['url']));
+    const socket = open(`&channels[]=rows&channels[]=files&rows[0]=${equal}`);
+    const hello = await socket.next();
+    expect(hello.data.channels).toEqual(['rows', 'files']);
+    const ids = Object.values(hello.data.subscriptions);
+    expect(Object.keys(hello.data.subscriptions)).toEqual(['0']);
+    await tables.createRow({ databaseId: DB, tableId: 'open', rowId: 'u1', data: { title: 'no' } });
+    await tables.createRow({
+      databaseId: DB,
+      tableId: 'open',
+      rowId: 'u2',
+      data: { title: 'url' },
+    });
+    const event = await socket.next((f) => f.type === 'event');
+    expect(event.data.payload.$id).toBe('u2');
+    expect(event.data.subscriptions).toEqual(ids);
+  });
+
+  it('the account channel is the signed-in user’s own', async () => {
+    await users.create({ userId: 'ann', email: 'ann@example.com', password: 'password-1234' });
+    await users.create({ userId: 'bob', email: 'bob@example.com', password: 'password-1234' });
+    const session = (await users.createSession({ userId: 'ann' })).secret;
+    const socket = open('', sessionHeader(session));
+    const hello = await socket.next();
+    expect(hello.data.user).toMatchObject({ $id: 'ann', email: 'ann@example.com' });
+    const answer = await socket.ask(
+      { type: 'subscribe', data: [{ channels: ['account', 'account.bob'] }] },
+      'response',
+    );
+    expect(answer.data.subscriptions[0].channels).toEqual(['account', 'account.ann']);
+    await users.updateName({ userId: 'bob', name: 'Bob' });
+    await users.updateName({ userId: 'ann', name: 'Ann' });
+    const event = await socket.next((f) => f.type === 'event');
+    expect(event.data.payload).toMatchObject({ $id: 'ann', name: 'Ann' });
+    expect(event.data.events).toContain('users.ann.update.name');
+    expect(event.data.channels).toEqual([
+      'account',
+      'account.ann',
+      'account.update',
+      'account.ann.update',
+    ]);
+  });
+
+  it('a label granted or a user blocked changes what an open socket hears', async () => {
+    await users.create({ userId: 'cat', email: 'cat@example.com', password: 'password-1234' });
+    const session = (await users.createSession({ userId: 'cat' })).secret;
+    const socket = open();
+    await socket.next();
+    // Signing in on the open socket, as the SDK does with its fallback cookie.
+    const auth = await socket.ask({ type: 'authentication', data: { session } }, 'response');
+    expect(auth.data).toMatchObject({ to: 'authentication', success: true, user: { $id: 'cat' } });
+    await subscribe(socket, ['rows']);
+    const write = (rowId: string, tableId = 'vip') =>
+      tables.createRow({ databaseId: DB, tableId, rowId, data: { title: rowId } });
+    const heard = async (sentinel: string) => {
+      await write(sentinel, 'open');
+      await socket.next((f) => f.type === 'event' && f.data.payload.$id === sentinel);
+      return socket.frames.filter((f) => f.type === 'event').map((f) => f.data.payload.$id);
+    };
+    await write('before-label');
+    expect(await heard('s1')).not.toContain('before-label');
+    await users.updateLabels({ userId: 'cat', labels: ['vip'] });
+    await write('with-label');
+    expect(await heard('s2')).toContain('with-label');
+    await users.updateStatus({ userId: 'cat', status: false });
+    await write('while-blocked');
+    expect(await heard('s3')).not.toContain('while-blocked');
+  });
+});
+
+describe('Realtime bad input', () => {
+  it('garbage and malformed frames get 1003 and the socket keeps working', async () => {
+    const socket = open();
+    await socket.next();
+    const error = (frame: unknown) => socket.ask(frame, 'error');
+    for (const frame of [
+      'not json',
+      '[1,2]',
+      '{}',
+      '"text"',
+      { type: 'nope' },
+      { type: { a: 1 } },
+    ]) {
+      expect((await error(frame)).data.code).toBe(1003);
+    }
+    expect((await error({ type: 'subscribe', data: [{ queries: [] }] })).data).toEqual({
+      code: 1003,
+      message: 'items: channels is not present in payload.',
+    });
+    expect((await error({ type: 'subscribe', data: { channels: ['rows'] } })).data.code).toBe(1003);
+    expect((await error({ type: 'unsubscribe', data: [{}] })).data.code).toBe(1003);
+    expect((await error({ type: 'authentication', data: { session: 'forged' } })).data).toEqual({
+      code: 1003,
+      message: 'Session is not valid.',
+    });
+    expect(await socket.ask({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
+  });
+
+  it('a subscription with a query Realtime does not allow is refused and not made', async () => {
+    const socket = open();
+    await socket.next();
+    for (const query of [
+      sdk.Query.search('title', 'x'),
+      sdk.Query.select(['title']),
+      sdk.Query.or([sdk.Query.equal('title', ['a']), sdk.Query.contains('title', ['b'])]),
+      '{not json',
+    ]) {
+      const answer = await socket.ask(
+        {
+          type: 'subscribe',
+          data: [{ channels: ['rows'] }, { channels: ['rows'], queries: [query] }],
+        },
+        'error',
+      );
+      expect(answer.data.code).toBe(1003);
+      expect(answer.data.message).toMatch(/^Invalid query/);
+    }
+    expect((await socket.ask({ type: 'subscribe', data: [] }, 'response')).data.success).toBe(true);
+    await tables.createRow({ databaseId: DB, tableId: 'open', rowId: 'q1', data: { title: 'a' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(socket.frames.filter((f) => f.type === 'event')).toEqual([]);
+  });
+
+  it('a flood is answered with 1013 and closed, while another socket is served', async () => {
+    const calm = open();
+    await calm.next();
+    const flood = open();
+    await flood.next();
+    for (let i = 0; i < 100; i++) flood.send({ type: 'ping' });
+    expect(await flood.closed).toBe(1013);
+    const pongs = flood.frames.filter((f) => f.type === 'pong');
+    const errors = flood.frames.filter((f) => f.type === 'error');
+    expect(pongs).toHaveLength(32);
+    expect(errors[0]?.data).toEqual({ code: 1013, message: 'Too many messages.' });
+    expect(await calm.ask({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
+  });
+
+  it('an unknown or missing project is a policy violation: 1008, then closed', async () => {
+    const base = `${server.endpoint.replace('http', 'ws')}/realtime`;
+    for (const url of [`${base}?project=elsewhere`, base]) {
+      const socket = new Socket(url);
+      sockets.push(socket);
+      expect(await socket.closed).toBe(1008);
+      expect(socket.frames).toEqual([
+        { type: 'error', data: { code: 1008, message: 'Missing or unknown project ID' } },
+      ]);
+    }
+    const fine = open();
+    expect((await fine.next()).type).toBe('connected');
+    const health = await fetch(`${server.endpoint}/health/version`);
+    expect(health.status).toBe(200);
+  });
+});
