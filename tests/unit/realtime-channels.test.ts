@@ -1,0 +1,207 @@
+import { Query } from 'node-appwrite';
+import { describe, expect, test } from 'vitest';
+import type { AppwriteEvent } from '../../emulator/core/events.ts';
+import { Broker } from '../../emulator/realtime/broker.ts';
+import { channelsOf, convertChannels } from '../../emulator/realtime/channels.ts';
+import {
+  compileRealtimeQueries,
+  matchesQueries,
+  RealtimeQueryError,
+} from '../../emulator/realtime/queries.ts';
+
+const event = (over: Partial<AppwriteEvent>): AppwriteEvent => ({
+  pattern: 'users.[userId].create',
+  params: {},
+  payload: {},
+  readRoles: [],
+  timestamp: '2026-01-01T00:00:00.000+00:00',
+  ...over,
+});
+
+const rowEvent = (action: string, databaseType: 'tablesdb' | 'legacy' = 'tablesdb') =>
+  event({
+    pattern: `databases.[databaseId].tables.[tableId].rows.[rowId].${action}`,
+    params: { databaseId: 'db', tableId: 't', rowId: 'r' },
+    payload: { $id: 'r', $tableId: 't', $databaseId: 'db' },
+    readRoles: ['any'],
+    databaseType,
+  });
+
+describe('channels of an event', () => {
+  test('a row create is on 16 channels: both APIs, with and without the action', () => {
+    const base = [
+      'documents',
+      'databases.db.collections.t.documents',
+      'databases.db.collections.t.documents.r',
+      'rows',
+      'databases.db.tables.t.rows',
+      'databases.db.tables.t.rows.r',
+      'tablesdb.db.tables.t.rows',
+      'tablesdb.db.tables.t.rows.r',
+    ];
+    expect(channelsOf(rowEvent('create'), 'p')).toEqual([
+      ...base,
+      ...base.map((c) => `${c}.create`),
+    ]);
+  });
+
+  test('a legacy database and a legacy (document) payload give the same channels', () => {
+    const legacy = rowEvent('delete', 'legacy');
+    const documentPayload = event({
+      pattern: 'databases.[databaseId].collections.[collectionId].documents.[documentId].delete',
+      params: { databaseId: 'db', collectionId: 't', documentId: 'r' },
+      payload: { $id: 'r', $collectionId: 't', $databaseId: 'db' },
+      databaseType: 'legacy',
+    });
+    expect(channelsOf(documentPayload, 'p')).toEqual(channelsOf(legacy, 'p'));
+    expect(channelsOf(legacy, 'p')).toContain('tablesdb.db.tables.t.rows.r.delete');
+  });
+
+  test('files, executions and account events', () => {
+    const file = event({
+      pattern: 'buckets.[bucketId].files.[fileId].update',
+      params: { bucketId: 'b', fileId: 'f' },
+      payload: { $id: 'f', bucketId: 'b' },
+    });
+    expect(channelsOf(file, 'p')).toEqual([
+      'files',
+      'buckets.b.files',
+      'buckets.b.files.f',
+      'files.update',
+      'buckets.b.files.update',
+      'buckets.b.files.f.update',
+    ]);
+    const execution = event({
+      pattern: 'functions.[functionId].executions.[executionId].create',
+      params: { functionId: 'fn', executionId: 'e' },
+      payload: { $id: 'e', functionId: 'fn' },
+      readRoles: ['user:u'],
+    });
+    expect(channelsOf(execution, 'p')).toEqual([
+      'console',
+      'projects.p',
+      'executions',
+      'executions.e',
+      'functions.fn',
+      'executions.create',
+      'executions.e.create',
+      'functions.fn.create',
+    ]);
+    // An execution nobody may read (a key started it) is not published.
+    expect(channelsOf({ ...execution, readRoles: [] }, 'p')).toEqual([]);
+    const name = event({ pattern: 'users.[userId].update.name', params: { userId: 'u' } });
+    expect(channelsOf(name, 'p')).toEqual([
+      'account',
+      'account.u',
+      'account.update',
+      'account.u.update',
+    ]);
+    // Session events reach `account` but never `account.create`.
+    const session = event({
+      pattern: 'users.[userId].sessions.[sessionId].create',
+      params: { userId: 'u', sessionId: 's' },
+    });
+    expect(channelsOf(session, 'p')).toEqual(['account', 'account.u']);
+  });
+
+  test('schema events are not on any client channel', () => {
+    const column = event({
+      pattern: 'databases.[databaseId].tables.[tableId].columns.[columnId].create',
+      params: { databaseId: 'db', tableId: 't', columnId: 'c' },
+      databaseType: 'tablesdb',
+    });
+    expect(channelsOf(column, 'p')).toEqual([]);
+  });
+});
+
+describe('requested channels for an identity', () => {
+  test.each([
+    [['account'], 'u', ['account', 'account.u']],
+    [['account.update'], 'u', ['account.u.update']],
+    [['account.update'], '', ['account.update']],
+    [['account.someone-else', 'rows'], 'u', ['rows']],
+    [['rows', 'rows'], '', ['rows']],
+  ])('%j as %j → %j', (requested, userId, expected) => {
+    expect(convertChannels(requested, userId)).toEqual(expected);
+  });
+});
+
+describe('the realtime query subset', () => {
+  const payload = { title: 'a', votes: 3, tag: null, name: 'x' };
+  const passes = (...queries: string[]) => matchesQueries(compileRealtimeQueries(queries), payload);
+
+  test.each([
+    [[Query.equal('title', ['a', 'b'])], true],
+    [[Query.equal('title', ['b'])], false],
+    [[Query.notEqual('title', 'b')], true],
+    [[Query.lessThan('votes', 4)], true],
+    [[Query.lessThanEqual('votes', 2)], false],
+    [[Query.greaterThan('votes', 2)], true],
+    [[Query.greaterThanEqual('votes', 4)], false],
+    [[Query.isNull('tag')], true],
+    [[Query.isNotNull('tag')], false],
+    [[Query.isNull('missing')], false],
+    [[Query.equal('votes', ['3'])], false],
+    [[Query.or([Query.equal('title', ['z']), Query.greaterThan('votes', 1)])], true],
+    [[Query.and([Query.equal('title', ['a']), Query.greaterThan('votes', 5)])], false],
+    [[Query.equal('title', ['a']), Query.equal('name', ['y'])], false],
+    [[Query.select(['*'])], true],
+    [[Query.select(['*']), Query.equal('title', ['z'])], true],
+    [[], true],
+  ])('%j → %s', (queries, expected) => {
+    expect(passes(...queries)).toBe(expected);
+  });
+
+  test.each([
+    Query.search('title', 'a'),
+    Query.contains('title', ['a']),
+    Query.limit(1),
+    Query.orderAsc('title'),
+    Query.select(['title']),
+    Query.or([Query.equal('a', [1]), Query.startsWith('a', 'x')]),
+    'not json',
+  ])('%s is refused', (query) => {
+    expect(() => compileRealtimeQueries([query])).toThrow(RealtimeQueryError);
+  });
+});
+
+describe('broker', () => {
+  test('delivers by channel, role and query, naming the subscriptions that matched', () => {
+    const broker = new Broker();
+    broker.connect(1);
+    broker.connect(2, { userId: 'u', sessionId: 's', roles: ['user:u', 'users'] });
+    broker.subscribe(1, 'a', ['rows'], compileRealtimeQueries([]));
+    broker.subscribe(2, 'b', ['rows'], compileRealtimeQueries([]));
+    broker.subscribe(2, 'c', ['files'], compileRealtimeQueries([]));
+    broker.subscribe(2, 'd', ['rows'], compileRealtimeQueries([Query.equal('$id', ['zz'])]));
+    const forUsers = { ...rowEvent('create'), readRoles: ['users'] };
+    expect(broker.route(forUsers, 'p').deliveries).toEqual([
+      { connectionId: 2, subscriptionIds: ['b'] },
+    ]);
+    expect(broker.route(rowEvent('create'), 'p').deliveries).toEqual([
+      { connectionId: 1, subscriptionIds: ['a'] },
+      { connectionId: 2, subscriptionIds: ['b'] },
+    ]);
+    expect(broker.unsubscribe(2, 'b')).toBe(true);
+    expect(broker.route(forUsers, 'p').deliveries).toEqual([]);
+    broker.setIdentity(1, { userId: 'v', sessionId: 's', roles: ['user:v', 'users'] });
+    expect(broker.route(forUsers, 'p').deliveries).toEqual([
+      { connectionId: 1, subscriptionIds: ['a'] },
+    ]);
+    broker.disconnect(1);
+    expect(broker.route(forUsers, 'p').deliveries).toEqual([]);
+  });
+
+  test('signing in rebinds account channels to the new user', () => {
+    const broker = new Broker();
+    broker.connect(1);
+    broker.subscribe(1, 'a', ['account'], compileRealtimeQueries([]));
+    const mine = event({ pattern: 'users.[userId].update.name', params: { userId: 'u' } });
+    const withRoles = { ...mine, readRoles: ['user:u'] };
+    expect(broker.route(withRoles, 'p').deliveries).toEqual([]);
+    broker.setIdentity(1, { userId: 'u', sessionId: 's', roles: ['user:u'] });
+    expect(broker.route(withRoles, 'p').deliveries).toEqual([
+      { connectionId: 1, subscriptionIds: ['a'] },
+    ]);
+  });
+});
