@@ -31,22 +31,36 @@ export const STALE_UPLOAD_MS = 24 * 3600 * 1000;
 export class Storage {
   readonly buckets: BucketStore;
   readonly files: FileStore;
-  readonly blobs: FileBlobs;
   readonly tokens: ResourceTokenStore;
-  /** Set when the folder is a temporary one made for an in-memory app; removed by `close`. */
-  private readonly ownedRoot: string | null;
+  private readonly dataDir: string | null;
+  private blobStore: FileBlobs | null = null;
+  /** Set once an in-memory app has stored bytes in a temporary folder; removed by `close`. */
+  private ownedRoot: string | null = null;
 
   constructor(db: Sql, dataDir: string | null) {
     this.buckets = new BucketStore(db);
     this.files = new FileStore(db);
     this.tokens = new ResourceTokenStore(db);
-    this.ownedRoot = dataDir ? null : mkdtempSync(join(tmpdir(), 'appwrite-local-storage-'));
-    this.blobs = new FileBlobs(dataDir ? join(dataDir, 'storage') : (this.ownedRoot as string));
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * The bytes on disk. An in-memory app gets a temporary folder on first use only, so the many apps
+   * tests build without touching storage leave nothing in the temp folder.
+   */
+  get blobs(): FileBlobs {
+    if (!this.blobStore) {
+      if (!this.dataDir) this.ownedRoot = mkdtempSync(join(tmpdir(), 'appwrite-local-storage-'));
+      this.blobStore = new FileBlobs(this.ownedRoot ?? join(this.dataDir as string, 'storage'));
+    }
+    return this.blobStore;
   }
 
   /** Removes the temporary folder of an in-memory app (a data folder is kept). */
   close(): void {
     if (this.ownedRoot) rmSync(this.ownedRoot, { recursive: true, force: true });
+    this.ownedRoot = null;
+    if (!this.dataDir) this.blobStore = null;
   }
 
   /** Deletes a bucket with its files, their bytes and tokens. */
@@ -141,6 +155,8 @@ export class Storage {
    * behind them and temporary files a crash left. Returns how many uploads it removed.
    */
   async sweepStaleUploads(maxAgeMs: number = STALE_UPLOAD_MS): Promise<number> {
+    // A fresh in-memory app has nothing on disk to sweep.
+    if (!this.dataDir && !this.blobStore) return 0;
     const stale = this.files.partialsBefore(isoDate(Date.now() - maxAgeMs));
     for (const file of stale) {
       this.files.delete(file.seq);

@@ -48,10 +48,15 @@ export interface UploadResult {
 const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 const RANGE = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/;
 
-/** Serialises the finishing step per upload, like Appwrite's per-file lock. */
-const locks = new Map<string, Promise<unknown>>();
+/** Per storage, the finishing step of each upload in progress (serialised like Appwrite's lock). */
+const allLocks = new WeakMap<Storage, Map<string, Promise<unknown>>>();
 
-async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+async function withLock<T>(storage: Storage, key: string, work: () => Promise<T>): Promise<T> {
+  let locks = allLocks.get(storage);
+  if (!locks) {
+    locks = new Map();
+    allLocks.set(storage, locks);
+  }
   const before = locks.get(key) ?? Promise.resolve();
   const run = before.then(work, work);
   const settled = run.catch(() => undefined);
@@ -194,7 +199,7 @@ export async function acceptUpload(
   await storage.blobs.writeChunk(bucket.id, fileId, chunk, upload.data);
 
   const id = fileId;
-  return withLock(`${bucket.seq}:${id}`, async () => {
+  return withLock(storage, `${bucket.seq}:${id}`, async () => {
     const current = storage.files.get(bucket.seq, id);
     if (!current || current.seq !== seq) {
       // Deleted (or deleted and restarted) while this chunk was being written.

@@ -340,6 +340,30 @@ describe('nothing left behind', () => {
     expect(readdirSync(join(root, 'media'))).toContain('reverse');
   });
 
+  it('an in-memory app keeps bytes in a temporary folder and removes it on close', async () => {
+    const app = await buildApp({ projectId: 'p' });
+    const storage = openStorage(app.emulator.db, null);
+    const bucket = storage.buckets.create('b', {
+      name: 'b',
+      permissions: [],
+      fileSecurity: false,
+      enabled: true,
+      maximumFileSize: 30_000_000,
+      allowedFileExtensions: [],
+      compression: 'none',
+      encryption: true,
+      antivirus: true,
+      transformations: true,
+    });
+    expect(bucket.id).toBe('b');
+    await storage.blobs.writeWhole('b', 'f', Buffer.from('x'));
+    const folder = storage.blobs.root;
+    expect(folder.startsWith(tmpdir())).toBe(true);
+    expect(readdirSync(join(folder, 'b'))).toEqual(['f']);
+    await app.close();
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('a restart sweeps uploads abandoned more than a day ago', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'appwrite-local-sweep-'));
     try {

@@ -67,10 +67,12 @@ describe('web SDK Storage', () => {
     expect(withCookie.status).toBe(200);
     expect(await withCookie.text()).toBe('private picture bytes');
     const download = storage.getFileDownload({ bucketId: 'photos', fileId: 'mine' });
-    expect((await fetch(download, { headers: { cookie: sessionCookie } })).status).toBe(200);
+    const downloaded = await fetch(download, { headers: { cookie: sessionCookie } });
+    expect([downloaded.status, await downloaded.text()]).toEqual([200, 'private picture bytes']);
     const preview = storage.getFilePreview({ bucketId: 'photos', fileId: 'mine', width: 64 });
     const image = await fetch(preview, { headers: { cookie: sessionCookie } });
     expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(0);
     // Without the cookie the URL alone reveals nothing.
     const bare = await fetch(view);
     expect(bare.status).toBe(404);

@@ -271,6 +271,7 @@ describe('uploads, reads and previews', () => {
       { headers: { 'x-appwrite-key': server.apiKey } },
     );
     expect(raw.headers.get('content-type')).toBe('image/jpeg');
+    expect((await sharp(Buffer.from(await raw.arrayBuffer())).metadata()).format).toBe('jpeg');
     expect(raw.headers.get('cache-control')).toBe('private, max-age=2592000');
   });
 
@@ -404,7 +405,8 @@ describe('file tokens', () => {
       expect(ok.status).toBe(200);
       expect(Buffer.from(await ok.arrayBuffer()).equals(data)).toBe(true);
     }
-    expect((await fetch(url('secret/preview', token.secret))).status).toBe(200);
+    const preview = await fetch(url('secret/preview', token.secret));
+    expect([preview.status, (await preview.arrayBuffer()).byteLength > 0]).toEqual([200, true]);
 
     // A token opens its own file only.
     const wrongFile = await fetch(url(`${other.$id}/download`, token.secret));
@@ -421,7 +423,8 @@ describe('file tokens', () => {
     const future = new Date(Date.now() + 3600_000).toISOString();
     const updated = await tokens.update({ tokenId: token.$id, expire: future });
     expect(Date.parse(updated.expire)).toBe(Date.parse(future));
-    expect((await fetch(url('secret/download', updated.secret))).status).toBe(200);
+    const renewed = await fetch(url('secret/download', updated.secret));
+    expect([renewed.status, await renewed.text()]).toEqual([200, data.toString()]);
     const pastExpire = await failure(
       tokens.update({ tokenId: token.$id, expire: new Date(Date.now() - 1000).toISOString() }),
     );
