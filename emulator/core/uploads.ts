@@ -20,7 +20,9 @@ import type { Storage } from './storage.ts';
  *
  * Stricter than Appwrite on purpose: a chunk must sit exactly on a 5 MiB boundary, be 5 MiB long
  * (the last one: the rest), carry exactly the bytes its range claims, and agree on the total size
- * with the chunks before it; anything else is 400 `storage_invalid_content_range`.
+ * with the chunks before it; anything else is 400 `storage_invalid_content_range`. And an upload
+ * starts with its first chunk (as every SDK sends it): a later chunk whose `X-Appwrite-Id` names no
+ * upload in progress is 400 `storage_invalid_appwrite_id` (Appwrite would start a new upload).
  */
 
 /** The SDKs' and Appwrite's chunk size (`APP_LIMIT_UPLOAD_CHUNK_SIZE`). */
@@ -181,6 +183,14 @@ export async function acceptUpload(
     return { file: storage.files.get(bucket.seq, fileId) as StoredFile, status: 201 };
   }
 
+  if (!existing && chunk > 1) {
+    // The SDKs send the first chunk alone and wait for its `$id` before sending the others, so a
+    // later chunk naming no upload is a client bug (a typo, or an upload already deleted or swept).
+    throw new AppwriteError(
+      'storage_invalid_appwrite_id',
+      `No upload '${fileId}' is in progress here; send its first chunk (bytes 0-…) first.`,
+    );
+  }
   if (existing && (existing.sizeOriginal !== size || existing.chunksTotal !== chunks)) {
     throw invalidRange(`this upload is ${existing.sizeOriginal} bytes, not ${size}.`);
   }

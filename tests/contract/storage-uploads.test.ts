@@ -81,9 +81,10 @@ afterAll(() => server.close());
 
 describe('chunks out of order', () => {
   it('assembles chunks sent in reverse order with one sent twice', async () => {
-    const data = randomBytes(2 * CHUNK + 1234);
+    const data = randomBytes(3 * CHUNK + 1234);
     const seen: Array<[number, number]> = [];
-    for (const n of [2, 1, 1, 0]) {
+    // The first chunk opens the upload (the SDKs wait for its `$id`); the rest come last to first.
+    for (const n of [0, 3, 2, 2, 1]) {
       const part = chunk(data, n, 'reverse');
       const res = await upload(
         'media',
@@ -95,14 +96,15 @@ describe('chunks out of order', () => {
     }
     // The repeated chunk counts once; the last response is the complete file.
     expect(seen).toEqual([
-      [1, 3],
-      [2, 3],
-      [2, 3],
-      [3, 3],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [3, 4],
+      [4, 4],
     ]);
     const again = chunk(data, 1, 'reverse');
     const retried = await upload('media', { fileId: 'reverse', data: again.data }, again.headers);
-    expect([retried.status, retried.json.chunksUploaded]).toEqual([200, 3]);
+    expect([retried.status, retried.json.chunksUploaded]).toEqual([200, 4]);
     const back = await fetch(
       `${server.endpoint}/storage/buckets/media/files/reverse/download?project=${server.projectId}`,
       { headers: key() },
@@ -112,9 +114,13 @@ describe('chunks out of order', () => {
     expect(existsSync(join(root, '.uploads', 'media', 'reverse'))).toBe(false);
   });
 
-  it('assembles chunks that all arrive at once, duplicates included', async () => {
+  it('assembles chunks that all arrive at once after the first, duplicates included', async () => {
     const data = randomBytes(3 * CHUNK);
-    const parts = [0, 1, 2, 2, 1].map((n) => chunk(data, n, 'burst'));
+    const first = chunk(data, 0, 'burst');
+    expect(
+      (await upload('media', { fileId: 'burst', data: first.data }, first.headers)).status,
+    ).toBe(201);
+    const parts = [2, 1, 2, 1, 0].map((n) => chunk(data, n, 'burst'));
     const results = await Promise.all(
       parts.map((p) =>
         upload('media', { fileId: 'burst', name: 'b.bin', data: p.data }, p.headers),
@@ -224,6 +230,20 @@ describe('bad input is refused with Appwrite errors', () => {
           {
             'content-range': `bytes ${CHUNK}-${2 * CHUNK - 1}/${data.length}`,
             'x-appwrite-id': '../../escape',
+          },
+        ),
+      400,
+      'storage_invalid_appwrite_id',
+    ],
+    [
+      'a later chunk of an upload that was never started',
+      () =>
+        upload(
+          'media',
+          { fileId: 'ghost', data: data.subarray(CHUNK) },
+          {
+            'content-range': `bytes ${CHUNK}-${2 * CHUNK - 1}/${data.length}`,
+            'x-appwrite-id': 'ghost',
           },
         ),
       400,
