@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type Client, Functions, type Models } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
@@ -101,3 +102,46 @@ export default async ({ req, res, log, error }) => {
   });
 };
 `);
+
+/** One hand-made tar entry: `type` is the tar typeflag ('0' file, '2' symlink, '5' dir, '6' FIFO). */
+export interface RawEntry {
+  name: string;
+  type: '0' | '1' | '2' | '5' | '6';
+  content?: string;
+  linkname?: string;
+}
+
+/**
+ * A tar.gz built byte by byte, so it can hold what tar tools refuse to write (`../` paths, links
+ * out of the folder, devices) — the archives a hostile deployment would upload.
+ */
+export function rawTarGz(entries: RawEntry[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const entry of entries) {
+    const data = Buffer.from(entry.content ?? '');
+    const header = Buffer.alloc(512);
+    const put = (text: string, offset: number, length: number) =>
+      header.write(text.slice(0, length), offset, length, 'utf8');
+    const octal = (value: number, length: number) =>
+      `${value.toString(8).padStart(length - 1, '0')}\0`;
+    put(entry.name, 0, 100);
+    put(octal(0o644, 8), 100, 8);
+    put(octal(0, 8), 108, 8);
+    put(octal(0, 8), 116, 8);
+    put(octal(entry.type === '0' ? data.length : 0, 12), 124, 12);
+    put(octal(Math.floor(Date.now() / 1000), 12), 136, 12);
+    header.fill(0x20, 148, 156);
+    put(entry.type, 156, 1);
+    put(entry.linkname ?? '', 157, 100);
+    put('ustar\u000000', 257, 8);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+    blocks.push(header);
+    if (entry.type === '0' && data.length > 0) {
+      blocks.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    }
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
