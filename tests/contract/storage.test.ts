@@ -137,6 +137,30 @@ describe('buckets', () => {
     );
     const denied = await failure(weak.listBuckets());
     expect([denied.code, denied.type]).toEqual([401, 'general_unauthorized_scope']);
+    const readOnly = new Storage(
+      new Client()
+        .setEndpoint(server.endpoint)
+        .setProject(server.projectId)
+        .setKey(server.keyWith(['buckets.read', 'files.read'])),
+    );
+    expect((await readOnly.listFiles({ bucketId: 'media' })).files).toBeDefined();
+    const write = await failure(
+      readOnly.createFile({
+        bucketId: 'media',
+        fileId: 'nope',
+        file: InputFile.fromBuffer(Buffer.from('x'), 'x.txt'),
+      }),
+    );
+    expect([write.code, write.type]).toEqual([401, 'general_unauthorized_scope']);
+    const tokenScope = await failure(
+      new Tokens(
+        new Client()
+          .setEndpoint(server.endpoint)
+          .setProject(server.projectId)
+          .setKey(server.keyWith(['files.read', 'tokens.read'])),
+      ).createFileToken({ bucketId: 'media', fileId: 'hello' }),
+    );
+    expect(tokenScope.type).toBe('general_unauthorized_scope');
     const guest = new Storage(
       new Client().setEndpoint(server.endpoint).setProject(server.projectId),
     );
