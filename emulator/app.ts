@@ -122,8 +122,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         'Send the project id in the X-Appwrite-Project header.',
       );
     }
-    // The console login appwrite-cli uses (`appwrite login`) is served by routes of its own.
-    if (project === CONSOLE_PROJECT && request.routeOptions.config.console) {
+    // The console login appwrite-cli uses (`appwrite login`) is served by routes of its own; a
+    // route that needs no project (`/health/version`, which `appwrite client` asks as the console)
+    // serves the console too.
+    const config = request.routeOptions.config;
+    if (project === CONSOLE_PROJECT && (config.console || config.project === 'optional')) {
       request.projectId = project;
       return;
     }

@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Functions, Proxy as ProxyRules } from 'node-appwrite';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { consoleAccountsFor } from '../../emulator/core/console-account.ts';
+import { type LocalServer, startLocalServer } from './harness.ts';
+
+/**
+ * The real appwrite-cli 12.0.1 deploys a function to the local Appwrite, with HOME in a temporary
+ * folder: with only an API key the first `push functions` creates the function but cannot deploy
+ * it (the CLI's console-variables gap, facts §5.4) and a second push deploys it; after
+ * `appwrite login` with the local console account one push does it all, domain rule included. The
+ * deployed function then runs through node-appwrite.
+ */
+
+const run = promisify(execFile);
+const CLI = resolve('node_modules/.bin/appwrite');
+const CONSOLE_EMAIL = 'admin@appwrite.local';
+const CONSOLE_PASSWORD = 'local-console-password';
+
+let server: LocalServer;
+let work: string;
+
+/** A scratch project with one function (`functionId`), its own appwrite.json and HOME. */
+function scratchProject(name: string, functionId: string): { cwd: string; home: string } {
+  const cwd = join(work, name, 'project');
+  const home = join(work, name, 'home');
+  mkdirSync(join(cwd, 'functions', functionId), { recursive: true });
+  mkdirSync(home, { recursive: true });
+  writeFileSync(
+    join(cwd, 'functions', functionId, 'package.json'),
+    JSON.stringify({ type: 'module' }),
+  );
+  writeFileSync(
+    join(cwd, 'functions', functionId, 'main.js'),
+    `export default async ({ req, res }) => res.json({ hello: '${functionId}', path: req.path });\n`,
+  );
+  const config = {
+    projectId: server.projectId,
+    functions: [
+      {
+        $id: functionId,
+        name: functionId,
+        runtime: 'node-22',
+        specification: 's-1vcpu-512mb',
+        execute: ['any'],
+        events: [],
+        schedule: '',
+        timeout: 15,
+        enabled: true,
+        logging: true,
+        entrypoint: 'main.js',
+        commands: '',
+        scopes: ['users.read'],
+        path: `functions/${functionId}`,
+      },
+    ],
+  };
+  writeFileSync(join(cwd, 'appwrite.json'), JSON.stringify(config, null, 2));
+  return { cwd, home };
+}
+
+async function cli(where: { cwd: string; home: string }, args: string[]): Promise<string> {
+  const result = await run(CLI, args, {
+    cwd: where.cwd,
+    env: { ...process.env, HOME: where.home, NO_COLOR: '1' },
+    timeout: 60_000,
+  }).catch((error: { stdout?: string; stderr?: string }) => error);
+  return `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+}
+
+async function execute(functionId: string) {
+  const client = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
+  const execution = await new Functions(client).createExecution({ functionId, xpath: '/hi' });
+  return JSON.parse(execution.responseBody);
+}
+
+beforeAll(async () => {
+  server = await startLocalServer();
+  await consoleAccountsFor(server.app.emulator.db).ensure(CONSOLE_EMAIL, CONSOLE_PASSWORD);
+  work = mkdtempSync(join(tmpdir(), 'appwrite-cli-functions-'));
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('with an API key: the first push creates, the second deploys', async () => {
+  const where = scratchProject('key', 'hello-key');
+  const setup = await cli(where, [
+    'client',
+    '--endpoint',
+    server.endpoint,
+    '--project-id',
+    server.projectId,
+    '--key',
+    server.apiKey,
+  ]);
+  expect(setup).not.toMatch(/error/i);
+  const prefs = JSON.parse(readFileSync(join(where.home, '.appwrite', 'prefs.json'), 'utf8'));
+  expect(prefs[prefs.current]).toMatchObject({ endpoint: server.endpoint, key: server.apiKey });
+
+  const first = await cli(where, ['push', 'functions', '--all', '--force']);
+  expect(first).toMatch(/Session not found|console variables/i);
+  const functions = new Functions(
+    new Client().setEndpoint(server.endpoint).setProject(server.projectId).setKey(server.apiKey),
+  );
+  expect((await functions.get({ functionId: 'hello-key' })).deploymentId).toBe('');
+
+  const second = await cli(where, ['push', 'functions', '--all', '--force']);
+  expect(second).toContain('Successfully pushed 1');
+  const fn = await functions.get({ functionId: 'hello-key' });
+  expect(fn.deploymentId).not.toBe('');
+  expect(fn.scopes).toEqual(['users.read']);
+  const [deployment] = (await functions.listDeployments({ functionId: 'hello-key' })).deployments;
+  expect([deployment?.type, deployment?.status]).toEqual(['cli', 'ready']);
+  expect(await execute('hello-key')).toEqual({ hello: 'hello-key', path: '/hi' });
+}, 60_000);
+
+test('after appwrite login: one push creates, deploys and adds the domain rule', async () => {
+  const where = scratchProject('login', 'hello-login');
+  const wrong = await cli(where, [
+    'login',
+    '--endpoint',
+    server.endpoint,
+    '--email',
+    CONSOLE_EMAIL,
+    '--password',
+    'not-the-password',
+  ]);
+  expect(wrong).toMatch(/Invalid credentials/i);
+  const login = await cli(where, [
+    'login',
+    '--endpoint',
+    server.endpoint,
+    '--email',
+    CONSOLE_EMAIL,
+    '--password',
+    CONSOLE_PASSWORD,
+  ]);
+  expect(login).toContain(`Successfully signed in as ${CONSOLE_EMAIL}`);
+
+  const pushed = await cli(where, ['push', 'functions', '--all', '--force']);
+  expect(pushed).toContain('Successfully pushed 1');
+  expect(await execute('hello-login')).toEqual({ hello: 'hello-login', path: '/hi' });
+  const rules = await new ProxyRules(
+    new Client().setEndpoint(server.endpoint).setProject(server.projectId).setKey(server.apiKey),
+  ).listRules();
+  expect(
+    rules.rules.map((r) => [r.deploymentResourceId, r.domain.endsWith('.functions.localhost')]),
+  ).toEqual([['hello-login', true]]);
+  const again = await cli(where, ['push', 'functions', '--all', '--force']);
+  expect(again).toContain('Successfully pushed 1');
+  expect(again).toMatch(/functions\.localhost/);
+}, 60_000);
