@@ -4,6 +4,8 @@
  * each load run lasts (default 5).
  */
 import { report } from './lib/report.ts';
+import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchTablesDB } from './tablesdb.ts';
 
 report('Local Appwrite: data and identity (issue 3)', await benchTablesDB());
+report('Local Appwrite: Realtime fan-out (issue 5)', await benchRealtimeFanout());

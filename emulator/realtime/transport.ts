@@ -102,9 +102,9 @@ export function attachRealtime(
   let nextId = 0;
 
   const send = (id: number, frame: unknown) => sendRaw(id, JSON.stringify(frame));
-  const sendRaw = (id: number, text: string) => {
+  const sendRaw = (id: number, text: string | Buffer) => {
     const socket = live.get(id)?.socket;
-    if (socket?.readyState === WebSocket.OPEN) socket.send(text);
+    if (socket?.readyState === WebSocket.OPEN) socket.send(text, { binary: false });
   };
   const sendError = (id: number, code: number, message: string) =>
     send(id, { type: 'error', data: { code, message } });
@@ -143,17 +143,32 @@ export function attachRealtime(
       payload: event.payload,
     });
     // The frame is the same for everyone but its `subscriptions`, so the rest is serialised once.
-    const head = `{"type":"event","data":${data.slice(0, -1)},"subscriptions":`;
+    // Encoded once: with hundreds of listeners, re-encoding the ~4 KB head per socket dominated.
+    const head = Buffer.from(`{"type":"event","data":${data.slice(0, -1)},"subscriptions":`);
+    // Many sockets often share a session (tabs, the bench): look each one up once per event.
+    const alive = new Map<string, boolean>();
+    const stillAlive = (identity: ConnectionIdentity) => {
+      const key = `${identity.userId}/${identity.sessionId}`;
+      let known = alive.get(key);
+      if (known === undefined) {
+        known = sessionAlive(identity);
+        alive.set(key, known);
+      }
+      return known;
+    };
     for (const { connectionId, subscriptionIds } of deliveries) {
       const identity = broker.identityOf(connectionId);
       // A session can end without an event (DELETE /account has none upstream): check it is alive
       // before a signed-in socket hears anything, and deliver only what a guest could then read.
-      if (identity?.sessionId && !sessionAlive(identity)) {
+      if (identity?.sessionId && !stillAlive(identity)) {
         broker.setIdentity(connectionId, GUEST);
         const guestMayRead = event.readRoles.includes('any') || event.readRoles.includes('guests');
         if (!guestMayRead) continue;
       }
-      sendRaw(connectionId, `${head}${JSON.stringify(subscriptionIds)}}}`);
+      sendRaw(
+        connectionId,
+        Buffer.concat([head, Buffer.from(`${JSON.stringify(subscriptionIds)}}}`)]),
+      );
     }
   };
   const unsubscribeEvents = ctx.events.subscribe(deliver);

@@ -1,0 +1,205 @@
+/**
+ * Issue 5's Realtime figure: 1,000 sockets subscribed to one table; createRow (API key) → the last of
+ * the deliveries, p50/p99 over many rows, beside a bare node:http + ws broadcast to as many sockets in
+ * the same run. Half the sockets are signed in as a user the table does not let read: they must
+ * receive nothing.
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { Client, Permission, Role, TablesDB, Users } from 'node-appwrite';
+import { WebSocket } from 'ws';
+import { round } from './lib/load.ts';
+import { startLocalAppwrite } from './lib/processes.ts';
+import type { Figure } from './lib/report.ts';
+
+const SOCKETS = 1000;
+const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 200);
+
+/** Counts, per socket, the frames that mention a marker (no JSON parsing: the client stays cheap). */
+interface Listener {
+  socket: WebSocket;
+  lastSeen: string;
+  events: number;
+}
+
+function connect(
+  url: string,
+  headers: Record<string, string>,
+  onFrame: (l: Listener, text: string) => void,
+) {
+  return new Promise<Listener>((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    const listener: Listener = { socket, lastSeen: '', events: 0 };
+    socket.on('message', (data) => onFrame(listener, String(data)));
+    socket.once('open', () => resolve(listener));
+    socket.once('error', reject);
+  });
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** Runs `rounds` times: `trigger(marker)`, then waits until every listener in `expect` saw it. */
+async function measure(
+  listeners: Listener[],
+  arrivals: Map<string, number[]>,
+  trigger: (marker: string) => Promise<unknown>,
+  rounds: number,
+): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const marker = `m${i}x${Math.random().toString(36).slice(2, 8)}`;
+    arrivals.set(marker, []);
+    const start = performance.now();
+    await trigger(marker);
+    const deadline = Date.now() + 5000;
+    while ((arrivals.get(marker)?.length ?? 0) < listeners.length) {
+      if (Date.now() > deadline)
+        throw new Error(`round ${i}: only ${arrivals.get(marker)?.length} deliveries`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const last = Math.max(...(arrivals.get(marker) ?? [start]));
+    times.push(last - start);
+    arrivals.delete(marker);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+}
+
+/** Notes, for every frame, when it mentioned a marker still being measured. */
+function recorder(arrivals: Map<string, number[]>) {
+  return (listener: Listener, text: string) => {
+    const match = /"(m\d+x[a-z0-9]+)"/.exec(text);
+    if (!match?.[1]) return;
+    listener.events++;
+    arrivals.get(match[1])?.push(performance.now());
+  };
+}
+
+async function startBroadcastBaseline(): Promise<{ url: string; stop(): void }> {
+  const root = new URL('../', import.meta.url).pathname;
+  const child = spawn(process.execPath, [`${root}bench/baseline-fanout.mjs`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      const match = /listening at (\S+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the fan-out baseline exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+export async function benchRealtimeFanout(): Promise<Figure[]> {
+  const server = await startLocalAppwrite();
+  const baseline = await startBroadcastBaseline();
+  const all: Listener[] = [];
+  try {
+    const client = new Client()
+      .setEndpoint(server.url)
+      .setProject(server.projectId)
+      .setKey(server.apiKey);
+    const tables = new TablesDB(client);
+    const users = new Users(client);
+    await tables.create({ databaseId: 'rt', name: 'rt' });
+    await tables.createTable({
+      databaseId: 'rt',
+      tableId: 'feed',
+      name: 'feed',
+      permissions: [Permission.read(Role.label('fans'))],
+    });
+    await tables.createStringColumn({
+      databaseId: 'rt',
+      tableId: 'feed',
+      key: 'title',
+      size: 64,
+      required: false,
+    });
+    await users.create({ userId: 'fan', email: 'fan@example.com' });
+    await users.updateLabels({ userId: 'fan', labels: ['fans'] });
+    await users.create({ userId: 'stranger', email: 'stranger@example.com' });
+    const sessionOf = async (userId: string) => (await users.createSession({ userId })).secret;
+    const fanSession = await sessionOf('fan');
+    const strangerSession = await sessionOf('stranger');
+
+    const arrivals = new Map<string, number[]>();
+    const record = recorder(arrivals);
+    const wsUrl = `${server.url.replace('http', 'ws')}/realtime?project=${server.projectId}`;
+    const fans: Listener[] = [];
+    const strangers: Listener[] = [];
+    for (let i = 0; i < SOCKETS; i++) {
+      const fan = i % 2 === 0;
+      const session = fan ? fanSession : strangerSession;
+      const headers = {
+        'x-fallback-cookies': JSON.stringify({ [`a_session_${server.projectId}`]: session }),
+      };
+      const listener = await connect(wsUrl, headers, record);
+      listener.socket.send(
+        JSON.stringify({
+          type: 'subscribe',
+          data: [{ channels: ['tablesdb.rt.tables.feed.rows'] }],
+        }),
+      );
+      (fan ? fans : strangers).push(listener);
+      all.push(listener);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const createRow = (marker: string) =>
+      tables.createRow({
+        databaseId: 'rt',
+        tableId: 'feed',
+        rowId: 'unique()',
+        data: { title: marker },
+      });
+    await measure(fans, arrivals, createRow, 10); // warm-up
+    const fanout = await measure(fans, arrivals, createRow, ROUNDS);
+    const leaked = strangers.reduce((n, l) => n + l.events, 0);
+
+    for (const l of all.splice(0)) l.socket.terminate();
+    const bare: Listener[] = [];
+    for (let i = 0; i < SOCKETS / 2; i++) {
+      const listener = await connect(baseline.url.replace('http', 'ws'), {}, record);
+      bare.push(listener);
+      all.push(listener);
+    }
+    const broadcast = (marker: string) =>
+      fetch(`${baseline.url}/broadcast`, {
+        method: 'POST',
+        body: JSON.stringify({ title: marker }),
+      });
+    await measure(bare, arrivals, broadcast, 10);
+    const bareFanout = await measure(bare, arrivals, broadcast, ROUNDS);
+
+    return [
+      {
+        name: `createRow → last of ${SOCKETS / 2} deliveries (${SOCKETS} sockets): p50`,
+        value: fanout.p50,
+        unit: 'ms',
+        baseline: bareFanout.p50,
+      },
+      {
+        name: `createRow → last of ${SOCKETS / 2} deliveries (${SOCKETS} sockets): p99`,
+        value: fanout.p99,
+        unit: 'ms',
+        baseline: bareFanout.p99,
+        goal: '≤ 50 ms',
+        met: fanout.p99 <= 50,
+      },
+      {
+        name: `events reaching the ${SOCKETS / 2} sockets without read permission`,
+        value: leaked,
+        unit: 'events',
+        goal: '0',
+        met: leaked === 0,
+      },
+    ];
+  } finally {
+    for (const l of all) l.socket.terminate();
+    baseline.stop();
+    await server.stop();
+  }
+}
