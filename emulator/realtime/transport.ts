@@ -131,9 +131,16 @@ export function attachRealtime(
   };
 
   const deliver = (event: AppwriteEvent) => {
+    broadcast(event);
+    // After the user's own sockets heard about it (as in Appwrite, a signed-out or blocked user's
+    // socket still gets that event), their roles follow the change.
     if (event.pattern.startsWith('users.') && event.params.userId) {
       refreshUser(event.params.userId);
     }
+  };
+
+  /** Sends an event to every socket that may hear it, on the subscriptions that match. */
+  const broadcast = (event: AppwriteEvent) => {
     const { channels, deliveries } = broker.route(event, ctx.projectId);
     if (deliveries.length === 0) return;
     const data = JSON.stringify({

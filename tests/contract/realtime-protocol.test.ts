@@ -193,6 +193,19 @@ describe('Realtime frames', () => {
     ]);
   });
 
+  it('an upgrade signs in with the session cookie or a jwt query parameter', async () => {
+    await users.create({ userId: 'dee', email: 'dee@example.com', password: 'password-1234' });
+    const session = (await users.createSession({ userId: 'dee' })).secret;
+    const byCookie = open('', { cookie: `a_session_${server.projectId}=${session}` });
+    expect((await byCookie.next()).data.user).toMatchObject({ $id: 'dee' });
+    const { jwt } = await users.createJWT({ userId: 'dee' });
+    const byJwt = open(`&jwt=${encodeURIComponent(jwt)}`);
+    expect((await byJwt.next()).data.user).toMatchObject({ $id: 'dee' });
+    const forged = open('&jwt=not.a.jwt');
+    expect(await forged.closed).toBe(1008);
+    expect(forged.frames[0]).toMatchObject({ type: 'error', data: { code: 401 } });
+  });
+
   it('a label granted or a user blocked changes what an open socket hears', async () => {
     await users.create({ userId: 'cat', email: 'cat@example.com', password: 'password-1234' });
     const session = (await users.createSession({ userId: 'cat' })).secret;
@@ -245,6 +258,8 @@ describe('Realtime bad input', () => {
       code: 1003,
       message: 'Session is not valid.',
     });
+    socket.ws.send(Buffer.from([0, 1, 2]), { binary: true });
+    expect((await socket.next((f) => f.type === 'error')).data.code).toBe(1003);
     expect(await socket.ask({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
   });
 
