@@ -100,6 +100,7 @@ export function attachRealtime(
   const live = new Map<number, Live>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   let nextId = 0;
+  let closed = false;
 
   const send = (id: number, frame: unknown) => sendRaw(id, JSON.stringify(frame));
   const sendRaw = (id: number, text: string | Buffer) => {
@@ -178,7 +179,18 @@ export function attachRealtime(
       );
     }
   };
-  const unsubscribeEvents = ctx.events.subscribe(deliver);
+  // Fan-out runs on the next turn of the event loop, in publish order, so the request that made the
+  // change is answered first and never waits for hundreds of socket writes.
+  const unsubscribeEvents = ctx.events.subscribe((event) => {
+    setImmediate(() => {
+      if (closed) return;
+      try {
+        deliver(event);
+      } catch (error) {
+        console.error('[local appwrite] realtime delivery failed:', error);
+      }
+    });
+  });
 
   // ---- frames from the client ----------------------------------------------------------------
 
@@ -378,6 +390,7 @@ export function attachRealtime(
     subscriptionCount: () =>
       [...live.keys()].reduce((n, id) => n + broker.subscriptionCount(id), 0),
     async close() {
+      closed = true;
       unsubscribeEvents();
       server.off('upgrade', onUpgrade);
       const sockets = [...live.values()].map((l) => l.socket);
