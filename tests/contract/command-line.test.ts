@@ -68,7 +68,13 @@ describe('npm run emulator (emulator/main.ts)', () => {
     const running = await start(['--port', '0', '--data', data], cwd);
 
     const credentials = JSON.parse(readFileSync(join(data, 'credentials.json'), 'utf8'));
-    expect(Object.keys(credentials).sort()).toEqual(['apiKey', 'endpoint', 'projectId']);
+    expect(Object.keys(credentials).sort()).toEqual([
+      'apiKey',
+      'consoleEmail',
+      'consolePassword',
+      'endpoint',
+      'projectId',
+    ]);
     expect(credentials).toMatchObject({ endpoint: running.endpoint, projectId: 'from-file' });
 
     const version = await fetch(`${running.endpoint}/health/version`);
