@@ -203,6 +203,18 @@ describe('web SDK Realtime: subscribe, update, unsubscribe', () => {
     await subscriptions(0);
   });
 
+  it('the deprecated client.subscribe works too', async () => {
+    const inbox = new Inbox();
+    const client = new Client().setEndpoint(endpoint).setProject(PROJECT);
+    const stop = client.subscribe('rows', inbox.push);
+    await subscriptions(1);
+    await row('public', 'legacy-api');
+    await until(() => inbox.has('legacy-api'), 'legacy-api');
+    expect(inbox.heard[0]?.events[0]).toBe('tablesdb.main.tables.public.rows.legacy-api.create');
+    stop();
+    await subscriptions(0);
+  });
+
   it('action channels and realtime queries narrow what a subscription hears', async () => {
     const updates = new Inbox();
     const titled = new Inbox();
