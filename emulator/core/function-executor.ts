@@ -421,7 +421,7 @@ export class FunctionExecutor {
         });
         return;
       }
-      const outcome = await this.run({
+      const outcome = await this.runOrFail({
         doc: { ...processing, deploymentId: deployment.$id },
         fn,
         deployment,
@@ -474,7 +474,24 @@ export class FunctionExecutor {
       duration: 0,
     };
     this.#deps.executions.save(doc);
-    this.track(this.run({ doc, fn, deployment, ...request }).then((o) => this.finish(o.doc)));
+    this.track(this.runOrFail({ doc, fn, deployment, ...request }).then((o) => this.finish(o.doc)));
+  }
+
+  /** A background run that cannot end without an answer: a runner error becomes a failed execution. */
+  private async runOrFail(input: RunInput): Promise<{ doc: ExecutionDoc }> {
+    try {
+      return await this.run(input);
+    } catch (error) {
+      console.error('[local appwrite] execution failed:', error);
+      return {
+        doc: {
+          ...input.doc,
+          status: 'failed',
+          responseStatusCode: 500,
+          errors: 'The local Appwrite could not run this execution.\n',
+        },
+      };
+    }
   }
 
   private finish(doc: ExecutionDoc): void {
