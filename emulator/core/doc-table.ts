@@ -1,8 +1,9 @@
 import type { Sql } from './db.ts';
 
 /**
- * A small SQLite table of JSON documents keyed by id, with one indexed `parent` column (a function's
- * id for deployments, variables and executions; '' for project-level things). Functions, deployments,
+ * A small SQLite table of JSON documents keyed by id, with an indexed `parent` column (a function's
+ * id for deployments, variables and executions; '' for project-level things) and an indexed `tag`
+ * (an execution's status, so the clock finds scheduled ones without reading every execution). Functions, deployments,
  * variables, executions, proxy rules and webhooks are a handful of rows each with nested lists, so a
  * JSON column is simpler than a column per field and costs nothing at this size; executions, the one
  * table that grows, are listed by `parent` through the index and paged in SQL.
@@ -14,6 +15,7 @@ export class DocTable<T extends { $id: string }> {
   readonly #put;
   readonly #delete;
   readonly #byParent;
+  readonly #byTag;
 
   constructor(db: Sql, name: string) {
     this.#db = db;
@@ -22,16 +24,19 @@ export class DocTable<T extends { $id: string }> {
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       id TEXT NOT NULL UNIQUE,
       parent TEXT NOT NULL DEFAULT '',
+      tag TEXT NOT NULL DEFAULT '',
       doc TEXT NOT NULL
     )`);
     db.exec(`CREATE INDEX IF NOT EXISTS "${name}_parent" ON "${name}" (parent, seq)`);
+    db.exec(`CREATE INDEX IF NOT EXISTS "${name}_tag" ON "${name}" (tag, seq)`);
     this.#get = db.prepare(`SELECT doc FROM "${name}" WHERE id = ?`);
     this.#put = db.prepare(
-      `INSERT INTO "${name}" (id, parent, doc) VALUES (?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET parent = excluded.parent, doc = excluded.doc`,
+      `INSERT INTO "${name}" (id, parent, tag, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET parent = excluded.parent, tag = excluded.tag, doc = excluded.doc`,
     );
     this.#delete = db.prepare(`DELETE FROM "${name}" WHERE id = ?`);
     this.#byParent = db.prepare(`SELECT doc FROM "${name}" WHERE parent = ? ORDER BY seq`);
+    this.#byTag = db.prepare(`SELECT doc FROM "${name}" WHERE tag = ? ORDER BY seq`);
   }
 
   /** The document with this id, or `null`. */
@@ -41,8 +46,8 @@ export class DocTable<T extends { $id: string }> {
   }
 
   /** Inserts or replaces a document (its creation order is kept on replace). */
-  put(doc: T, parent = ''): T {
-    this.#put.run(doc.$id, parent, JSON.stringify(doc));
+  put(doc: T, parent = '', tag = ''): T {
+    this.#put.run(doc.$id, parent, tag, JSON.stringify(doc));
     return doc;
   }
 
@@ -54,6 +59,11 @@ export class DocTable<T extends { $id: string }> {
   /** Every document under a parent, oldest first. */
   byParent(parent: string): T[] {
     return (this.#byParent.all(parent) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+  }
+
+  /** Every document with a tag, oldest first. */
+  byTag(tag: string): T[] {
+    return (this.#byTag.all(tag) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
   }
 
   /** Every document, oldest first. */

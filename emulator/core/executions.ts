@@ -61,7 +61,7 @@ export class ExecutionStore {
 
   /** Inserts or replaces an execution. */
   save(doc: ExecutionDoc): ExecutionDoc {
-    return this.#docs.put(doc, doc.functionId);
+    return this.#docs.put(doc, doc.functionId, doc.status);
   }
 
   /** The execution, or `null`. */
@@ -88,7 +88,7 @@ export class ExecutionStore {
 
   /** Executions in a status, across functions (start-up resumes queued and scheduled ones). */
   inStatus(status: ExecutionDoc['status']): ExecutionDoc[] {
-    return this.#docs.all().filter((doc) => doc.status === status);
+    return this.#docs.byTag(status);
   }
 
   /** Deletes an execution. */
