@@ -19,6 +19,7 @@ import { CONSOLE_PROJECT, consoleAdminPrincipal } from './http/console.ts';
 import { SERVER_VERSION, type ServiceContext, type ServicePlugin } from './http/context.ts';
 import { registerCors } from './http/cors.ts';
 import { errorBody, type InternalErrorSink, sendError, toErrorBody } from './http/errors.ts';
+import { rewriteFunctionHost } from './http/function-domains.ts';
 import { registerHealth } from './http/health.ts';
 import { registerOutbox } from './http/outbox.ts';
 import { registerStorage } from './http/storage.ts';
@@ -83,6 +84,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    // `<function>.functions.localhost` requests go to that function (http/function-domains.ts).
+    rewriteUrl: rewriteFunctionHost,
     routerOptions: {
       querystringParser: parseQueryString,
       ignoreTrailingSlash: true,

@@ -5,16 +5,13 @@ import { AppwriteError } from '../core/errors.ts';
 import type { Principal } from '../core/principal.ts';
 import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../core/scopes.ts';
 import { parseCookies } from './cookies.ts';
-import { FUNCTION_DOMAIN_PREFIX } from './function-domains.ts';
+import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from './function-domains.ts';
 import { bodyOf } from './functions.ts';
 import { requiredString } from './params.ts';
 import { setSessionCookies } from './session-cookies.ts';
 
 /** The project id Appwrite's console uses for itself. */
 export const CONSOLE_PROJECT = 'console';
-
-/** Where function domains would live (`_APP_DOMAIN_FUNCTIONS`); `*.localhost` is loopback. */
-export const FUNCTIONS_DOMAIN = 'functions.localhost';
 
 /**
  * A route that answers `X-Appwrite-Project: console` requests only, beside the project route on the

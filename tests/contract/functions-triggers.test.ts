@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppwriteException, Client, Functions, ID, TablesDB, Users, Webhooks } from 'node-appwrite';
+import {
+  AppwriteException,
+  Client,
+  Functions,
+  ID,
+  Proxy as ProxyRules,
+  TablesDB,
+  Users,
+  Webhooks,
+} from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   type FunctionsService,
@@ -31,6 +40,21 @@ export default async ({ req, res, log }) => {
   return res.empty();
 };
 `);
+
+/** A GET to the server with another Host header (fetch may not set Host). */
+function rawRequest(port: string, host: string, path: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const outgoing = request({ host: '127.0.0.1', port, path, headers: { host } }, (incoming) => {
+      let body = '';
+      incoming.on('data', (chunk) => {
+        body += chunk;
+      });
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
 
 let server: LocalServer;
 let service: FunctionsService;
@@ -210,6 +234,24 @@ export default async ({ req, res }) =>
       forged: '',
       trigger: 'http',
     });
+  });
+
+  test('`<function>.functions.localhost` and a rule’s domain reach the function by Host', async () => {
+    await new ProxyRules(client).createFunctionRule({
+      domain: 'my-site.functions.localhost',
+      functionId: 'site',
+    });
+    const port = new URL(server.endpoint).port;
+    for (const host of ['site.functions.localhost', 'my-site.functions.localhost']) {
+      const answer = await rawRequest(port, host, '/deep/path?x=1');
+      expect(answer.status).toBe(418);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        method: 'GET',
+        path: '/deep/path',
+        query: 'x=1',
+      });
+    }
+    expect((await rawRequest(port, 'nobody.functions.localhost', '/')).status).toBe(404);
   });
 
   test('an unknown function is 404', async () => {
