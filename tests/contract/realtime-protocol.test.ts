@@ -1,4 +1,5 @@
 import * as sdk from 'node-appwrite';
+import { InputFile } from 'node-appwrite/file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type LocalServer, startLocalServer } from './harness.ts';
@@ -191,6 +192,44 @@ describe('Realtime frames', () => {
       'account.update',
       'account.ann.update',
     ]);
+  });
+
+  it('files are on their bucket channels, filtered by bucket and file read roles', async () => {
+    const client = new sdk.Client()
+      .setEndpoint(server.endpoint)
+      .setProject(server.projectId)
+      .setKey(server.apiKey);
+    const storage = new sdk.Storage(client);
+    await storage.createBucket({
+      bucketId: 'pics',
+      name: 'pics',
+      permissions: [],
+      fileSecurity: true,
+    });
+    const socket = open();
+    await socket.next();
+    await subscribe(socket, ['buckets.pics.files']);
+    const upload = (fileId: string, permissions: string[]) =>
+      storage.createFile({
+        bucketId: 'pics',
+        fileId,
+        file: InputFile.fromBuffer(Buffer.from('hello'), `${fileId}.txt`),
+        permissions,
+      });
+    await upload('hidden', [read(Role.users())]);
+    await upload('shown', [read(Role.any())]);
+    const event = await socket.next((f) => f.type === 'event');
+    expect(event.data.payload).toMatchObject({ $id: 'shown', bucketId: 'pics' });
+    expect(event.data.events[0]).toBe('buckets.pics.files.shown.create');
+    expect(event.data.channels).toEqual([
+      'files',
+      'buckets.pics.files',
+      'buckets.pics.files.shown',
+      'files.create',
+      'buckets.pics.files.create',
+      'buckets.pics.files.shown.create',
+    ]);
+    expect(socket.frames.filter((f) => f.type === 'event')).toHaveLength(1);
   });
 
   it('an upgrade signs in with the session cookie or a jwt query parameter', async () => {
