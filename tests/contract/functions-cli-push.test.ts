@@ -1,11 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Functions, Proxy as ProxyRules } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { consoleAccountsFor } from '../../emulator/core/console-account.ts';
+import { applyProjectConfig } from '../../emulator/core/project-config.ts';
+import { openStorage } from '../../emulator/core/storage.ts';
+import { applyBucketsConfig } from '../../emulator/core/storage-config.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -156,3 +167,37 @@ test('after appwrite login: one push creates, deploys and adds the domain rule',
   expect(again).toContain('Successfully pushed 1');
   expect(again).toMatch(/functions\.localhost/);
 }, 60_000);
+
+const HEALTH = resolve('functions/health');
+
+test.skipIf(!existsSync(join(HEALTH, 'dist', 'main.js')))(
+  'this repository’s functions/health, as built, deploys and answers',
+  async () => {
+    const repo = JSON.parse(readFileSync(resolve('appwrite.json'), 'utf8'));
+    // The database and bucket the health function checks, as the emulator applies them at start.
+    applyProjectConfig(server.app.emulator.db, repo);
+    applyBucketsConfig(openStorage(server.app.emulator.db, server.app.emulator.dataDir), repo);
+    const health = repo.functions.find((f: { $id: string }) => f.$id === 'health');
+    const cwd = join(work, 'repo', 'project');
+    const home = join(work, 'repo', 'home');
+    mkdirSync(join(cwd, 'functions'), { recursive: true });
+    mkdirSync(home, { recursive: true });
+    symlinkSync(HEALTH, join(cwd, 'functions', 'health'), 'dir');
+    writeFileSync(
+      join(cwd, 'appwrite.json'),
+      JSON.stringify({ projectId: server.projectId, functions: [health] }),
+    );
+    await cli({ cwd, home }, ['client', '--endpoint', server.endpoint, '--key', server.apiKey]);
+    await cli({ cwd, home }, ['push', 'functions', '--all', '--force']);
+    const pushed = await cli({ cwd, home }, ['push', 'functions', '--all', '--force']);
+    expect(pushed).toContain('Successfully pushed 1');
+    const client = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
+    const execution = await new Functions(client).createExecution({
+      functionId: 'health',
+      method: 'GET' as never,
+    });
+    expect(execution.responseStatusCode).toBe(200);
+    expect(JSON.parse(execution.responseBody)).toMatchObject({ status: 'pass' });
+  },
+  60_000,
+);
