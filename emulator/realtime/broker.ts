@@ -168,6 +168,8 @@ export class Broker {
 
   /** Convenience for listeners: the channels of an event and who gets it. */
   route(event: AppwriteEvent, projectId: string): { channels: string[]; deliveries: Delivery[] } {
+    // Nobody listening (the common case in scripts and tests): skip naming the event at all.
+    if (this.#byChannel.size === 0) return { channels: [], deliveries: [] };
     const channels = channelsOf(event, projectId);
     return { channels, deliveries: channels.length === 0 ? [] : this.match(event, channels) };
   }
