@@ -16,7 +16,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { AppwriteError } from '../core/errors.ts';
 import { eventNames } from '../core/event-names.ts';
 import type { AppwriteEvent } from '../core/events.ts';
-import { resolveId, uniqueId } from '../core/ids.ts';
+import { uniqueId } from '../core/ids.ts';
 import { rolesForUser } from '../core/roles.ts';
 import { decodeSessionValue } from '../core/sessions.ts';
 import { resolvePrincipal } from '../http/authenticate.ts';
@@ -24,17 +24,15 @@ import { parseQueryString } from '../http/body.ts';
 import type { ServiceContext } from '../http/context.ts';
 import { userModel } from '../http/identity-models.ts';
 import { Broker, type ConnectionIdentity, GUEST } from './broker.ts';
+import {
+  checkSubscribeItems,
+  formatError,
+  parseFrame,
+  REALTIME_CODES,
+  RealtimeError,
+  urlSubscriptions,
+} from './frames.ts';
 import { compileRealtimeQueries, RealtimeQueryError } from './queries.ts';
-
-/** Appwrite's realtime error codes (app/config/errors.php), also used as WebSocket close codes. */
-export const REALTIME_CODES = {
-  /** `realtime_message_format_invalid`: a frame we cannot use; the connection stays open. */
-  formatInvalid: 1003,
-  /** `realtime_policy_violation`: unknown project, bad credentials; the connection is closed. */
-  policyViolation: 1008,
-  /** `realtime_too_many_messages`: over the per-connection message budget. */
-  tooManyMessages: 1013,
-} as const;
 
 /** Settings for `attachRealtime`. */
 export interface RealtimeOptions {
@@ -66,18 +64,6 @@ export function realtimeOf(server: Server): RealtimeServer | undefined {
 
 /** The path the SDKs connect to: the endpoint (`…/v1`) plus `/realtime`. */
 const PATH = '/v1/realtime';
-
-/** A frame we refuse, with the code and message the client gets. */
-class RealtimeError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const formatError = (message: string) => new RealtimeError(REALTIME_CODES.formatInvalid, message);
 
 interface Live {
   socket: WebSocket;
@@ -406,73 +392,6 @@ export function attachRealtime(
   return endpoint;
 }
 
-/** One frame as JSON, checked the way Appwrite's realtime.php checks it first. */
-function parseFrame(raw: RawData, isBinary: boolean): { type: unknown; data?: unknown } {
-  if (isBinary) throw formatError('Message format is not valid.');
-  let message: unknown;
-  try {
-    message = JSON.parse(rawText(raw));
-  } catch {
-    throw formatError('Message format is not valid.');
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    throw formatError('Message format is not valid.');
-  }
-  const record = message as Record<string, unknown>;
-  if (!('type' in record) && !('data' in record)) throw formatError('Message format is not valid.');
-  const type = record.type;
-  if (
-    type !== undefined &&
-    typeof type !== 'string' &&
-    typeof type !== 'number' &&
-    typeof type !== 'boolean'
-  ) {
-    throw formatError('Message type is not valid.');
-  }
-  return record as { type: unknown; data?: unknown };
-}
-
-function rawText(raw: RawData): string {
-  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
-  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
-  return Buffer.from(raw).toString('utf8');
-}
-
-/** A subscribe frame's items, validated as Appwrite's SubscribePayload validator does. */
-function checkSubscribeItems(
-  data: unknown,
-): { subscriptionId?: string; channels: string[]; queries?: unknown[] }[] {
-  if (!Array.isArray(data)) throw formatError('items: Payload is not valid.');
-  return data.map((item) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      throw formatError('items: Each subscribe payload must be an object.');
-    }
-    const record = item as Record<string, unknown>;
-    const out: { subscriptionId?: string; channels: string[]; queries?: unknown[] } = {
-      channels: [],
-    };
-    if (record.subscriptionId !== undefined) {
-      const ok =
-        typeof record.subscriptionId === 'string' &&
-        record.subscriptionId !== 'unique()' &&
-        resolveId(record.subscriptionId) === record.subscriptionId;
-      if (!ok) throw formatError('items: subscriptionId is not a valid id.');
-      out.subscriptionId = record.subscriptionId as string;
-    }
-    if (!('channels' in record)) throw formatError('items: channels is not present in payload.');
-    if (!Array.isArray(record.channels)) throw formatError('items: channels is not a valid array.');
-    if (!record.channels.every((c) => typeof c === 'string')) {
-      throw formatError('items: channels must contain only strings.');
-    }
-    out.channels = record.channels as string[];
-    if (record.queries !== undefined) {
-      if (!Array.isArray(record.queries)) throw formatError('items: queries is not a valid array.');
-      out.queries = record.queries;
-    }
-    return out;
-  });
-}
-
 /**
  * Who the upgrade request is: its session (cookie, `X-Fallback-Cookies`, `X-Appwrite-Session`) or a
  * `jwt` query parameter, resolved exactly as for HTTP requests. An API key is not a Realtime identity:
@@ -490,40 +409,4 @@ function identityOfUpgrade(
   const principal = resolvePrincipal({ headers } as FastifyRequest, ctx.projectId, ctx.identity);
   if (principal.kind !== 'user') return GUEST;
   return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
-}
-
-/**
- * Subscriptions from URL mode: channels without queries share the first subscription; a query
- * parameter named after a channel (dots as underscores) gives that channel a subscription per
- * value, so `?channels[]=rows&rows[0]=<q>&rows[1]=<q>` is two subscriptions.
- */
-function urlSubscriptions(
-  channels: readonly string[],
-  query: Record<string, unknown>,
-): { channels: string[]; queries: ReturnType<typeof compileRealtimeQueries> }[] {
-  const groups: { channels: string[]; raw: unknown[] | null }[] = [];
-  const slot = (index: number) => {
-    groups[index] ??= { channels: [], raw: null };
-    return groups[index];
-  };
-  for (const channel of channels) {
-    const key = channel.replaceAll('.', '_');
-    let param = query[key];
-    if (key === 'project' && typeof param === 'string') param = undefined;
-    if (param === undefined) {
-      slot(0).channels.push(channel);
-      continue;
-    }
-    const values = Array.isArray(param) ? param : [param];
-    values.forEach((value, index) => {
-      const group = slot(index);
-      if (!group.channels.includes(channel)) group.channels.push(channel);
-      if (group.raw === null || group.raw.length === 0) {
-        group.raw = Array.isArray(value) ? value : [value];
-      }
-    });
-  }
-  return groups
-    .filter((g) => g !== undefined)
-    .map((g) => ({ channels: g.channels, queries: compileRealtimeQueries(g.raw ?? []) }));
 }
