@@ -11,6 +11,7 @@ import { FunctionTriggers } from './function-triggers.ts';
 import { FunctionStore } from './functions.ts';
 import type { Identity } from './identity.ts';
 import { ProxyRuleStore } from './proxy-rules.ts';
+import { isoDate } from './time.ts';
 import { WebhookStore } from './webhooks.ts';
 
 /**
@@ -28,6 +29,11 @@ export interface FunctionsService {
   webhooks: WebhookStore;
   rules: ProxyRuleStore;
   runner: FunctionRunner;
+  /**
+   * Publishes a change to functions, deployments or variables (`functions.[functionId].create`…)
+   * with the model as payload; only the console may read these, so they carry no read roles.
+   */
+  announce(pattern: string, params: Record<string, string>, payload: Record<string, unknown>): void;
   /** Receives every published event: starts matching functions and delivers webhooks. */
   onEvent(event: AppwriteEvent): void;
   /** Stops the one-second clock (tests then call `triggers.tick(date)` themselves). */
@@ -98,6 +104,9 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
     webhooks,
     rules,
     runner,
+    announce(pattern, params, payload) {
+      options.publish({ pattern, params, payload, readRoles: [], timestamp: isoDate() });
+    },
     onEvent(event) {
       triggers.onEvent(event);
       webhooks.onEvent(event, projectId);

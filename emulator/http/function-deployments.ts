@@ -51,6 +51,14 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
       appwriteId: header(request, 'x-appwrite-id'),
       type: header(request, 'x-sdk-language') === 'cli' ? 'cli' : 'manual',
     });
+    // Announced once the code is whole, as Appwrite does (not for each chunk).
+    if (deployment.sourceChunksUploaded >= deployment.sourceChunksTotal) {
+      service.announce(
+        'functions.[functionId].deployments.[deploymentId].create',
+        { functionId, deploymentId: deployment.$id },
+        deployments.model(deployment),
+      );
+    }
     return reply.code(202).send(deployments.model(deployment));
   });
 
@@ -87,7 +95,13 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
       deploymentId: string;
     };
     functions.get(functionId);
+    const gone = deployments.model(deployments.get(functionId, deploymentId));
     deployments.delete(functionId, deploymentId);
+    service.announce(
+      'functions.[functionId].deployments.[deploymentId].delete',
+      { functionId, deploymentId },
+      gone,
+    );
     return reply.code(204).send();
   });
 
@@ -97,6 +111,11 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
     functions.get(functionId);
     const deploymentId = requiredString(bodyOf(request), 'deploymentId', 1, 36);
     const fn = deployments.activate(functionId, deploymentId);
+    service.announce(
+      'functions.[functionId].deployments.[deploymentId].update',
+      { functionId, deploymentId },
+      deployments.model(deployments.get(functionId, deploymentId)),
+    );
     return functionForFormat(functions.model(fn), formatBefore(request, '1.9.0'));
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
-import { variableModel } from '../core/functions.ts';
+import { type VariableDoc, variableModel } from '../core/functions.ts';
 import type { FunctionsService } from '../core/functions-service.ts';
 import { uniqueId } from '../core/ids.ts';
 import { listMetadata } from '../core/metadata-list.ts';
@@ -22,6 +22,15 @@ function readKey(body: Body): string {
  */
 export function registerVariableRoutes(app: FastifyInstance, service: FunctionsService): void {
   const { functions } = service;
+  /** Function variable changes are announced (`functions.[functionId].variables.[variableId].…`). */
+  const announce = (owner: string | null, variable: VariableDoc, action: string) => {
+    if (owner === null) return;
+    service.announce(
+      `functions.[functionId].variables.[variableId].${action}`,
+      { functionId: owner, variableId: variable.$id },
+      { ...variableModel(variable) },
+    );
+  };
   const scopeOf = (request: FastifyRequest) => {
     const { functionId } = request.params as { functionId?: string };
     if (functionId === undefined) return null;
@@ -54,6 +63,7 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
         value: requiredString(body, 'value', 0, 8192),
         secret: optionalBoolean(body, 'secret', false),
       });
+      announce(owner, variable, 'create');
       return reply.code(201).send(variableModel(variable));
     });
 
@@ -76,14 +86,18 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       }
       const current = functions.variable(owner, variableId);
       const key = body.key === undefined ? current.key : readKey(body);
-      return variableModel(functions.updateVariable(owner, variableId, { key, value, secret }));
+      const variable = functions.updateVariable(owner, variableId, { key, value, secret });
+      announce(owner, variable, 'update');
+      return variableModel(variable);
     });
 
     app.delete(`${base}/:variableId`, async (request, reply) => {
       requireScope(request, write);
       const owner = scopeOf(request);
       const { variableId } = request.params as { variableId: string };
+      const gone = functions.variable(owner, variableId);
       functions.deleteVariable(owner, variableId);
+      announce(owner, gone, 'delete');
       return reply.code(204).send();
     });
   }

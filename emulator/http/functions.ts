@@ -122,6 +122,7 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
     const body = bodyOf(request);
     const id = readId(body, 'functionId');
     const fn = functions.create(id, readFunctionSettings(body, null));
+    service.announce('functions.[functionId].create', { functionId: id }, functions.model(fn));
     return reply.code(201).send(model(request, fn));
   });
 
@@ -171,16 +172,20 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
       settings.entrypoint === current.entrypoint &&
       settings.commands === current.commands &&
       settings.runtime === current.runtime;
-    return model(request, functions.patch(functionId, { ...settings, live }));
+    const fn = functions.patch(functionId, { ...settings, live });
+    service.announce('functions.[functionId].update', { functionId }, functions.model(fn));
+    return model(request, fn);
   });
 
   app.delete('/functions/:functionId', async (request, reply) => {
     requireScope(request, 'functions.write');
     const { functionId } = request.params as { functionId: string };
+    const gone = functions.model(functions.get(functionId));
     functions.delete(functionId);
     service.deployments.deleteAll(functionId);
     service.executions.deleteAll(functionId);
     service.rules.deleteForFunction(functionId);
+    service.announce('functions.[functionId].delete', { functionId }, gone);
     return reply.code(204).send();
   });
 }

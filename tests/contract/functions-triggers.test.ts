@@ -367,4 +367,28 @@ describe('webhooks', () => {
     expect(received.map((r) => JSON.parse(r.body).$id)).toEqual([execution.$id]);
     expect(JSON.parse(received[0]?.body ?? '{}').logs).toBe('log line\n');
   });
+
+  test('function, deployment and variable changes reach webhooks', async () => {
+    await new Webhooks(client).create({
+      webhookId: 'fn-hook',
+      url,
+      name: 'functions',
+      events: ['functions.*'],
+    });
+    received.length = 0;
+    await deployFunction(client, 'announced', ECHO_FUNCTION);
+    await new Functions(client).createVariable({
+      functionId: 'announced',
+      variableId: 'v',
+      key: 'K',
+      value: 'v',
+    });
+    await service.idle();
+    const first = received.map((r) => String(r.headers['x-appwrite-webhook-events']).split(',')[0]);
+    expect(first.filter((name) => !name?.includes('.executions.'))).toEqual([
+      'functions.announced.create',
+      expect.stringMatching(/^functions\.announced\.deployments\.\w+\.create$/),
+      'functions.announced.variables.v.create',
+    ]);
+  });
 });
