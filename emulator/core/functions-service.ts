@@ -62,7 +62,10 @@ export function functionsServiceOf(db: Sql): FunctionsService | undefined {
   return services.get(db);
 }
 
-/** Builds the service, resumes queued executions and starts the clock. */
+/**
+ * Builds the service and starts the clock. Queued executions left by a previous run are resumed by
+ * the caller once the server listens (`executor.resume()`), so they see its real endpoint.
+ */
 export function openFunctionsService(options: FunctionsServiceOptions): FunctionsService {
   const { db, projectId } = options;
   const temporary = options.dataDir === null;
@@ -87,7 +90,6 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
   const webhooks = new WebhookStore(db);
   const rules = new ProxyRuleStore(db);
 
-  executor.resume();
   let clock: NodeJS.Timeout | null = setInterval(() => triggers.tick(), 1000);
   clock.unref();
   const stopClock = () => {

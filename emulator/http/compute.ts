@@ -43,6 +43,8 @@ export async function registerFunctions(app: FastifyInstance, ctx: ServiceContex
     publish: (event) => bus.publish(event),
   });
   const unsubscribe = bus.subscribe((event) => service.onEvent(event));
+  // Executions queued before a restart run once the server listens, so they see its address.
+  app.addHook('onListen', async () => service.executor.resume());
   app.addHook('onClose', async () => {
     unsubscribe();
     await service.close();

@@ -12,8 +12,9 @@ import {
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 
 /**
- * Functions survive a restart of the same data folder: the deployment still runs, and a scheduled
- * execution made before the restart runs when its minute comes after it.
+ * Functions survive a restart of the same data folder: the deployment still runs, an async execution
+ * still waiting runs once the server listens again, and a scheduled execution made before the
+ * restart runs when its minute comes after it.
  */
 
 const dataDir = mkdtempSync(join(tmpdir(), 'appwrite-local-restart-'));
@@ -48,6 +49,14 @@ test('a deployment and a scheduled execution outlive the server', async () => {
     scheduledAt: at.toISOString(),
     xpath: '/later',
   });
+  // Stop the executor so this async execution is still waiting when the server stops.
+  first.service.executor.close();
+  const waiting = await new Functions(first.client).createExecution({
+    functionId: 'kept',
+    async: true,
+    xpath: '/queued',
+  });
+  expect(waiting.status).toBe('waiting');
   await first.app.close();
 
   const second = await start();
@@ -55,6 +64,13 @@ test('a deployment and a scheduled execution outlive the server', async () => {
     const functions = new Functions(second.client);
     const now = await functions.createExecution({ functionId: 'kept' });
     expect(now.status).toBe('completed');
+    await second.service.idle();
+    const resumed = await functions.getExecution({ functionId: 'kept', executionId: waiting.$id });
+    expect([resumed.status, resumed.requestPath]).toEqual(['completed', '/queued']);
+    const seen = JSON.parse(
+      (await functions.createExecution({ functionId: 'kept' })).responseBody,
+    ) as { env: Record<string, string> };
+    expect(seen.env.APPWRITE_FUNCTION_API_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     second.service.triggers.tick(new Date(at.getTime() + 1_000));
     await second.service.idle();
     const done = await functions.getExecution({ functionId: 'kept', executionId: scheduled.$id });
