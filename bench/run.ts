@@ -3,9 +3,12 @@
  * in the same run. Not part of `npm test`: timing never decides a test. BENCH_SECONDS sets how long
  * each load run lasts (default 5).
  */
+
+import { benchFunctions } from './functions.ts';
 import { report } from './lib/report.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchTablesDB } from './tablesdb.ts';
 
 report('Local Appwrite: data and identity (issue 3)', await benchTablesDB());
 report('Local Appwrite: Realtime fan-out (issue 5)', await benchRealtimeFanout());
+report('Local Appwrite: functions (issue 4)', await benchFunctions());
