@@ -4,6 +4,17 @@ import type { DeploymentDoc, DeploymentStore } from './deployments.ts';
 import { AppwriteError } from './errors.ts';
 import type { AppwriteEvent } from './events.ts';
 import {
+  APPWRITE_VERSION,
+  capped,
+  executionEnvironment,
+  pairs,
+  STORED_REQUEST_HEADERS,
+  STORED_RESPONSE_HEADERS,
+  splitPath,
+  storedHeaders,
+  withAppwriteHeaders,
+} from './execution-environment.ts';
+import {
   type ExecutionDoc,
   type ExecutionStore,
   executionModel,
@@ -26,27 +37,11 @@ import { isoDate } from './time.ts';
  * execution events. The function itself runs in emulator/runtime (FunctionRunner).
  */
 
-/** The server version functions see as `APPWRITE_VERSION` and in `user-agent`. */
-const APPWRITE_VERSION = '1.9.5';
-
 /** Appwrite's limit on a sync execution: the API waits this long for the executor (Create.php). */
 export const SYNC_TIMEOUT_SECONDS = 30;
 
-/** Longest logs/errors kept per execution (`APP_FUNCTION_LOG_LENGTH_LIMIT`). */
-const LOG_LIMIT = 1_000_000;
-
 /** Name prefix of per-execution keys (swept once expired). */
 const EXECUTION_KEY_PREFIX = 'Function execution ';
-
-/** Headers Appwrite keeps in a stored execution (`FUNCTION_ALLOWLIST_HEADERS_*`). */
-const STORED_REQUEST_HEADERS = [
-  'content-type',
-  'agent',
-  'content-length',
-  'host',
-  'x-appwrite-client-ip',
-];
-const STORED_RESPONSE_HEADERS = ['content-type', 'content-length'];
 
 /** A principal that sees everything (event payloads carry logs, as webhook payloads do). */
 const SYSTEM: Principal = { kind: 'key', keyId: 'system', scopes: new Set() };
@@ -541,7 +536,13 @@ export class FunctionExecutor {
       deploymentId: deployment.$id,
       deploymentPath: this.#deps.deployments.folder(fn.$id, deployment.$id),
       entrypoint: deployment.entrypoint,
-      env: this.environment(fn, deployment),
+      env: executionEnvironment(
+        this.#deps.functions,
+        this.#deps.projectId,
+        this.#deps.endpoint(),
+        fn,
+        deployment,
+      ),
       timeoutSeconds: fn.timeout,
       memoryMb: spec?.memory,
       method: input.method,
@@ -572,44 +573,6 @@ export class FunctionExecutor {
     };
   }
 
-  /**
-   * The function's environment (facts §3.2): project variables, overridden by the function's,
-   * overridden by Appwrite's own.
-   */
-  environment(fn: FunctionDoc, deployment: DeploymentDoc): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const v of this.#deps.functions.variables(null)) env[v.key] = v.value;
-    for (const v of this.#deps.functions.variables(fn.$id)) env[v.key] = v.value;
-    const spec = SPECIFICATIONS[fn.runtimeSpecification] ?? { cpus: 1, memory: 512 };
-    Object.assign(env, {
-      APPWRITE_FUNCTION_API_ENDPOINT: this.#deps.endpoint(),
-      APPWRITE_FUNCTION_ID: fn.$id,
-      APPWRITE_FUNCTION_NAME: fn.name,
-      APPWRITE_FUNCTION_DEPLOYMENT: deployment.$id,
-      APPWRITE_FUNCTION_PROJECT_ID: this.#deps.projectId,
-      APPWRITE_FUNCTION_RUNTIME_NAME: 'Node.js',
-      APPWRITE_FUNCTION_RUNTIME_VERSION: fn.runtime.replace(/^node-/, ''),
-      APPWRITE_FUNCTION_CPUS: String(spec.cpus),
-      APPWRITE_FUNCTION_MEMORY: String(spec.memory),
-      APPWRITE_VERSION,
-      APPWRITE_REGION: 'default',
-      APPWRITE_DEPLOYMENT_TYPE: deployment.type,
-      APPWRITE_VCS_REPOSITORY_ID: '',
-      APPWRITE_VCS_REPOSITORY_NAME: '',
-      APPWRITE_VCS_REPOSITORY_OWNER: '',
-      APPWRITE_VCS_REPOSITORY_URL: '',
-      APPWRITE_VCS_REPOSITORY_BRANCH: '',
-      APPWRITE_VCS_REPOSITORY_BRANCH_URL: '',
-      APPWRITE_VCS_COMMIT_HASH: '',
-      APPWRITE_VCS_COMMIT_MESSAGE: '',
-      APPWRITE_VCS_COMMIT_URL: '',
-      APPWRITE_VCS_COMMIT_AUTHOR_NAME: '',
-      APPWRITE_VCS_COMMIT_AUTHOR_URL: '',
-      APPWRITE_VCS_ROOT_DIRECTORY: '',
-    });
-    return env;
-  }
-
   private publish(doc: ExecutionDoc, action: 'create' | 'update'): void {
     const readRoles = doc.$permissions
       .map((p) => /^read\("(.+)"\)$/.exec(p)?.[1])
@@ -632,33 +595,4 @@ function executeAllowed(fn: FunctionDoc, principal: Principal): boolean {
     'read',
     roles,
   );
-}
-
-function withAppwriteHeaders(headers: Record<string, string>, executionId: string) {
-  return { ...headers, 'x-appwrite-execution-id': executionId };
-}
-
-function storedHeaders(headers: Record<string, string>, allowed: readonly string[]): HeaderPair[] {
-  return Object.entries(headers)
-    .filter(([name]) => allowed.includes(name.toLowerCase()))
-    .map(([name, value]) => ({ name, value }));
-}
-
-function pairs(headers: Record<string, string | string[]>): HeaderPair[] {
-  return Object.entries(headers).map(([name, value]) => ({
-    name,
-    value: Array.isArray(value) ? value.join(', ') : value,
-  }));
-}
-
-function splitPath(path: string): [string, string?] {
-  const at = path.indexOf('?');
-  return at < 0 ? [path] : [path.slice(0, at), path.slice(at + 1)];
-}
-
-/** Keeps the last `LOG_LIMIT` characters with Appwrite's warning line in front. */
-function capped(text: string, what: 'Logs' | 'Errors'): string {
-  if (text.length <= LOG_LIMIT) return text;
-  const warning = `[WARNING] ${what} truncated. The output exceeded ${LOG_LIMIT} characters.\n`;
-  return warning + text.slice(-(LOG_LIMIT - warning.length));
 }
