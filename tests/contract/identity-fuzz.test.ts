@@ -144,7 +144,7 @@ test('random list queries and search terms never produce a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(query, { maxLength: 3 }), fc.string(), async (queries, search) => {
       const params = new URLSearchParams();
-      queries.forEach((q, i) => params.append(`queries[${i}]`, q));
+      for (const [i, q] of queries.entries()) params.append(`queries[${i}]`, q);
       params.append('search', search);
       const response = await app.inject({
         url: `/v1/users?${params}`,
