@@ -134,7 +134,7 @@ export function attachRealtime(
       events: eventNames(event),
       channels,
       timestamp: event.timestamp,
-      payload: event.payload,
+      payload: realtimePayload(event),
     });
     // The frame is the same for everyone but its `subscriptions`, so the rest is serialised once.
     // Encoded once: with hundreds of listeners, re-encoding the ~4 KB head per socket dominated.
@@ -409,4 +409,14 @@ function identityOfUpgrade(
   const principal = resolvePrincipal({ headers } as FastifyRequest, ctx.projectId, ctx.identity);
   if (principal.kind !== 'user') return GUEST;
   return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
+}
+
+/**
+ * The payload a socket may see. An execution's `logs` and `errors` are for API keys only (Appwrite's
+ * Execution model marks them sensitive); the bus carries them for webhooks and the terminal, but a
+ * browser subscribed to its own executions gets them blank, as over HTTP.
+ */
+function realtimePayload(event: AppwriteEvent): Readonly<Record<string, unknown>> {
+  if (!event.pattern.startsWith('functions.') || !('logs' in event.payload)) return event.payload;
+  return { ...event.payload, logs: '', errors: '' };
 }

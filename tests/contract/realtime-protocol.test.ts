@@ -2,6 +2,7 @@ import * as sdk from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { deployFunction, esmFunction } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -269,6 +270,47 @@ describe('Realtime frames', () => {
     await users.updateStatus({ userId: 'cat', status: false });
     await write('while-blocked');
     expect(await heard('s3')).not.toContain('while-blocked');
+  });
+});
+
+describe('Realtime and executions', () => {
+  it('tells a user about their own execution, with logs and errors blank as over HTTP', async () => {
+    const keyClient = new sdk.Client()
+      .setEndpoint(server.endpoint)
+      .setProject(server.projectId)
+      .setKey(server.apiKey);
+    await deployFunction(
+      keyClient,
+      'talker',
+      esmFunction(`export default async ({ res, log, error }) => {
+        log('secret-log-line'); error('secret-error-line'); return res.text('done');
+      };`),
+      { execute: ['users'] },
+    );
+    await users.create({ userId: 'eve', email: 'eve@example.com', password: 'password-1234' });
+    const session = (await users.createSession({ userId: 'eve' })).secret;
+    const socket = open('', sessionHeader(session));
+    await socket.next((f) => f.type === 'connected');
+    await subscribe(socket, ['functions.talker']);
+
+    const eve = new sdk.Client()
+      .setEndpoint(server.endpoint)
+      .setProject(server.projectId)
+      .setSession(session);
+    const execution = await new sdk.Functions(eve).createExecution({ functionId: 'talker' });
+    expect(execution.responseBody).toBe('done');
+
+    const event = await socket.next((f) => f.type === 'event');
+    expect(event.data.payload.$id).toBe(execution.$id);
+    expect(event.data.payload.logs).toBe('');
+    expect(event.data.payload.errors).toBe('');
+    expect(JSON.stringify(event)).not.toContain('secret-');
+
+    const asKey = await new sdk.Functions(keyClient).getExecution({
+      functionId: 'talker',
+      executionId: execution.$id,
+    });
+    expect(asKey.logs).toContain('secret-log-line');
   });
 });
 
