@@ -14,9 +14,10 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { CONSOLE_EMAIL, consoleAccountsFor } from './core/console-account.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
+import { printExecutionLogs } from './terminal-logs.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
-                            [--project <id>] [--host 127.0.0.1]`;
+                            [--project <id>] [--host 127.0.0.1] [--function-logs]`;
 
 interface Options {
   port: number;
@@ -24,6 +25,8 @@ interface Options {
   reset: boolean;
   host: string;
   project: string | undefined;
+  /** Print each finished execution's logs to the terminal, prefixed with the function's id. */
+  functionLogs: boolean;
 }
 
 function readOptions(argv: string[]): Options {
@@ -35,6 +38,7 @@ function readOptions(argv: string[]): Options {
       reset: { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       project: { type: 'string' },
+      'function-logs': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -52,6 +56,7 @@ function readOptions(argv: string[]): Options {
     reset: values.reset,
     host: values.host,
     project: values.project,
+    functionLogs: values['function-logs'],
   };
 }
 
@@ -101,6 +106,7 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ projectId, dataDir: options.dataDir });
+  if (options.functionLogs) printExecutionLogs(app.emulator.events, (line) => console.log(line));
   if (config) await applyProjectFile(app.emulator, config);
 
   const credentialsFile = join(options.dataDir, 'credentials.json');

@@ -13,9 +13,11 @@ import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Client, Users } from 'node-appwrite';
+import { AppwriteException, Client, Functions, Users } from 'node-appwrite';
+import { InputFile } from 'node-appwrite/file';
+import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
-import { buildFunctions, listFunctionIds } from './build-functions.ts';
+import { type BuiltFunction, buildFunctions, listFunctionIds } from './build-functions.ts';
 import { DEMO_USERS, seedUsers } from './seed.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -48,6 +50,7 @@ function readOptions(argv: string[]): Options {
 /** Starts the local Appwrite as a child (its own event loop, as in production) and waits for it. */
 function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoint: string }> {
   const args = [join(ROOT, 'emulator/main.ts'), '--port', options.port, '--data', options.data];
+  args.push('--function-logs');
   if (options.reset) args.push('--reset');
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, {
     cwd: ROOT,
@@ -72,8 +75,41 @@ function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoin
   });
 }
 
-/** Rebuilds functions when their source or the shared code changes; returns the watchers. */
-function watchFunctions(): FSWatcher[] {
+/**
+ * Deploys freshly built bundles to the running local Appwrite through its API, as `appwrite push`
+ * would: the function's `dist/` packed as a tar.gz, activated at once. A function the project does
+ * not declare (no such function on the server) is skipped.
+ */
+async function redeploy(functions: Functions, built: readonly BuiltFunction[]): Promise<string[]> {
+  const deployed: string[] = [];
+  for (const { id } of built) {
+    try {
+      await functions.get({ functionId: id });
+    } catch (error) {
+      if (error instanceof AppwriteException && error.code === 404) continue;
+      throw error;
+    }
+    const stream = tar.c({ gzip: true, cwd: join(ROOT, 'functions', id), portable: true }, [
+      'dist',
+    ]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    await functions.createDeployment({
+      functionId: id,
+      code: InputFile.fromBuffer(Buffer.concat(chunks), `${id}.tar.gz`),
+      activate: true,
+      entrypoint: 'dist/main.js',
+    });
+    deployed.push(id);
+  }
+  return deployed;
+}
+
+/**
+ * Rebuilds functions when their source or the shared code changes and redeploys them, so the next
+ * execution runs the new code; returns the watchers.
+ */
+function watchFunctions(functions: Functions): FSWatcher[] {
   let timer: NodeJS.Timeout | undefined;
   const pending = new Set<string>();
   const rebuild = async () => {
@@ -82,8 +118,11 @@ function watchFunctions(): FSWatcher[] {
     const started = performance.now();
     try {
       const built = await buildFunctions(ids);
+      const deployed = await redeploy(functions, built);
       const ms = Math.round(performance.now() - started);
-      console.log(`[build] rebuilt ${built.map((b) => b.id).join(', ')} in ${ms} ms`);
+      console.log(
+        `[build] rebuilt ${built.map((b) => b.id).join(', ')} and deployed ${deployed.join(', ') || 'none'} in ${ms} ms`,
+      );
     } catch (error) {
       console.error(`[build] failed: ${error instanceof Error ? error.message : error}`);
     }
@@ -130,7 +169,7 @@ async function main() {
   });
   await vite.listen();
   const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;
-  const watchers = watchFunctions();
+  const watchers = watchFunctions(new Functions(client));
 
   console.log(
     [

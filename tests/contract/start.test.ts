@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Account, Client, Storage, TablesDB } from 'node-appwrite';
+import { Account, Client, Functions, Storage, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -47,6 +47,11 @@ describe('npm start', () => {
     endpoint = api;
   }, 90_000);
 
+  const adminFunctions = () => {
+    const { apiKey } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+    return new Functions(new Client().setEndpoint(endpoint).setProject('agora').setKey(apiKey));
+  };
+
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -84,10 +89,33 @@ describe('npm start', () => {
     expect(buckets.map((b) => b.$id).sort()).toEqual(['avatars', 'exports']);
   });
 
-  it('rebuilds a function when its source is saved', async () => {
+  it('deploys the health function, runs it, and prints its executions with its name', async () => {
+    const functions = adminFunctions();
+    const execution = await functions.createExecution({
+      functionId: 'health',
+      xpath: '/',
+      method: 'GET' as never,
+    });
+    expect(execution.responseStatusCode).toBe(200);
+    expect(JSON.parse(execution.responseBody)).toMatchObject({ status: 'pass' });
+    await waitFor(/\[health\] http GET \/ → 200 in \d+ ms/, 10_000);
+  });
+
+  it('rebuilds and redeploys a function when its source is saved; the next execution runs it', async () => {
+    const functions = adminFunctions();
+    const before = (await functions.get({ functionId: 'health' })).deploymentId;
     const now = new Date();
     utimesSync(join(root, 'functions/health/src/main.ts'), now, now);
-    await waitFor(/\[build\] rebuilt health in \d+ ms/, 15_000);
+    await waitFor(/\[build\] rebuilt health and deployed health in \d+ ms/, 15_000);
+    const after = (await functions.get({ functionId: 'health' })).deploymentId;
+    expect(after).not.toBe(before);
+    const execution = await functions.createExecution({
+      functionId: 'health',
+      xpath: '/',
+      method: 'GET' as never,
+    });
+    expect(execution.deploymentId).toBe(after);
+    expect(execution.responseStatusCode).toBe(200);
   });
 
   it('stops everything on Ctrl-C', async () => {
