@@ -35,6 +35,9 @@ function toKey(row: KeyRow): ApiKey {
   };
 }
 
+/** Each key's effective scopes, made once per key object (cached keys are reused across requests). */
+const scopeSets = new WeakMap<ApiKey, ReadonlySet<string>>();
+
 /**
  * Project API keys with scopes. Secrets look like Appwrite's standard keys (`standard_<hex>`) and are
  * stored only as a SHA-256 digest: a key is 256 random bits, so a fast hash is enough and lets every
@@ -75,10 +78,23 @@ export class KeyStore {
     return this.create(name, ALL_KEY_SCOPES);
   }
 
+  /**
+   * Recent lookups by secret. Every keyed request asks, and hashing plus a query plus parsing the
+   * scopes cost more than the row read the request is for. Keys never change once made; the only
+   * deletion (`deleteExpired`) clears the cache, and expiry is checked by the caller on every use.
+   * Bounded, so a flood of made-up keys cannot grow it.
+   */
+  readonly #recent = new Map<string, ApiKey | null>();
+
   /** The key a secret belongs to, or `null`. Expiry is reported, not enforced, here. */
   find(secret: string): ApiKey | null {
+    const cached = this.#recent.get(secret);
+    if (cached !== undefined) return cached;
     const row = this.bySecret.get(digest(secret)) as KeyRow | undefined;
-    return row ? toKey(row) : null;
+    const key = row ? toKey(row) : null;
+    if (this.#recent.size >= 1024) this.#recent.clear();
+    this.#recent.set(secret, key);
+    return key;
   }
 
   /**
@@ -86,6 +102,7 @@ export class KeyStore {
    * which live for the function's timeout plus a minute and would otherwise pile up).
    */
   deleteExpired(namePrefix: string, now: string = isoDate()): number {
+    this.#recent.clear();
     return this.db
       .prepare(
         'DELETE FROM auth_keys WHERE expire IS NOT NULL AND expire < ? AND substr(name, 1, ?) = ?',
@@ -95,6 +112,11 @@ export class KeyStore {
 
   /** The scopes a request made with this key holds: its own plus those every key has. */
   static effectiveScopes(key: ApiKey): ReadonlySet<string> {
-    return new Set([...key.scopes, ...KEY_BASE_SCOPES]);
+    let scopes = scopeSets.get(key);
+    if (!scopes) {
+      scopes = new Set([...key.scopes, ...KEY_BASE_SCOPES]);
+      scopeSets.set(key, scopes);
+    }
+    return scopes;
   }
 }
