@@ -63,8 +63,10 @@ declare module 'fastify' {
   }
 }
 
+// The query string is left out: it can carry a file token or a Realtime JWT, which are never logged.
 const defaultSink: InternalErrorSink = (error, request) => {
-  console.error(`[local appwrite] ${request.method} ${request.url} failed:`, error);
+  const path = request.url.split('?')[0];
+  console.error(`[local appwrite] ${request.method} ${path} failed:`, error);
 };
 
 /** Builds the Fastify app. The database it opened itself is closed with the app. */
