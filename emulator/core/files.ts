@@ -196,7 +196,7 @@ export class FileStore {
         .prepare(
           `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM storage_files f WHERE ${where.join(' AND ')} AND f.id = ?`,
         )
-        .get(...params, plan.cursor.fileId) as Record<string, unknown> | undefined;
+        .get(...params, plan.cursor.id) as Record<string, unknown> | undefined;
       if (!at) return { cursorMissing: true };
       // (a, b) after (x, y) under mixed directions: a > x OR (a = x AND b > y).
       const clauses: string[] = [];

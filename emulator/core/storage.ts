@@ -104,7 +104,7 @@ export class Storage {
     if ('cursorMissing' in page) {
       throw new AppwriteError(
         'general_cursor_not_found',
-        `No file '${plan.cursor?.fileId}' to page from.`,
+        `No file '${plan.cursor?.id}' to page from.`,
       );
     }
     return page;

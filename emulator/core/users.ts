@@ -266,11 +266,11 @@ export class UserStore {
         .prepare(
           `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM auth_users WHERE id = ?`,
         )
-        .get(plan.cursor.userId) as Record<string, unknown> | undefined;
+        .get(plan.cursor.id) as Record<string, unknown> | undefined;
       if (!row) {
         throw new AppwriteError(
           'general_cursor_not_found',
-          `No user '${plan.cursor.userId}' to page from.`,
+          `No user '${plan.cursor.id}' to page from.`,
         );
       }
       // (a, b, c) after (x, y, z) under mixed directions: a > x OR (a = x AND b > y) OR ...

@@ -1,0 +1,206 @@
+import { AppwriteError } from './errors.ts';
+import { type ParsedQuery, parseQueries } from './query-parse.ts';
+
+/**
+ * Compiles the queries of a list route whose resource lives in one SQL table (files, users) into
+ * parameterised SQL. Appwrite lets such a list filter and sort on a fixed set of attributes (SRV
+ * Validator/Queries/*.php); anything else is 400 `general_query_invalid`. Values are always bound
+ * parameters. Table rows are not listed through here: their columns are user-defined (queries.ts).
+ */
+
+/** How a column's values are checked and compared. */
+export type ColumnKind = 'text' | 'int' | 'bool' | 'array';
+
+/** One attribute a list may filter and sort on, as the SQL expression that reads it. */
+export interface ListColumn {
+  sql: string;
+  kind: ColumnKind;
+}
+
+/** What differs between the resources that share this planner. */
+export interface ListResource {
+  /** The plural the messages name: `files cannot be filtered or sorted on 'x'`. */
+  plural: string;
+  /** The singular a cursor names: `a cursor needs a file id`. */
+  singular: string;
+  /** Appwrite attribute → SQL. */
+  columns: Readonly<Record<string, ListColumn>>;
+  /** The SQL text that `search` matches words in. */
+  searchIn: string;
+  /**
+   * `isNull` also matches `''` (text) and `'[]'` (array): users store a missing email, phone or
+   * label list that way, and Appwrite answers them as empty.
+   */
+  blankIsNull?: boolean;
+  /** Text columns also take a number (the users list always has). */
+  numbersAsText?: boolean;
+}
+
+/** Appwrite's default page, and the largest (`APP_LIMIT_COUNT`). */
+export const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 5000;
+
+/** A compiled list request. */
+export interface ListPlan {
+  where: string[];
+  params: unknown[];
+  orders: Array<{ sql: string; desc: boolean }>;
+  limit: number;
+  offset: number;
+  cursor: { direction: 'after' | 'before'; id: string } | null;
+}
+
+const COMPARE: Readonly<Record<string, string>> = {
+  lessThan: '<',
+  lessThanEqual: '<=',
+  greaterThan: '>',
+  greaterThanEqual: '>=',
+};
+
+function invalid(message: string): AppwriteError {
+  return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
+}
+
+function like(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function values(query: ParsedQuery): unknown[] {
+  if (!query.values || query.values.length === 0) throw invalid(`${query.method} needs values.`);
+  return query.values;
+}
+
+/** Compiles the `queries` param plus a `search` term for `resource`. */
+export function compileList(resource: ListResource, rawQueries: unknown, search: string): ListPlan {
+  const plan: ListPlan = {
+    where: [],
+    params: [],
+    orders: [],
+    limit: DEFAULT_LIMIT,
+    offset: 0,
+    cursor: null,
+  };
+  for (const query of parseQueries(rawQueries)) {
+    const { method } = query;
+    if (method === 'limit' || method === 'offset') {
+      const value = query.values?.[0];
+      const max = method === 'limit' ? MAX_LIMIT : Number.MAX_SAFE_INTEGER;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+        throw invalid(`${method} must be an integer between 0 and ${max}.`);
+      }
+      plan[method] = value;
+    } else if (method === 'cursorAfter' || method === 'cursorBefore') {
+      const value = query.values?.[0];
+      if (typeof value !== 'string' || value === '') {
+        throw invalid(`a cursor needs a ${resource.singular} id.`);
+      }
+      plan.cursor = { direction: method === 'cursorAfter' ? 'after' : 'before', id: value };
+    } else if (method === 'orderAsc' || method === 'orderDesc') {
+      plan.orders.push({ sql: column(resource, query).sql, desc: method === 'orderDesc' });
+    } else if (method === 'select') {
+      // Selecting fields does not change what matches; the full model is returned.
+    } else if (method === 'search') {
+      addSearch(resource, plan, String(values(query)[0]));
+    } else {
+      addFilter(resource, plan, query);
+    }
+  }
+  if (search.trim() !== '') addSearch(resource, plan, search);
+  return plan;
+}
+
+function column(resource: ListResource, query: ParsedQuery): ListColumn {
+  const name = query.attribute ?? '';
+  const found = resource.columns[name];
+  if (!found) throw invalid(`${resource.plural} cannot be filtered or sorted on '${name}'.`);
+  return found;
+}
+
+function scalar(resource: ListResource, kind: ColumnKind, value: unknown): unknown {
+  if (kind === 'bool') {
+    if (typeof value !== 'boolean') throw invalid('expected a boolean value.');
+    return value ? 1 : 0;
+  }
+  if (kind === 'int') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid('expected a number.');
+    return value;
+  }
+  if (typeof value === 'string' || (resource.numbersAsText && typeof value === 'number')) {
+    return value;
+  }
+  throw invalid('expected a string.');
+}
+
+function nullTest(resource: ListResource, col: ListColumn, method: 'isNull' | 'isNotNull'): string {
+  if (!resource.blankIsNull) return `${col.sql} ${method === 'isNull' ? 'IS NULL' : 'IS NOT NULL'}`;
+  const blank =
+    col.kind === 'array' ? `${col.sql} = '[]'` : `(${col.sql} IS NULL OR ${col.sql} = '')`;
+  return method === 'isNull' ? blank : `NOT ${blank}`;
+}
+
+function addFilter(resource: ListResource, plan: ListPlan, query: ParsedQuery): void {
+  const col = column(resource, query);
+  const { method } = query;
+  if (method === 'isNull' || method === 'isNotNull') {
+    plan.where.push(nullTest(resource, col, method));
+    return;
+  }
+  const given = values(query);
+  if (col.kind === 'array') {
+    // A JSON array of strings: equal and contains both match any listed value.
+    if (method !== 'equal' && method !== 'contains') {
+      throw invalid(`${method} is not supported on ${query.attribute}.`);
+    }
+    const bound = given.map((v) => scalar(resource, 'text', v));
+    plan.where.push(
+      `EXISTS (SELECT 1 FROM json_each(${col.sql}) WHERE value IN (${bound.map(() => '?').join(', ')}))`,
+    );
+    plan.params.push(...bound);
+    return;
+  }
+  const bound = given.map((v) => scalar(resource, col.kind, v));
+  switch (method) {
+    case 'equal':
+    case 'notEqual':
+      plan.where.push(
+        `${col.sql} ${method === 'equal' ? 'IN' : 'NOT IN'} (${bound.map(() => '?').join(', ')})`,
+      );
+      plan.params.push(...bound);
+      return;
+    case 'lessThan':
+    case 'lessThanEqual':
+    case 'greaterThan':
+    case 'greaterThanEqual':
+      plan.where.push(`${col.sql} ${COMPARE[method]} ?`);
+      plan.params.push(bound[0]);
+      return;
+    case 'between':
+      if (bound.length !== 2) throw invalid('between needs two values.');
+      plan.where.push(`${col.sql} BETWEEN ? AND ?`);
+      plan.params.push(bound[0], bound[1]);
+      return;
+    case 'startsWith':
+    case 'endsWith':
+    case 'contains': {
+      const text = like(String(bound[0]));
+      const pattern =
+        method === 'startsWith' ? `${text}%` : method === 'endsWith' ? `%${text}` : `%${text}%`;
+      plan.where.push(`${col.sql} LIKE ? ESCAPE '\\'`);
+      plan.params.push(pattern);
+      return;
+    }
+    default:
+      throw invalid(`unknown method '${method}'.`);
+  }
+}
+
+/**
+ * Appwrite searches with a fulltext index, matching any word. Locally each word is a substring
+ * match, so a search finds at least what Appwrite finds.
+ */
+function addSearch(resource: ListResource, plan: ListPlan, search: string): void {
+  const words = search.trim().split(/\s+/).filter(Boolean).slice(0, 16);
+  if (words.length === 0) return;
+  plan.where.push(`(${words.map(() => `${resource.searchIn} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+  plan.params.push(...words.map((w) => `%${like(w)}%`));
+}
