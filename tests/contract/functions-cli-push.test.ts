@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -10,13 +9,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { Client, Functions, Proxy as ProxyRules } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { consoleAccountsFor } from '../../emulator/core/console-account.ts';
 import { applyProjectConfig } from '../../emulator/core/project-config.ts';
 import { openStorage } from '../../emulator/core/storage.ts';
 import { applyBucketsConfig } from '../../emulator/core/storage-config.ts';
+import { appwriteCli, type CliProject, cliProject } from '../support/appwrite-cli.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -27,8 +26,6 @@ import { type LocalServer, startLocalServer } from './harness.ts';
  * deployed function then runs through node-appwrite.
  */
 
-const run = promisify(execFile);
-const CLI = resolve('node_modules/.bin/appwrite');
 const CONSOLE_EMAIL = 'admin@appwrite.local';
 const CONSOLE_PASSWORD = 'local-console-password';
 
@@ -36,11 +33,10 @@ let server: LocalServer;
 let work: string;
 
 /** A scratch project with one function (`functionId`), its own appwrite.json and HOME. */
-function scratchProject(name: string, functionId: string): { cwd: string; home: string } {
-  const cwd = join(work, name, 'project');
-  const home = join(work, name, 'home');
+function scratchProject(name: string, functionId: string): CliProject {
+  const where = cliProject(join(work, name));
+  const { cwd } = where;
   mkdirSync(join(cwd, 'functions', functionId), { recursive: true });
-  mkdirSync(home, { recursive: true });
   writeFileSync(
     join(cwd, 'functions', functionId, 'package.json'),
     JSON.stringify({ type: 'module' }),
@@ -71,16 +67,12 @@ function scratchProject(name: string, functionId: string): { cwd: string; home: 
     ],
   };
   writeFileSync(join(cwd, 'appwrite.json'), JSON.stringify(config, null, 2));
-  return { cwd, home };
+  return where;
 }
 
-async function cli(where: { cwd: string; home: string }, args: string[]): Promise<string> {
-  const result = await run(CLI, args, {
-    cwd: where.cwd,
-    env: { ...process.env, HOME: where.home, NO_COLOR: '1' },
-    timeout: 60_000,
-  }).catch((error: { stdout?: string; stderr?: string }) => error);
-  return `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+/** The CLI's output, also when it fails: the first push with only a key is expected to. */
+function cli(where: CliProject, args: string[]): Promise<string> {
+  return appwriteCli(where, args, { failureOk: true });
 }
 
 async function execute(functionId: string) {
@@ -178,18 +170,17 @@ test.skipIf(!existsSync(join(HEALTH, 'dist', 'main.js')))(
     applyProjectConfig(server.app.emulator.db, repo);
     applyBucketsConfig(openStorage(server.app.emulator.db, server.app.emulator.dataDir), repo);
     const health = repo.functions.find((f: { $id: string }) => f.$id === 'health');
-    const cwd = join(work, 'repo', 'project');
-    const home = join(work, 'repo', 'home');
+    const where = cliProject(join(work, 'repo'));
+    const { cwd } = where;
     mkdirSync(join(cwd, 'functions'), { recursive: true });
-    mkdirSync(home, { recursive: true });
     symlinkSync(HEALTH, join(cwd, 'functions', 'health'), 'dir');
     writeFileSync(
       join(cwd, 'appwrite.json'),
       JSON.stringify({ projectId: server.projectId, functions: [health] }),
     );
-    await cli({ cwd, home }, ['client', '--endpoint', server.endpoint, '--key', server.apiKey]);
-    await cli({ cwd, home }, ['push', 'functions', '--all', '--force']);
-    const pushed = await cli({ cwd, home }, ['push', 'functions', '--all', '--force']);
+    await cli(where, ['client', '--endpoint', server.endpoint, '--key', server.apiKey]);
+    await cli(where, ['push', 'functions', '--all', '--force']);
+    const pushed = await cli(where, ['push', 'functions', '--all', '--force']);
     expect(pushed).toContain('Successfully pushed 1');
     const client = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
     const execution = await new Functions(client).createExecution({

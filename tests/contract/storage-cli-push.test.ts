@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { Client, Storage } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { applyProjectFile } from '../../emulator/project-file.ts';
+import { appwriteCli, type CliProject, cliProject, saveCliKey } from '../support/appwrite-cli.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -13,11 +12,9 @@ import { type LocalServer, startLocalServer } from './harness.ts';
  * PUT with the KeysStorage fields, facts §5.5), twice; and the same file applied at start.
  */
 
-const run = promisify(execFile);
-const CLI = resolve('node_modules/.bin/appwrite');
-
 let server: LocalServer;
 let work: string;
+let where: CliProject;
 
 const bucket = {
   $id: 'avatars',
@@ -33,25 +30,16 @@ const bucket = {
 };
 const config = { projectId: 'test-project', buckets: [bucket] };
 
-async function push(): Promise<string> {
-  const { stdout, stderr } = await run(CLI, ['push', 'buckets', '--all', '--force'], {
-    cwd: join(work, 'project'),
-    env: { ...process.env, HOME: join(work, 'home'), NO_COLOR: '1' },
-    timeout: 60_000,
-  });
-  return `${stdout}\n${stderr}`;
+function push(): Promise<string> {
+  return appwriteCli(where, ['push', 'buckets', '--all', '--force']);
 }
 
 beforeAll(async () => {
   server = await startLocalServer();
   work = mkdtempSync(join(tmpdir(), 'appwrite-cli-buckets-'));
-  mkdirSync(join(work, 'project'));
-  mkdirSync(join(work, 'home', '.appwrite'), { recursive: true });
-  writeFileSync(join(work, 'project', 'appwrite.json'), JSON.stringify(config, null, 2));
-  writeFileSync(
-    join(work, 'home', '.appwrite', 'prefs.json'),
-    JSON.stringify({ current: 'local', local: { endpoint: server.endpoint, key: server.apiKey } }),
-  );
+  where = cliProject(work);
+  writeFileSync(join(where.cwd, 'appwrite.json'), JSON.stringify(config, null, 2));
+  saveCliKey(where, server.endpoint, server.apiKey);
 });
 
 afterAll(async () => {
