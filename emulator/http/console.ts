@@ -7,6 +7,7 @@ import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../core/scopes.ts';
 import { parseCookies } from './cookies.ts';
 import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from './function-domains.ts';
 import { bodyOf } from './functions.ts';
+import { sessionModel } from './identity-models.ts';
 import { requiredString } from './params.ts';
 import { setSessionCookies } from './session-cookies.ts';
 
@@ -116,37 +117,23 @@ export function registerConsoleRoutes(app: FastifyInstance, db: Sql, publicEndpo
     // appwrite-cli keeps the Set-Cookie line that starts with `a_session_console=`, so it goes first.
     const cookies = reply.getHeader('set-cookie');
     if (Array.isArray(cookies)) reply.header('set-cookie', [...cookies].reverse());
-    return reply.code(201).send({
-      $id: session.id,
-      $createdAt: session.createdAt,
-      $updatedAt: session.createdAt,
-      userId: session.accountId,
-      expire: session.expire,
-      provider: 'email',
-      providerUid: email,
-      providerAccessToken: '',
-      providerAccessTokenExpiry: '',
-      providerRefreshToken: '',
-      ip: request.ip,
-      osCode: '',
-      osName: '',
-      osVersion: '',
-      clientType: '',
-      clientCode: '',
-      clientName: '',
-      clientVersion: '',
-      clientEngine: '',
-      clientEngineVersion: '',
-      deviceName: '',
-      deviceBrand: '',
-      deviceModel: '',
-      countryCode: '--',
-      countryName: 'Unknown',
-      current: true,
-      factors: ['password'],
-      secret: '',
-      mfaUpdatedAt: '',
-    });
+    // The project's Session model, for a console account signed in with its password.
+    const model = sessionModel(
+      {
+        id: session.id,
+        userId: session.accountId,
+        createdAt: session.createdAt,
+        updatedAt: session.createdAt,
+        expire: session.expire,
+        provider: 'email',
+        providerUid: email,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? '',
+        factors: ['password'],
+      },
+      true,
+    );
+    return reply.code(201).send(model);
   });
 
   app.get('/account', onlyConsole, async (request) =>
