@@ -1,0 +1,238 @@
+import { CommentCreate } from '#shared/schemas/comment.ts';
+import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
+import { AppError } from '../../_lib/app-error.ts';
+import { parseInput, readJson } from '../../_lib/body.ts';
+import { callerOf } from '../../_lib/caller.ts';
+import type { RuntimeRequest } from '../../_lib/context.ts';
+import type { RouteHandler } from '../../_lib/create-handler.ts';
+import { CASCADE_PAGE, type PostsRepo } from './posts-repo.ts';
+
+/** Builds the repository for one execution (its client comes from the execution's key). */
+export type RepoFor = (req: RuntimeRequest) => PostsRepo;
+
+/** The answer to like and unlike: where the like stands now, and the post's count. */
+export interface LikeState {
+  postId: string;
+  liked: boolean;
+  likesCount: number;
+}
+
+/** The caller's id, or 401 for a guest. */
+function signedIn(req: RuntimeRequest): string {
+  const { userId } = callerOf(req);
+  if (userId === null) throw new AppError('user_unauthorized', 'Sign in to do this.');
+  return userId;
+}
+
+/** A route without a body refuses one that is not empty or `{}`: nothing is silently ignored. */
+function noBody(req: RuntimeRequest): void {
+  const body = readJson(req.bodyText);
+  if (body === undefined) return;
+  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return;
+  throw new AppError('general_bad_request', 'This route takes no body.');
+}
+
+function postNotFound(): AppError {
+  return new AppError('row_not_found', 'No post with this id.');
+}
+
+/** Owners may always; anyone else only as an admin. */
+async function mayRemove(repo: PostsRepo, userId: string, ownerId: string): Promise<boolean> {
+  return userId === ownerId || (await repo.isAdmin(userId));
+}
+
+/** `POST /posts`: the caller writes a post; the counters start at 0. */
+export function createPost(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res }) => {
+    const userId = signedIn(req);
+    const input = parseInput(PostCreate, req.bodyText);
+    const repo = repoFor(req);
+    const post = await repo.createPost({
+      ...input,
+      authorId: userId,
+      likesCount: 0,
+      commentsCount: 0,
+    });
+    await Promise.all([
+      repo.bump({ table: 'stats', column: 'posts' }, 1),
+      repo.bump({ table: 'profiles', rowId: userId, column: 'postsCount' }, 1),
+    ]);
+    return res.json(post, 201);
+  };
+}
+
+/** `PATCH /posts/:postId`: the author edits title, body or tags. Admins moderate by deleting. */
+export function updatePost(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res, params }) => {
+    const userId = signedIn(req);
+    const patch = parseInput(PostUpdate, req.bodyText);
+    const repo = repoFor(req);
+    const post = await repo.getPost(params.postId ?? '');
+    if (!post) throw postNotFound();
+    if (post.authorId !== userId) {
+      throw new AppError('user_unauthorized', 'Only the author may edit this post.');
+    }
+    const updated = await repo.updatePost(post.$id, patch);
+    if (!updated) throw postNotFound();
+    return res.json(updated);
+  };
+}
+
+/**
+ * `DELETE /posts/:postId`: the author or an admin deletes a post, then its comments and likes page
+ * by page, moving every counter down by what was actually deleted.
+ */
+export function removePost(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res, params }) => {
+    const userId = signedIn(req);
+    noBody(req);
+    const repo = repoFor(req);
+    const post = await repo.getPost(params.postId ?? '');
+    if (!post) throw postNotFound();
+    if (!(await mayRemove(repo, userId, post.authorId))) {
+      throw new AppError('user_unauthorized', 'Only the author or an admin may delete this post.');
+    }
+    // Whoever deletes the row moves the counters; a concurrent second delete finds it gone.
+    if (!(await repo.deletePost(post.$id))) throw postNotFound();
+    await Promise.all([
+      repo.bump({ table: 'stats', column: 'posts' }, -1),
+      repo.bump({ table: 'profiles', rowId: post.authorId, column: 'postsCount' }, -1),
+    ]);
+    await removeComments(repo, post.$id);
+    const likes = await removeLikes(repo, post.$id);
+    if (likes > 0) {
+      await Promise.all([
+        repo.bump({ table: 'stats', column: 'likes' }, -likes),
+        repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, -likes),
+      ]);
+    }
+    return res.empty();
+  };
+}
+
+/**
+ * Deletes a deleted post's comments in pages of `CASCADE_PAGE`. Each page is the first page again
+ * (the previous one is gone), so no cursor can point at a deleted row; a page that deletes nothing
+ * ends the loop, so it cannot spin.
+ */
+async function removeComments(repo: PostsRepo, postId: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await repo.listComments(postId, CASCADE_PAGE);
+    let removedHere = 0;
+    for (const comment of page) {
+      if (!(await repo.deleteComment(comment.$id))) continue;
+      removedHere += 1;
+      await repo.bump({ table: 'profiles', rowId: comment.authorId, column: 'commentsCount' }, -1);
+    }
+    if (removedHere > 0) await repo.bump({ table: 'stats', column: 'comments' }, -removedHere);
+    removed += removedHere;
+    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
+  }
+}
+
+/** Deletes a deleted post's likes in pages, as `removeComments` does; returns how many. */
+async function removeLikes(repo: PostsRepo, postId: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await repo.listLikeIds(postId, CASCADE_PAGE);
+    let removedHere = 0;
+    for (const likeId of page) {
+      if (await repo.deleteLikeById(likeId)) removedHere += 1;
+    }
+    removed += removedHere;
+    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
+  }
+}
+
+/** `PUT /posts/:postId/like`: idempotent; counters move only when this call created the like. */
+export function likePost(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res, params }) => {
+    const userId = signedIn(req);
+    noBody(req);
+    const repo = repoFor(req);
+    const post = await repo.getPost(params.postId ?? '');
+    if (!post) throw postNotFound();
+    let likesCount = post.likesCount;
+    if (await repo.createLike(post.$id, userId)) {
+      const [count] = await Promise.all([
+        repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, 1),
+        repo.bump({ table: 'stats', column: 'likes' }, 1),
+        repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, 1),
+      ]);
+      likesCount = count ?? likesCount;
+    }
+    const state: LikeState = { postId: post.$id, liked: true, likesCount };
+    return res.json(state);
+  };
+}
+
+/** `DELETE /posts/:postId/like`: idempotent; counters move only when this call deleted the like. */
+export function unlikePost(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res, params }) => {
+    const userId = signedIn(req);
+    noBody(req);
+    const repo = repoFor(req);
+    const post = await repo.getPost(params.postId ?? '');
+    if (!post) throw postNotFound();
+    let likesCount = post.likesCount;
+    if (await repo.deleteLike(post.$id, userId)) {
+      const [count] = await Promise.all([
+        repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, -1),
+        repo.bump({ table: 'stats', column: 'likes' }, -1),
+        repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, -1),
+      ]);
+      likesCount = count ?? likesCount;
+    }
+    const state: LikeState = { postId: post.$id, liked: false, likesCount };
+    return res.json(state);
+  };
+}
+
+/** `POST /posts/:postId/comments`: the caller comments on a post. */
+export function commentOnPost(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res, params }) => {
+    const userId = signedIn(req);
+    const input = parseInput(CommentCreate, req.bodyText);
+    const repo = repoFor(req);
+    const post = await repo.getPost(params.postId ?? '');
+    if (!post) throw postNotFound();
+    const comment = await repo.createComment({
+      postId: post.$id,
+      authorId: userId,
+      body: input.body,
+    });
+    await Promise.all([
+      repo.bump({ table: 'posts', rowId: post.$id, column: 'commentsCount' }, 1),
+      repo.bump({ table: 'stats', column: 'comments' }, 1),
+      repo.bump({ table: 'profiles', rowId: userId, column: 'commentsCount' }, 1),
+    ]);
+    return res.json(comment, 201);
+  };
+}
+
+/** `DELETE /comments/:commentId`: its author or an admin deletes a comment. */
+export function removeComment(repoFor: RepoFor): RouteHandler {
+  return async ({ req, res, params }) => {
+    const userId = signedIn(req);
+    noBody(req);
+    const repo = repoFor(req);
+    const comment = await repo.getComment(params.commentId ?? '');
+    if (!comment) throw new AppError('row_not_found', 'No comment with this id.');
+    if (!(await mayRemove(repo, userId, comment.authorId))) {
+      throw new AppError(
+        'user_unauthorized',
+        'Only the author or an admin may delete this comment.',
+      );
+    }
+    if (!(await repo.deleteComment(comment.$id))) {
+      throw new AppError('row_not_found', 'No comment with this id.');
+    }
+    await Promise.all([
+      repo.bump({ table: 'posts', rowId: comment.postId, column: 'commentsCount' }, -1),
+      repo.bump({ table: 'stats', column: 'comments' }, -1),
+      repo.bump({ table: 'profiles', rowId: comment.authorId, column: 'commentsCount' }, -1),
+    ]);
+    return res.empty();
+  };
+}

@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import {
+  AppwriteException,
+  type Client,
+  ID,
+  type Models,
+  Query,
+  TablesDB,
+  Users,
+} from 'node-appwrite';
+import { ADMIN_LABEL, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
+import type { CommentFields } from '#shared/schemas/comment.ts';
+import type { PostFields } from '#shared/schemas/post.ts';
+import type { StatsFields } from '#shared/schemas/stats.ts';
+
+/** The system fields the function hands back with a row. */
+export interface RowHead {
+  $id: string;
+  $createdAt: string;
+  $updatedAt: string;
+}
+export type PostRow = RowHead & PostFields;
+export type CommentRow = RowHead & CommentFields;
+
+/** A counter column the function keeps, per table. */
+export type CounterRef =
+  | { table: 'posts'; rowId: string; column: 'likesCount' | 'commentsCount' }
+  | { table: 'profiles'; rowId: string; column: 'postsCount' | 'commentsCount' | 'likesReceived' }
+  | { table: 'stats'; column: keyof StatsFields };
+
+/** How many rows one cascade page reads when a post is deleted. */
+export const CASCADE_PAGE = 100;
+
+/**
+ * What the `posts` function asks of Appwrite. The node-appwrite implementation is below; the unit
+ * tests use an in-memory one, and one shared suite (tests/unit/functions/posts-repo-suite.ts) holds
+ * both to the same behaviour.
+ */
+export interface PostsRepo {
+  /** Whether the user carries the `admin` label (Users API, scope `users.read`). */
+  isAdmin(userId: string): Promise<boolean>;
+  getPost(postId: string): Promise<PostRow | null>;
+  createPost(fields: PostFields): Promise<PostRow>;
+  /** `null` when the post is gone. */
+  updatePost(postId: string, patch: Partial<PostFields>): Promise<PostRow | null>;
+  /** `true` when this call deleted it, `false` when it was already gone. */
+  deletePost(postId: string): Promise<boolean>;
+  /** `true` when this call created the like, `false` when it already existed (409). */
+  createLike(postId: string, userId: string): Promise<boolean>;
+  /** `true` when this call deleted the like, `false` when there was none (404). */
+  deleteLike(postId: string, userId: string): Promise<boolean>;
+  getComment(commentId: string): Promise<CommentRow | null>;
+  createComment(fields: CommentFields): Promise<CommentRow>;
+  /** `true` when this call deleted it, `false` when it was already gone. */
+  deleteComment(commentId: string): Promise<boolean>;
+  /** The first page (at most `limit`) of a post's comments, oldest first. */
+  listComments(postId: string, limit: number): Promise<CommentRow[]>;
+  /** The first page (at most `limit`) of the ids of a post's like rows. */
+  listLikeIds(postId: string, limit: number): Promise<string[]>;
+  /** Deletes a like row by id; `true` when this call deleted it. */
+  deleteLikeById(likeId: string): Promise<boolean>;
+  /**
+   * Moves a counter by `delta` atomically (never below 0) and returns the new value, or `null` when
+   * the row does not exist (a profile not made yet). The `stats` row is created when missing.
+   */
+  bump(counter: CounterRef, delta: number): Promise<number | null>;
+}
+
+/**
+ * The like row's id: derived from (post, user), so a second like is a 409 on the id as well as on
+ * the unique index, and unlike deletes by id without a query. 36 hex characters (a valid row id).
+ */
+export function likeRowId(postId: string, userId: string): string {
+  return createHash('sha256').update(`${postId}\n${userId}`).digest('hex').slice(0, 36);
+}
+
+const STATS_ZERO: StatsFields = { users: 0, posts: 0, comments: 0, likes: 0 };
+
+function isStatus(thrown: unknown, code: number): boolean {
+  return thrown instanceof AppwriteException && thrown.code === code;
+}
+
+/** `null` for a 404, else rethrows. */
+async function orNull<T>(work: Promise<T>): Promise<T | null> {
+  try {
+    return await work;
+  } catch (thrown) {
+    if (isStatus(thrown, 404)) return null;
+    throw thrown;
+  }
+}
+
+/** `true` when `work` succeeded, `false` on `code` (409 exists / 404 gone), else rethrows. */
+async function succeeded(work: Promise<unknown>, code: number): Promise<boolean> {
+  try {
+    await work;
+    return true;
+  } catch (thrown) {
+    if (isStatus(thrown, code)) return false;
+    throw thrown;
+  }
+}
+
+function head(row: RowHead): RowHead {
+  return { $id: row.$id, $createdAt: row.$createdAt, $updatedAt: row.$updatedAt };
+}
+
+function postOf(row: RowHead & PostFields): PostRow {
+  const { authorId, title, body, tags, likesCount, commentsCount } = row;
+  return { ...head(row), authorId, title, body, tags, likesCount, commentsCount };
+}
+
+function commentOf(row: RowHead & CommentFields): CommentRow {
+  const { postId, authorId, body } = row;
+  return { ...head(row), postId, authorId, body };
+}
+
+/** The repository over `node-appwrite`, with the execution's client. */
+export function createPostsRepo(client: Client): PostsRepo {
+  const tables = new TablesDB(client);
+  const users = new Users(client);
+  const databaseId = DATABASE_ID;
+
+  async function moveCounter(
+    tableId: string,
+    rowId: string,
+    column: string,
+    delta: number,
+  ): Promise<number | null> {
+    const row =
+      delta >= 0
+        ? await orNull(
+            tables.incrementRowColumn({ databaseId, tableId, rowId, column, value: delta }),
+          )
+        : await orNull(
+            tables.decrementRowColumn({
+              databaseId,
+              tableId,
+              rowId,
+              column,
+              value: -delta,
+              min: 0,
+            }),
+          );
+    if (row === null) return null;
+    return Number((row as Record<string, unknown>)[column]);
+  }
+
+  return {
+    async isAdmin(userId) {
+      const user = await orNull(users.get({ userId }));
+      return user?.labels.includes(ADMIN_LABEL) ?? false;
+    },
+    async getPost(postId) {
+      const row = await orNull(
+        tables.getRow({ databaseId, tableId: TableId.posts, rowId: postId }),
+      );
+      return row === null ? null : postOf(row as unknown as PostRow);
+    },
+    async createPost(fields) {
+      // rowSecurity is off: the table's read("any") governs reads; only functions write.
+      const row = await tables.createRow({
+        databaseId,
+        tableId: TableId.posts,
+        rowId: ID.unique(),
+        data: fields,
+        permissions: [],
+      });
+      return postOf(row as unknown as PostRow);
+    },
+    async updatePost(postId, patch) {
+      const row = await orNull(
+        tables.updateRow({ databaseId, tableId: TableId.posts, rowId: postId, data: patch }),
+      );
+      return row === null ? null : postOf(row as unknown as PostRow);
+    },
+    deletePost(postId) {
+      return succeeded(
+        tables.deleteRow({ databaseId, tableId: TableId.posts, rowId: postId }),
+        404,
+      );
+    },
+    createLike(postId, userId) {
+      return succeeded(
+        tables.createRow<Models.DefaultRow>({
+          databaseId,
+          tableId: TableId.likes,
+          rowId: likeRowId(postId, userId),
+          data: { postId, userId },
+          permissions: [],
+        }),
+        409,
+      );
+    },
+    deleteLike(postId, userId) {
+      return succeeded(
+        tables.deleteRow({ databaseId, tableId: TableId.likes, rowId: likeRowId(postId, userId) }),
+        404,
+      );
+    },
+    async getComment(commentId) {
+      const row = await orNull(
+        tables.getRow({ databaseId, tableId: TableId.comments, rowId: commentId }),
+      );
+      return row === null ? null : commentOf(row as unknown as CommentRow);
+    },
+    async createComment(fields) {
+      const row = await tables.createRow({
+        databaseId,
+        tableId: TableId.comments,
+        rowId: ID.unique(),
+        data: fields,
+        permissions: [],
+      });
+      return commentOf(row as unknown as CommentRow);
+    },
+    deleteComment(commentId) {
+      return succeeded(
+        tables.deleteRow({ databaseId, tableId: TableId.comments, rowId: commentId }),
+        404,
+      );
+    },
+    async listComments(postId, limit) {
+      const list = await tables.listRows({
+        databaseId,
+        tableId: TableId.comments,
+        queries: [Query.equal('postId', postId), Query.orderAsc('$createdAt'), Query.limit(limit)],
+        total: false,
+      });
+      return list.rows.map((row) => commentOf(row as unknown as CommentRow));
+    },
+    async listLikeIds(postId, limit) {
+      const list = await tables.listRows({
+        databaseId,
+        tableId: TableId.likes,
+        queries: [Query.equal('postId', postId), Query.limit(limit), Query.select(['$id'])],
+        total: false,
+      });
+      return list.rows.map((row) => row.$id);
+    },
+    deleteLikeById(likeId) {
+      return succeeded(
+        tables.deleteRow({ databaseId, tableId: TableId.likes, rowId: likeId }),
+        404,
+      );
+    },
+    async bump(counter, delta) {
+      if (counter.table !== 'stats') {
+        return moveCounter(counter.table, counter.rowId, counter.column, delta);
+      }
+      const moved = await moveCounter(TableId.stats, STATS_ROW_ID, counter.column, delta);
+      if (moved !== null) return moved;
+      // The stats row is missing (a fresh project): create it at zero — a concurrent creator's 409
+      // means it exists now — then move the counter.
+      await succeeded(
+        tables.createRow({
+          databaseId,
+          tableId: TableId.stats,
+          rowId: STATS_ROW_ID,
+          data: STATS_ZERO,
+          permissions: [],
+        }),
+        409,
+      );
+      return moveCounter(TableId.stats, STATS_ROW_ID, counter.column, delta);
+    },
+  };
+}
