@@ -1,0 +1,143 @@
+/**
+ * An in-memory `PostsRepo` with Appwrite's behaviour where the handlers depend on it: a 409 for a
+ * second like of the same (post, user), 404s as `null`/`false`, counters that never go below 0, and a
+ * `stats` row that is created on first use. Every write is recorded, so a test can say "nothing was
+ * written".
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type CommentRow,
+  type CounterRef,
+  likeRowId,
+  type PostRow,
+  type PostsRepo,
+} from '../../../functions/posts/src/posts-repo.ts';
+import type { LikeFields } from '../../../shared/schemas/like.ts';
+import type { StatsFields } from '../../../shared/schemas/stats.ts';
+
+export interface FakeProfile {
+  postsCount: number;
+  commentsCount: number;
+  likesReceived: number;
+}
+
+export class FakePostsRepo implements PostsRepo {
+  readonly posts = new Map<string, PostRow>();
+  readonly comments = new Map<string, CommentRow>();
+  readonly likes = new Map<string, LikeFields>();
+  readonly profiles = new Map<string, FakeProfile>();
+  stats: StatsFields | null = null;
+  /** Every write, as `"method id"`, in order. */
+  readonly writes: string[] = [];
+
+  constructor(readonly admins: ReadonlySet<string> = new Set()) {}
+
+  /** Gives a user a profile row (the `on-user-created` function would). */
+  addProfile(userId: string): void {
+    this.profiles.set(userId, { postsCount: 0, commentsCount: 0, likesReceived: 0 });
+  }
+
+  async isAdmin(userId: string) {
+    return this.admins.has(userId);
+  }
+
+  async getPost(postId: string) {
+    const post = this.posts.get(postId);
+    return post ? structuredClone(post) : null;
+  }
+
+  async createPost(fields: Omit<PostRow, '$id' | '$createdAt' | '$updatedAt'>) {
+    const now = new Date().toISOString();
+    const post: PostRow = {
+      $id: randomUUID().replaceAll('-', ''),
+      $createdAt: now,
+      $updatedAt: now,
+      ...fields,
+    };
+    this.posts.set(post.$id, post);
+    this.writes.push(`createPost ${post.$id}`);
+    return structuredClone(post);
+  }
+
+  async updatePost(postId: string, patch: Partial<PostRow>) {
+    const post = this.posts.get(postId);
+    if (!post) return null;
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    Object.assign(post, defined, { $updatedAt: new Date().toISOString() });
+    this.writes.push(`updatePost ${postId}`);
+    return structuredClone(post);
+  }
+
+  async deletePost(postId: string) {
+    this.writes.push(`deletePost ${postId}`);
+    return this.posts.delete(postId);
+  }
+
+  async createLike(postId: string, userId: string) {
+    this.writes.push(`createLike ${postId} ${userId}`);
+    const id = likeRowId(postId, userId);
+    if (this.likes.has(id)) return false;
+    this.likes.set(id, { postId, userId });
+    return true;
+  }
+
+  async deleteLike(postId: string, userId: string) {
+    this.writes.push(`deleteLike ${postId} ${userId}`);
+    return this.likes.delete(likeRowId(postId, userId));
+  }
+
+  async getComment(commentId: string) {
+    const comment = this.comments.get(commentId);
+    return comment ? structuredClone(comment) : null;
+  }
+
+  async createComment(fields: Omit<CommentRow, '$id' | '$createdAt' | '$updatedAt'>) {
+    const now = new Date().toISOString();
+    const comment: CommentRow = {
+      $id: randomUUID().replaceAll('-', ''),
+      $createdAt: now,
+      $updatedAt: now,
+      ...fields,
+    };
+    this.comments.set(comment.$id, comment);
+    this.writes.push(`createComment ${comment.$id}`);
+    return structuredClone(comment);
+  }
+
+  async deleteComment(commentId: string) {
+    this.writes.push(`deleteComment ${commentId}`);
+    return this.comments.delete(commentId);
+  }
+
+  async listComments(postId: string, limit: number) {
+    return [...this.comments.values()].filter((c) => c.postId === postId).slice(0, limit);
+  }
+
+  async listLikeIds(postId: string, limit: number) {
+    return [...this.likes.entries()]
+      .filter(([, like]) => like.postId === postId)
+      .map(([id]) => id)
+      .slice(0, limit);
+  }
+
+  async deleteLikeById(likeId: string) {
+    this.writes.push(`deleteLikeById ${likeId}`);
+    return this.likes.delete(likeId);
+  }
+
+  async bump(counter: CounterRef, delta: number) {
+    this.writes.push(`bump ${counter.table}.${counter.column} ${delta}`);
+    const move = (value: number) => Math.max(0, value + delta);
+    if (counter.table === 'stats') {
+      this.stats ??= { users: 0, posts: 0, comments: 0, likes: 0 };
+      this.stats[counter.column] = move(this.stats[counter.column]);
+      return this.stats[counter.column];
+    }
+    const row =
+      counter.table === 'posts' ? this.posts.get(counter.rowId) : this.profiles.get(counter.rowId);
+    if (!row) return null;
+    const record = row as unknown as Record<string, number>;
+    record[counter.column] = move(record[counter.column] ?? 0);
+    return record[counter.column] ?? 0;
+  }
+}
