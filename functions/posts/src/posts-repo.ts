@@ -80,6 +80,10 @@ function isStatus(thrown: unknown, code: number): boolean {
   return thrown instanceof AppwriteException && thrown.code === code;
 }
 
+function isType(thrown: unknown, type: string): boolean {
+  return thrown instanceof AppwriteException && thrown.type === type;
+}
+
 /** `null` for a 404, else rethrows. */
 async function orNull<T>(work: Promise<T>): Promise<T | null> {
   try {
@@ -127,23 +131,37 @@ export function createPostsRepo(client: Client): PostsRepo {
     column: string,
     delta: number,
   ): Promise<number | null> {
-    const row =
-      delta >= 0
-        ? await orNull(
-            tables.incrementRowColumn({ databaseId, tableId, rowId, column, value: delta }),
-          )
-        : await orNull(
-            tables.decrementRowColumn({
-              databaseId,
-              tableId,
-              rowId,
-              column,
-              value: -delta,
-              min: 0,
-            }),
-          );
-    if (row === null) return null;
-    return Number((row as Record<string, unknown>)[column]);
+    const valueOf = (row: Models.Row | null) =>
+      row === null ? null : Number((row as Record<string, unknown>)[column] ?? 0);
+    if (delta >= 0) {
+      return valueOf(
+        await orNull(
+          tables.incrementRowColumn({ databaseId, tableId, rowId, column, value: delta }),
+        ),
+      );
+    }
+    const decrement = (value: number) =>
+      orNull(tables.decrementRowColumn({ databaseId, tableId, rowId, column, value, min: 0 }));
+    try {
+      return valueOf(await decrement(-delta));
+    } catch (thrown) {
+      // Appwrite refuses a decrement that would pass `min` (column_limit_exceeded) rather than
+      // clamping. The counter has drifted below what we remove: take it down to 0 instead, still
+      // atomically (a concurrent move makes this refuse too, and then we leave it to maintenance).
+      if (!isType(thrown, 'column_limit_exceeded')) throw thrown;
+      const current = valueOf(
+        await orNull(
+          tables.getRow({ databaseId, tableId, rowId, queries: [Query.select([column])] }),
+        ),
+      );
+      if (current === null || current <= 0) return current;
+      try {
+        return valueOf(await decrement(current));
+      } catch (again) {
+        if (isType(again, 'column_limit_exceeded')) return 0;
+        throw again;
+      }
+    }
   }
 
   return {

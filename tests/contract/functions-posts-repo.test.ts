@@ -1,0 +1,50 @@
+import { TablesDB } from 'node-appwrite';
+import { afterAll, beforeAll } from 'vitest';
+import { createPostsRepo } from '../../functions/posts/src/posts-repo.ts';
+import { DATABASE_ID, TableId } from '../../shared/ids.ts';
+import { applyAgoraTables, keyClientOf } from '../support/posts-function.ts';
+import { postsRepoSuite } from '../unit/functions/posts-repo-suite.ts';
+import { type LocalServer, startLocalServer } from './harness.ts';
+
+/** The node-appwrite repository of `posts` against the local Appwrite, held to the fake's suite. */
+
+let server: LocalServer;
+
+beforeAll(async () => {
+  server = await startLocalServer();
+  applyAgoraTables(server);
+  const keyClient = keyClientOf(server);
+  const { Users } = await import('node-appwrite');
+  const users = new Users(keyClient);
+  await users.create({ userId: 'suite-admin', email: 'suite-admin@example.com' });
+  await users.updateLabels({ userId: 'suite-admin', labels: ['admin'] });
+  await users.create({ userId: 'suite-user', email: 'suite-user@example.com' });
+  await new TablesDB(keyClient).createRow({
+    databaseId: DATABASE_ID,
+    tableId: TableId.profiles,
+    rowId: 'suite-profiled',
+    data: { name: 'P', postsCount: 0, commentsCount: 0, likesReceived: 0 },
+  });
+}, 30_000);
+afterAll(async () => server.close());
+
+postsRepoSuite('node-appwrite on the local Appwrite', async () => {
+  // A fresh profile row per test keeps the counter assertions independent of test order.
+  const keyClient = keyClientOf(server);
+  const tables = new TablesDB(keyClient);
+  await tables
+    .deleteRow({ databaseId: DATABASE_ID, tableId: TableId.profiles, rowId: 'suite-profiled' })
+    .catch(() => undefined);
+  await tables.createRow({
+    databaseId: DATABASE_ID,
+    tableId: TableId.profiles,
+    rowId: 'suite-profiled',
+    data: { name: 'P', postsCount: 0, commentsCount: 0, likesReceived: 0 },
+  });
+  return {
+    repo: createPostsRepo(keyClient),
+    adminId: 'suite-admin',
+    userId: 'suite-user',
+    profiledUserId: 'suite-profiled',
+  };
+});

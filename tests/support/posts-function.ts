@@ -1,0 +1,107 @@
+/**
+ * The `posts` function on a local Appwrite for contract tests: Agora's tables from appwrite.json, the
+ * function built from functions/posts into a temp folder and deployed with its appwrite.json settings,
+ * and users with sessions to execute it as.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, type ExecutionMethod, Functions, TablesDB, Users } from 'node-appwrite';
+import { applyProjectConfig } from '../../emulator/core/project-config.ts';
+import { findProjectFile } from '../../emulator/project-file.ts';
+import { buildFunction } from '../../scripts/build-functions.ts';
+import { DATABASE_ID, TableId } from '../../shared/ids.ts';
+import type { LocalServer } from '../contract/harness.ts';
+import { deployFunction } from './function-bundles.ts';
+
+const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+interface FunctionEntry {
+  $id: string;
+  execute: string[];
+  scopes: string[];
+  timeout: number;
+}
+
+/** Creates Agora's database, tables and indexes as appwrite.json declares them. */
+export function applyAgoraTables(server: LocalServer): void {
+  const file = findProjectFile(REPO_ROOT);
+  if (!file) throw new Error('appwrite.json not found');
+  applyProjectConfig(server.app.emulator.db, file);
+}
+
+/** Builds functions/posts and deploys it with the execute roles, scopes and timeout appwrite.json gives it. */
+export async function deployPosts(keyClient: Client): Promise<void> {
+  const file = findProjectFile(REPO_ROOT);
+  const entry = (file?.functions as FunctionEntry[] | undefined)?.find((f) => f.$id === 'posts');
+  if (!entry) throw new Error('appwrite.json has no posts function');
+  const outDir = await mkdtemp(join(tmpdir(), 'agora-posts-build-'));
+  try {
+    await buildFunction('posts', outDir);
+    const files = {
+      'main.js': await readFile(join(outDir, 'main.js'), 'utf8'),
+      'package.json': await readFile(join(outDir, 'package.json'), 'utf8'),
+    };
+    await deployFunction(keyClient, 'posts', files, {
+      execute: entry.execute,
+      scopes: entry.scopes,
+      timeout: entry.timeout,
+      entrypoint: 'main.js',
+    });
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+export function keyClientOf(server: LocalServer): Client {
+  return new Client()
+    .setEndpoint(server.endpoint)
+    .setProject(server.projectId)
+    .setKey(server.apiKey);
+}
+
+/** Creates a user (no password: no KDF to pay), optionally labelled, with a profile row, and a session client. */
+export async function userWithSession(
+  server: LocalServer,
+  keyClient: Client,
+  userId: string,
+  labels: string[] = [],
+): Promise<Client> {
+  const users = new Users(keyClient);
+  await users.create({ userId, email: `${userId}@example.com` });
+  if (labels.length > 0) await users.updateLabels({ userId, labels });
+  await new TablesDB(keyClient).createRow({
+    databaseId: DATABASE_ID,
+    tableId: TableId.profiles,
+    rowId: userId,
+    data: { name: userId, postsCount: 0, commentsCount: 0, likesReceived: 0 },
+  });
+  const session = await users.createSession({ userId });
+  return new Client()
+    .setEndpoint(server.endpoint)
+    .setProject(server.projectId)
+    .setSession(session.secret);
+}
+
+/** One execution of `posts`: the status the function answered and its parsed body (or `null`). */
+export async function executePosts(
+  client: Client,
+  request: { method: string; path: string },
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> | null; text: string }> {
+  const execution = await new Functions(client).createExecution({
+    functionId: 'posts',
+    body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body),
+    async: false,
+    xpath: request.path,
+    method: request.method as ExecutionMethod,
+    headers: { 'content-type': 'application/json' },
+  });
+  const text = execution.responseBody;
+  return {
+    status: execution.responseStatusCode,
+    body: text === '' ? null : (JSON.parse(text) as Record<string, unknown>),
+    text,
+  };
+}
