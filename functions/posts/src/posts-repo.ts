@@ -131,10 +131,10 @@ export function createPostsRepo(client: Client): PostsRepo {
     column: string,
     delta: number,
   ): Promise<number | null> {
-    const valueOf = (row: Models.Row | null) =>
+    const counterOf = (row: Models.Row | null) =>
       row === null ? null : Number((row as Record<string, unknown>)[column] ?? 0);
     if (delta >= 0) {
-      return valueOf(
+      return counterOf(
         await orNull(
           tables.incrementRowColumn({ databaseId, tableId, rowId, column, value: delta }),
         ),
@@ -143,20 +143,20 @@ export function createPostsRepo(client: Client): PostsRepo {
     const decrement = (value: number) =>
       orNull(tables.decrementRowColumn({ databaseId, tableId, rowId, column, value, min: 0 }));
     try {
-      return valueOf(await decrement(-delta));
+      return counterOf(await decrement(-delta));
     } catch (thrown) {
       // Appwrite refuses a decrement that would pass `min` (column_limit_exceeded) rather than
       // clamping. The counter has drifted below what we remove: take it down to 0 instead, still
       // atomically (a concurrent move makes this refuse too, and then we leave it to maintenance).
       if (!isType(thrown, 'column_limit_exceeded')) throw thrown;
-      const current = valueOf(
+      const current = counterOf(
         await orNull(
           tables.getRow({ databaseId, tableId, rowId, queries: [Query.select([column])] }),
         ),
       );
       if (current === null || current <= 0) return current;
       try {
-        return valueOf(await decrement(current));
+        return counterOf(await decrement(current));
       } catch (again) {
         if (isType(again, 'column_limit_exceeded')) return 0;
         throw again;
