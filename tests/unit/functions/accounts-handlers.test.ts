@@ -1,0 +1,191 @@
+import { describe, expect, test } from 'vitest';
+import { createHandler } from '../../../functions/_lib/create-handler.ts';
+import { isDerivedUserId } from '../../../functions/_lib/user-ids.ts';
+import { register } from '../../../functions/accounts/src/accounts-handlers.ts';
+import type { AccountsRepo, CreatedUser } from '../../../functions/accounts/src/accounts-repo.ts';
+import { Route, routeRequest } from '../../../shared/functions.ts';
+import { execute } from './fake-runtime.ts';
+
+/**
+ * `POST /register` in-process: the password policy field by field, strict input, malformed JSON, a
+ * taken email, and the password never in a response or a log.
+ */
+
+const SECRET = 'test-secret-'.repeat(4);
+const PASSWORD = 'Secr3tPassw0rd';
+
+/** An in-memory Users API: emails are unique, as Appwrite's are. */
+class FakeAccountsRepo implements AccountsRepo {
+  readonly users = new Map<string, CreatedUser & { password: string }>();
+  readonly writes: string[] = [];
+
+  async createUser(input: { userId: string; email: string; password: string; name: string }) {
+    this.writes.push(`createUser ${input.userId}`);
+    for (const user of this.users.values()) if (user.email === input.email) return null;
+    if (this.users.has(input.userId)) return null;
+    this.users.set(input.userId, { $id: input.userId, ...input });
+    return { $id: input.userId, email: input.email, name: input.name };
+  }
+}
+
+function handlerFor(repo: AccountsRepo) {
+  return createHandler({
+    [Route.accounts.register]: register({ repoFor: () => repo, secret: () => SECRET }),
+  });
+}
+
+function body(fields: Record<string, unknown>): string {
+  return JSON.stringify({ email: 'ann@example.com', password: PASSWORD, name: 'Ann', ...fields });
+}
+
+interface Scenario {
+  name: string;
+  body: string;
+  /** Seed a user with this email first. */
+  taken?: string;
+  status: number;
+  type?: string;
+  fields?: Record<string, string>;
+  /** The repository saw no write. */
+  noWrites?: boolean;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'valid registration → 201', body: body({}), status: 201 },
+  {
+    name: 'email is trimmed and lower-cased → 201',
+    body: body({ email: '  Ann@Example.COM ' }),
+    status: 201,
+  },
+  {
+    name: 'password too short',
+    body: body({ password: 'Ab1' }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { password: 'too_small' },
+    noWrites: true,
+  },
+  {
+    name: 'password too long',
+    body: body({ password: `Ab1${'x'.repeat(200)}` }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { password: 'too_big' },
+    noWrites: true,
+  },
+  {
+    name: 'password without an upper-case letter',
+    body: body({ password: 'secr3tpassw0rd' }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { password: 'password_uppercase' },
+    noWrites: true,
+  },
+  {
+    name: 'password without a lower-case letter',
+    body: body({ password: 'SECR3TPASSW0RD' }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { password: 'password_lowercase' },
+    noWrites: true,
+  },
+  {
+    name: 'password without a digit',
+    body: body({ password: 'SecretPassword' }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { password: 'password_digit' },
+    noWrites: true,
+  },
+  {
+    name: 'bad email and blank name',
+    body: body({ email: 'not-an-email', name: '   ' }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { email: 'invalid_format', name: 'too_small' },
+    noWrites: true,
+  },
+  {
+    name: 'an unknown key (userId) is refused',
+    body: body({ userId: 'chosen-id' }),
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { userId: 'unrecognized_keys' },
+    noWrites: true,
+  },
+  {
+    name: 'empty body names every missing field',
+    body: '',
+    status: 400,
+    type: 'general_argument_invalid',
+    fields: { email: 'invalid_type', password: 'invalid_type', name: 'invalid_type' },
+    noWrites: true,
+  },
+  {
+    name: 'malformed JSON → 400 general_bad_request',
+    body: '{"email":',
+    status: 400,
+    type: 'general_bad_request',
+    noWrites: true,
+  },
+  {
+    name: 'duplicate email → 409 user_already_exists',
+    body: body({}),
+    taken: 'ann@example.com',
+    status: 409,
+    type: 'user_already_exists',
+  },
+];
+
+const NO_LEAK = ['    at ', 'node_modules', 'stack', PASSWORD, SECRET];
+
+describe('accounts POST /register', () => {
+  test.each(scenarios)('$name', async (s) => {
+    const repo = new FakeAccountsRepo();
+    if (s.taken) {
+      repo.users.set('seeded', {
+        $id: 'seeded',
+        email: s.taken,
+        name: 'Seeded',
+        password: 'x',
+      });
+    }
+    const result = await execute(handlerFor(repo), {
+      ...routeRequest(Route.accounts.register),
+      body: s.body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(result.statusCode, result.text).toBe(s.status);
+    const answer = result.json() as Record<string, unknown>;
+    if (s.type) expect(answer.type).toBe(s.type);
+    if (s.fields) {
+      const fields = answer.fields as Record<string, { code: string }>;
+      expect(
+        Object.fromEntries(Object.entries(fields).map(([path, issue]) => [path, issue.code])),
+      ).toEqual(s.fields);
+    }
+    if (s.status === 201) {
+      const id = String(answer.$id);
+      expect(isDerivedUserId(SECRET, id)).toBe(true);
+      expect(answer).toEqual({ $id: id, email: 'ann@example.com', name: 'Ann' });
+      expect(repo.users.get(id)?.password).toBe(PASSWORD);
+    }
+    const everything = [result.text, ...result.logs, ...result.errors].join('\n');
+    for (const text of NO_LEAK) expect(everything).not.toContain(text);
+    if (s.noWrites) expect(repo.writes).toEqual([]);
+  });
+
+  test('a failing repository → 500 generic; neither the password nor the cause goes out', async () => {
+    const repo = new FakeAccountsRepo();
+    repo.createUser = async () => {
+      throw new Error('upstream exploded');
+    };
+    const result = await execute(handlerFor(repo), {
+      ...routeRequest(Route.accounts.register),
+      body: body({}),
+    });
+    expect(result.statusCode).toBe(500);
+    expect(result.text).not.toContain('upstream exploded');
+    expect([result.text, ...result.logs, ...result.errors].join('\n')).not.toContain(PASSWORD);
+  });
+});
