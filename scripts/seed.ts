@@ -1,22 +1,27 @@
 /**
  * `npm run seed`: fills an Appwrite project with Agora's demo data. Idempotent: run it twice and the
  * second run changes nothing. Today that is the demo users (one of them an admin); posts, comments and
- * likes join once the business functions exist (they must be made through those functions, so the
- * counters stay right).
+ * likes join once the business functions that make them are all in place (they must be made through
+ * those functions, so the counters stay right).
  *
  * Where it writes: `--data DIR` (default `.appwrite-local`) reads the local Appwrite's
- * `credentials.json`; otherwise APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID and APPWRITE_API_KEY name any
- * Appwrite. Never point it at production: the demo passwords are printed below and in the README.
+ * `credentials.json` and Agora's local secrets; otherwise APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID,
+ * APPWRITE_API_KEY and AGORA_ID_SECRET name any Appwrite. Never point it at production: the demo
+ * passwords are printed below and in the README.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppwriteException, Client, Users } from 'node-appwrite';
+import { Client, Query, Users } from 'node-appwrite';
 import { ADMIN_LABEL } from '#shared/ids.ts';
+import { deriveUserId } from '../functions/_lib/user-ids.ts';
+import { localSecrets } from './local-secrets.ts';
 
-/** A demo login: fixed ids and emails, so a second run finds them instead of making copies. */
+/**
+ * A demo login. Found again by email on a second run; made with an id derived from the project's
+ * `AGORA_ID_SECRET`, as the `accounts` function makes them, so `on-user-created` accepts them.
+ */
 export interface DemoUser {
-  id: string;
   name: string;
   email: string;
   password: string;
@@ -24,81 +29,62 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  {
-    id: 'demo-admin',
-    name: 'Alex Admin',
-    email: 'admin@example.com',
-    password: 'Agora-admin-1',
-    admin: true,
-  },
-  {
-    id: 'demo-ada',
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    password: 'Agora-demo-1',
-    admin: false,
-  },
-  {
-    id: 'demo-grace',
-    name: 'Grace Hopper',
-    email: 'grace@example.com',
-    password: 'Agora-demo-1',
-    admin: false,
-  },
-  {
-    id: 'demo-linus',
-    name: 'Linus Pauling',
-    email: 'linus@example.com',
-    password: 'Agora-demo-1',
-    admin: false,
-  },
+  { name: 'Alex Admin', email: 'admin@example.com', password: 'Agora-admin-1', admin: true },
+  { name: 'Ada Lovelace', email: 'ada@example.com', password: 'Agora-demo-1', admin: false },
+  { name: 'Grace Hopper', email: 'grace@example.com', password: 'Agora-demo-1', admin: false },
+  { name: 'Linus Pauling', email: 'linus@example.com', password: 'Agora-demo-1', admin: false },
 ];
 
 interface Target {
   endpoint: string;
   projectId: string;
   apiKey: string;
+  idSecret: string;
 }
 
 function readTarget(argv: string[]): Target {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' } } });
   const env = process.env;
   if (!values.data && env.APPWRITE_ENDPOINT && env.APPWRITE_PROJECT_ID && env.APPWRITE_API_KEY) {
+    if (!env.AGORA_ID_SECRET) {
+      throw new Error(
+        "Set AGORA_ID_SECRET too: the functions' variable user ids are derived with.",
+      );
+    }
     return {
       endpoint: env.APPWRITE_ENDPOINT,
       projectId: env.APPWRITE_PROJECT_ID,
       apiKey: env.APPWRITE_API_KEY,
+      idSecret: env.AGORA_ID_SECRET,
     };
   }
-  const file = join(resolve(values.data ?? '.appwrite-local'), 'credentials.json');
+  const dataDir = resolve(values.data ?? '.appwrite-local');
+  const file = join(dataDir, 'credentials.json');
   if (!existsSync(file)) {
     throw new Error(
-      `${file} is missing: start the local Appwrite first (npm run emulator), or set APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID and APPWRITE_API_KEY.`,
+      `${file} is missing: start Agora first (npm start), or set APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID, APPWRITE_API_KEY and AGORA_ID_SECRET.`,
     );
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as Target;
+  return { ...JSON.parse(readFileSync(file, 'utf8')), idSecret: localSecrets(dataDir).idSecret };
 }
 
 /** Makes each demo user unless it exists, and gives the admin its label. Returns what it did. */
-export async function seedUsers(users: Users): Promise<string[]> {
+export async function seedUsers(users: Users, idSecret: string): Promise<string[]> {
   const done: string[] = [];
   for (const demo of DEMO_USERS) {
-    const existing = await users.get({ userId: demo.id }).catch((error: unknown) => {
-      if (error instanceof AppwriteException && error.code === 404) return null;
-      throw error;
-    });
-    if (!existing) {
-      await users.create({
-        userId: demo.id,
+    const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
+    let user = found.users[0];
+    if (!user) {
+      user = await users.create({
+        userId: deriveUserId(idSecret),
         email: demo.email,
         password: demo.password,
         name: demo.name,
       });
       done.push(`created ${demo.email}`);
     }
-    const labels = existing?.labels ?? [];
-    if (demo.admin && !labels.includes(ADMIN_LABEL)) {
-      await users.updateLabels({ userId: demo.id, labels: [...labels, ADMIN_LABEL] });
+    if (demo.admin && !user.labels.includes(ADMIN_LABEL)) {
+      await users.updateLabels({ userId: user.$id, labels: [...user.labels, ADMIN_LABEL] });
       done.push(`made ${demo.email} an admin`);
     }
   }
@@ -111,7 +97,7 @@ async function main() {
     .setEndpoint(target.endpoint)
     .setProject(target.projectId)
     .setKey(target.apiKey);
-  const done = await seedUsers(new Users(client));
+  const done = await seedUsers(new Users(client), target.idSecret);
   console.log(
     done.length ? done.map((line) => `seed: ${line}`).join('\n') : 'seed: demo data already there',
   );

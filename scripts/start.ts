@@ -13,12 +13,54 @@ import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AppwriteException, Client, Functions, Users } from 'node-appwrite';
+import { AppwriteException, Client, Functions, ID, Users } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
 import { type BuiltFunction, buildFunctions, listFunctionIds } from './build-functions.ts';
+import { localSecrets } from './local-secrets.ts';
 import { DEMO_USERS, seedUsers } from './seed.ts';
+
+/** The functions that derive or check user ids, and so share `AGORA_ID_SECRET`. */
+const ID_SECRET_FUNCTIONS = ['accounts', 'on-user-created', 'admin'];
+
+/**
+ * Sets a function variable on each named function that exists (creating or updating it), as an
+ * operator would in the console. The local Appwrite gives the next execution the new value.
+ */
+async function setVariable(
+  functions: Functions,
+  ids: readonly string[],
+  key: string,
+  value: string,
+) {
+  for (const functionId of ids) {
+    const found = await functions.listVariables({ functionId }).catch((error: unknown) => {
+      if (error instanceof AppwriteException && error.code === 404) return null;
+      throw error;
+    });
+    if (!found) continue;
+    const existing = found.variables.find((variable) => variable.key === key);
+    // Secret values read back blank, so an existing one is simply written again.
+    if (existing) {
+      await functions.updateVariable({
+        functionId,
+        variableId: existing.$id,
+        key,
+        value,
+        secret: true,
+      });
+    } else {
+      await functions.createVariable({
+        functionId,
+        variableId: ID.unique(),
+        key,
+        value,
+        secret: true,
+      });
+    }
+  }
+}
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -158,7 +200,9 @@ async function main() {
     .setEndpoint(appwrite.endpoint)
     .setProject(credentials.projectId)
     .setKey(credentials.apiKey);
-  for (const line of await seedUsers(new Users(client))) console.log(`[seed] ${line}`);
+  const { idSecret } = localSecrets(options.data);
+  await setVariable(new Functions(client), ID_SECRET_FUNCTIONS, 'AGORA_ID_SECRET', idSecret);
+  for (const line of await seedUsers(new Users(client), idSecret)) console.log(`[seed] ${line}`);
 
   process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');
   const vite: ViteDevServer = await createServer({

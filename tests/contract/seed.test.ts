@@ -1,7 +1,10 @@
-import { Account, Client, Users } from 'node-appwrite';
+import { Account, Client, Query, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDerivedUserId } from '../../functions/_lib/user-ids.ts';
 import { DEMO_USERS, seedUsers } from '../../scripts/seed.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
+
+const SECRET = 'a'.repeat(64);
 
 describe('npm run seed against the local Appwrite', () => {
   let server: LocalServer;
@@ -15,10 +18,10 @@ describe('npm run seed against the local Appwrite', () => {
   afterAll(() => server.close());
 
   it('makes the demo users, one of them an admin, and a second run changes nothing', async () => {
-    const first = await seedUsers(users);
+    const first = await seedUsers(users, SECRET);
     expect(first).toContain('created admin@example.com');
     expect(first).toContain('made admin@example.com an admin');
-    expect(await seedUsers(users)).toEqual([]);
+    expect(await seedUsers(users, SECRET)).toEqual([]);
 
     const { users: listed } = await users.list();
     expect(listed.map((u) => u.email).sort()).toEqual(DEMO_USERS.map((u) => u.email).sort());
@@ -35,7 +38,9 @@ describe('npm run seed against the local Appwrite', () => {
         email: demo.email,
         password: demo.password,
       });
-      expect(session.userId).toBe(demo.id);
+      const user = (await users.list({ queries: [Query.equal('email', demo.email)] })).users[0];
+      expect(session.userId).toBe(user?.$id);
+      expect(isDerivedUserId(SECRET, session.userId)).toBe(true);
     }
   });
 });

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Secrets Agora's functions need on the local Appwrite, kept beside its data so restarts agree. */
+export interface LocalSecrets {
+  /** `AGORA_ID_SECRET`: the key user ids are derived with (functions/_lib/user-ids.ts). */
+  idSecret: string;
+}
+
+/**
+ * Reads `<dataDir>/agora-secrets.json`, making it with fresh random values the first time (mode 0600;
+ * `--reset` wipes it with the rest of the data). Production sets the same variable in the console.
+ */
+export function localSecrets(dataDir: string): LocalSecrets {
+  const file = join(dataDir, 'agora-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  const secrets: LocalSecrets = { idSecret: randomBytes(32).toString('hex') };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
