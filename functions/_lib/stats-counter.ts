@@ -36,6 +36,17 @@ export async function incrementStat(
 ): Promise<number> {
   const moved = await increment(tables, column, value);
   if (moved !== null) return moved;
+  await ensureStatsRow(tables);
+  const again = await increment(tables, column, value);
+  if (again === null) throw new Error('The stats row is missing right after it was created.');
+  return again;
+}
+
+/**
+ * Creates the `stats` row at zero when a fresh project has none yet; a concurrent creator's 409 means
+ * it exists now. Every function that moves a global counter calls this after a 404, then retries.
+ */
+export async function ensureStatsRow(tables: TablesDB): Promise<void> {
   try {
     await tables.createRow({
       databaseId: DATABASE_ID,
@@ -47,7 +58,4 @@ export async function incrementStat(
   } catch (thrown) {
     if (!isStatus(thrown, 409)) throw thrown;
   }
-  const again = await increment(tables, column, value);
-  if (again === null) throw new Error('The stats row is missing right after it was created.');
-  return again;
 }

@@ -12,6 +12,7 @@ import { ADMIN_LABEL, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts'
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
+import { ensureStatsRow } from '../../_lib/stats-counter.ts';
 
 /** The system fields the function hands back with a row. */
 export interface RowHead {
@@ -73,8 +74,6 @@ export interface PostsRepo {
 export function likeRowId(postId: string, userId: string): string {
   return createHash('sha256').update(`${postId}\n${userId}`).digest('hex').slice(0, 36);
 }
-
-const STATS_ZERO: StatsFields = { users: 0, posts: 0, comments: 0, likes: 0 };
 
 function isStatus(thrown: unknown, code: number): boolean {
   return thrown instanceof AppwriteException && thrown.code === code;
@@ -268,18 +267,8 @@ export function createPostsRepo(client: Client): PostsRepo {
       }
       const moved = await moveCounter(TableId.stats, STATS_ROW_ID, counter.column, delta);
       if (moved !== null) return moved;
-      // The stats row is missing (a fresh project): create it at zero — a concurrent creator's 409
-      // means it exists now — then move the counter.
-      await succeeded(
-        tables.createRow({
-          databaseId,
-          tableId: TableId.stats,
-          rowId: STATS_ROW_ID,
-          data: STATS_ZERO,
-          permissions: [],
-        }),
-        409,
-      );
+      // The stats row is missing (a fresh project): make it, then move the counter.
+      await ensureStatsRow(tables);
       return moveCounter(TableId.stats, STATS_ROW_ID, counter.column, delta);
     },
   };
