@@ -163,29 +163,17 @@ export class FunctionExecutor {
       'x-appwrite-trigger': 'http',
       'x-appwrite-client-ip': call.clientIp,
     };
-    const now = isoDate();
-    const doc: ExecutionDoc = {
-      $id: executionId,
-      $createdAt: now,
-      $updatedAt: now,
-      $permissions: user ? [`read("user:${user.userId}")`] : [],
-      functionId: fn.$id,
-      deploymentId: deployment.$id,
+    const doc = newExecution({
+      id: executionId,
+      fn,
+      deployment,
+      userId: user?.userId,
       trigger: call.scheduledAt ? 'schedule' : 'http',
       status: call.scheduledAt ? 'scheduled' : call.async ? 'waiting' : 'processing',
-      requestMethod: call.method,
-      requestPath: call.path,
-      requestHeaders: storedHeaders(
-        withAppwriteHeaders(headers, executionId),
-        STORED_REQUEST_HEADERS,
-      ),
-      responseStatusCode: 0,
-      responseBody: '',
-      responseHeaders: [],
-      logs: '',
-      errors: '',
-      duration: 0,
-    };
+      method: call.method,
+      path: call.path,
+      headers,
+    });
     const userId = user?.userId ?? '';
     const sessionId = user?.sessionId ?? '';
 
@@ -300,29 +288,17 @@ export class FunctionExecutor {
     }
     headers['x-appwrite-trigger'] = 'http';
     headers['x-appwrite-client-ip'] = request.clientIp;
-    const now = isoDate();
-    const doc: ExecutionDoc = {
-      $id: executionId,
-      $createdAt: now,
-      $updatedAt: now,
-      $permissions: [],
-      functionId: fn.$id,
-      deploymentId: deployment.$id,
+    const doc = newExecution({
+      id: executionId,
+      fn,
+      deployment,
+      userId: undefined,
       trigger: 'http',
       status: 'processing',
-      requestMethod: request.method,
-      requestPath: path,
-      requestHeaders: storedHeaders(
-        withAppwriteHeaders(headers, executionId),
-        STORED_REQUEST_HEADERS,
-      ),
-      responseStatusCode: 0,
-      responseBody: '',
-      responseHeaders: [],
-      logs: '',
-      errors: '',
-      duration: 0,
-    };
+      method: request.method,
+      path,
+      headers,
+    });
     const outcome = await this.run(
       {
         doc,
@@ -445,29 +421,17 @@ export class FunctionExecutor {
     const deployment = this.activeDeployment(fn);
     if (!fn.enabled || !deployment || deployment.status !== 'ready') return;
     const executionId = uniqueId();
-    const now = isoDate();
-    const doc: ExecutionDoc = {
-      $id: executionId,
-      $createdAt: now,
-      $updatedAt: now,
-      $permissions: request.userId ? [`read("user:${request.userId}")`] : [],
-      functionId: fn.$id,
-      deploymentId: deployment.$id,
+    const doc = newExecution({
+      id: executionId,
+      fn,
+      deployment,
+      userId: request.userId || undefined,
       trigger,
       status: 'processing',
-      requestMethod: request.method,
-      requestPath: request.path,
-      requestHeaders: storedHeaders(
-        withAppwriteHeaders(request.headers, executionId),
-        STORED_REQUEST_HEADERS,
-      ),
-      responseStatusCode: 0,
-      responseBody: '',
-      responseHeaders: [],
-      logs: '',
-      errors: '',
-      duration: 0,
-    };
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+    });
     this.#deps.executions.save(doc);
     this.track(this.runOrFail({ doc, fn, deployment, ...request }).then((o) => this.finish(o.doc)));
   }
@@ -595,4 +559,44 @@ function executeAllowed(fn: FunctionDoc, principal: Principal): boolean {
     'read',
     roles,
   );
+}
+
+/**
+ * A new execution as it is stored before it runs: readable by the user who caused it (if any), the
+ * request's method, path and allow-listed headers, and an empty response.
+ */
+function newExecution(input: {
+  id: string;
+  fn: FunctionDoc;
+  deployment: { $id: string };
+  userId: string | undefined;
+  trigger: ExecutionDoc['trigger'];
+  status: ExecutionDoc['status'];
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}): ExecutionDoc {
+  const now = isoDate();
+  return {
+    $id: input.id,
+    $createdAt: now,
+    $updatedAt: now,
+    $permissions: input.userId ? [`read("user:${input.userId}")`] : [],
+    functionId: input.fn.$id,
+    deploymentId: input.deployment.$id,
+    trigger: input.trigger,
+    status: input.status,
+    requestMethod: input.method,
+    requestPath: input.path,
+    requestHeaders: storedHeaders(
+      withAppwriteHeaders(input.headers, input.id),
+      STORED_REQUEST_HEADERS,
+    ),
+    responseStatusCode: 0,
+    responseBody: '',
+    responseHeaders: [],
+    logs: '',
+    errors: '',
+    duration: 0,
+  };
 }
