@@ -28,6 +28,10 @@ export type RouteKey = `${HttpMethod} /${string}`;
 export const Route = {
   accounts: {
     register: 'POST /register',
+    /** Finish a password recovery with the policy checked (the link's userId + secret + new password). */
+    completeRecovery: 'PUT /recovery',
+    /** Delete the caller's own account (their content goes as `on-user-deleted` documents). */
+    deleteAccount: 'DELETE /account',
   },
   posts: {
     create: 'POST /posts',
@@ -41,6 +45,7 @@ export const Route = {
   profiles: {
     update: 'PATCH /profile',
     setAvatar: 'PUT /profile/avatar',
+    removeAvatar: 'DELETE /profile/avatar',
   },
   admin: {
     listUsers: 'GET /users',
@@ -51,6 +56,7 @@ export const Route = {
     startExport: 'POST /exports',
   },
   stats: {
+    /** The dashboard: totals, average likes per post, top posts, daily activity (`DashboardStats`). */
     get: 'GET /',
   },
   health: {

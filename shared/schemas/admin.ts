@@ -28,3 +28,27 @@ export const AdminUserList = z.strictObject({
   limit: PageLimit,
 });
 export type AdminUserList = z.infer<typeof AdminUserList>;
+
+/** A user as the admin table shows it (`GET /users`): never a password hash or a session. */
+export interface AdminUserView {
+  $id: string;
+  $createdAt: string;
+  name: string;
+  email: string;
+  emailVerification: boolean;
+  /** `false` when blocked. */
+  status: boolean;
+  admin: boolean;
+  labels: string[];
+}
+
+/** One page of `GET /users`: pass `nextCursor` back as `cursor` for the next; `null` at the end. */
+export interface AdminUserPage {
+  users: AdminUserView[];
+  nextCursor: string | null;
+}
+
+/** What `POST /exports` answers (202): the `jobs` row to watch over Realtime. */
+export interface ExportStarted {
+  jobId: string;
+}

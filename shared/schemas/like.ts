@@ -14,3 +14,10 @@ export type LikeFields = z.infer<typeof LikeFields>;
 
 export const Like = rowOf(LikeFields);
 export type Like = z.infer<typeof Like>;
+
+/** What like and unlike answer: where the caller's like stands now, and the post's count. */
+export interface LikeState {
+  postId: string;
+  liked: boolean;
+  likesCount: number;
+}

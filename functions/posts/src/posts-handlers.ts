@@ -1,4 +1,5 @@
 import { CommentCreate } from '#shared/schemas/comment.ts';
+import type { LikeState } from '#shared/schemas/like.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AppError } from '../../_lib/app-error.ts';
 import { parseInput, readJson } from '../../_lib/body.ts';
@@ -9,13 +10,6 @@ import { CASCADE_PAGE, type PostsRepo } from './posts-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
 export type RepoFor = (req: RuntimeRequest) => PostsRepo;
-
-/** The answer to like and unlike: where the like stands now, and the post's count. */
-export interface LikeState {
-  postId: string;
-  liked: boolean;
-  likesCount: number;
-}
 
 /** The caller's id, or 401 for a guest. */
 function signedIn(req: RuntimeRequest): string {
