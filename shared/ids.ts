@@ -8,6 +8,12 @@ export const TableId = {
   likes: 'likes',
   stats: 'stats',
   jobs: 'jobs',
+  /** Per-user fixed-window counters for rate limits (functions only). */
+  ratelimits: 'ratelimits',
+  /** One row per UTC day (`d20261129`): what was created that day, for the dashboard's chart. */
+  activity: 'activity',
+  /** Webhook deliveries the `webhooks` function accepted (no public read). */
+  webhookDeliveries: 'webhook_deliveries',
 } as const;
 export type TableId = (typeof TableId)[keyof typeof TableId];
 

@@ -1,10 +1,13 @@
 import type { TableId } from './ids.ts';
+import { ActivityFields } from './schemas/activity.ts';
 import { CommentFields } from './schemas/comment.ts';
 import { JobFields } from './schemas/job.ts';
 import { LikeFields } from './schemas/like.ts';
 import { PostFields } from './schemas/post.ts';
 import { ProfileFields } from './schemas/profile.ts';
+import { RateLimitFields } from './schemas/rate-limit.ts';
 import { StatsFields } from './schemas/stats.ts';
+import { WebhookDeliveryFields } from './schemas/webhook.ts';
 
 /**
  * The stored fields of each table. appwrite.json's columns must agree with these (the drift test holds
@@ -17,4 +20,7 @@ export const TableFields = {
   likes: LikeFields,
   stats: StatsFields,
   jobs: JobFields,
+  ratelimits: RateLimitFields,
+  activity: ActivityFields,
+  webhook_deliveries: WebhookDeliveryFields,
 } as const satisfies Record<TableId, unknown>;
