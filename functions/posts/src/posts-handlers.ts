@@ -6,7 +6,8 @@ import { parseInput, readJson } from '../../_lib/body.ts';
 import { callerOf } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
-import { CASCADE_PAGE, type PostsRepo } from './posts-repo.ts';
+import { removePostWithContent } from '../../_lib/post-cascade.ts';
+import type { PostsRepo } from './posts-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
 export type RepoFor = (req: RuntimeRequest) => PostsRepo;
@@ -87,56 +88,9 @@ export function removePost(repoFor: RepoFor): RouteHandler {
       throw new AppError('user_unauthorized', 'Only the author or an admin may delete this post.');
     }
     // Whoever deletes the row moves the counters; a concurrent second delete finds it gone.
-    if (!(await repo.deletePost(post.$id))) throw postNotFound();
-    await Promise.all([
-      repo.bump({ table: 'stats', column: 'posts' }, -1),
-      repo.bump({ table: 'profiles', rowId: post.authorId, column: 'postsCount' }, -1),
-    ]);
-    await removeComments(repo, post.$id);
-    const likes = await removeLikes(repo, post.$id);
-    if (likes > 0) {
-      await Promise.all([
-        repo.bump({ table: 'stats', column: 'likes' }, -likes),
-        repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, -likes),
-      ]);
-    }
+    if (!(await removePostWithContent(repo, post))) throw postNotFound();
     return res.empty();
   };
-}
-
-/**
- * Deletes a deleted post's comments in pages of `CASCADE_PAGE`. Each page is the first page again
- * (the previous one is gone), so no cursor can point at a deleted row; a page that deletes nothing
- * ends the loop, so it cannot spin.
- */
-async function removeComments(repo: PostsRepo, postId: string): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const page = await repo.listComments(postId, CASCADE_PAGE);
-    let removedHere = 0;
-    for (const comment of page) {
-      if (!(await repo.deleteComment(comment.$id))) continue;
-      removedHere += 1;
-      await repo.bump({ table: 'profiles', rowId: comment.authorId, column: 'commentsCount' }, -1);
-    }
-    if (removedHere > 0) await repo.bump({ table: 'stats', column: 'comments' }, -removedHere);
-    removed += removedHere;
-    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
-  }
-}
-
-/** Deletes a deleted post's likes in pages, as `removeComments` does; returns how many. */
-async function removeLikes(repo: PostsRepo, postId: string): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const page = await repo.listLikeIds(postId, CASCADE_PAGE);
-    let removedHere = 0;
-    for (const likeId of page) {
-      if (await repo.deleteLikeById(likeId)) removedHere += 1;
-    }
-    removed += removedHere;
-    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
-  }
 }
 
 /** `PUT /posts/:postId/like`: idempotent; counters move only when this call created the like. */

@@ -11,60 +11,32 @@ import {
 import { ADMIN_LABEL, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
-import type { StatsFields } from '#shared/schemas/stats.ts';
+import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
 import { ensureStatsRow } from '../../_lib/stats-counter.ts';
 
-/** The system fields the function hands back with a row. */
-export interface RowHead {
-  $id: string;
-  $createdAt: string;
-  $updatedAt: string;
-}
+export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';
+export { CASCADE_PAGE } from '../../_lib/post-cascade.ts';
 export type PostRow = RowHead & PostFields;
-export type CommentRow = RowHead & CommentFields;
-
-/** A counter column the function keeps, per table. */
-export type CounterRef =
-  | { table: 'posts'; rowId: string; column: 'likesCount' | 'commentsCount' }
-  | { table: 'profiles'; rowId: string; column: 'postsCount' | 'commentsCount' | 'likesReceived' }
-  | { table: 'stats'; column: keyof StatsFields };
-
-/** How many rows one cascade page reads when a post is deleted. */
-export const CASCADE_PAGE = 100;
 
 /**
- * What the `posts` function asks of Appwrite. The node-appwrite implementation is below; the unit
+ * What the `posts` function asks of Appwrite: the cascade's operations (deletePost, listComments,
+ * deleteComment, listLikeIds, deleteLikeById, bump — see functions/_lib/post-cascade.ts) plus these. The node-appwrite implementation is below; the unit
  * tests use an in-memory one, and one shared suite (tests/unit/functions/posts-repo-suite.ts) holds
  * both to the same behaviour.
  */
-export interface PostsRepo {
+export interface PostsRepo extends PostCascadeRepo {
   /** Whether the user carries the `admin` label (Users API, scope `users.read`). */
   isAdmin(userId: string): Promise<boolean>;
   getPost(postId: string): Promise<PostRow | null>;
   createPost(fields: PostFields): Promise<PostRow>;
   /** `null` when the post is gone. */
   updatePost(postId: string, patch: Partial<PostFields>): Promise<PostRow | null>;
-  /** `true` when this call deleted it, `false` when it was already gone. */
-  deletePost(postId: string): Promise<boolean>;
   /** `true` when this call created the like, `false` when it already existed (409). */
   createLike(postId: string, userId: string): Promise<boolean>;
   /** `true` when this call deleted the like, `false` when there was none (404). */
   deleteLike(postId: string, userId: string): Promise<boolean>;
   getComment(commentId: string): Promise<CommentRow | null>;
   createComment(fields: CommentFields): Promise<CommentRow>;
-  /** `true` when this call deleted it, `false` when it was already gone. */
-  deleteComment(commentId: string): Promise<boolean>;
-  /** The first page (at most `limit`) of a post's comments, oldest first. */
-  listComments(postId: string, limit: number): Promise<CommentRow[]>;
-  /** The first page (at most `limit`) of the ids of a post's like rows. */
-  listLikeIds(postId: string, limit: number): Promise<string[]>;
-  /** Deletes a like row by id; `true` when this call deleted it. */
-  deleteLikeById(likeId: string): Promise<boolean>;
-  /**
-   * Moves a counter by `delta` atomically (never below 0) and returns the new value, or `null` when
-   * the row does not exist (a profile not made yet). The `stats` row is created when missing.
-   */
-  bump(counter: CounterRef, delta: number): Promise<number | null>;
 }
 
 /**
