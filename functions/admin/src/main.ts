@@ -1,0 +1,30 @@
+import { Route } from '#shared/functions.ts';
+import { appwriteClient } from '../../_lib/caller.ts';
+import { createHandler } from '../../_lib/create-handler.ts';
+import { idSecret } from '../../_lib/user-ids.ts';
+import {
+  type AdminDeps,
+  createUser,
+  listUsers,
+  removeUser,
+  setAdmin,
+  setBlocked,
+  startExport,
+} from './admin-handlers.ts';
+import { createAdminRepo } from './admin-repo.ts';
+
+const deps: AdminDeps = {
+  repoFor: (req) => createAdminRepo(appwriteClient(req)),
+  secret: idSecret,
+  exportLimit: async () => {},
+};
+
+/** The `admin` function: list, create, delete, promote and block users; start CSV exports. */
+export default createHandler({
+  [Route.admin.listUsers]: listUsers(deps),
+  [Route.admin.createUser]: createUser(deps),
+  [Route.admin.removeUser]: removeUser(deps),
+  [Route.admin.setAdmin]: setAdmin(deps),
+  [Route.admin.setBlocked]: setBlocked(deps),
+  [Route.admin.startExport]: startExport(deps),
+});
