@@ -30,3 +30,17 @@ export const Limits = {
   /** A failed job's reason. */
   jobError: { max: 500 },
 } as const;
+
+/**
+ * Per-user rate limits: at most `limit` actions of a kind per fixed window of `windowSeconds`,
+ * counted in the `ratelimits` table so they hold across concurrent executions and runtimes. Liking
+ * and unliking share `like`. The `AGORA_RATE_LIMITS` function variable can switch them off or
+ * scale them for tests and the bench (functions/_lib/rate-limit.ts).
+ */
+export const RateLimits = {
+  post: { limit: 10, windowSeconds: 60 },
+  comment: { limit: 30, windowSeconds: 60 },
+  like: { limit: 120, windowSeconds: 60 },
+  export: { limit: 3, windowSeconds: 3600 },
+} as const satisfies Record<string, { limit: number; windowSeconds: number }>;
+export type RateLimitAction = keyof typeof RateLimits;

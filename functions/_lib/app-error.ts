@@ -9,12 +9,17 @@ import type { RuntimeContext, RuntimeResponse } from './context.ts';
 export class AppError extends Error {
   override readonly name = 'AppError';
 
+  /** Seconds the caller should wait before trying again (a 429): sent as `retry-after`. */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly type: ErrorType,
     message: string,
     readonly fields?: FieldErrors,
+    options: { retryAfterSeconds?: number } = {},
   ) {
     super(message);
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** The HTTP status Appwrite answers this type with. */
@@ -32,7 +37,15 @@ export const SERVER_ERROR_MESSAGE = 'Something went wrong on our side. Please tr
  */
 export function errorResponse(context: RuntimeContext, thrown: unknown): RuntimeResponse {
   if (thrown instanceof AppError) {
-    return context.res.json(errorBody(thrown.type, thrown.message, thrown.fields), thrown.status);
+    const headers: Record<string, string> =
+      thrown.retryAfterSeconds === undefined
+        ? {}
+        : { 'retry-after': String(thrown.retryAfterSeconds) };
+    return context.res.json(
+      errorBody(thrown.type, thrown.message, thrown.fields),
+      thrown.status,
+      headers,
+    );
   }
   context.error(describeError(thrown));
   return context.res.json(errorBody('general_server_error', SERVER_ERROR_MESSAGE), 500);
