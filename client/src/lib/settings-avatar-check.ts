@@ -37,7 +37,7 @@ export interface AvatarProblem {
 export function checkAvatarFile(file: AvatarCandidate): AvatarProblem | null {
   const extension = file.name.includes('.') ? (file.name.split('.').pop() ?? '').toLowerCase() : '';
   const extensions = AVATAR_TYPES[file.type.toLowerCase()];
-  if (!extensions || !extensions.includes(extension)) {
+  if (!extensions?.includes(extension)) {
     return {
       code: 'avatar_type',
       message: 'Choose a JPG, PNG, GIF or WebP image (with its .jpg, .png, .gif or .webp name).',
