@@ -38,3 +38,13 @@ export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
 /** Link an uploaded file in the `avatars` bucket as your avatar. The function checks you own it. */
 export const AvatarSet = z.strictObject({ fileId: Id });
 export type AvatarSet = z.infer<typeof AvatarSet>;
+
+/**
+ * What an avatar may be: an image Appwrite recognised as one of these types (by its bytes, not its
+ * name), at most 2 MiB — the `avatars` bucket's own `maximumFileSize` in appwrite.json. SVG is not
+ * among them: an SVG served from our storage domain can carry script.
+ */
+export const AvatarRules = {
+  mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+  maxBytes: 2 * 1024 * 1024,
+} as const;
