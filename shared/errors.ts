@@ -79,7 +79,15 @@ export function fieldsFromIssues(issues: readonly z.core.$ZodIssue[]): FieldErro
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [''];
     for (const key of keys) {
       const path = [...issue.path.map(String), ...(key ? [key] : [])].join('.');
-      fields[path] ??= { code: issueCode(issue), message: issue.message };
+      if (Object.hasOwn(fields, path)) continue;
+      // defineProperty, not `=`: a key named `__proto__` (JSON.parse makes it an own key) must be
+      // named in `fields` rather than swap the object's prototype.
+      Object.defineProperty(fields, path, {
+        value: { code: issueCode(issue), message: issue.message },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return fields;
