@@ -137,7 +137,8 @@ export function rowPermissionsForWrite(
       if (!roles.includes(grant.role)) {
         throw new AppwriteError(
           'user_unauthorized',
-          `Permissions may only use roles you hold: ${roles.join(', ')}.`,
+          // Appwrite's own wording (Documents/Create.php, Storage createFile).
+          `Permissions must be one of: (${roles.join(', ')})`,
         );
       }
     }

@@ -85,13 +85,23 @@ export async function userWithSession(
 }
 
 /** One execution of `posts`: the status the function answered and its parsed body (or `null`). */
-export async function executePosts(
+export function executePosts(
   client: Client,
   request: { method: string; path: string },
   body?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> | null; text: string }> {
+  return executeFunction(client, 'posts', request, body);
+}
+
+/** One synchronous execution of any function: the status it answered and its parsed body (or `null`). */
+export async function executeFunction(
+  client: Client,
+  functionId: string,
+  request: { method: string; path: string },
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> | null; text: string }> {
   const execution = await new Functions(client).createExecution({
-    functionId: 'posts',
+    functionId,
     body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body),
     async: false,
     xpath: request.path,
