@@ -6,7 +6,7 @@ import { Account, Client, Functions, Storage, TablesDB } from 'appwrite';
  * to the local Appwrite) and `VITE_APPWRITE_PROJECT_ID` (default `agora`). No key ever reaches here:
  * the browser holds a session, nothing more.
  */
-const endpoint = import.meta.env.VITE_APPWRITE_ENDPOINT ?? `${location.origin}/v1`;
+export const endpoint = import.meta.env.VITE_APPWRITE_ENDPOINT ?? `${location.origin}/v1`;
 const projectId = import.meta.env.VITE_APPWRITE_PROJECT_ID ?? 'agora';
 
 export const client = new Client().setEndpoint(endpoint).setProject(projectId);

@@ -1,0 +1,110 @@
+import { Realtime, type RealtimeResponseEvent, type RealtimeSubscription } from 'appwrite';
+import { client } from './appwrite.ts';
+
+/**
+ * Realtime, with the connection's state for the header's indicator and a refetch hook, so a page
+ * never misses what happened while the socket was down.
+ *
+ *   const stop = subscribe([Channel.rows(TableId.posts)], (event) => apply(event), {
+ *     onReconnect: () => refetch(),   // the socket came back: reload what you show
+ *   });
+ *   …  stop();   // e.g. as the cleanup of createSubscriber / $effect
+ *
+ * `connection.state` is `idle` (nothing subscribed), `connecting`, `live`, `reconnecting` (the SDK
+ * retries with backoff) or `offline` (the browser says there is no network). Event helpers:
+ * `eventAction(event)` → 'create' | 'update' | 'delete' | null.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+class Connection {
+  state = $state<ConnectionState>('idle');
+}
+
+/** The socket's state, for indicators. */
+export const connection = new Connection();
+
+interface Listener {
+  channels: string[];
+  onEvent: (event: RealtimeResponseEvent<unknown>) => void;
+  onReconnect?: () => void;
+}
+
+const listeners = new Set<Listener>();
+let realtime: Realtime | null = null;
+let wasLive = false;
+let droppedSinceLive = false;
+
+function ensureRealtime(): Realtime {
+  if (realtime) return realtime;
+  const instance = new Realtime(client);
+  instance.onOpen(() => {
+    connection.state = 'live';
+    // A reopened socket: what happened meanwhile was not pushed to us, so readers refetch.
+    if (wasLive && droppedSinceLive) {
+      for (const listener of listeners) listener.onReconnect?.();
+    }
+    wasLive = true;
+    droppedSinceLive = false;
+  });
+  instance.onClose(() => {
+    if (listeners.size === 0) {
+      connection.state = 'idle';
+      return;
+    }
+    droppedSinceLive = true;
+    connection.state = navigator.onLine ? 'reconnecting' : 'offline';
+  });
+  window.addEventListener('offline', () => {
+    if (listeners.size > 0) connection.state = 'offline';
+  });
+  window.addEventListener('online', () => {
+    if (listeners.size > 0 && connection.state === 'offline') connection.state = 'reconnecting';
+  });
+  realtime = instance;
+  return instance;
+}
+
+/** Subscribes to channels; returns a synchronous stop function. */
+export function subscribe<T = unknown>(
+  channels: string[],
+  onEvent: (event: RealtimeResponseEvent<T>) => void,
+  options: { onReconnect?: () => void } = {},
+): () => void {
+  const listener: Listener = {
+    channels,
+    onEvent: onEvent as Listener['onEvent'],
+    ...(options.onReconnect ? { onReconnect: options.onReconnect } : {}),
+  };
+  listeners.add(listener);
+  if (connection.state === 'idle') connection.state = 'connecting';
+  let subscription: RealtimeSubscription | null = null;
+  let stopped = false;
+  ensureRealtime()
+    .subscribe(channels, (event) => listener.onEvent(event))
+    .then((made) => {
+      if (stopped) void made.close();
+      else subscription = made;
+    })
+    .catch(() => {
+      if (!stopped) connection.state = navigator.onLine ? 'reconnecting' : 'offline';
+    });
+  return () => {
+    stopped = true;
+    listeners.delete(listener);
+    if (subscription) void subscription.close();
+    if (listeners.size === 0) {
+      connection.state = 'idle';
+      wasLive = false;
+    }
+  };
+}
+
+/** The kind of change an event reports, from its event names (`…rows.<id>.create`). */
+export function eventAction(event: { events: string[] }): 'create' | 'update' | 'delete' | null {
+  for (const name of event.events) {
+    if (name.endsWith('.create')) return 'create';
+    if (name.endsWith('.delete')) return 'delete';
+    if (name.endsWith('.update') || name.endsWith('.upsert')) return 'update';
+  }
+  return null;
+}
