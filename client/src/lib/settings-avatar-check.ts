@@ -1,17 +1,22 @@
-/**
- * What the `avatars` bucket accepts (appwrite.json: `maximumFileSize` 2 MB, `allowedFileExtensions`
- * jpg/jpeg/png/gif/webp), checked in the browser before any upload so a wrong file fails at once, in
- * words, instead of after a slow upload with Appwrite's `storage_file_type_unsupported`.
- */
-export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+import { AvatarRules } from '#shared/schemas/profile.ts';
 
-/** The image types an avatar may be, with the extensions the bucket allows for each. */
-const AVATAR_TYPES: Record<string, readonly string[]> = {
+/**
+ * What an avatar may be — the shared `AvatarRules` the `profiles` function checks, and the `avatars`
+ * bucket's own limits (appwrite.json: 2 MB, jpg/jpeg/png/gif/webp) — checked in the browser before
+ * any upload, so a wrong file fails at once, in words, instead of after a slow upload.
+ */
+export const AVATAR_MAX_BYTES = AvatarRules.maxBytes;
+
+/** The extensions the bucket allows for each image type. */
+const EXTENSIONS: Record<(typeof AvatarRules.mimeTypes)[number], readonly string[]> = {
   'image/jpeg': ['jpg', 'jpeg'],
   'image/png': ['png'],
   'image/gif': ['gif'],
   'image/webp': ['webp'],
 };
+const AVATAR_TYPES: Record<string, readonly string[]> = Object.fromEntries(
+  AvatarRules.mimeTypes.map((type) => [type, EXTENSIONS[type]]),
+);
 
 /** The `accept` attribute for the avatar file input. */
 export const AVATAR_ACCEPT = Object.keys(AVATAR_TYPES).join(',');
