@@ -1,4 +1,5 @@
 import { CommentCreate } from '#shared/schemas/comment.ts';
+import { Id } from '#shared/schemas/common.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AppError } from '../../_lib/app-error.ts';
@@ -7,10 +8,14 @@ import { callerOf } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
+import type { RateLimiter } from '../../_lib/rate-limit.ts';
 import type { PostsRepo } from './posts-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
 export type RepoFor = (req: RuntimeRequest) => PostsRepo;
+
+/** Builds the rate limiter for one execution (counting in the `ratelimits` table). */
+export type LimiterFor = (req: RuntimeRequest) => RateLimiter;
 
 /** The caller's id, or 401 for a guest. */
 function signedIn(req: RuntimeRequest): string {
@@ -31,16 +36,35 @@ function postNotFound(): AppError {
   return new AppError('row_not_found', 'No post with this id.');
 }
 
+/**
+ * A `:param` that is not a valid Appwrite id (a path, a quote, 37 characters) names no row: `null`
+ * without asking Appwrite, which would refuse it with a 400 that is not the caller's business.
+ */
+function validId(value: string | undefined): string | null {
+  return value !== undefined && Id.safeParse(value).success ? value : null;
+}
+
+async function findPost(repo: PostsRepo, postId: string | undefined) {
+  const id = validId(postId);
+  return id === null ? null : repo.getPost(id);
+}
+
+async function findComment(repo: PostsRepo, commentId: string | undefined) {
+  const id = validId(commentId);
+  return id === null ? null : repo.getComment(id);
+}
+
 /** Owners may always; anyone else only as an admin. */
 async function mayRemove(repo: PostsRepo, userId: string, ownerId: string): Promise<boolean> {
   return userId === ownerId || (await repo.isAdmin(userId));
 }
 
 /** `POST /posts`: the caller writes a post; the counters start at 0. */
-export function createPost(repoFor: RepoFor): RouteHandler {
+export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res }) => {
     const userId = signedIn(req);
     const input = parseInput(PostCreate, req.bodyText);
+    await limiterFor(req).consume(userId, 'post');
     const repo = repoFor(req);
     const post = await repo.createPost({
       ...input,
@@ -62,7 +86,7 @@ export function updatePost(repoFor: RepoFor): RouteHandler {
     const userId = signedIn(req);
     const patch = parseInput(PostUpdate, req.bodyText);
     const repo = repoFor(req);
-    const post = await repo.getPost(params.postId ?? '');
+    const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     if (post.authorId !== userId) {
       throw new AppError('user_unauthorized', 'Only the author may edit this post.');
@@ -82,7 +106,7 @@ export function removePost(repoFor: RepoFor): RouteHandler {
     const userId = signedIn(req);
     noBody(req);
     const repo = repoFor(req);
-    const post = await repo.getPost(params.postId ?? '');
+    const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     if (!(await mayRemove(repo, userId, post.authorId))) {
       throw new AppError('user_unauthorized', 'Only the author or an admin may delete this post.');
@@ -94,12 +118,13 @@ export function removePost(repoFor: RepoFor): RouteHandler {
 }
 
 /** `PUT /posts/:postId/like`: idempotent; counters move only when this call created the like. */
-export function likePost(repoFor: RepoFor): RouteHandler {
+export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const userId = signedIn(req);
     noBody(req);
+    await limiterFor(req).consume(userId, 'like');
     const repo = repoFor(req);
-    const post = await repo.getPost(params.postId ?? '');
+    const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     let likesCount = post.likesCount;
     if (await repo.createLike(post.$id, userId)) {
@@ -116,12 +141,13 @@ export function likePost(repoFor: RepoFor): RouteHandler {
 }
 
 /** `DELETE /posts/:postId/like`: idempotent; counters move only when this call deleted the like. */
-export function unlikePost(repoFor: RepoFor): RouteHandler {
+export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const userId = signedIn(req);
     noBody(req);
+    await limiterFor(req).consume(userId, 'like');
     const repo = repoFor(req);
-    const post = await repo.getPost(params.postId ?? '');
+    const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     let likesCount = post.likesCount;
     if (await repo.deleteLike(post.$id, userId)) {
@@ -138,12 +164,13 @@ export function unlikePost(repoFor: RepoFor): RouteHandler {
 }
 
 /** `POST /posts/:postId/comments`: the caller comments on a post. */
-export function commentOnPost(repoFor: RepoFor): RouteHandler {
+export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const userId = signedIn(req);
     const input = parseInput(CommentCreate, req.bodyText);
+    await limiterFor(req).consume(userId, 'comment');
     const repo = repoFor(req);
-    const post = await repo.getPost(params.postId ?? '');
+    const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     const comment = await repo.createComment({
       postId: post.$id,
@@ -165,7 +192,7 @@ export function removeComment(repoFor: RepoFor): RouteHandler {
     const userId = signedIn(req);
     noBody(req);
     const repo = repoFor(req);
-    const comment = await repo.getComment(params.commentId ?? '');
+    const comment = await findComment(repo, params.commentId);
     if (!comment) throw new AppError('row_not_found', 'No comment with this id.');
     if (!(await mayRemove(repo, userId, comment.authorId))) {
       throw new AppError(

@@ -12,6 +12,7 @@ import { ADMIN_LABEL, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts'
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
+import { withRetry } from '../../_lib/retry.ts';
 import { ensureStatsRow } from '../../_lib/stats-counter.ts';
 
 export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';
@@ -90,7 +91,12 @@ function commentOf(row: RowHead & CommentFields): CommentRow {
   return { ...head(row), postId, authorId, body };
 }
 
-/** The repository over `node-appwrite`, with the execution's client. */
+/**
+ * The repository over `node-appwrite`, with the execution's client. Reads, the idempotent post edit,
+ * fixed-id deletes and the fixed-id like create go through `withRetry` (a transient failure is tried
+ * again); creates with `ID.unique()` and every counter move are not retried: a lost answer would
+ * make a second row or count twice.
+ */
 export function createPostsRepo(client: Client): PostsRepo {
   const tables = new TablesDB(client);
   const users = new Users(client);
@@ -122,7 +128,9 @@ export function createPostsRepo(client: Client): PostsRepo {
       if (!isType(thrown, 'column_limit_exceeded')) throw thrown;
       const current = counterOf(
         await orNull(
-          tables.getRow({ databaseId, tableId, rowId, queries: [Query.select([column])] }),
+          withRetry(() =>
+            tables.getRow({ databaseId, tableId, rowId, queries: [Query.select([column])] }),
+          ),
         ),
       );
       if (current === null || current <= 0) return current;
@@ -137,12 +145,12 @@ export function createPostsRepo(client: Client): PostsRepo {
 
   return {
     async isAdmin(userId) {
-      const user = await orNull(users.get({ userId }));
+      const user = await orNull(withRetry(() => users.get({ userId })));
       return user?.labels.includes(ADMIN_LABEL) ?? false;
     },
     async getPost(postId) {
       const row = await orNull(
-        tables.getRow({ databaseId, tableId: TableId.posts, rowId: postId }),
+        withRetry(() => tables.getRow({ databaseId, tableId: TableId.posts, rowId: postId })),
       );
       return row === null ? null : postOf(row as unknown as PostRow);
     },
@@ -159,37 +167,47 @@ export function createPostsRepo(client: Client): PostsRepo {
     },
     async updatePost(postId, patch) {
       const row = await orNull(
-        tables.updateRow({ databaseId, tableId: TableId.posts, rowId: postId, data: patch }),
+        withRetry(() =>
+          tables.updateRow({ databaseId, tableId: TableId.posts, rowId: postId, data: patch }),
+        ),
       );
       return row === null ? null : postOf(row as unknown as PostRow);
     },
     deletePost(postId) {
       return succeeded(
-        tables.deleteRow({ databaseId, tableId: TableId.posts, rowId: postId }),
+        withRetry(() => tables.deleteRow({ databaseId, tableId: TableId.posts, rowId: postId })),
         404,
       );
     },
     createLike(postId, userId) {
       return succeeded(
-        tables.createRow<Models.DefaultRow>({
-          databaseId,
-          tableId: TableId.likes,
-          rowId: likeRowId(postId, userId),
-          data: { postId, userId },
-          permissions: [],
-        }),
+        withRetry(() =>
+          tables.createRow<Models.DefaultRow>({
+            databaseId,
+            tableId: TableId.likes,
+            rowId: likeRowId(postId, userId),
+            data: { postId, userId },
+            permissions: [],
+          }),
+        ),
         409,
       );
     },
     deleteLike(postId, userId) {
       return succeeded(
-        tables.deleteRow({ databaseId, tableId: TableId.likes, rowId: likeRowId(postId, userId) }),
+        withRetry(() =>
+          tables.deleteRow({
+            databaseId,
+            tableId: TableId.likes,
+            rowId: likeRowId(postId, userId),
+          }),
+        ),
         404,
       );
     },
     async getComment(commentId) {
       const row = await orNull(
-        tables.getRow({ databaseId, tableId: TableId.comments, rowId: commentId }),
+        withRetry(() => tables.getRow({ databaseId, tableId: TableId.comments, rowId: commentId })),
       );
       return row === null ? null : commentOf(row as unknown as CommentRow);
     },
@@ -205,31 +223,41 @@ export function createPostsRepo(client: Client): PostsRepo {
     },
     deleteComment(commentId) {
       return succeeded(
-        tables.deleteRow({ databaseId, tableId: TableId.comments, rowId: commentId }),
+        withRetry(() =>
+          tables.deleteRow({ databaseId, tableId: TableId.comments, rowId: commentId }),
+        ),
         404,
       );
     },
     async listComments(postId, limit) {
-      const list = await tables.listRows({
-        databaseId,
-        tableId: TableId.comments,
-        queries: [Query.equal('postId', postId), Query.orderAsc('$createdAt'), Query.limit(limit)],
-        total: false,
-      });
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId,
+          tableId: TableId.comments,
+          queries: [
+            Query.equal('postId', postId),
+            Query.orderAsc('$createdAt'),
+            Query.limit(limit),
+          ],
+          total: false,
+        }),
+      );
       return list.rows.map((row) => commentOf(row as unknown as CommentRow));
     },
     async listLikeIds(postId, limit) {
-      const list = await tables.listRows({
-        databaseId,
-        tableId: TableId.likes,
-        queries: [Query.equal('postId', postId), Query.limit(limit), Query.select(['$id'])],
-        total: false,
-      });
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId,
+          tableId: TableId.likes,
+          queries: [Query.equal('postId', postId), Query.limit(limit), Query.select(['$id'])],
+          total: false,
+        }),
+      );
       return list.rows.map((row) => row.$id);
     },
     deleteLikeById(likeId) {
       return succeeded(
-        tables.deleteRow({ databaseId, tableId: TableId.likes, rowId: likeId }),
+        withRetry(() => tables.deleteRow({ databaseId, tableId: TableId.likes, rowId: likeId })),
         404,
       );
     },

@@ -1,0 +1,647 @@
+/**
+ * The `posts` function's scenario table, run in-process (posts-handlers.test.ts, with the fake runtime
+ * and `FakePostsRepo`) and end to end (tests/contract/functions-posts-scenarios.test.ts, real
+ * executions with user sessions on the local Appwrite). Also the fast-check inputs for every route and
+ * the property each answer must hold. See tests/support/scenarios.ts for how a scenario reads.
+ *
+ * Every scenario starts from the same world: a post by `owner` (title "Hello", tags ["intro"]) with
+ * one comment by `owner` and one like by `other`, its counters consistent (`likesCount` 1,
+ * `commentsCount` 1; the owner's profile and `stats` count them).
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { createHandler } from '../../../functions/_lib/create-handler.ts';
+import type { RateLimiter } from '../../../functions/_lib/rate-limit.ts';
+import {
+  commentOnPost,
+  createPost,
+  likePost,
+  removeComment,
+  removePost,
+  unlikePost,
+  updatePost,
+} from '../../../functions/posts/src/posts-handlers.ts';
+import { Route, type RouteKey } from '../../../shared/functions.ts';
+import {
+  bodyOf,
+  type Effects,
+  type Role,
+  type Scenario,
+  type ScenarioAnswer,
+  type ScenarioTarget,
+  type ScenarioWorld,
+  type State,
+  stateChanges,
+} from '../../support/scenarios.ts';
+import { execute } from './fake-runtime.ts';
+import { FakePostsRepo } from './posts-fake-repo.ts';
+
+/** The user ids behind the roles in-process (the contract test uses its own). */
+export const FAKE_IDS: Record<Role, string> = {
+  guest: '',
+  user: 'user-1',
+  owner: 'owner-1',
+  other: 'other-1',
+  admin: 'admin-1',
+};
+
+/** The signed-in roles: each has a profile whose counters are part of the state. */
+export const MEMBERS: readonly Exclude<Role, 'guest'>[] = ['user', 'owner', 'other', 'admin'];
+
+export interface PostsWorld extends ScenarioWorld {
+  params: { postId: string; commentId: string };
+}
+
+/** A profile's counters as state keys: `profile.owner.postsCount`, … */
+export interface ProfileCounters {
+  postsCount: number;
+  commentsCount: number;
+  likesReceived: number;
+}
+
+/** What both targets read into the state: the seeded post, table totals, stats and profiles. */
+export interface PostsSnapshot {
+  post: {
+    title: string;
+    body: string;
+    tags: string[];
+    likesCount: number;
+    commentsCount: number;
+  } | null;
+  postComments: number;
+  postLikes: number;
+  totals: { posts: number; comments: number; likes: number };
+  stats: { posts: number; comments: number; likes: number } | null;
+  profiles: Partial<Record<Role, ProfileCounters | null>>;
+}
+
+/** Flattens a snapshot into scenario state. */
+export function postsState(snapshot: PostsSnapshot): State {
+  const state: State = {
+    'post.exists': snapshot.post ? 1 : 0,
+    'post.comments': snapshot.postComments,
+    'post.likes': snapshot.postLikes,
+    ...snapshot.totals,
+  };
+  if (snapshot.post) {
+    state['post.title'] = snapshot.post.title;
+    state['post.body'] = snapshot.post.body;
+    state['post.tags'] = snapshot.post.tags.join(',');
+    state['post.likesCount'] = snapshot.post.likesCount;
+    state['post.commentsCount'] = snapshot.post.commentsCount;
+  }
+  if (snapshot.stats) {
+    for (const [key, value] of Object.entries(snapshot.stats)) state[`stats.${key}`] = value;
+  }
+  for (const [role, profile] of Object.entries(snapshot.profiles)) {
+    if (!profile) continue;
+    for (const [key, value] of Object.entries(profile)) state[`profile.${role}.${key}`] = value;
+  }
+  return state;
+}
+
+// ---- effects ---------------------------------------------------------------------------------
+
+const created = (role: Role): Effects => ({
+  posts: 1,
+  'stats.posts': 1,
+  [`profile.${role}.postsCount`]: 1,
+});
+const liked: Effects = {
+  'post.likesCount': 1,
+  'post.likes': 1,
+  likes: 1,
+  'stats.likes': 1,
+  'profile.owner.likesReceived': 1,
+};
+const unliked: Effects = Object.fromEntries(
+  Object.entries(liked).map(([key, value]) => [key, -(value as number)]),
+);
+const commented = (role: Role): Effects => ({
+  'post.commentsCount': 1,
+  'post.comments': 1,
+  comments: 1,
+  'stats.comments': 1,
+  [`profile.${role}.commentsCount`]: 1,
+});
+const commentGone: Effects = {
+  'post.commentsCount': -1,
+  'post.comments': -1,
+  comments: -1,
+  'stats.comments': -1,
+  'profile.owner.commentsCount': -1,
+};
+/** The seeded post deleted with its comment and like, every counter following. */
+const postGone: Effects = {
+  'post.exists': -1,
+  'post.title': null,
+  'post.body': null,
+  'post.tags': null,
+  'post.likesCount': -1,
+  'post.commentsCount': -1,
+  'post.comments': -1,
+  'post.likes': -1,
+  posts: -1,
+  comments: -1,
+  likes: -1,
+  'stats.posts': -1,
+  'stats.comments': -1,
+  'stats.likes': -1,
+  'profile.owner.postsCount': -1,
+  'profile.owner.commentsCount': -1,
+  'profile.owner.likesReceived': -1,
+};
+
+const unauthorized = { status: 401, type: 'user_unauthorized' } as const;
+const notFound = { status: 404, type: 'row_not_found' } as const;
+const invalid = { status: 400, type: 'general_argument_invalid' } as const;
+const badRequest = { status: 400, type: 'general_bad_request' } as const;
+
+type PostsScenario = Scenario<PostsWorld>;
+
+/** A row per role for one route: the permission matrix. */
+function matrix(
+  route: RouteKey,
+  body: unknown,
+  outcomes: Record<Role, Omit<PostsScenario, 'name' | 'as' | 'route' | 'body'> & { name: string }>,
+): PostsScenario[] {
+  return (Object.entries(outcomes) as [Role, PostsScenario][]).map(([as, outcome]) => ({
+    ...outcome,
+    name: `${route} as ${as}: ${outcome.name}`,
+    as,
+    route,
+    body,
+  }));
+}
+
+const NEW_POST = { title: 'My post', body: 'Text', tags: ['News'] };
+
+export const POSTS_SCENARIOS: PostsScenario[] = [
+  // POST /posts
+  ...matrix(Route.posts.create, NEW_POST, {
+    guest: { name: 'refused', ...unauthorized },
+    user: {
+      name: 'posts; author is the caller; counters move',
+      status: 201,
+      effects: created('user'),
+      check: (body) =>
+        expect(body).toMatchObject({
+          title: 'My post',
+          tags: ['news'],
+          likesCount: 0,
+          commentsCount: 0,
+        }),
+    },
+    owner: { name: 'posts again', status: 201, effects: created('owner') },
+    other: { name: 'posts', status: 201, effects: created('other') },
+    admin: { name: 'posts', status: 201, effects: created('admin') },
+  }),
+  {
+    name: 'create: authorId in the body → 400 fields.authorId',
+    as: 'user',
+    route: Route.posts.create,
+    body: { title: 'T', body: 'B', authorId: 'owner-1' },
+    ...invalid,
+    fields: { authorId: 'unrecognized_keys' },
+  },
+  {
+    name: 'create: missing title and body → 400 naming both',
+    as: 'user',
+    route: Route.posts.create,
+    body: {},
+    ...invalid,
+    fields: { title: 'invalid_type', body: 'invalid_type' },
+  },
+  {
+    name: 'create: a tag with a space → 400 fields["tags.0"]',
+    as: 'user',
+    route: Route.posts.create,
+    body: { title: 'T', body: 'B', tags: ['a b'] },
+    ...invalid,
+    fields: { 'tags.0': 'invalid_tag' },
+  },
+  {
+    name: 'create: duplicate tags after lower-casing → 400 duplicate_tag',
+    as: 'user',
+    route: Route.posts.create,
+    body: { title: 'T', body: 'B', tags: ['News', 'news'] },
+    ...invalid,
+    fields: { tags: 'duplicate_tag' },
+  },
+  {
+    name: 'create: a 121-character title → 400 too_big',
+    as: 'user',
+    route: Route.posts.create,
+    body: { title: 'x'.repeat(121), body: 'B' },
+    ...invalid,
+    fields: { title: 'too_big' },
+  },
+  {
+    name: 'create: malformed JSON → 400 general_bad_request, no SyntaxError',
+    as: 'user',
+    route: Route.posts.create,
+    body: '{"title":',
+    ...badRequest,
+    lacks: ['SyntaxError'],
+  },
+  // PATCH /posts/:postId
+  ...matrix(
+    Route.posts.update,
+    { title: 'Edited' },
+    {
+      guest: { name: 'refused', ...unauthorized },
+      user: { name: 'refused, nothing changed', ...unauthorized },
+      owner: {
+        name: 'edits',
+        status: 200,
+        effects: { 'post.title': 'Edited' },
+        check: (body) => expect(body).toMatchObject({ title: 'Edited', body: 'First post' }),
+      },
+      other: { name: 'refused, nothing changed', ...unauthorized },
+      admin: { name: 'refused (admins moderate by deleting)', ...unauthorized },
+    },
+  ),
+  {
+    name: 'update: a missing post → 404',
+    as: 'owner',
+    route: Route.posts.update,
+    params: { postId: 'nope' },
+    body: { title: 'X' },
+    ...notFound,
+  },
+  {
+    name: 'update: {} → 400 empty_update',
+    as: 'owner',
+    route: Route.posts.update,
+    body: {},
+    ...invalid,
+    fields: { '': 'empty_update' },
+  },
+  {
+    name: 'update: an empty body after trimming → 400 fields.body',
+    as: 'owner',
+    route: Route.posts.update,
+    body: { body: '   ' },
+    ...invalid,
+    fields: { body: 'too_small' },
+  },
+  // DELETE /posts/:postId
+  ...matrix(Route.posts.remove, undefined, {
+    guest: { name: 'refused', ...unauthorized },
+    user: { name: 'refused, nothing changed', ...unauthorized },
+    owner: { name: 'deletes with its comment and like', status: 204, effects: postGone },
+    other: { name: 'refused, nothing changed', ...unauthorized },
+    admin: { name: 'deletes someone else’s post', status: 204, effects: postGone },
+  }),
+  {
+    name: 'remove: a missing post → 404',
+    as: 'owner',
+    route: Route.posts.remove,
+    params: { postId: 'nope' },
+    ...notFound,
+  },
+  {
+    name: 'remove: a body → 400',
+    as: 'owner',
+    route: Route.posts.remove,
+    body: { force: true },
+    ...badRequest,
+  },
+  // PUT /posts/:postId/like
+  ...matrix(Route.posts.like, undefined, {
+    guest: { name: 'refused', ...unauthorized },
+    user: {
+      name: 'likes; counters move',
+      status: 200,
+      effects: liked,
+      check: (body, w) =>
+        expect(body).toEqual({ postId: w.params.postId, liked: true, likesCount: 2 }),
+    },
+    owner: { name: 'likes own post', status: 200, effects: liked },
+    other: {
+      name: 'already liked: a no-op',
+      status: 200,
+      check: (body, w) =>
+        expect(body).toEqual({ postId: w.params.postId, liked: true, likesCount: 1 }),
+    },
+    admin: { name: 'likes', status: 200, effects: liked },
+  }),
+  {
+    name: 'like: a missing post → 404',
+    as: 'other',
+    route: Route.posts.like,
+    params: { postId: 'nope' },
+    ...notFound,
+  },
+  {
+    name: 'like: a forged id → 404, not a 5xx',
+    as: 'other',
+    route: Route.posts.like,
+    params: { postId: '../../users' },
+    ...notFound,
+  },
+  {
+    name: 'like: a body → 400',
+    as: 'other',
+    route: Route.posts.like,
+    body: { x: 1 },
+    ...badRequest,
+  },
+  // DELETE /posts/:postId/like
+  ...matrix(Route.posts.unlike, undefined, {
+    guest: { name: 'refused', ...unauthorized },
+    user: { name: 'not liked: a no-op', status: 200 },
+    owner: { name: 'not liked: a no-op', status: 200 },
+    other: {
+      name: 'unlikes; counters move down',
+      status: 200,
+      effects: unliked,
+      check: (body, w) =>
+        expect(body).toEqual({ postId: w.params.postId, liked: false, likesCount: 0 }),
+    },
+    admin: { name: 'not liked: a no-op', status: 200 },
+  }),
+  {
+    name: 'unlike: a missing post → 404',
+    as: 'other',
+    route: Route.posts.unlike,
+    params: { postId: 'nope' },
+    ...notFound,
+  },
+  // POST /posts/:postId/comments
+  ...matrix(
+    Route.posts.comment,
+    { body: 'Nice' },
+    {
+      guest: { name: 'refused', ...unauthorized },
+      user: {
+        name: 'comments; counters move',
+        status: 201,
+        effects: commented('user'),
+        check: (body, w) =>
+          expect(body).toMatchObject({
+            postId: w.params.postId,
+            authorId: FAKE_IDS.user,
+            body: 'Nice',
+          }),
+      },
+      owner: { name: 'comments', status: 201, effects: commented('owner') },
+      other: { name: 'comments', status: 201, effects: commented('other') },
+      admin: { name: 'comments', status: 201, effects: commented('admin') },
+    },
+  ),
+  {
+    name: 'comment: empty → 400 fields.body',
+    as: 'other',
+    route: Route.posts.comment,
+    body: { body: '' },
+    ...invalid,
+    fields: { body: 'too_small' },
+  },
+  {
+    name: 'comment: postId in the body → 400',
+    as: 'other',
+    route: Route.posts.comment,
+    body: { body: 'x', postId: 'p' },
+    ...invalid,
+    fields: { postId: 'unrecognized_keys' },
+  },
+  {
+    name: 'comment: a missing post → 404',
+    as: 'other',
+    route: Route.posts.comment,
+    params: { postId: 'nope' },
+    body: { body: 'Hi' },
+    ...notFound,
+  },
+  // DELETE /comments/:commentId
+  ...matrix(Route.posts.removeComment, undefined, {
+    guest: { name: 'refused', ...unauthorized },
+    user: { name: 'refused', ...unauthorized },
+    owner: { name: 'the author deletes it; counters follow', status: 204, effects: commentGone },
+    other: { name: 'refused, nothing changed', ...unauthorized },
+    admin: { name: 'an admin deletes any comment', status: 204, effects: commentGone },
+  }),
+  {
+    name: 'remove comment: a missing comment → 404',
+    as: 'owner',
+    route: Route.posts.removeComment,
+    params: { commentId: 'nope' },
+    ...notFound,
+  },
+  // routing
+  {
+    name: 'an unknown route → 404 general_route_not_found',
+    as: 'owner',
+    route: { method: 'GET', path: '/nowhere' },
+    status: 404,
+    type: 'general_route_not_found',
+  },
+  {
+    name: 'a known path with another method → 404',
+    as: 'owner',
+    route: { method: 'GET', path: '/posts' },
+    status: 404,
+    type: 'general_route_not_found',
+  },
+];
+
+// ---- in-process target -----------------------------------------------------------------------
+
+/** A limiter that lets everything through and remembers what it counted. */
+export class CountingLimiter implements RateLimiter {
+  readonly hits: string[] = [];
+  async consume(userId: string, action: string) {
+    this.hits.push(`${action} ${userId}`);
+  }
+}
+
+export interface FakePostsWorld extends PostsWorld {
+  repo: FakePostsRepo;
+  limiter: CountingLimiter;
+}
+
+/** The posts function over a fake repository and limiter. */
+export function postsHandler(repo: FakePostsRepo, limiter: RateLimiter) {
+  const repoFor = () => repo;
+  const limiterFor = () => limiter;
+  return createHandler({
+    [Route.posts.create]: createPost(repoFor, limiterFor),
+    [Route.posts.update]: updatePost(repoFor),
+    [Route.posts.remove]: removePost(repoFor),
+    [Route.posts.like]: likePost(repoFor, limiterFor),
+    [Route.posts.unlike]: unlikePost(repoFor, limiterFor),
+    [Route.posts.comment]: commentOnPost(repoFor, limiterFor),
+    [Route.posts.removeComment]: removeComment(repoFor),
+  });
+}
+
+/** The world of every scenario, in memory. */
+export async function fakePostsWorld(): Promise<FakePostsWorld> {
+  const repo = new FakePostsRepo(new Set([FAKE_IDS.admin]));
+  for (const role of MEMBERS) repo.addProfile(FAKE_IDS[role]);
+  const post = await repo.createPost({
+    authorId: FAKE_IDS.owner,
+    title: 'Hello',
+    body: 'First post',
+    tags: ['intro'],
+    likesCount: 1,
+    commentsCount: 1,
+  });
+  const comment = await repo.createComment({
+    postId: post.$id,
+    authorId: FAKE_IDS.owner,
+    body: 'Mine',
+  });
+  await repo.createLike(post.$id, FAKE_IDS.other);
+  repo.stats = { users: 4, posts: 1, comments: 1, likes: 1 };
+  const owner = repo.profiles.get(FAKE_IDS.owner);
+  if (owner) Object.assign(owner, { postsCount: 1, commentsCount: 1, likesReceived: 1 });
+  repo.writes.length = 0;
+  return {
+    repo,
+    limiter: new CountingLimiter(),
+    params: { postId: post.$id, commentId: comment.$id },
+  };
+}
+
+function fakeSnapshot(w: FakePostsWorld): PostsSnapshot {
+  const { repo } = w;
+  const post = repo.posts.get(w.params.postId) ?? null;
+  return {
+    post,
+    postComments: [...repo.comments.values()].filter((c) => c.postId === w.params.postId).length,
+    postLikes: [...repo.likes.values()].filter((l) => l.postId === w.params.postId).length,
+    totals: { posts: repo.posts.size, comments: repo.comments.size, likes: repo.likes.size },
+    stats: repo.stats,
+    profiles: Object.fromEntries(
+      MEMBERS.map((role) => [role, repo.profiles.get(FAKE_IDS[role]) ?? null]),
+    ),
+  };
+}
+
+/** Runs scenarios in-process: the fake runtime, the fake repository, a counting limiter. */
+export const inProcessTarget: ScenarioTarget<FakePostsWorld> = {
+  world: fakePostsWorld,
+  async execute(w, as, request) {
+    const result = await execute(postsHandler(w.repo, w.limiter), {
+      ...request,
+      headers: { 'x-appwrite-user-id': FAKE_IDS[as], 'content-type': 'application/json' },
+    });
+    return { status: result.statusCode, text: result.text, headers: result.headers };
+  },
+  async state(w) {
+    return postsState(fakeSnapshot(w));
+  },
+  writes: (w) => w.repo.writes,
+};
+
+// ---- fast-check: any input to any route ------------------------------------------------------
+
+/** One arbitrary execution of a posts route. */
+export interface ArbitraryCall {
+  route: RouteKey;
+  as: Role;
+  /** `undefined`: the world's own id. */
+  postId?: string;
+  commentId?: string;
+  body: string;
+}
+
+const anyValue = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string({ maxLength: 30 }), { maxLength: 8 }),
+  fc.string({ minLength: 100, maxLength: 6000 }),
+);
+
+/** Objects near a route's schema: its keys with any values, sometimes an extra key. */
+function nearBody(keys: readonly string[]): fc.Arbitrary<string> {
+  const known = Object.fromEntries(keys.map((key) => [key, anyValue]));
+  return fc
+    .tuple(
+      fc.record(known, { requiredKeys: [] }),
+      fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), anyValue), { nil: undefined }),
+    )
+    .map(([body, extra]) => JSON.stringify(extra ? { ...body, [extra[0]]: extra[1] } : body));
+}
+
+const anyBody = (keys: readonly string[]) =>
+  fc.oneof(
+    { weight: 4, arbitrary: nearBody(keys) },
+    { weight: 1, arbitrary: fc.json() },
+    { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
+    { weight: 1, arbitrary: fc.constant('') },
+  );
+
+const anyId = fc.oneof(
+  fc.constant(undefined),
+  fc.string({ minLength: 1, maxLength: 50 }),
+  fc.constantFrom('nope', '..', '%', 'a/b', "' OR 1=1 --", 'x'.repeat(37)),
+);
+const member = fc.constantFrom<Role>('guest', 'user', 'owner', 'other', 'admin');
+
+/** The keys each route's body schema knows (no body: none). */
+export const BODY_KEYS: Record<string, readonly string[]> = {
+  [Route.posts.create]: ['title', 'body', 'tags'],
+  [Route.posts.update]: ['title', 'body', 'tags'],
+  [Route.posts.comment]: ['body'],
+  [Route.posts.remove]: [],
+  [Route.posts.like]: [],
+  [Route.posts.unlike]: [],
+  [Route.posts.removeComment]: [],
+};
+
+/** Any call to `route`: any role, any id, any body. */
+export function anyCall(route: RouteKey): fc.Arbitrary<ArbitraryCall> {
+  return fc.record({
+    route: fc.constant(route),
+    as: member,
+    postId: anyId,
+    commentId: anyId,
+    body: anyBody(BODY_KEYS[route] ?? []),
+  });
+}
+
+/** The scenario an arbitrary call makes, for `requestOf`. */
+export function callParams(call: ArbitraryCall, w: PostsWorld): Record<string, string> {
+  return {
+    postId: call.postId ?? w.params.postId,
+    commentId: call.commentId ?? w.params.commentId,
+  };
+}
+
+/**
+ * What every answer to any input must hold: never a 5xx; a refusal changes nothing; a validation
+ * failure names in `fields` only keys the route knows or the body sent (or `""` for the whole body).
+ */
+export function checkAnyAnswer(
+  call: ArbitraryCall,
+  answer: ScenarioAnswer,
+  before: State,
+  after: State,
+): void {
+  expect(answer.status, answer.text).toBeLessThan(500);
+  const body = bodyOf(answer);
+  if (answer.status < 400) return;
+  expect(stateChanges(before, after), answer.text).toEqual({});
+  expect(body.code).toBe(answer.status);
+  if (body.type !== 'general_argument_invalid') {
+    expect(body.fields).toBeUndefined();
+    return;
+  }
+  const fields = Object.keys((body.fields ?? {}) as Record<string, unknown>);
+  expect(fields.length, answer.text).toBeGreaterThan(0);
+  let sent: string[] = [];
+  try {
+    const parsed = JSON.parse(call.body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) sent = Object.keys(parsed);
+  } catch {}
+  const allowed = new Set(['', ...(BODY_KEYS[call.route] ?? []), ...sent]);
+  for (const field of fields) {
+    const named = allowed.has(field) || allowed.has(field.split('.')[0] ?? '');
+    expect(named, `fields names "${field}", which the body did not send`).toBe(true);
+  }
+}
