@@ -1,0 +1,99 @@
+import { Channel } from '#shared/channels.ts';
+import { FunctionId, Route } from '#shared/functions.ts';
+import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
+import type { ExportStarted } from '#shared/schemas/admin.ts';
+import { Job } from '#shared/schemas/job.ts';
+import { type ExportView, exportView } from './admin-export-view.ts';
+import { storage, tables } from './appwrite.ts';
+import { callFunction } from './call-function.ts';
+import { subscribe } from './realtime.svelte.ts';
+
+/**
+ * A CSV export of users, followed live. `start()` asks the `admin` function for a job, then follows
+ * that one `jobs` row over Realtime (and reads it once, in case it moved before the subscription
+ * was up, and again after a reconnect) until it succeeds or fails; `view` is what the panel draws and
+ * `downloadUrl` a link that works without cookies (the job's file token).
+ *
+ *   const task = new ExportTask();   await task.start(search);   task.view   task.downloadUrl
+ *   task.dispose()   // leaving the page closes the subscription
+ */
+export class ExportTask {
+  job = $state.raw<Job | null>(null);
+  starting = $state(false);
+  view: ExportView = $derived(
+    this.job ? exportView(this.job) : this.starting ? { phase: 'starting' } : { phase: 'idle' },
+  );
+  downloadUrl = $derived.by(() => {
+    const view = this.view;
+    if (view.phase !== 'succeeded' || !view.download) return null;
+    return storage.getFileDownload({
+      bucketId: BucketId.exports,
+      fileId: view.download.fileId,
+      token: view.download.token,
+    });
+  });
+
+  #stop: (() => void) | null = null;
+
+  get running(): boolean {
+    return this.starting || this.view.phase === 'running';
+  }
+
+  /** Starts an export (of users matching `search`, if given); throws the function's refusal. */
+  async start(search?: string): Promise<void> {
+    this.dispose();
+    this.job = null;
+    this.starting = true;
+    try {
+      const body = search ? { search } : {};
+      const { jobId } = await callFunction<ExportStarted>(
+        FunctionId.admin,
+        Route.admin.startExport,
+        {},
+        body,
+      );
+      this.#follow(jobId);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Closes the job's subscription. */
+  dispose(): void {
+    this.#stop?.();
+    this.#stop = null;
+  }
+
+  #follow(jobId: string): void {
+    const read = () => void this.#read(jobId);
+    this.#stop = subscribe(
+      [Channel.row(TableId.jobs, jobId)],
+      (event) => this.#show(event.payload),
+      { onReconnect: read },
+    );
+    read();
+  }
+
+  async #read(jobId: string): Promise<void> {
+    try {
+      const row = await tables.getRow({
+        databaseId: DATABASE_ID,
+        tableId: TableId.jobs,
+        rowId: jobId,
+      });
+      this.#show(row);
+    } catch {
+      // The Realtime updates still come; a failed read only loses the head start.
+    }
+  }
+
+  #show(payload: unknown): void {
+    const parsed = Job.safeParse(payload);
+    if (!parsed.success) return;
+    const job = parsed.data;
+    // Rows can arrive out of order (a read answered after a newer event): keep the newest.
+    if (this.job && this.job.$id === job.$id && job.$updatedAt < this.job.$updatedAt) return;
+    this.job = job;
+    if (job.status === 'succeeded' || job.status === 'failed') this.dispose();
+  }
+}
