@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 /**
@@ -10,6 +11,7 @@ const appwrite = process.env.AGORA_APPWRITE_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   root: 'client',
+  plugins: [svelte()],
   build: { outDir: 'dist', emptyOutDir: true },
   server: {
     host: '127.0.0.1',
