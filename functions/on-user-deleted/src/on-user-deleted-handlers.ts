@@ -1,0 +1,174 @@
+import * as z from 'zod/mini';
+import { AppError, describeError } from '../../_lib/app-error.ts';
+import { readJson } from '../../_lib/body.ts';
+import type { RuntimeRequest } from '../../_lib/context.ts';
+import type { RouteHandler } from '../../_lib/create-handler.ts';
+import { CASCADE_PAGE, removePostWithContent } from '../../_lib/post-cascade.ts';
+import type { OnUserDeletedRepo } from './on-user-deleted-repo.ts';
+
+/** What a handler needs per execution: the repository. */
+export interface OnUserDeletedDeps {
+  repoFor: (req: RuntimeRequest) => OnUserDeletedRepo;
+}
+
+/** How many rows of a page are worked on at once: enough to hide round trips, few enough to be gentle. */
+export const PARALLEL = 8;
+
+/** The part of Appwrite's User model (the event body) this function reads; the rest is ignored. */
+const UserEvent = z.object({ $id: z.string().check(z.minLength(1)) });
+
+/** What was removed, as the execution's response (visible to whoever reads the execution with a key). */
+export interface Outcome {
+  userId: string;
+  posts: number;
+  comments: number;
+  likes: number;
+  profile: boolean;
+  avatar: boolean;
+}
+
+/** Runs `work` over `items`, `size` at a time, keeping the order of the results. */
+async function inBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    results.push(...(await Promise.all(items.slice(start, start + size).map(work))));
+  }
+  return results;
+}
+
+/** How many of `items` fall under each key. */
+function countBy<T>(items: readonly T[], key: (item: T) => string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts];
+}
+
+function present<T>(value: T | null): value is T {
+  return value !== null;
+}
+
+/**
+ * Pages through the user's posts: each goes with its comments and likes (the cascade `DELETE
+ * /posts/:postId` uses), counters moved by what was deleted. Each page is the first page again; a
+ * page that deletes nothing ends the loop, so it cannot spin.
+ */
+async function removePosts(repo: OnUserDeletedRepo, userId: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await repo.listPostsBy(userId, CASCADE_PAGE);
+    const done = await inBatches(page, PARALLEL, (post) => removePostWithContent(repo, post));
+    const removedHere = done.filter(Boolean).length;
+    removed += removedHere;
+    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
+  }
+}
+
+/**
+ * Pages through the user's comments on other people's posts: each post's `commentsCount` and
+ * `stats.comments` go down by what this call deleted. (Their own `commentsCount` goes with the profile.)
+ */
+async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await repo.listCommentsBy(userId, CASCADE_PAGE);
+    const deleted = (
+      await inBatches(page, PARALLEL, async (comment) =>
+        (await repo.deleteComment(comment.$id)) ? comment : null,
+      )
+    ).filter(present);
+    if (deleted.length > 0) {
+      const perPost = countBy(deleted, (comment) => comment.postId);
+      await inBatches(perPost, PARALLEL, ([postId, count]) =>
+        repo.bump({ table: 'posts', rowId: postId, column: 'commentsCount' }, -count),
+      );
+      await repo.bump({ table: 'stats', column: 'comments' }, -deleted.length);
+    }
+    removed += deleted.length;
+    if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;
+  }
+}
+
+/**
+ * Pages through the user's likes: each liked post's `likesCount`, its author's `likesReceived` and
+ * `stats.likes` go down by what this call deleted. The posts are read before their likes are
+ * deleted, so a post deleted meanwhile still names its author.
+ */
+async function removeLikes(repo: OnUserDeletedRepo, userId: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await repo.listLikesBy(userId, CASCADE_PAGE);
+    const postIds = [...new Set(page.map((like) => like.postId))];
+    const posts = await inBatches(postIds, PARALLEL, (postId) => repo.getPost(postId));
+    const authors = new Map(posts.filter(present).map((post) => [post.$id, post.authorId]));
+    const deleted = (
+      await inBatches(page, PARALLEL, async (like) =>
+        (await repo.deleteLikeById(like.$id)) ? like : null,
+      )
+    ).filter(present);
+    if (deleted.length > 0) {
+      const perPost = countBy(deleted, (like) => like.postId);
+      await inBatches(perPost, PARALLEL, async ([postId, count]) => {
+        await repo.bump({ table: 'posts', rowId: postId, column: 'likesCount' }, -count);
+        const authorId = authors.get(postId);
+        if (authorId !== undefined) {
+          await repo.bump({ table: 'profiles', rowId: authorId, column: 'likesReceived' }, -count);
+        }
+      });
+      await repo.bump({ table: 'stats', column: 'likes' }, -deleted.length);
+    }
+    removed += deleted.length;
+    if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;
+  }
+}
+
+/**
+ * `POST /` for the `users.*.delete` event: removes everything the user made (see README.md for the
+ * decision) and finally their profile row and avatar file, with `stats.users` − 1 — moved only by the
+ * call that deleted the profile, so a replayed event finds nothing and moves no counter. A user who
+ * still exists (a forged or misrouted event) is left alone.
+ */
+export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
+  return async ({ req, res, log, error }) => {
+    if (req.headers['x-appwrite-trigger'] !== 'event') {
+      throw new AppError(
+        'user_unauthorized',
+        'This function runs on the users.*.delete event only.',
+      );
+    }
+    const parsed = UserEvent.safeParse(readJson(req.bodyText));
+    if (!parsed.success) {
+      throw new AppError('general_argument_invalid', 'The event body is not a user.');
+    }
+    const userId = parsed.data.$id;
+    const repo = repoFor(req);
+    if (await repo.userExists(userId)) {
+      throw new AppError('user_already_exists', 'This user still exists; nothing was removed.');
+    }
+    const posts = await removePosts(repo, userId);
+    const comments = await removeComments(repo, userId);
+    const likes = await removeLikes(repo, userId);
+
+    const avatarId = await repo.getAvatarId(userId);
+    let avatar = false;
+    if (avatarId) {
+      try {
+        avatar = await repo.deleteAvatarFile(avatarId);
+      } catch (thrown) {
+        // The profile goes anyway; maintenance removes files no profile links.
+        error(`Could not delete avatar ${avatarId}; maintenance will: ${describeError(thrown)}`);
+      }
+    }
+    const profile = avatarId !== undefined && (await repo.deleteProfile(userId));
+    if (profile) await repo.bump({ table: 'stats', column: 'users' }, -1);
+
+    const outcome: Outcome = { userId, posts, comments, likes, profile, avatar };
+    log(
+      `Removed for ${userId}: ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}.`,
+    );
+    return res.json(outcome);
+  };
+}

@@ -1,0 +1,143 @@
+import { AppwriteException, type Client, Query, Storage, TablesDB, Users } from 'node-appwrite';
+import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
+import type { CommentRow, PostCascadeRepo } from '../../_lib/post-cascade.ts';
+import { withRetry } from '../../_lib/retry.ts';
+import { createPostsRepo } from '../../posts/src/posts-repo.ts';
+
+/** A post as the cleanup needs it. */
+export interface PostRef {
+  $id: string;
+  authorId: string;
+}
+
+/** A like row as the cleanup needs it. */
+export interface LikeRef {
+  $id: string;
+  postId: string;
+}
+
+/**
+ * What `on-user-deleted` asks of Appwrite: the post cascade's operations (the `posts` function's own
+ * node-appwrite implementation) plus reads by user and the profile's removal.
+ */
+export interface OnUserDeletedRepo extends PostCascadeRepo {
+  /** Whether the user still exists (Users API, scope `users.read`). */
+  userExists(userId: string): Promise<boolean>;
+  /** The first page of the user's posts. */
+  listPostsBy(userId: string, limit: number): Promise<PostRef[]>;
+  /** The first page of the user's comments (on anyone's posts). */
+  listCommentsBy(userId: string, limit: number): Promise<CommentRow[]>;
+  /** The first page of the user's likes. */
+  listLikesBy(userId: string, limit: number): Promise<LikeRef[]>;
+  getPost(postId: string): Promise<PostRef | null>;
+  /** The profile's avatar file id; `undefined` when there is no profile. */
+  getAvatarId(userId: string): Promise<string | null | undefined>;
+  /** `true` when this call deleted the profile row, `false` when it was already gone. */
+  deleteProfile(userId: string): Promise<boolean>;
+  /** `true` when this call deleted the file, `false` when it was already gone. */
+  deleteAvatarFile(fileId: string): Promise<boolean>;
+}
+
+function isStatus(thrown: unknown, code: number): boolean {
+  return thrown instanceof AppwriteException && thrown.code === code;
+}
+
+/** `null` for a 404, else rethrows. */
+async function orNull<T>(work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (thrown) {
+    if (isStatus(thrown, 404)) return null;
+    throw thrown;
+  }
+}
+
+/**
+ * The repository over `node-appwrite`, with the execution's client. Every read here and every delete
+ * by id is idempotent, so each is retried on transient failures (`withRetry`); the counters move
+ * through the posts repository's `bump`, which is never retried.
+ */
+export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
+  const posts = createPostsRepo(client);
+  const tables = new TablesDB(client);
+  const storage = new Storage(client);
+  const users = new Users(client);
+  const databaseId = DATABASE_ID;
+
+  const firstPage = (tableId: string, queries: string[]) =>
+    withRetry(() => tables.listRows({ databaseId, tableId, queries, total: false }));
+
+  return {
+    deletePost: (postId) => withRetry(() => posts.deletePost(postId)),
+    listComments: (postId, limit) => withRetry(() => posts.listComments(postId, limit)),
+    deleteComment: (commentId) => withRetry(() => posts.deleteComment(commentId)),
+    listLikeIds: (postId, limit) => withRetry(() => posts.listLikeIds(postId, limit)),
+    deleteLikeById: (likeId) => withRetry(() => posts.deleteLikeById(likeId)),
+    bump: (counter, delta) => posts.bump(counter, delta),
+
+    async userExists(userId) {
+      return (await withRetry(() => orNull(() => users.get({ userId })))) !== null;
+    },
+    async listPostsBy(userId, limit) {
+      const list = await firstPage(TableId.posts, [
+        Query.equal('authorId', userId),
+        Query.limit(limit),
+        Query.select(['$id', 'authorId']),
+      ]);
+      return list.rows.map((row) => ({ $id: row.$id, authorId: String(row.authorId) }));
+    },
+    async listCommentsBy(userId, limit) {
+      const list = await firstPage(TableId.comments, [
+        Query.equal('authorId', userId),
+        Query.limit(limit),
+      ]);
+      return list.rows.map((row) => ({
+        $id: row.$id,
+        $createdAt: row.$createdAt,
+        $updatedAt: row.$updatedAt,
+        postId: String(row.postId),
+        authorId: String(row.authorId),
+        body: String(row.body),
+      }));
+    },
+    async listLikesBy(userId, limit) {
+      const list = await firstPage(TableId.likes, [
+        Query.equal('userId', userId),
+        Query.limit(limit),
+        Query.select(['$id', 'postId']),
+      ]);
+      return list.rows.map((row) => ({ $id: row.$id, postId: String(row.postId) }));
+    },
+    async getPost(postId) {
+      const post = await withRetry(() => posts.getPost(postId));
+      return post === null ? null : { $id: post.$id, authorId: post.authorId };
+    },
+    async getAvatarId(userId) {
+      const row = await withRetry(() =>
+        orNull(() =>
+          tables.getRow({
+            databaseId,
+            tableId: TableId.profiles,
+            rowId: userId,
+            queries: [Query.select(['avatarId'])],
+          }),
+        ),
+      );
+      if (row === null) return undefined;
+      const avatarId = (row as Record<string, unknown>).avatarId;
+      return typeof avatarId === 'string' && avatarId !== '' ? avatarId : null;
+    },
+    async deleteProfile(userId) {
+      const deleted = await withRetry(() =>
+        orNull(() => tables.deleteRow({ databaseId, tableId: TableId.profiles, rowId: userId })),
+      );
+      return deleted !== null;
+    },
+    async deleteAvatarFile(fileId) {
+      const deleted = await withRetry(() =>
+        orNull(() => storage.deleteFile({ bucketId: BucketId.avatars, fileId })),
+      );
+      return deleted !== null;
+    },
+  };
+}
