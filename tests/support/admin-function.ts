@@ -1,0 +1,96 @@
+/**
+ * The `admin` and `export-users` functions on a local Appwrite for contract tests: Agora's tables and
+ * buckets from appwrite.json, `admin` and `on-user-created` with `AGORA_ID_SECRET` set through the
+ * variables API, `export-users` as appwrite.json says, and helpers to execute `admin` as a session.
+ */
+import { AppwriteException, Client, Users } from 'node-appwrite';
+import { deriveUserId } from '../../functions/_lib/user-ids.ts';
+import { FunctionId } from '../../shared/functions.ts';
+import type { LocalServer } from '../contract/harness.ts';
+import { deployWithVariables } from './accounts-function.ts';
+import { applyAgoraBuckets } from './agora-buckets.ts';
+import { applyAgoraTables, executeFunction, keyClientOf } from './posts-function.ts';
+
+export const TEST_ID_SECRET = 'admin-contract-secret-'.repeat(3);
+
+/** Tables, buckets and the three functions the admin routes need; returns the key client. */
+export async function deployAdmin(server: LocalServer): Promise<Client> {
+  applyAgoraTables(server);
+  const keyClient = keyClientOf(server);
+  await applyAgoraBuckets(keyClient);
+  const secret = { AGORA_ID_SECRET: TEST_ID_SECRET };
+  await deployWithVariables(keyClient, FunctionId.admin, secret);
+  await deployWithVariables(keyClient, FunctionId.onUserCreated, secret);
+  await deployWithVariables(keyClient, FunctionId.exportUsers, {});
+  return keyClient;
+}
+
+/** What an execution of `admin` answered, or Appwrite's own refusal to run it (`refusedBy`). */
+export interface AdminAnswer {
+  status: number;
+  body: Record<string, unknown> | null;
+  text: string;
+  /** The error type when Appwrite itself refused the execution (the `execute` roles). */
+  refusedBy?: string;
+}
+
+/** Executes `admin` synchronously as `client`; Appwrite's refusal comes back as its status and type. */
+export async function executeAdmin(
+  client: Client,
+  request: { method: string; path: string },
+  body?: unknown,
+): Promise<AdminAnswer> {
+  try {
+    return await executeFunction(client, FunctionId.admin, request, body);
+  } catch (thrown) {
+    if (!(thrown instanceof AppwriteException)) throw thrown;
+    return { status: thrown.code, body: null, text: thrown.message, refusedBy: thrown.type };
+  }
+}
+
+/** Users made without a password (no KDF), in bulk with a few at a time in flight. */
+export async function createUsersInBulk(
+  keyClient: Client,
+  count: number,
+  idOf: (index: number) => string,
+  concurrency = 8,
+): Promise<void> {
+  const users = new Users(keyClient);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const userId = idOf(index);
+      await users.create({
+        userId,
+        email: `${userId}@example.com`,
+        name: index % 7 === 0 ? `=HYPERLINK("x","${userId}")` : `Name, "${index}"`,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/**
+ * A user with an id derived from `TEST_ID_SECRET` (so `on-user-created` profiles rather than blocks
+ * them), no password, optional labels, and a session client. Waits until the event has run.
+ */
+export async function sessionUser(
+  server: LocalServer,
+  keyClient: Client,
+  labels: string[] = [],
+): Promise<{ userId: string; client: Client }> {
+  const users = new Users(keyClient);
+  const userId = deriveUserId(TEST_ID_SECRET);
+  await users.create({
+    userId,
+    email: `${userId}@example.com`,
+    name: `User ${userId.slice(0, 6)}`,
+  });
+  if (labels.length > 0) await users.updateLabels({ userId, labels });
+  const session = await users.createSession({ userId });
+  const client = new Client()
+    .setEndpoint(server.endpoint)
+    .setProject(server.projectId)
+    .setSession(session.secret);
+  return { userId, client };
+}
