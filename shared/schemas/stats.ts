@@ -47,3 +47,42 @@ export interface DashboardStats {
   /** The last 14 days, oldest first, every day present (zeros included). */
   activity: ActivityDay[];
 }
+
+/**
+ * What an operator may send to the `maintenance` function (`POST /`; the hourly schedule sends
+ * nothing): `dryRun` reports what would change and writes nothing.
+ */
+export const MaintenanceRequest = z.strictObject({
+  dryRun: z.optional(z.boolean()),
+});
+export type MaintenanceRequest = z.infer<typeof MaintenanceRequest>;
+
+/** A counter maintenance found wrong: the row, the column, what it held and what it holds now. */
+export interface CounterRepair {
+  table: 'stats' | 'posts' | 'profiles';
+  rowId: string;
+  column: string;
+  from: number;
+  to: number;
+}
+
+/** What one `maintenance` run changed (or, in a dry run, would change). */
+export interface MaintenanceReport {
+  dryRun: boolean;
+  /** Rows read per table, to show the recount covered the board. */
+  checked: { posts: number; profiles: number; avatars: number };
+  /** Every counter set to its recounted value; at most `MAX_REPORTED_REPAIRS` are listed. */
+  repairs: CounterRepair[];
+  /** How many counters were repaired in all (the list above may be cut). */
+  repairedCounters: number;
+  removed: {
+    avatarFiles: number;
+    jobs: number;
+    exportFiles: number;
+    webhookDeliveries: number;
+    rateLimits: number;
+  };
+  /** Steps that failed (their cause is in the execution's error log); the others still ran. */
+  failed: string[];
+  durationMs: number;
+}

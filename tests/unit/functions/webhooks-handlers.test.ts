@@ -331,7 +331,8 @@ describe('fast-check over what a sender can send', () => {
         async (body, signature) => {
           fc.pre(signature !== sign(body));
           const repo = new FakeWebhooksRepo();
-          const headers = signature === null ? {} : { 'x-appwrite-webhook-signature': signature };
+          const headers: Record<string, string> =
+            signature === null ? {} : { 'x-appwrite-webhook-signature': signature };
           const answer = await deliver(repo, { body, headers });
           expect(answer.statusCode).toBe(401);
           expect((answer.json() as { type: string }).type).toBe('user_unauthorized');
