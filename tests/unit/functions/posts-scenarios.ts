@@ -50,6 +50,8 @@ export const MEMBERS: readonly Exclude<Role, 'guest'>[] = ['user', 'owner', 'oth
 
 export interface PostsWorld extends ScenarioWorld {
   params: { postId: string; commentId: string };
+  /** The user id behind each role. */
+  ids: Record<Role, string>;
 }
 
 /** A profile's counters as state keys: `profile.owner.postsCount`, … */
@@ -184,8 +186,9 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
       name: 'posts; author is the caller; counters move',
       status: 201,
       effects: created('user'),
-      check: (body) =>
+      check: (body, w) =>
         expect(body).toMatchObject({
+          authorId: w.ids.user,
           title: 'My post',
           tags: ['news'],
           likesCount: 0,
@@ -381,7 +384,7 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
         check: (body, w) =>
           expect(body).toMatchObject({
             postId: w.params.postId,
-            authorId: FAKE_IDS.user,
+            authorId: w.ids.user,
             body: 'Nice',
           }),
       },
@@ -501,6 +504,7 @@ export async function fakePostsWorld(): Promise<FakePostsWorld> {
   return {
     repo,
     limiter: new CountingLimiter(),
+    ids: FAKE_IDS,
     params: { postId: post.$id, commentId: comment.$id },
   };
 }
