@@ -74,7 +74,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
   async countBy(counted: CountedBy, values: readonly string[]) {
     this.largestCount = Math.max(this.largestCount, values.length);
     const wanted = new Set(values);
-    const rows: Record<string, unknown>[] =
+    const rows: Array<{ postId?: string; authorId?: string }> =
       counted.table === 'likes'
         ? [...this.likes.values()]
         : counted.table === 'comments'
@@ -82,7 +82,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
           : [...this.posts.values()];
     const counts = new Map<string, number>();
     for (const row of rows) {
-      const key = String(row[counted.column] ?? '');
+      const key = row[counted.column] ?? '';
       if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
