@@ -69,24 +69,53 @@ export async function removePostWithContent(
   return true;
 }
 
+/** How many rows of a page are deleted at once: enough to hide round trips, few enough to be gentle. */
+export const PARALLEL = 8;
+
+/** Runs `work` over `items`, `size` at a time, keeping the order of the results. */
+export async function inBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    results.push(...(await Promise.all(items.slice(start, start + size).map(work))));
+  }
+  return results;
+}
+
+/** How many of `items` fall under each key. */
+export function countBy<T>(items: readonly T[], key: (item: T) => string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts];
+}
+
 /**
- * Deletes a deleted post's comments in pages of `CASCADE_PAGE`. Each page is the first page again
- * (the previous one is gone), so no cursor can point at a deleted row; a page that deletes nothing
- * ends the loop, so it cannot spin.
+ * Deletes a deleted post's comments in pages of `CASCADE_PAGE`, `PARALLEL` at a time; each comment
+ * author's `commentsCount` goes down once per page by how many of theirs this call deleted. Each page
+ * is the first page again (the previous one is gone), so no cursor can point at a deleted row; a page
+ * that deletes nothing ends the loop, so it cannot spin.
  */
 async function removeComments(repo: PostCascadeRepo, postId: string): Promise<number> {
   let removed = 0;
   for (;;) {
     const page = await repo.listComments(postId, CASCADE_PAGE);
-    let removedHere = 0;
-    for (const comment of page) {
-      if (!(await repo.deleteComment(comment.$id))) continue;
-      removedHere += 1;
-      await repo.bump({ table: 'profiles', rowId: comment.authorId, column: 'commentsCount' }, -1);
+    const deleted = (
+      await inBatches(page, PARALLEL, async (comment) =>
+        (await repo.deleteComment(comment.$id)) ? comment : null,
+      )
+    ).filter((comment) => comment !== null);
+    if (deleted.length > 0) {
+      const perAuthor = countBy(deleted, (comment) => comment.authorId);
+      await inBatches(perAuthor, PARALLEL, ([authorId, count]) =>
+        repo.bump({ table: 'profiles', rowId: authorId, column: 'commentsCount' }, -count),
+      );
+      await repo.bump({ table: 'stats', column: 'comments' }, -deleted.length);
     }
-    if (removedHere > 0) await repo.bump({ table: 'stats', column: 'comments' }, -removedHere);
-    removed += removedHere;
-    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
+    removed += deleted.length;
+    if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;
   }
 }
 
@@ -95,10 +124,8 @@ async function removeLikes(repo: PostCascadeRepo, postId: string): Promise<numbe
   let removed = 0;
   for (;;) {
     const page = await repo.listLikeIds(postId, CASCADE_PAGE);
-    let removedHere = 0;
-    for (const likeId of page) {
-      if (await repo.deleteLikeById(likeId)) removedHere += 1;
-    }
+    const done = await inBatches(page, PARALLEL, (likeId) => repo.deleteLikeById(likeId));
+    const removedHere = done.filter(Boolean).length;
     removed += removedHere;
     if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
   }

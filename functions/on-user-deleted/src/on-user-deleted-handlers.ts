@@ -3,16 +3,19 @@ import { AppError, describeError } from '../../_lib/app-error.ts';
 import { readJson } from '../../_lib/body.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
-import { CASCADE_PAGE, removePostWithContent } from '../../_lib/post-cascade.ts';
+import {
+  CASCADE_PAGE,
+  countBy,
+  inBatches,
+  PARALLEL,
+  removePostWithContent,
+} from '../../_lib/post-cascade.ts';
 import type { OnUserDeletedRepo } from './on-user-deleted-repo.ts';
 
 /** What a handler needs per execution: the repository. */
 export interface OnUserDeletedDeps {
   repoFor: (req: RuntimeRequest) => OnUserDeletedRepo;
 }
-
-/** How many rows of a page are worked on at once: enough to hide round trips, few enough to be gentle. */
-export const PARALLEL = 8;
 
 /** The part of Appwrite's User model (the event body) this function reads; the rest is ignored. */
 const UserEvent = z.object({ $id: z.string().check(z.minLength(1)) });
@@ -25,26 +28,6 @@ export interface Outcome {
   likes: number;
   profile: boolean;
   avatar: boolean;
-}
-
-/** Runs `work` over `items`, `size` at a time, keeping the order of the results. */
-async function inBatches<T, R>(
-  items: readonly T[],
-  size: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += size) {
-    results.push(...(await Promise.all(items.slice(start, start + size).map(work))));
-  }
-  return results;
-}
-
-/** How many of `items` fall under each key. */
-function countBy<T>(items: readonly T[], key: (item: T) => string): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return [...counts];
 }
 
 function present<T>(value: T | null): value is T {

@@ -1,0 +1,350 @@
+import {
+  AppwriteException,
+  type Client,
+  Functions,
+  ID,
+  type Models,
+  Query,
+  Storage,
+  TablesDB,
+  Users,
+} from 'node-appwrite';
+import { InputFile } from 'node-appwrite/file';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { likeRowId } from '../../functions/posts/src/posts-repo.ts';
+import { FunctionId, Route, routeRequest } from '../../shared/functions.ts';
+import { BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';
+import { deployWithVariables, eventually } from '../support/accounts-function.ts';
+import { applyAgoraBuckets, TINY_PNG } from '../support/agora-buckets.ts';
+import {
+  applyAgoraTables,
+  deployPosts,
+  executePosts,
+  keyClientOf,
+  userWithSession,
+} from '../support/posts-function.ts';
+import { type LocalServer, startLocalServer } from './harness.ts';
+
+/**
+ * `on-user-deleted` end to end on the local Appwrite: content made through the `posts` function,
+ * then `users.delete` fires `users.*.delete` for real; the user's posts (with their comments and
+ * likes), comments, likes, profile and avatar go, and every counter ends where a recount of the rows
+ * says. Then a user with thousands of rows, to show the pages finish well inside the 120 s timeout.
+ */
+
+/** Rows for the large user: posts of theirs, and posts of someone else they commented on and liked. */
+const BIG = {
+  posts: Number(process.env.AGORA_BIG_USER_POSTS ?? 100),
+  others: Number(process.env.AGORA_BIG_USER_OTHERS ?? 200),
+  perPost: 5,
+};
+
+let server: LocalServer;
+let keyClient: Client;
+let tables: TablesDB;
+let users: Users;
+const as: Record<string, Client> = {};
+
+type Row = Record<string, unknown> & { $id: string };
+
+/** Every row of a table, by cursor. */
+async function allRows(tableId: string): Promise<Row[]> {
+  const out: Row[] = [];
+  for (;;) {
+    const last = out.at(-1);
+    const page = await tables.listRows({
+      databaseId: DATABASE_ID,
+      tableId,
+      queries: [Query.limit(500), ...(last ? [Query.cursorAfter(last.$id)] : [])],
+      total: false,
+    });
+    out.push(...(page.rows as unknown as Row[]));
+    if (page.rows.length < 500) return out;
+  }
+}
+
+/** The stored counters and what a recount of the rows says they should be. */
+async function countersAndRecount() {
+  const [profiles, posts, comments, likes] = await Promise.all(
+    [TableId.profiles, TableId.posts, TableId.comments, TableId.likes].map(allRows),
+  );
+  const stats = (await tables.getRow({
+    databaseId: DATABASE_ID,
+    tableId: TableId.stats,
+    rowId: STATS_ROW_ID,
+  })) as unknown as Row;
+  const authorOf = new Map((posts ?? []).map((p) => [p.$id, String(p.authorId)]));
+  const count = (rows: Row[] | undefined, test: (row: Row) => boolean) =>
+    (rows ?? []).filter(test).length;
+  const stored = {
+    stats: { users: stats.users, posts: stats.posts, comments: stats.comments, likes: stats.likes },
+    posts: Object.fromEntries((posts ?? []).map((p) => [p.$id, [p.likesCount, p.commentsCount]])),
+    profiles: Object.fromEntries(
+      (profiles ?? []).map((p) => [p.$id, [p.postsCount, p.commentsCount, p.likesReceived]]),
+    ),
+  };
+  const recount = {
+    stats: {
+      users: profiles?.length,
+      posts: posts?.length,
+      comments: comments?.length,
+      likes: likes?.length,
+    },
+    posts: Object.fromEntries(
+      (posts ?? []).map((p) => [
+        p.$id,
+        [count(likes, (l) => l.postId === p.$id), count(comments, (c) => c.postId === p.$id)],
+      ]),
+    ),
+    profiles: Object.fromEntries(
+      (profiles ?? []).map((p) => [
+        p.$id,
+        [
+          count(posts, (x) => x.authorId === p.$id),
+          count(comments, (c) => c.authorId === p.$id),
+          count(likes, (l) => authorOf.get(String(l.postId)) === p.$id),
+        ],
+      ]),
+    ),
+  };
+  return { stored, recount, rows: { profiles, posts, comments, likes } };
+}
+
+/** Waits for the `n`-th execution of on-user-deleted to finish and returns it. */
+async function nthCleanup(n: number, deadlineMs = 10_000): Promise<Models.Execution> {
+  const functions = new Functions(keyClient);
+  return eventually(
+    `on-user-deleted execution #${n}`,
+    async () => {
+      const list = await functions.listExecutions({
+        functionId: FunctionId.onUserDeleted,
+        queries: [Query.orderAsc('$createdAt'), Query.limit(100)],
+      });
+      const execution = list.executions[n - 1];
+      return execution && ['completed', 'failed'].includes(execution.status)
+        ? execution
+        : undefined;
+    },
+    deadlineMs,
+  );
+}
+
+async function gone(tableId: string, rowId: string): Promise<boolean> {
+  try {
+    await tables.getRow({ databaseId: DATABASE_ID, tableId, rowId });
+    return false;
+  } catch (thrown) {
+    if (thrown instanceof AppwriteException && thrown.code === 404) return true;
+    throw thrown;
+  }
+}
+
+beforeAll(async () => {
+  server = await startLocalServer();
+  applyAgoraTables(server);
+  keyClient = keyClientOf(server);
+  tables = new TablesDB(keyClient);
+  users = new Users(keyClient);
+  await applyAgoraBuckets(keyClient);
+  await deployPosts(keyClient);
+  await deployWithVariables(keyClient, FunctionId.onUserDeleted, {});
+  for (const id of ['gone', 'bob', 'cleo', 'big', 'other']) {
+    as[id] = await userWithSession(server, keyClient, id);
+  }
+  await tables.createRow({
+    databaseId: DATABASE_ID,
+    tableId: TableId.stats,
+    rowId: STATS_ROW_ID,
+    data: { users: 5, posts: 0, comments: 0, likes: 0 },
+  });
+}, 60_000);
+afterAll(async () => server.close());
+
+async function run(
+  who: string,
+  route: string,
+  params: Record<string, string> = {},
+  body?: unknown,
+) {
+  const answer = await executePosts(
+    as[who] as Client,
+    routeRequest(route as never, params),
+    body ?? (route === Route.posts.create ? { title: 'T', body: 'B' } : undefined),
+  );
+  expect(answer.status, answer.text).toBeLessThan(300);
+  return answer.body;
+}
+
+describe('a deleted user’s content', () => {
+  test('posts, comments, likes, profile and avatar go; every counter ends where a recount says', async () => {
+    const g1 = String((await run('gone', Route.posts.create))?.$id);
+    const g2 = String((await run('gone', Route.posts.create))?.$id);
+    const b1 = String((await run('bob', Route.posts.create))?.$id);
+    const c1 = String((await run('cleo', Route.posts.create))?.$id);
+    for (const [who, postId] of [
+      ['bob', g1],
+      ['cleo', g1],
+      ['gone', g1],
+      ['bob', g2],
+      ['gone', b1],
+      ['gone', b1],
+      ['cleo', b1],
+      ['bob', c1],
+    ] as const) {
+      await run(who, Route.posts.comment, { postId }, { body: 'c' });
+    }
+    for (const [who, postId] of [
+      ['bob', g1],
+      ['cleo', g1],
+      ['gone', g1],
+      ['cleo', g2],
+      ['gone', b1],
+      ['gone', c1],
+      ['bob', c1],
+    ] as const) {
+      await run(who, Route.posts.like, { postId });
+    }
+    const avatar = await new Storage(as.gone as Client).createFile({
+      bucketId: BucketId.avatars,
+      fileId: ID.unique(),
+      file: InputFile.fromBuffer(TINY_PNG, 'me.png'),
+    });
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: 'gone',
+      data: { avatarId: avatar.$id },
+    });
+    const before = await countersAndRecount();
+    expect(before.stored).toEqual(before.recount);
+
+    await users.delete({ userId: 'gone' });
+    const execution = await nthCleanup(1);
+    expect(execution.status, execution.errors).toBe('completed');
+    expect(execution.trigger).toBe('event');
+    // An event's execution keeps no response body (as on Appwrite): the log line says what went.
+    expect(execution.logs).toContain(
+      'Removed for gone: 2 posts, 2 comments, 2 likes, profile true, avatar true.',
+    );
+
+    const after = await countersAndRecount();
+    expect(after.stored).toEqual(after.recount);
+    expect(after.rows.posts?.map((p) => p.$id).sort()).toEqual([b1, c1].sort());
+    expect(after.rows.comments?.some((c) => c.authorId === 'gone')).toBe(false);
+    expect(after.rows.likes?.some((l) => l.userId === 'gone')).toBe(false);
+    expect(await gone(TableId.profiles, 'gone')).toBe(true);
+    expect(after.stored.stats).toEqual({ users: 4, posts: 2, comments: 2, likes: 1 });
+    expect(after.stored.posts[b1]).toEqual([0, 1]);
+    expect(after.stored.posts[c1]).toEqual([1, 1]);
+    await expect(
+      new Storage(keyClient).getFile({ bucketId: BucketId.avatars, fileId: avatar.$id }),
+    ).rejects.toMatchObject({ code: 404 });
+  });
+
+  test('the function cannot be executed directly: execute [] refuses users; a key run is refused inside', async () => {
+    const functions = new Functions(as.other as Client);
+    await expect(
+      functions.createExecution({ functionId: FunctionId.onUserDeleted, body: '{"$id":"bob"}' }),
+    ).rejects.toMatchObject({ code: 401 });
+    const byKey = await new Functions(keyClient).createExecution({
+      functionId: FunctionId.onUserDeleted,
+      body: '{"$id":"bob"}',
+      async: false,
+    });
+    expect(byKey.responseStatusCode).toBe(401);
+    expect(await gone(TableId.profiles, 'bob')).toBe(false);
+  });
+
+  test(`a user with ${BIG.posts * (1 + 2 * BIG.perPost) + BIG.others * (BIG.perPost + 1)} rows: done in pages, well inside 120 s, counters exact`, async () => {
+    const create = async (tableId: string, rows: Row[]) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        await tables.createRows({ databaseId: DATABASE_ID, tableId, rows: rows.slice(i, i + 500) });
+      }
+    };
+    const theirs = Array.from({ length: BIG.posts }, (_, i) => `big-post-${i}`);
+    const others = Array.from({ length: BIG.others }, (_, i) => `other-post-${i}`);
+    const post = (id: string, authorId: string, likesCount: number, commentsCount: number) => ({
+      $id: id,
+      authorId,
+      title: 'T',
+      body: 'B',
+      tags: [],
+      likesCount,
+      commentsCount,
+    });
+    await create(TableId.posts, [
+      ...theirs.map((id) => post(id, 'big', 1, BIG.perPost)),
+      ...others.map((id) => post(id, 'other', 1, BIG.perPost)),
+    ]);
+    await create(TableId.comments, [
+      ...theirs.flatMap((postId, i) =>
+        Array.from({ length: BIG.perPost }, (_, k) => ({
+          $id: `bc-${i}-${k}`,
+          postId,
+          authorId: 'other',
+          body: 'c',
+        })),
+      ),
+      ...others.flatMap((postId, i) =>
+        Array.from({ length: BIG.perPost }, (_, k) => ({
+          $id: `oc-${i}-${k}`,
+          postId,
+          authorId: 'big',
+          body: 'c',
+        })),
+      ),
+    ]);
+    await create(TableId.likes, [
+      ...theirs.map((postId) => ({ $id: likeRowId(postId, 'other'), postId, userId: 'other' })),
+      ...others.map((postId) => ({ $id: likeRowId(postId, 'big'), postId, userId: 'big' })),
+    ]);
+    const counts = (postsCount: number, commentsCount: number, likesReceived: number) => ({
+      postsCount,
+      commentsCount,
+      likesReceived,
+    });
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: 'big',
+      data: counts(BIG.posts, BIG.others * BIG.perPost, BIG.posts),
+    });
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: 'other',
+      data: counts(BIG.others, BIG.posts * BIG.perPost, BIG.others),
+    });
+    const stats = (await tables.getRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.stats,
+      rowId: STATS_ROW_ID,
+    })) as unknown as Record<string, number>;
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.stats,
+      rowId: STATS_ROW_ID,
+      data: {
+        posts: (stats.posts ?? 0) + BIG.posts + BIG.others,
+        comments: (stats.comments ?? 0) + (BIG.posts + BIG.others) * BIG.perPost,
+        likes: (stats.likes ?? 0) + BIG.posts + BIG.others,
+      },
+    });
+    const before = await countersAndRecount();
+    expect(before.stored).toEqual(before.recount);
+
+    await users.delete({ userId: 'big' });
+    const execution = await nthCleanup(3, 130_000);
+    expect(execution.status, execution.errors).toBe('completed');
+    expect(execution.logs).toContain(
+      `Removed for big: ${BIG.posts} posts, ${BIG.others * BIG.perPost} comments, ${BIG.others} likes, profile true`,
+    );
+    console.log(
+      `on-user-deleted: ${BIG.posts * (1 + 2 * BIG.perPost) + BIG.others * (BIG.perPost + 1)} rows in ${execution.duration.toFixed(2)} s`,
+    );
+    expect(execution.duration).toBeLessThan(60);
+    const after = await countersAndRecount();
+    expect(after.stored).toEqual(after.recount);
+    expect(after.stored.profiles.other).toEqual([BIG.others, 0, 0]);
+  }, 180_000);
+});
