@@ -9,10 +9,28 @@ import { defineConfig } from 'vite';
  */
 const appwrite = process.env.AGORA_APPWRITE_URL ?? 'http://127.0.0.1:8080';
 
+/**
+ * Production build (`npm run build` → `client/dist/`, static files for any host). Configured by
+ * environment at build time, and only by `VITE_`-prefixed variables (`VITE_APPWRITE_ENDPOINT`,
+ * `VITE_APPWRITE_PROJECT_ID`): nothing else in the environment can reach the bundle
+ * (tests/unit/client-build.test.ts checks). The libraries get chunks of their own, so an app deploy
+ * leaves them cached, and `npm run bench` reads the size split off the chunk names.
+ */
+const vendorChunks = [
+  { name: 'svelte', test: /node_modules[\\/](svelte|esm-env|clsx)[\\/]/ },
+  { name: 'appwrite', test: /node_modules[\\/]appwrite[\\/]/ },
+  { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
+];
+
 export default defineConfig({
   root: 'client',
   plugins: [svelte()],
-  build: { outDir: 'dist', emptyOutDir: true },
+  envPrefix: 'VITE_',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    rolldownOptions: { output: { codeSplitting: { groups: vendorChunks } } },
+  },
   server: {
     host: '127.0.0.1',
     strictPort: false,
