@@ -1,4 +1,4 @@
-import { type Client, TablesDB } from 'node-appwrite';
+import { type Client, Query, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Route, routeRequest } from '../../shared/functions.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';
@@ -16,8 +16,10 @@ import { type LocalServer, startLocalServer } from './harness.ts';
  * its appwrite.json settings, executed with real user sessions; rows and counters read back.
  */
 
-const LIKERS = 10;
-const PARALLEL_LIKES = 20;
+/** The issue's sizes: 50 likes by one user, 50 users liking, 20 comment deletes at once. */
+const LIKERS = 50;
+const PARALLEL_LIKES = 50;
+const PARALLEL_COMMENT_DELETES = 20;
 
 let server: LocalServer;
 let tables: TablesDB;
@@ -33,8 +35,8 @@ async function row(tableId: string, rowId: string) {
   >;
 }
 
-async function rowCount(tableId: string): Promise<number> {
-  const list = await tables.listRows({ databaseId: DATABASE_ID, tableId });
+async function rowCount(tableId: string, queries: string[] = []): Promise<number> {
+  const list = await tables.listRows({ databaseId: DATABASE_ID, tableId, queries });
   return list.total;
 }
 
@@ -55,7 +57,7 @@ beforeAll(async () => {
   admin = await userWithSession(server, keyClient, 'admin', ['admin']);
   for (let i = 0; i < LIKERS; i++)
     likers.push(await userWithSession(server, keyClient, `liker-${i}`));
-}, 60_000);
+}, 120_000);
 afterAll(async () => server.close());
 
 describe('posts end to end', () => {
@@ -112,14 +114,54 @@ describe('posts end to end', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(PARALLEL_LIKES).fill(200));
     expect((await row(TableId.posts, postId)).likesCount).toBe(1);
-  });
+    expect(await rowCount(TableId.likes, [Query.equal('postId', postId)])).toBe(1);
+    // Each answer says liked; its likesCount is what that execution saw (0 while the winner counts).
+    expect(answers.every((a) => a.body?.liked === true)).toBe(true);
+  }, 60_000);
 
   test(`${LIKERS} users like in parallel → likesCount ${LIKERS}`, async () => {
     const postId = await newPost(owner);
     const like = routeRequest(Route.posts.like, { postId });
-    await Promise.all(likers.map((liker) => executePosts(liker, like)));
+    const likesBefore = Number((await row(TableId.stats, STATS_ROW_ID)).likes);
+    const answers = await Promise.all(likers.map((liker) => executePosts(liker, like)));
+    expect(answers.map((a) => a.status)).toEqual(Array(LIKERS).fill(200));
     expect((await row(TableId.posts, postId)).likesCount).toBe(LIKERS);
-  });
+    expect(await rowCount(TableId.likes, [Query.equal('postId', postId)])).toBe(LIKERS);
+    expect((await row(TableId.profiles, 'owner')).likesReceived).toBeGreaterThanOrEqual(LIKERS);
+    expect(Number((await row(TableId.stats, STATS_ROW_ID)).likes) - likesBefore).toBe(LIKERS);
+  }, 60_000);
+
+  test(`${PARALLEL_COMMENT_DELETES} authors delete their comments in parallel → every count exact`, async () => {
+    const postId = await newPost(owner);
+    const authors = likers.slice(0, PARALLEL_COMMENT_DELETES);
+    const commentIds: string[] = [];
+    for (const author of authors) {
+      const created = await executePosts(author, routeRequest(Route.posts.comment, { postId }), {
+        body: 'Me too',
+      });
+      expect(created.status, created.text).toBe(201);
+      commentIds.push(String(created.body?.$id));
+    }
+    expect((await row(TableId.posts, postId)).commentsCount).toBe(PARALLEL_COMMENT_DELETES);
+    const statsBefore = Number((await row(TableId.stats, STATS_ROW_ID)).comments);
+    const answers = await Promise.all(
+      authors.map((author, i) =>
+        executePosts(
+          author,
+          routeRequest(Route.posts.removeComment, { commentId: commentIds[i] ?? '' }),
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(PARALLEL_COMMENT_DELETES).fill(204));
+    expect((await row(TableId.posts, postId)).commentsCount).toBe(0);
+    expect(await rowCount(TableId.comments, [Query.equal('postId', postId)])).toBe(0);
+    expect(Number((await row(TableId.stats, STATS_ROW_ID)).comments)).toBe(
+      statsBefore - PARALLEL_COMMENT_DELETES,
+    );
+    for (let i = 0; i < PARALLEL_COMMENT_DELETES; i++) {
+      expect((await row(TableId.profiles, `liker-${i}`)).commentsCount).toBe(0);
+    }
+  }, 60_000);
 
   test('comment, then delete it → commentsCount exact; others cannot delete it', async () => {
     const postId = await newPost(owner);
