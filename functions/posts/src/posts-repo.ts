@@ -13,7 +13,7 @@ import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
 import { withRetry } from '../../_lib/retry.ts';
-import { ensureStatsRow } from '../../_lib/stats-counter.ts';
+import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
 
 export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';
 export { CASCADE_PAGE } from '../../_lib/post-cascade.ts';
@@ -265,6 +265,8 @@ export function createPostsRepo(client: Client): PostsRepo {
       if (counter.table !== 'stats') {
         return moveCounter(counter.table, counter.rowId, counter.column, delta);
       }
+      // Something was created: incrementStat counts it in `stats` and in today's `activity` row.
+      if (delta > 0) return incrementStat(tables, counter.column, delta);
       const moved = await moveCounter(TableId.stats, STATS_ROW_ID, counter.column, delta);
       if (moved !== null) return moved;
       // The stats row is missing (a fresh project): make it, then move the counter.
