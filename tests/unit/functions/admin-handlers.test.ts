@@ -98,7 +98,7 @@ function codes(body: Record<string, unknown>): Record<string, string> | undefine
   return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value.code]));
 }
 
-function at(route: RouteKey, userId = IDS.target): Request {
+function at(route: RouteKey, userId: string = IDS.target): Request {
   return routeRequest(route, { userId });
 }
 
