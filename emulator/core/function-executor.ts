@@ -282,10 +282,12 @@ export class FunctionExecutor {
     const executionId = uniqueId();
     const path = request.queryString ? `${request.path}?${request.queryString}` : request.path;
     const headers: Record<string, string> = {};
-    // A caller of the domain cannot set Appwrite's headers either: the ones it sends are dropped.
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (!name.toLowerCase().startsWith('x-appwrite-')) headers[name.toLowerCase()] = value;
-    }
+    // As Appwrite's router (app/controllers/general.php) does: every request header reaches the
+    // function, and Appwrite's own (`x-appwrite-user-id`, `-key`, `-user-jwt`, `-trigger`, …) are set
+    // over whatever a caller sent (here and in `run`), so none of those can be forged. Other
+    // `x-appwrite-*` headers pass, e.g. the `x-appwrite-webhook-*` of a webhook pointed at a function.
+    for (const [name, value] of Object.entries(request.headers))
+      headers[name.toLowerCase()] = value;
     headers['x-appwrite-trigger'] = 'http';
     headers['x-appwrite-client-ip'] = request.clientIp;
     const doc = newExecution({

@@ -37,8 +37,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
  * string, the headers and the body bytes — and answers with the function's status, headers and
  * body as they are, as an Appwrite function domain does. No project header or credentials are
  * needed (a domain is public; the function decides). This is how a webhook sender or any outside
- * service reaches a function. `x-appwrite-*` headers a caller sends are dropped and Appwrite's own
- * are set, as on any execution.
+ * service reaches a function. Appwrite's own `x-appwrite-*` headers are set over any a caller sends,
+ * as on any execution; other headers, `x-appwrite-webhook-*` included, pass as Appwrite's router passes them.
  */
 export async function registerFunctionDomainRoutes(
   app: FastifyInstance,

@@ -236,6 +236,39 @@ export default async ({ req, res }) =>
     });
   });
 
+  test('other x-appwrite-* headers (a webhook’s) reach the function; Appwrite’s own cannot be forged', async () => {
+    await deployFunction(
+      client,
+      'hook',
+      esmFunction(`
+export default async ({ req, res }) => res.json({
+  signature: req.headers['x-appwrite-webhook-signature'], webhookId: req.headers['x-appwrite-webhook-id'],
+  user: req.headers['x-appwrite-user-id'], jwt: req.headers['x-appwrite-user-jwt'],
+  keyForged: req.headers['x-appwrite-key'] === 'forged', trigger: req.headers['x-appwrite-trigger'] });
+`),
+    );
+    const response = await fetch(`${server.endpoint}/local/functions/hook/`, {
+      method: 'POST',
+      headers: {
+        'x-appwrite-webhook-signature': 'c2lnbmF0dXJl',
+        'x-appwrite-webhook-id': 'hook-1',
+        'x-appwrite-user-id': 'forged',
+        'x-appwrite-user-jwt': 'forged',
+        'x-appwrite-key': 'forged',
+        'x-appwrite-trigger': 'event',
+      },
+      body: '{}',
+    });
+    expect(await response.json()).toEqual({
+      signature: 'c2lnbmF0dXJl',
+      webhookId: 'hook-1',
+      user: '',
+      jwt: '',
+      keyForged: false,
+      trigger: 'http',
+    });
+  });
+
   test('`<function>.functions.localhost` and a rule’s domain reach the function by Host', async () => {
     await new ProxyRules(client).createFunctionRule({
       domain: 'my-site.functions.localhost',
