@@ -17,6 +17,12 @@ export const ErrorType = {
   userNotFound: 'user_not_found',
   userAlreadyExists: 'user_already_exists',
   userBlocked: 'user_blocked',
+  /** A recovery or verification secret that is wrong, used or expired (Appwrite's own type). */
+  userInvalidToken: 'user_invalid_token',
+  /** Appwrite's password history refused the new password. */
+  passwordRecentlyUsed: 'password_recently_used',
+  /** Appwrite's personal-data check refused the new password (it contains the name, email, …). */
+  passwordPersonalData: 'password_personal_data',
   rowNotFound: 'row_not_found',
   fileNotFound: 'storage_file_not_found',
   rateLimited: 'general_rate_limit_exceeded',
@@ -36,6 +42,9 @@ export const errorStatus: Record<ErrorType, number> = {
   user_not_found: 404,
   user_already_exists: 409,
   user_blocked: 403,
+  user_invalid_token: 401,
+  password_recently_used: 400,
+  password_personal_data: 400,
   row_not_found: 404,
   storage_file_not_found: 404,
   general_rate_limit_exceeded: 429,

@@ -1,4 +1,5 @@
-import { AppwriteException, type Client, Users } from 'node-appwrite';
+import { Account, AppwriteException, type Client, Users } from 'node-appwrite';
+import { withRetry } from '../../_lib/retry.ts';
 
 /** What `accounts` hands back about a user it made. */
 export interface CreatedUser {
@@ -19,11 +20,22 @@ export interface AccountsRepo {
     password: string;
     name: string;
   }): Promise<CreatedUser | null>;
+  /** Deletes the user (Users API, scope `users.write`); `false` when there was none (404). */
+  deleteUser(userId: string): Promise<boolean>;
+  /**
+   * Completes a password recovery as a guest would (`account.updateRecovery`, no key, no session).
+   * Appwrite's refusals are thrown as the `AppwriteException` it answered with.
+   */
+  completeRecovery(input: { userId: string; secret: string; password: string }): Promise<void>;
 }
 
-/** The repository over `node-appwrite`, with the execution's client. */
-export function createAccountsRepo(client: Client): AccountsRepo {
+/**
+ * The repository over `node-appwrite`: `client` carries the execution's key, `guest` only the
+ * endpoint and project — recovery is an account (guest) action that a key cannot perform.
+ */
+export function createAccountsRepo(client: Client, guest: Client): AccountsRepo {
   const users = new Users(client);
+  const account = new Account(guest);
   return {
     async createUser({ userId, email, password, name }) {
       try {
@@ -33,6 +45,20 @@ export function createAccountsRepo(client: Client): AccountsRepo {
         if (thrown instanceof AppwriteException && thrown.code === 409) return null;
         throw thrown;
       }
+    },
+    async deleteUser(userId) {
+      try {
+        // A delete by id: a repeat after a lost answer finds 404, which also means "gone".
+        await withRetry(() => users.delete({ userId }));
+        return true;
+      } catch (thrown) {
+        if (thrown instanceof AppwriteException && thrown.code === 404) return false;
+        throw thrown;
+      }
+    },
+    async completeRecovery({ userId, secret, password }) {
+      // Not retried: the secret is single-use, so a lost answer would turn success into 401.
+      await account.updateRecovery({ userId, secret, password });
     },
   };
 }

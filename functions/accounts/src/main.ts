@@ -1,14 +1,32 @@
+import { Client } from 'node-appwrite';
 import { Route } from '#shared/functions.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
+import { functionEnv } from '../../_lib/env.ts';
 import { idSecret } from '../../_lib/user-ids.ts';
-import { register } from './accounts-handlers.ts';
+import { completeRecovery, deleteAccount, register } from './accounts-handlers.ts';
 import { createAccountsRepo } from './accounts-repo.ts';
 
-/** The `accounts` function: registration with the full password policy and a server-derived id. */
+/** A client with no key and no session: Appwrite treats its calls as a guest's. */
+function guestClient(): Client {
+  const env = functionEnv();
+  return new Client()
+    .setEndpoint(env.APPWRITE_FUNCTION_API_ENDPOINT)
+    .setProject(env.APPWRITE_FUNCTION_PROJECT_ID);
+}
+
+const deps = {
+  repoFor: (req: Parameters<typeof appwriteClient>[0]) =>
+    createAccountsRepo(appwriteClient(req), guestClient()),
+  secret: idSecret,
+};
+
+/**
+ * The `accounts` function: registration with the full password policy and a server-derived id,
+ * deleting your own account, and finishing a password recovery under the same policy.
+ */
 export default createHandler({
-  [Route.accounts.register]: register({
-    repoFor: (req) => createAccountsRepo(appwriteClient(req)),
-    secret: idSecret,
-  }),
+  [Route.accounts.register]: register(deps),
+  [Route.accounts.deleteAccount]: deleteAccount(deps),
+  [Route.accounts.completeRecovery]: completeRecovery(deps),
 });

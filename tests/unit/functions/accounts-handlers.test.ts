@@ -2,8 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
 import { isDerivedUserId } from '../../../functions/_lib/user-ids.ts';
 import { register } from '../../../functions/accounts/src/accounts-handlers.ts';
-import type { AccountsRepo, CreatedUser } from '../../../functions/accounts/src/accounts-repo.ts';
+import type { AccountsRepo } from '../../../functions/accounts/src/accounts-repo.ts';
 import { Route, routeRequest } from '../../../shared/functions.ts';
+import { FakeAccountsRepo } from './accounts-fake-repo.ts';
 import { execute } from './fake-runtime.ts';
 
 /**
@@ -13,20 +14,6 @@ import { execute } from './fake-runtime.ts';
 
 const SECRET = 'test-secret-'.repeat(4);
 const PASSWORD = 'Secr3tPassw0rd';
-
-/** An in-memory Users API: emails are unique, as Appwrite's are. */
-class FakeAccountsRepo implements AccountsRepo {
-  readonly users = new Map<string, CreatedUser & { password: string }>();
-  readonly writes: string[] = [];
-
-  async createUser(input: { userId: string; email: string; password: string; name: string }) {
-    this.writes.push(`createUser ${input.userId}`);
-    for (const user of this.users.values()) if (user.email === input.email) return null;
-    if (this.users.has(input.userId)) return null;
-    this.users.set(input.userId, { $id: input.userId, ...input });
-    return { $id: input.userId, email: input.email, name: input.name };
-  }
-}
 
 function handlerFor(repo: AccountsRepo) {
   return createHandler({
