@@ -97,7 +97,7 @@ describe('stats end to end', () => {
       dashboard(callers.admin),
     ]);
     for (const d of seen) expect(d).toEqual(seen[0]);
-    const [d] = seen as [DashboardStats];
+    const d = seen[0] as DashboardStats;
     expect(d.totals).toEqual({ users: 3, posts: 7, comments: 2, likes: 10 });
     expect(d.averageLikesPerPost).toBe(1.43);
     expect(d.topPosts.map((p) => [p.$id, p.likesCount])).toEqual([
