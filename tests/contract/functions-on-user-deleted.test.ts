@@ -16,6 +16,7 @@ import { FunctionId, Route, routeRequest } from '../../shared/functions.ts';
 import { BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';
 import { deployWithVariables, eventually } from '../support/accounts-function.ts';
 import { applyAgoraBuckets, TINY_PNG } from '../support/agora-buckets.ts';
+import { countersAndRecount, type Row } from '../support/agora-counters.ts';
 import {
   applyAgoraTables,
   deployPosts,
@@ -44,71 +45,6 @@ let keyClient: Client;
 let tables: TablesDB;
 let users: Users;
 const as: Record<string, Client> = {};
-
-type Row = Record<string, unknown> & { $id: string };
-
-/** Every row of a table, by cursor. */
-async function allRows(tableId: string): Promise<Row[]> {
-  const out: Row[] = [];
-  for (;;) {
-    const last = out.at(-1);
-    const page = await tables.listRows({
-      databaseId: DATABASE_ID,
-      tableId,
-      queries: [Query.limit(500), ...(last ? [Query.cursorAfter(last.$id)] : [])],
-      total: false,
-    });
-    out.push(...(page.rows as unknown as Row[]));
-    if (page.rows.length < 500) return out;
-  }
-}
-
-/** The stored counters and what a recount of the rows says they should be. */
-async function countersAndRecount() {
-  const [profiles, posts, comments, likes] = await Promise.all(
-    [TableId.profiles, TableId.posts, TableId.comments, TableId.likes].map(allRows),
-  );
-  const stats = (await tables.getRow({
-    databaseId: DATABASE_ID,
-    tableId: TableId.stats,
-    rowId: STATS_ROW_ID,
-  })) as unknown as Row;
-  const authorOf = new Map((posts ?? []).map((p) => [p.$id, String(p.authorId)]));
-  const count = (rows: Row[] | undefined, test: (row: Row) => boolean) =>
-    (rows ?? []).filter(test).length;
-  const stored = {
-    stats: { users: stats.users, posts: stats.posts, comments: stats.comments, likes: stats.likes },
-    posts: Object.fromEntries((posts ?? []).map((p) => [p.$id, [p.likesCount, p.commentsCount]])),
-    profiles: Object.fromEntries(
-      (profiles ?? []).map((p) => [p.$id, [p.postsCount, p.commentsCount, p.likesReceived]]),
-    ),
-  };
-  const recount = {
-    stats: {
-      users: profiles?.length,
-      posts: posts?.length,
-      comments: comments?.length,
-      likes: likes?.length,
-    },
-    posts: Object.fromEntries(
-      (posts ?? []).map((p) => [
-        p.$id,
-        [count(likes, (l) => l.postId === p.$id), count(comments, (c) => c.postId === p.$id)],
-      ]),
-    ),
-    profiles: Object.fromEntries(
-      (profiles ?? []).map((p) => [
-        p.$id,
-        [
-          count(posts, (x) => x.authorId === p.$id),
-          count(comments, (c) => c.authorId === p.$id),
-          count(likes, (l) => authorOf.get(String(l.postId)) === p.$id),
-        ],
-      ]),
-    ),
-  };
-  return { stored, recount, rows: { profiles, posts, comments, likes } };
-}
 
 /** Waits for the `n`-th execution of on-user-deleted to finish and returns it. */
 async function nthCleanup(n: number, deadlineMs = 10_000): Promise<Models.Execution> {
@@ -215,7 +151,7 @@ describe('a deleted user’s content', () => {
       rowId: 'gone',
       data: { avatarId: avatar.$id },
     });
-    const before = await countersAndRecount();
+    const before = await countersAndRecount(tables);
     expect(before.stored).toEqual(before.recount);
 
     await users.delete({ userId: 'gone' });
@@ -227,7 +163,7 @@ describe('a deleted user’s content', () => {
       'Removed for gone: 2 posts, 2 comments, 2 likes, profile true, avatar true.',
     );
 
-    const after = await countersAndRecount();
+    const after = await countersAndRecount(tables);
     expect(after.stored).toEqual(after.recount);
     expect(after.rows.posts?.map((p) => p.$id).sort()).toEqual([b1, c1].sort());
     expect(after.rows.comments?.some((c) => c.authorId === 'gone')).toBe(false);
@@ -330,7 +266,7 @@ describe('a deleted user’s content', () => {
         likes: (stats.likes ?? 0) + BIG.posts + BIG.others,
       },
     });
-    const before = await countersAndRecount();
+    const before = await countersAndRecount(tables);
     expect(before.stored).toEqual(before.recount);
 
     await users.delete({ userId: 'big' });
@@ -343,7 +279,7 @@ describe('a deleted user’s content', () => {
       `on-user-deleted: ${BIG.posts * (1 + 2 * BIG.perPost) + BIG.others * (BIG.perPost + 1)} rows in ${execution.duration.toFixed(2)} s`,
     );
     expect(execution.duration).toBeLessThan(60);
-    const after = await countersAndRecount();
+    const after = await countersAndRecount(tables);
     expect(after.stored).toEqual(after.recount);
     expect(after.stored.profiles.other).toEqual([BIG.others, 0, 0]);
   }, 180_000);
