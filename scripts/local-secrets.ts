@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface LocalSecrets {
   /** `AGORA_ID_SECRET`: the key user ids are derived with (functions/_lib/user-ids.ts). */
   idSecret: string;
+  /** `AGORA_WEBHOOK_SECRET`: the key a local webhook signs with (functions/webhooks). */
+  webhookSecret: string;
 }
 
 /**
@@ -14,8 +16,15 @@ export interface LocalSecrets {
  */
 export function localSecrets(dataDir: string): LocalSecrets {
   const file = join(dataDir, 'agora-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  const secrets: LocalSecrets = { idSecret: randomBytes(32).toString('hex') };
+  const kept: Partial<LocalSecrets> = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8'))
+    : {};
+  if (kept.idSecret && kept.webhookSecret) return kept as LocalSecrets;
+  // A file from before a secret existed keeps what it has and gains the missing one.
+  const secrets: LocalSecrets = {
+    idSecret: kept.idSecret ?? randomBytes(32).toString('hex'),
+    webhookSecret: kept.webhookSecret ?? randomBytes(32).toString('hex'),
+  };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -19,7 +19,7 @@ import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
 import { type BuiltFunction, buildFunctions, listFunctionIds } from './build-functions.ts';
 import { localSecrets } from './local-secrets.ts';
-import { DEMO_USERS, seedUsers } from './seed.ts';
+import { DEMO_USERS, seedBoard, seedUsers } from './seed.ts';
 
 /** The functions that derive or check user ids, and so share `AGORA_ID_SECRET`. */
 const ID_SECRET_FUNCTIONS = ['accounts', 'on-user-created', 'admin'];
@@ -200,9 +200,14 @@ async function main() {
     .setEndpoint(appwrite.endpoint)
     .setProject(credentials.projectId)
     .setKey(credentials.apiKey);
-  const { idSecret } = localSecrets(options.data);
+  const { idSecret, webhookSecret } = localSecrets(options.data);
   await setVariable(new Functions(client), ID_SECRET_FUNCTIONS, 'AGORA_ID_SECRET', idSecret);
+  // The webhook receiver verifies against the URL a local webhook would be given: its function domain.
+  const webhookUrl = `${appwrite.endpoint}/local/functions/webhooks/`;
+  await setVariable(new Functions(client), ['webhooks'], 'AGORA_WEBHOOK_URL', webhookUrl);
+  await setVariable(new Functions(client), ['webhooks'], 'AGORA_WEBHOOK_SECRET', webhookSecret);
   for (const line of await seedUsers(new Users(client), idSecret)) console.log(`[seed] ${line}`);
+  for (const line of await seedBoard(client)) console.log(`[seed] ${line}`);
 
   process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');
   const vite: ViteDevServer = await createServer({
