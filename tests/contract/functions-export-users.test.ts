@@ -1,3 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type Client,
   ExecutionMethod,
@@ -9,7 +13,9 @@ import {
   Users,
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
 import { deriveUserId } from '../../functions/_lib/user-ids.ts';
+import { CHUNK_BYTES, uploadInChunks } from '../../functions/export-users/src/export-repo.ts';
 import { FunctionId, Route, routeRequest } from '../../shared/functions.ts';
 import { BucketId, DATABASE_ID, TableId } from '../../shared/ids.ts';
 import type { Job } from '../../shared/schemas/job.ts';
@@ -38,7 +44,9 @@ let keyClient: Client;
 let tables: TablesDB;
 let admin: Client;
 let adminId: string;
+let adminSecret: string;
 let otherAdmin: Client;
+let otherSecret: string;
 let plain: Client;
 
 async function startExport(body: unknown = {}): Promise<string> {
@@ -98,12 +106,46 @@ function expectedRecord(user: Models.User<Models.Preferences>): string[] {
   ];
 }
 
+/** What a Realtime socket signed in with `session` hears of `jobs` rows. */
+async function listenToJobs(session: string): Promise<{ heard: Job[]; close: () => void }> {
+  const url = `${server.endpoint.replace('http', 'ws')}/realtime?project=${server.projectId}`;
+  const socket = new WebSocket(url, {
+    headers: {
+      'x-fallback-cookies': JSON.stringify({ [`a_session_${server.projectId}`]: session }),
+    },
+  });
+  const heard: Job[] = [];
+  let subscribed: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    subscribed = resolve;
+  });
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    if (frame.type === 'connected') {
+      socket.send(
+        JSON.stringify({
+          type: 'subscribe',
+          data: [{ channels: [`databases.${DATABASE_ID}.tables.${TableId.jobs}.rows`] }],
+        }),
+      );
+    }
+    if (frame.type === 'response' && frame.data?.to === 'subscribe') subscribed();
+    if (frame.type === 'event') heard.push(frame.data.payload as Job);
+  });
+  await ready;
+  return { heard, close: () => socket.close() };
+}
+
 beforeAll(async () => {
   server = await startLocalServer();
   keyClient = await deployAdmin(server);
   tables = new TablesDB(keyClient);
-  ({ client: admin, userId: adminId } = await sessionUser(server, keyClient, ['admin']));
-  ({ client: otherAdmin } = await sessionUser(server, keyClient, ['admin']));
+  ({
+    client: admin,
+    userId: adminId,
+    secret: adminSecret,
+  } = await sessionUser(server, keyClient, ['admin']));
+  ({ client: otherAdmin, secret: otherSecret } = await sessionUser(server, keyClient, ['admin']));
   ({ client: plain } = await sessionUser(server, keyClient));
   await createUsersInBulk(keyClient, USERS, () => deriveUserId(TEST_ID_SECRET));
 }, 180_000);
@@ -114,8 +156,24 @@ describe('CSV export end to end', () => {
   let job: Job;
 
   test(`an export of ${USERS + 3} users → succeeded; the token link downloads the CSV without cookies`, async () => {
+    const mine = await listenToJobs(adminSecret);
+    const theirs = await listenToJobs(otherSecret);
     jobId = await startExport();
     job = await finished(jobId);
+    await eventually('the succeeded event', async () =>
+      mine.heard.some((heard) => heard.status === 'succeeded') ? true : undefined,
+    );
+    mine.close();
+    theirs.close();
+    // The asking admin's UI sees the job move over Realtime; another admin hears nothing of it.
+    const statuses = mine.heard.filter((heard) => heard.$id === jobId).map((heard) => heard.status);
+    expect(statuses[0]).toBe('queued');
+    expect(statuses).toContain('running');
+    expect(statuses.at(-1)).toBe('succeeded');
+    expect(
+      mine.heard.some((heard) => heard.status === 'running' && heard.processed === USERS + 3),
+    ).toBe(true);
+    expect(theirs.heard).toEqual([]);
     expect(job, job.error ?? '').toMatchObject({
       status: 'succeeded',
       progress: 100,
@@ -144,7 +202,7 @@ describe('CSV export end to end', () => {
     expect(records).toEqual((await everyUser()).map(expectedRecord));
     expect(records.some((record) => record[1]?.startsWith(`'=HYPERLINK(`))).toBe(true);
     expect(text).toContain('"Name, ""8"""');
-  });
+  }, 90_000);
 
   test('the link without its token, or with a forged one, is refused', async () => {
     const url = new URL(downloadUrl(job));
@@ -211,6 +269,40 @@ describe('CSV export end to end', () => {
       .slice(1)
       .map((record) => record[1]);
     expect(names.sort()).toEqual(['Zebulon One', 'Zebulon Two']);
+  });
+
+  test('a CSV over 5 MB goes up in chunks, one at a time, and comes back byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agora-chunks-'));
+    try {
+      const path = join(dir, 'big.csv');
+      const bytes = Buffer.from(randomBytes(Math.floor((CHUNK_BYTES * 2.4) / 2)).toString('hex'));
+      writeFileSync(path, bytes);
+      await uploadInChunks(keyClient, {
+        bucketId: BucketId.exports,
+        fileId: 'chunked-upload',
+        path,
+        name: 'big.csv',
+        permissions: [],
+      });
+      const storage = new Storage(keyClient);
+      const stored = await storage.getFile({
+        bucketId: BucketId.exports,
+        fileId: 'chunked-upload',
+      });
+      expect([stored.sizeOriginal, stored.chunksTotal, stored.chunksUploaded]).toEqual([
+        bytes.length,
+        3,
+        3,
+      ]);
+      const back = Buffer.from(
+        await storage.getFileDownload({ bucketId: BucketId.exports, fileId: 'chunked-upload' }),
+      );
+      const digest = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+      expect(digest(back)).toBe(digest(bytes));
+      await storage.deleteFile({ bucketId: BucketId.exports, fileId: 'chunked-upload' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a failed export says why in plain words and leaves no file', async () => {

@@ -72,13 +72,13 @@ export async function createUsersInBulk(
 
 /**
  * A user with an id derived from `TEST_ID_SECRET` (so `on-user-created` profiles rather than blocks
- * them), no password, optional labels, and a session client. Waits until the event has run.
+ * them), no password, optional labels, and a session client (with its secret, for Realtime).
  */
 export async function sessionUser(
   server: LocalServer,
   keyClient: Client,
   labels: string[] = [],
-): Promise<{ userId: string; client: Client }> {
+): Promise<{ userId: string; client: Client; secret: string }> {
   const users = new Users(keyClient);
   const userId = deriveUserId(TEST_ID_SECRET);
   await users.create({
@@ -92,5 +92,5 @@ export async function sessionUser(
     .setEndpoint(server.endpoint)
     .setProject(server.projectId)
     .setSession(session.secret);
-  return { userId, client };
+  return { userId, client, secret: session.secret };
 }

@@ -1,3 +1,4 @@
+import { open, stat } from 'node:fs/promises';
 import {
   AppwriteException,
   type Client,
@@ -52,6 +53,51 @@ export interface ExportRepo {
   deleteFile(fileId: string): Promise<void>;
 }
 
+/** Appwrite's chunk size: every chunk but the last is exactly this long. */
+export const CHUNK_BYTES = 5 * 1024 * 1024;
+
+/**
+ * `storage.createFile` from a file on disk, one 5 MB chunk at a time, with Appwrite's chunked-upload
+ * protocol (`Content-Range: bytes start-end/size`, then `X-Appwrite-Id` = the file id for the rest).
+ * node-appwrite's own `InputFile.fromPath` upload also reads 5 MB slices, but keeps up to 8 of them in
+ * flight (~80 MB with the form copies); one at a time keeps the export's memory to one chunk. A file
+ * up to 5 MB goes in one request, as the SDK sends it. The request itself is the SDK's `client.call`,
+ * so headers, the key and errors (`AppwriteException`) are exactly the SDK's.
+ */
+export async function uploadInChunks(
+  client: Client,
+  input: { bucketId: string; fileId: string; path: string; name: string; permissions: string[] },
+): Promise<void> {
+  const { size } = await stat(input.path);
+  const url = `${client.config.endpoint}/storage/buckets/${encodeURIComponent(input.bucketId)}/files`;
+  const handle = await open(input.path, 'r');
+  try {
+    for (let start = 0; start === 0 || start < size; start += CHUNK_BYTES) {
+      const end = Math.min(start + CHUNK_BYTES, size);
+      const bytes = Buffer.alloc(end - start);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
+      if (bytesRead !== bytes.length)
+        throw new Error(`Read ${bytesRead} of ${bytes.length} bytes.`);
+      // The headers node-appwrite's createFile sends (the project is per request, not a client default).
+      const headers: Record<string, string> = {
+        'X-Appwrite-Project': client.config.project,
+        'content-type': 'multipart/form-data',
+        accept: 'application/json',
+      };
+      if (size > CHUNK_BYTES) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
+      if (start > 0) headers['x-appwrite-id'] = input.fileId;
+      const file = await InputFile.fromBuffer(bytes, input.name).toFile();
+      await client.call('post', new URL(url), headers, {
+        fileId: input.fileId,
+        file,
+        permissions: input.permissions,
+      });
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 function isStatus(thrown: unknown, code: number): boolean {
   return thrown instanceof AppwriteException && thrown.code === code;
 }
@@ -102,12 +148,11 @@ export function createExportRepo(client: Client): ExportRepo {
       }
     },
     async uploadCsv({ fileId, path, name, readerId }) {
-      // InputFile.fromPath reads the file in 5 MB slices (node-appwrite's chunked upload, up to 8
-      // chunks in flight); the whole CSV is never in memory.
-      await storage.createFile({
+      await uploadInChunks(client, {
         bucketId: BucketId.exports,
         fileId,
-        file: InputFile.fromPath(path, name),
+        path,
+        name,
         permissions: [Permission.read(Role.user(readerId))],
       });
     },
