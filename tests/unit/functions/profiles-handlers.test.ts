@@ -13,7 +13,7 @@ import type {
   ProfilesRepo,
 } from '../../../functions/profiles/src/profiles-repo.ts';
 import { Route, type RouteKey, routeRequest } from '../../../shared/functions.ts';
-import type { Profile } from '../../../shared/schemas/profile.ts';
+import { AvatarRules, type Profile } from '../../../shared/schemas/profile.ts';
 import { execute } from './fake-runtime.ts';
 
 /**
@@ -575,4 +575,24 @@ describe('fast-check: any body', () => {
       );
     },
   );
+});
+
+describe('the avatars bucket in appwrite.json matches what the function expects', () => {
+  test('users may upload, anyone may read, per-file permissions on, the same size limit', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const project = JSON.parse(
+      await readFile(new URL('../../../appwrite.json', import.meta.url), 'utf8'),
+    ) as { buckets: Record<string, unknown>[] };
+    const bucket = project.buckets.find((b) => b.$id === 'avatars');
+    expect(bucket).toMatchObject({
+      $permissions: ['read("any")', 'create("users")'],
+      fileSecurity: true,
+      maximumFileSize: AvatarRules.maxBytes,
+    });
+    // Every allowed type has an extension the bucket accepts.
+    const extensions = bucket?.allowedFileExtensions as string[];
+    for (const type of AvatarRules.mimeTypes) {
+      expect(extensions).toContain(type.replace('image/', ''));
+    }
+  });
 });
