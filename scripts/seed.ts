@@ -1,8 +1,8 @@
 /**
  * `npm run seed`: fills an Appwrite project with Agora's demo data. Idempotent: run it twice and the
- * second run changes nothing. Today that is the demo users (one of them an admin); posts, comments and
- * likes join once the business functions that make them are all in place (they must be made through
- * those functions, so the counters stay right).
+ * second run changes nothing. The demo users (one of them an admin), then a living board: a dozen
+ * posts with tags, comments and likes spread over the users — all made THROUGH the `posts` function
+ * (`createExecution` with each user's session), so every counter is kept as in real use.
  *
  * Where it writes: `--data DIR` (default `.appwrite-local`) reads the local Appwrite's
  * `credentials.json` and Agora's local secrets; otherwise APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID,
@@ -12,8 +12,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Query, Users } from 'node-appwrite';
-import { ADMIN_LABEL } from '#shared/ids.ts';
+import { Client, type ExecutionMethod, Functions, Query, TablesDB, Users } from 'node-appwrite';
+import { FunctionId, Route, type RouteKey, routeRequest } from '#shared/functions.ts';
+import { ADMIN_LABEL, DATABASE_ID, TableId } from '#shared/ids.ts';
 import { deriveUserId } from '../functions/_lib/user-ids.ts';
 import { localSecrets } from './local-secrets.ts';
 
@@ -91,6 +92,262 @@ export async function seedUsers(users: Users, idSecret: string): Promise<string[
   return done;
 }
 
+/** A demo post: who writes it, what it says, who comments what, who likes it. */
+export interface DemoPost {
+  by: string;
+  title: string;
+  body: string;
+  tags: string[];
+  comments: { by: string; body: string }[];
+  likedBy: string[];
+}
+
+const ADA = 'ada@example.com';
+const GRACE = 'grace@example.com';
+const LINUS = 'linus@example.com';
+const ADMIN = 'admin@example.com';
+
+/** Twelve posts, three per demo user, oldest first. */
+export const DEMO_POSTS: readonly DemoPost[] = [
+  {
+    by: ADMIN,
+    title: 'Welcome to Agora',
+    body: 'This is a live board: posts, comments and likes appear for everyone as they happen. Be kind, stay on topic, and have fun.',
+    tags: ['announcement', 'welcome'],
+    comments: [
+      { by: ADA, body: 'Happy to be here!' },
+      { by: GRACE, body: 'Looks great. Is there a dark mode?' },
+    ],
+    likedBy: [ADA, GRACE, LINUS],
+  },
+  {
+    by: ADA,
+    title: 'Notes on the Analytical Engine',
+    body: 'The engine weaves algebraic patterns just as the Jacquard loom weaves flowers and leaves. Sharing my notes for anyone curious.',
+    tags: ['history', 'computing'],
+    comments: [{ by: LINUS, body: 'The first program, really. Thanks for sharing.' }],
+    likedBy: [GRACE, LINUS, ADMIN],
+  },
+  {
+    by: GRACE,
+    title: 'Found a bug (a real one)',
+    body: 'A moth was stuck in relay 70 of panel F. Taped it into the logbook: first actual case of bug being found.',
+    tags: ['debugging', 'history'],
+    comments: [
+      { by: ADA, body: 'Frame that logbook page!' },
+      { by: ADMIN, body: 'Pinned in our hearts.' },
+    ],
+    likedBy: [ADA, LINUS, ADMIN],
+  },
+  {
+    by: LINUS,
+    title: 'Vitamin C, again',
+    body: 'New reading list on vitamin C and the common cold. Skeptics welcome — bring sources.',
+    tags: ['science', 'health'],
+    comments: [{ by: GRACE, body: 'Bringing sources. And oranges.' }],
+    likedBy: [ADA],
+  },
+  {
+    by: ADA,
+    title: 'Poetical science',
+    body: 'Imagination is the discovering faculty. What is the most beautiful idea you learned this year?',
+    tags: ['ideas'],
+    comments: [
+      { by: GRACE, body: 'Compilers. Teaching machines to read.' },
+      { by: LINUS, body: 'The alpha helix.' },
+    ],
+    likedBy: [GRACE, LINUS],
+  },
+  {
+    by: GRACE,
+    title: 'Nanoseconds for everyone',
+    body: 'A nanosecond is about 30 cm of wire. I hand them out at talks so people can see what they are wasting.',
+    tags: ['computing', 'teaching'],
+    comments: [],
+    likedBy: [ADA, ADMIN],
+  },
+  {
+    by: LINUS,
+    title: 'Chemical bonds, explained simply',
+    body: 'A short thread on why electronegativity matters, with drawings. Questions are very welcome.',
+    tags: ['science', 'chemistry'],
+    comments: [{ by: ADA, body: 'The drawings help a lot.' }],
+    likedBy: [GRACE],
+  },
+  {
+    by: ADMIN,
+    title: 'Community guidelines',
+    body: 'Three rules: be kind, cite your sources, and delete your own mistakes. Admins may remove posts that break them.',
+    tags: ['announcement'],
+    comments: [],
+    likedBy: [ADA, GRACE],
+  },
+  {
+    by: ADA,
+    title: 'Looms and loops',
+    body: 'Punched cards repeat patterns. So do loops. Post your favourite loop in any language.',
+    tags: ['computing', 'fun'],
+    comments: [{ by: GRACE, body: 'for (;;) — the honest one.' }],
+    likedBy: [LINUS],
+  },
+  {
+    by: GRACE,
+    title: 'It is easier to ask forgiveness',
+    body: 'than it is to get permission. Discuss (within the community guidelines, of course).',
+    tags: ['ideas', 'culture'],
+    comments: [
+      { by: ADMIN, body: 'Within the guidelines, yes.' },
+      { by: LINUS, body: 'Bold. I like it.' },
+    ],
+    likedBy: [ADA, LINUS, ADMIN],
+  },
+  {
+    by: LINUS,
+    title: 'Peace and science',
+    body: 'Scientists have a duty to speak about the uses of what they discover. How do you think about that?',
+    tags: ['science', 'culture'],
+    comments: [],
+    likedBy: [ADMIN],
+  },
+  {
+    by: ADMIN,
+    title: 'What should we build next?',
+    body: 'Polls? Threads? Reactions beyond likes? Reply with ideas — the most liked one wins.',
+    tags: ['feedback'],
+    comments: [{ by: ADA, body: 'Threads, please!' }],
+    likedBy: [ADA, GRACE, LINUS],
+  },
+];
+
+/** One execution of the `posts` function as `session`; throws unless it answered 2xx. */
+async function executePosts(
+  session: Client,
+  route: RouteKey,
+  params: Record<string, string>,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const { method, path } = routeRequest(route, params);
+  const execution = await new Functions(session).createExecution({
+    functionId: FunctionId.posts,
+    body: body === undefined ? '' : JSON.stringify(body),
+    async: false,
+    xpath: path,
+    method: method as ExecutionMethod,
+    headers: { 'content-type': 'application/json' },
+  });
+  if (execution.responseStatusCode >= 300) {
+    throw new Error(
+      `posts ${method} ${path} answered ${execution.responseStatusCode}: ${execution.responseBody}`,
+    );
+  }
+  return execution.responseBody === '' ? {} : JSON.parse(execution.responseBody);
+}
+
+/** Polls until every user in `userIds` has a profile row (`on-user-created` makes them). */
+async function profilesReady(tables: TablesDB, userIds: string[], deadlineMs = 20_000) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const found = await tables.listRows({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      queries: [Query.equal('$id', userIds), Query.limit(userIds.length), Query.select(['$id'])],
+    });
+    if (found.rows.length === userIds.length) return;
+    if (Date.now() > until) {
+      throw new Error(
+        'The demo users have no profiles: is on-user-created deployed with AGORA_ID_SECRET?',
+      );
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/**
+ * The demo board, made through the `posts` function with each demo user's session, so profiles and
+ * `stats` count it as they would real use. Idempotent per author: an author who already has posts
+ * is skipped, and comments and likes go only on posts made in this run. Sessions are made with the
+ * key (`users.createSession`, no password round) and deleted afterwards. Returns what it did.
+ */
+export async function seedBoard(keyClient: Client): Promise<string[]> {
+  const users = new Users(keyClient);
+  const tables = new TablesDB(keyClient);
+  const { endpoint, project } = keyClient.config;
+  const ids = new Map<string, string>();
+  for (const demo of DEMO_USERS) {
+    const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
+    const user = found.users[0];
+    if (!user) throw new Error(`${demo.email} is missing: seed the users first.`);
+    ids.set(demo.email, user.$id);
+  }
+  const idOf = (email: string) => {
+    const id = ids.get(email);
+    if (!id) throw new Error(`${email} is not a demo user`);
+    return id;
+  };
+  const authors = [];
+  for (const email of new Set(DEMO_POSTS.map((post) => post.by))) {
+    const theirs = await tables.listRows({
+      databaseId: DATABASE_ID,
+      tableId: TableId.posts,
+      queries: [Query.equal('authorId', idOf(email)), Query.limit(1), Query.select(['$id'])],
+    });
+    if (theirs.rows.length === 0) authors.push(email);
+  }
+  if (authors.length === 0) return [];
+  await profilesReady(tables, [...ids.values()]);
+
+  const sessions = new Map<string, { client: Client; sessionId: string }>();
+  const sessionOf = async (email: string) => {
+    let session = sessions.get(email);
+    if (!session) {
+      const made = await users.createSession({ userId: idOf(email) });
+      const client = new Client().setEndpoint(endpoint).setProject(project).setSession(made.secret);
+      session = { client, sessionId: made.$id };
+      sessions.set(email, session);
+    }
+    return session.client;
+  };
+  const done: string[] = [];
+  try {
+    const counts = { posts: 0, comments: 0, likes: 0 };
+    for (const post of DEMO_POSTS) {
+      if (!authors.includes(post.by)) continue;
+      const { title, body, tags } = post;
+      const created = await executePosts(
+        await sessionOf(post.by),
+        Route.posts.create,
+        {},
+        { title, body, tags },
+      );
+      const postId = String(created.$id);
+      counts.posts += 1;
+      for (const comment of post.comments) {
+        await executePosts(
+          await sessionOf(comment.by),
+          Route.posts.comment,
+          { postId },
+          { body: comment.body },
+        );
+        counts.comments += 1;
+      }
+      for (const liker of post.likedBy) {
+        await executePosts(await sessionOf(liker), Route.posts.like, { postId });
+        counts.likes += 1;
+      }
+    }
+    done.push(
+      `${counts.posts} posts, ${counts.comments} comments and ${counts.likes} likes through the posts function`,
+    );
+  } finally {
+    for (const [email, session] of sessions) {
+      await users
+        .deleteSession({ userId: idOf(email), sessionId: session.sessionId })
+        .catch(() => undefined);
+    }
+  }
+  return done;
+}
+
 async function main() {
   const target = readTarget(process.argv.slice(2));
   const client = new Client()
@@ -98,6 +355,7 @@ async function main() {
     .setProject(target.projectId)
     .setKey(target.apiKey);
   const done = await seedUsers(new Users(client), target.idSecret);
+  done.push(...(await seedBoard(client)));
   console.log(
     done.length ? done.map((line) => `seed: ${line}`).join('\n') : 'seed: demo data already there',
   );
