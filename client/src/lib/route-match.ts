@@ -65,7 +65,7 @@ export function mergeQuery(search: string, hashQuery: URLSearchParams): URLSearc
 
 /** A safe in-app return path from a `next` parameter: only `/…` paths, never `//host` or a URL. */
 export function safeNext(next: string | null | undefined, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//')) return fallback;
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   return next;
 }
 
