@@ -71,10 +71,12 @@ export async function uploadInChunks(
   const { size } = await stat(input.path);
   const url = `${client.config.endpoint}/storage/buckets/${encodeURIComponent(input.bucketId)}/files`;
   const handle = await open(input.path, 'r');
+  // One buffer for every chunk: the file's bytes are copied into the request's File anyway.
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
   try {
     for (let start = 0; start === 0 || start < size; start += CHUNK_BYTES) {
       const end = Math.min(start + CHUNK_BYTES, size);
-      const bytes = Buffer.alloc(end - start);
+      const bytes = buffer.subarray(0, end - start);
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
       if (bytesRead !== bytes.length)
         throw new Error(`Read ${bytesRead} of ${bytes.length} bytes.`);
