@@ -30,10 +30,6 @@ export interface Outcome {
   avatar: boolean;
 }
 
-function present<T>(value: T | null): value is T {
-  return value !== null;
-}
-
 /**
  * Pages through the user's posts: each goes with its comments and likes (the cascade `DELETE
  * /posts/:postId` uses), counters moved by what was deleted. Each page is the first page again; a
@@ -51,18 +47,16 @@ async function removePosts(repo: OnUserDeletedRepo, userId: string): Promise<num
 }
 
 /**
- * Pages through the user's comments on other people's posts: each post's `commentsCount` and
- * `stats.comments` go down by what this call deleted. (Their own `commentsCount` goes with the profile.)
+ * Pages through the user's comments on other people's posts: each page is deleted in one bulk call
+ * by id, and each post's `commentsCount` and `stats.comments` go down by what that call deleted.
+ * (Their own `commentsCount` goes with the profile.)
  */
 async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<number> {
   let removed = 0;
   for (;;) {
     const page = await repo.listCommentsBy(userId, CASCADE_PAGE);
-    const deleted = (
-      await inBatches(page, PARALLEL, async (comment) =>
-        (await repo.deleteComment(comment.$id)) ? comment : null,
-      )
-    ).filter(present);
+    if (page.length === 0) return removed;
+    const deleted = await repo.deleteComments(page.map((comment) => comment.$id));
     if (deleted.length > 0) {
       const perPost = countBy(deleted, (comment) => comment.postId);
       await inBatches(perPost, PARALLEL, ([postId, count]) =>
@@ -77,21 +71,17 @@ async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<
 
 /**
  * Pages through the user's likes: each liked post's `likesCount`, its author's `likesReceived` and
- * `stats.likes` go down by what this call deleted. The posts are read before their likes are
- * deleted, so a post deleted meanwhile still names its author.
+ * `stats.likes` go down by what the page's bulk delete removed. The posts are read (in one call)
+ * before their likes are deleted, so a post deleted meanwhile still names its author.
  */
 async function removeLikes(repo: OnUserDeletedRepo, userId: string): Promise<number> {
   let removed = 0;
   for (;;) {
     const page = await repo.listLikesBy(userId, CASCADE_PAGE);
-    const postIds = [...new Set(page.map((like) => like.postId))];
-    const posts = await inBatches(postIds, PARALLEL, (postId) => repo.getPost(postId));
-    const authors = new Map(posts.filter(present).map((post) => [post.$id, post.authorId]));
-    const deleted = (
-      await inBatches(page, PARALLEL, async (like) =>
-        (await repo.deleteLikeById(like.$id)) ? like : null,
-      )
-    ).filter(present);
+    if (page.length === 0) return removed;
+    const posts = await repo.getPosts([...new Set(page.map((like) => like.postId))]);
+    const authors = new Map(posts.map((post) => [post.$id, post.authorId]));
+    const deleted = await repo.deleteLikes(page.map((like) => like.$id));
     if (deleted.length > 0) {
       const perPost = countBy(deleted, (like) => like.postId);
       await inBatches(perPost, PARALLEL, async ([postId, count]) => {

@@ -18,7 +18,7 @@ export interface LikeRef {
 
 /**
  * What `on-user-deleted` asks of Appwrite: the post cascade's operations (the `posts` function's own
- * node-appwrite implementation) plus reads by user and the profile's removal.
+ * node-appwrite implementation) plus reads by user, bulk deletes by id, and the profile's removal.
  */
 export interface OnUserDeletedRepo extends PostCascadeRepo {
   /** Whether the user still exists (Users API, scope `users.read`). */
@@ -29,7 +29,15 @@ export interface OnUserDeletedRepo extends PostCascadeRepo {
   listCommentsBy(userId: string, limit: number): Promise<CommentRow[]>;
   /** The first page of the user's likes. */
   listLikesBy(userId: string, limit: number): Promise<LikeRef[]>;
-  getPost(postId: string): Promise<PostRef | null>;
+  /** The posts among `postIds` that exist (at most 100 ids). */
+  getPosts(postIds: readonly string[]): Promise<PostRef[]>;
+  /**
+   * Deletes the comments with these ids in one bulk call (at most 100) and returns the ones this call
+   * deleted — a comment someone else deleted first is not among them.
+   */
+  deleteComments(commentIds: readonly string[]): Promise<{ $id: string; postId: string }[]>;
+  /** Deletes the likes with these ids in one bulk call, as `deleteComments`. */
+  deleteLikes(likeIds: readonly string[]): Promise<LikeRef[]>;
   /** The profile's avatar file id; `undefined` when there is no profile. */
   getAvatarId(userId: string): Promise<string | null | undefined>;
   /** `true` when this call deleted the profile row, `false` when it was already gone. */
@@ -66,6 +74,19 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
 
   const firstPage = (tableId: string, queries: string[]) =>
     withRetry(() => tables.listRows({ databaseId, tableId, queries, total: false }));
+
+  /** Bulk-deletes rows by id (Appwrite answers with the rows it deleted). */
+  const bulkDelete = async (tableId: string, ids: readonly string[]) => {
+    if (ids.length === 0) return [];
+    const list = await withRetry(() =>
+      tables.deleteRows({
+        databaseId,
+        tableId,
+        queries: [Query.equal('$id', [...ids]), Query.limit(ids.length)],
+      }),
+    );
+    return list.rows;
+  };
 
   return {
     deletePost: (postId) => withRetry(() => posts.deletePost(postId)),
@@ -108,9 +129,23 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
       ]);
       return list.rows.map((row) => ({ $id: row.$id, postId: String(row.postId) }));
     },
-    async getPost(postId) {
-      const post = await withRetry(() => posts.getPost(postId));
-      return post === null ? null : { $id: post.$id, authorId: post.authorId };
+    async getPosts(postIds) {
+      if (postIds.length === 0) return [];
+      const list = await firstPage(TableId.posts, [
+        Query.equal('$id', [...postIds]),
+        Query.limit(postIds.length),
+        Query.select(['$id', 'authorId']),
+      ]);
+      return list.rows.map((row) => ({ $id: row.$id, authorId: String(row.authorId) }));
+    },
+    async deleteComments(commentIds) {
+      // By fixed ids, so a retry after a lost answer deletes nothing new (and counts nothing twice).
+      const list = await bulkDelete(TableId.comments, commentIds);
+      return list.map((row) => ({ $id: row.$id, postId: String(row.postId) }));
+    },
+    async deleteLikes(likeIds) {
+      const list = await bulkDelete(TableId.likes, likeIds);
+      return list.map((row) => ({ $id: row.$id, postId: String(row.postId) }));
     },
     async getAvatarId(userId) {
       const row = await withRetry(() =>

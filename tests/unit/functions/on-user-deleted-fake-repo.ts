@@ -30,6 +30,30 @@ export class FakeOnUserDeletedRepo extends FakePostsRepo implements OnUserDelete
       .map(([$id, like]) => ({ $id, postId: like.postId }))
       .slice(0, limit);
   }
+  async getPosts(postIds: readonly string[]) {
+    return postIds.flatMap((id) => {
+      const post = this.posts.get(id);
+      return post ? [{ $id: post.$id, authorId: post.authorId }] : [];
+    });
+  }
+  async deleteComments(commentIds: readonly string[]) {
+    this.writes.push(`deleteComments ${commentIds.length}`);
+    return commentIds.flatMap((id) => {
+      const comment = this.comments.get(id);
+      if (!comment) return [];
+      this.comments.delete(id);
+      return [{ $id: id, postId: comment.postId }];
+    });
+  }
+  async deleteLikes(likeIds: readonly string[]) {
+    this.writes.push(`deleteLikes ${likeIds.length}`);
+    return likeIds.flatMap((id) => {
+      const like = this.likes.get(id);
+      if (!like) return [];
+      this.likes.delete(id);
+      return [{ $id: id, postId: like.postId }];
+    });
+  }
   async getAvatarId(userId: string) {
     if (!this.profiles.has(userId)) return undefined;
     return this.avatars.get(userId) ?? null;
