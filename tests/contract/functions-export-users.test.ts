@@ -313,4 +313,15 @@ describe('CSV export end to end', () => {
     expect(failed.error).not.toContain('    at ');
     expect([failed.fileId, failed.downloadToken]).toEqual([null, null]);
   });
+
+  test('a fourth export in the hour → 429 with a retry hint and no job; another admin is not held back', async () => {
+    const jobs = () => tables.listRows({ databaseId: DATABASE_ID, tableId: TableId.jobs });
+    const before = (await jobs()).total;
+    const answer = await executeAdmin(admin, routeRequest(Route.admin.startExport), {});
+    expect([answer.status, answer.body?.type]).toEqual([429, 'general_rate_limit_exceeded']);
+    expect(String(answer.body?.message)).toMatch(/Try again in \d+ seconds?\./);
+    expect((await jobs()).total).toBe(before);
+    const other = await executeAdmin(otherAdmin, routeRequest(Route.admin.startExport), {});
+    expect(other.status, other.text).toBe(202);
+  });
 });

@@ -1,6 +1,8 @@
+import { TablesDB } from 'node-appwrite';
 import { Route } from '#shared/functions.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
+import { rateLimiterFor } from '../../_lib/rate-limit.ts';
 import { idSecret } from '../../_lib/user-ids.ts';
 import {
   type AdminDeps,
@@ -16,7 +18,9 @@ import { createAdminRepo } from './admin-repo.ts';
 const deps: AdminDeps = {
   repoFor: (req) => createAdminRepo(appwriteClient(req)),
   secret: idSecret,
-  exportLimit: async () => {},
+  // Exports per admin, counted in the `ratelimits` table so the limit holds across executions.
+  exportLimit: (req, userId) =>
+    rateLimiterFor(new TablesDB(appwriteClient(req))).consume(userId, 'export'),
 };
 
 /** The `admin` function: list, create, delete, promote and block users; start CSV exports. */
