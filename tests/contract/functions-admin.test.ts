@@ -9,9 +9,9 @@ import {
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isDerivedUserId } from '../../functions/_lib/user-ids.ts';
-import { Route, routeRequest } from '../../shared/functions.ts';
+import { FunctionId, Route, routeRequest } from '../../shared/functions.ts';
 import { DATABASE_ID, TableId } from '../../shared/ids.ts';
-import { eventually } from '../support/accounts-function.ts';
+import { deployWithVariables, eventually } from '../support/accounts-function.ts';
 import {
   type AdminAnswer,
   deployAdmin,
@@ -57,6 +57,7 @@ const outcome = (answer: AdminAnswer) => [answer.status, answer.body?.type ?? an
 beforeAll(async () => {
   server = await startLocalServer();
   keyClient = await deployAdmin(server);
+  await deployWithVariables(keyClient, FunctionId.onUserDeleted, {});
   users = new Users(keyClient);
   ({ client: admin, userId: adminId } = await sessionUser(server, keyClient, ['admin']));
   ({ client: plain, userId: plainId } = await sessionUser(server, keyClient));
@@ -202,12 +203,25 @@ describe('admin end to end', () => {
     expect((await users.get({ userId: adminId })).status).toBe(true);
   });
 
-  test('delete: the user is gone and their session with them; yourself → 400; twice → 404', async () => {
+  test('delete: the user is gone, their session and profile with them; yourself → 400; twice → 404', async () => {
     const { client: target, userId: deleteme } = await sessionUser(server, keyClient);
+    const tables = new TablesDB(keyClient);
+    const profile = () =>
+      tables
+        .getRow({ databaseId: DATABASE_ID, tableId: TableId.profiles, rowId: deleteme })
+        .then(() => true)
+        .catch(() => false);
+    await eventually('the profile on-user-created makes', async () =>
+      (await profile()) ? true : undefined,
+    );
     const remove = routeRequest(Route.admin.removeUser, { userId: deleteme });
     const answer = await executeAdmin(admin, remove);
     expect(answer.status, answer.text).toBe(204);
     await expect(users.get({ userId: deleteme })).rejects.toMatchObject({ code: 404 });
+    // The users.*.delete event runs on-user-deleted, which removes what the user left behind.
+    await eventually('on-user-deleted to remove the profile', async () =>
+      (await profile()) ? undefined : true,
+    );
     expect((await accountError(target))?.code).toBe(401);
     expect(outcome(await executeAdmin(admin, remove))).toEqual([404, 'user_not_found']);
 
