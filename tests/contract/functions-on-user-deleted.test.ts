@@ -1,6 +1,6 @@
 import {
   AppwriteException,
-  type Client,
+  Client,
   Functions,
   ID,
   type Models,
@@ -89,11 +89,12 @@ beforeAll(async () => {
   for (const id of ['gone', 'bob', 'cleo', 'big', 'other']) {
     as[id] = await userWithSession(server, keyClient, id);
   }
+  as.admin = await userWithSession(server, keyClient, 'admin', ['admin']);
   await tables.createRow({
     databaseId: DATABASE_ID,
     tableId: TableId.stats,
     rowId: STATS_ROW_ID,
-    data: { users: 5, posts: 0, comments: 0, likes: 0 },
+    data: { users: 6, posts: 0, comments: 0, likes: 0 },
   });
 }, 60_000);
 afterAll(async () => server.close());
@@ -171,7 +172,7 @@ describe('a deleted user’s content', () => {
     expect(after.rows.comments?.some((c) => c.authorId === 'gone')).toBe(false);
     expect(after.rows.likes?.some((l) => l.userId === 'gone')).toBe(false);
     expect(await gone(TableId.profiles, 'gone')).toBe(true);
-    expect(after.stored.stats).toEqual({ users: 4, posts: 2, comments: 2, likes: 1 });
+    expect(after.stored.stats).toEqual({ users: 5, posts: 2, comments: 2, likes: 1 });
     expect(after.stored.posts[b1]).toEqual([0, 1]);
     expect(after.stored.posts[c1]).toEqual([1, 1]);
     await expect(
@@ -179,17 +180,24 @@ describe('a deleted user’s content', () => {
     ).rejects.toMatchObject({ code: 404 });
   });
 
-  test('the function cannot be executed directly: execute [] refuses users; a key run is refused inside', async () => {
-    const functions = new Functions(as.other as Client);
-    await expect(
-      functions.createExecution({ functionId: FunctionId.onUserDeleted, body: '{"$id":"bob"}' }),
-    ).rejects.toMatchObject({ code: 401 });
+  test('the function cannot be executed directly: execute [] refuses a guest, a user and an admin; a key run for a living user is refused inside', async () => {
+    const guest = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
+    for (const caller of [guest, as.other as Client, as.admin as Client]) {
+      await expect(
+        new Functions(caller).createExecution({
+          functionId: FunctionId.onUserDeleted,
+          body: '{"$id":"bob"}',
+        }),
+      ).rejects.toMatchObject({ code: 401 });
+    }
     const byKey = await new Functions(keyClient).createExecution({
       functionId: FunctionId.onUserDeleted,
       body: '{"$id":"bob"}',
       async: false,
     });
-    expect(byKey.responseStatusCode).toBe(401);
+    // A key run is how a cut-short cleanup is finished; for a user who exists it refuses.
+    expect(byKey.responseStatusCode).toBe(409);
+    expect(JSON.parse(byKey.responseBody)).toMatchObject({ type: 'user_already_exists' });
     expect(await gone(TableId.profiles, 'bob')).toBe(false);
   });
 

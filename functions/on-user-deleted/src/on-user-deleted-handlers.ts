@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { AppError, describeError } from '../../_lib/app-error.ts';
 import { readJson } from '../../_lib/body.ts';
+import { callerOf } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import {
@@ -102,14 +103,18 @@ async function removeLikes(repo: OnUserDeletedRepo, userId: string): Promise<num
  * `POST /` for the `users.*.delete` event: removes everything the user made (see README.md for the
  * decision) and finally their profile row and avatar file, with `stats.users` − 1 — moved only by the
  * call that deleted the profile, so a replayed event finds nothing and moves no counter. A user who
- * still exists (a forged or misrouted event) is left alone.
+ * still exists (a forged or misrouted event, a wrong id in a key run) is left alone. Run it again
+ * with a key to finish a cleanup the timeout cut short: it picks up where the last run stopped.
  */
 export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
   return async ({ req, res, log, error }) => {
-    if (req.headers['x-appwrite-trigger'] !== 'event') {
+    // The event, or a server-side run with a key (to finish a cleanup the timeout cut short). A user's
+    // execution carries their id; `execute: []` already refuses one, and so does this.
+    const trigger = req.headers['x-appwrite-trigger'];
+    if (!(trigger === 'event' || (trigger === 'http' && callerOf(req).userId === null))) {
       throw new AppError(
         'user_unauthorized',
-        'This function runs on the users.*.delete event only.',
+        'This function runs on the users.*.delete event, or with an API key.',
       );
     }
     const parsed = UserEvent.safeParse(readJson(req.bodyText));

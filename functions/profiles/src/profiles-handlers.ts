@@ -102,9 +102,7 @@ export function updateProfile(repoFor: RepoFor): RouteHandler {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.bio === undefined ? {} : { bio: input.bio === '' ? null : input.bio }),
     };
-    const repo = repoFor(req);
-    await profileOf(repo, userId);
-    const updated = await repo.updateProfile(userId, patch);
+    const updated = await repoFor(req).updateProfile(userId, patch);
     if (!updated) throw noProfile();
     return res.json(updated);
   };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
-import { CASCADE_PAGE } from '../../../functions/_lib/post-cascade.ts';
+import { CASCADE_PAGE, removePostWithContent } from '../../../functions/_lib/post-cascade.ts';
 import { onUserDeleted } from '../../../functions/on-user-deleted/src/on-user-deleted-handlers.ts';
 import { execute } from './fake-runtime.ts';
 import {
@@ -164,11 +164,35 @@ describe('on-user-deleted in-process', () => {
     expect(repo.writes).toEqual([]);
   });
 
-  test('not an event (a direct execution with a key) → 401, nothing written', async () => {
+  test('a user’s own execution (http with a user id) → 401, nothing written', async () => {
     const repo = await world();
-    const result = await fire(repo, undefined, 'http');
+    const result = await execute(handlerFor(repo), {
+      method: 'POST',
+      path: '/',
+      body: JSON.stringify({ $id: GONE }),
+      headers: { 'x-appwrite-trigger': 'http', 'x-appwrite-user-id': B },
+    });
+    expect(result.statusCode).toBe(401);
+    expect(result.json()).toMatchObject({ type: 'user_unauthorized' });
+    expect(repo.writes).toEqual([]);
+  });
+
+  test('a schedule trigger → 401, nothing written', async () => {
+    const repo = await world();
+    const result = await fire(repo, undefined, 'schedule');
     expect([result.statusCode, result.body.type]).toEqual([401, 'user_unauthorized']);
     expect(repo.writes).toEqual([]);
+  });
+
+  test('a key run (http, no user) finishes a cleanup the timeout cut short', async () => {
+    const repo = await world();
+    // The first run got through the posts only, then was cut off.
+    for (const p of await repo.listPostsBy(GONE, 100)) await removePostWithContent(repo, p);
+    const result = await fire(repo, undefined, 'http');
+    expect(result.statusCode, result.text).toBe(200);
+    expect(result.body).toMatchObject({ posts: 0, comments: 2, likes: 2, profile: true });
+    nothingOf(repo, GONE);
+    expect(storedCounters(repo)).toEqual(recount(repo));
   });
 
   test('an avatar that cannot be deleted does not stop the rest; the error is logged', async () => {
