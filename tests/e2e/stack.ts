@@ -1,7 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { preview } from 'vite';
 
 /**
  * `npm start` as a person runs it — functions built, local Appwrite, demo users, the client through
@@ -93,6 +95,43 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * Builds the production client into `outDir` as `npm run build:client` does (a child process:
+ * a test worker runs under NODE_ENV=test).
+ */
+export async function buildClient(outDir: string): Promise<void> {
+  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+  await promisify(execFile)(
+    process.execPath,
+    [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 16 * 1024 * 1024 },
+  );
+}
+
+export interface ServedClient {
+  /** e.g. `http://127.0.0.1:41235/` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a production build with `vite preview`, `/v1` proxied (vite.config.ts) to the stack's
+ * local Appwrite: the same origin layout as `npm start`, but the files a host would serve — no
+ * HMR, no dependency optimizer, so a source saved meanwhile cannot reload a page under test.
+ */
+export async function serveClient(stack: Stack, outDir: string): Promise<ServedClient> {
+  process.env.AGORA_APPWRITE_URL = stack.endpoint.replace(/\/v1$/, '');
+  const server = await preview({
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview printed no URL');
+  return { url, close: () => server.close() };
 }
 
 /** The newest local-outbox message to `email` (verification or recovery), polled until it arrives. */
