@@ -7,6 +7,7 @@
 import { benchFunctions } from './functions.ts';
 import { benchDashboard } from './functions-dashboard.ts';
 import { benchExport } from './functions-export.ts';
+import { benchPosts } from './functions-posts.ts';
 import { report } from './lib/report.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchTablesDB } from './tablesdb.ts';
@@ -15,4 +16,5 @@ report('Local Appwrite: data and identity (issue 3)', await benchTablesDB());
 report('Local Appwrite: Realtime fan-out (issue 5)', await benchRealtimeFanout());
 report('Local Appwrite: functions (issue 4)', await benchFunctions());
 report('Agora functions: CSV export (issue 6)', await benchExport());
+report('Agora functions: posts end to end (issue 6)', await benchPosts());
 report('Agora functions: dashboard stats (issue 6)', await benchDashboard());
