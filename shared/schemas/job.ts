@@ -34,6 +34,11 @@ export const JobFields = z.strictObject({
   search: z._default(z.nullable(SearchText), null),
   downloadToken: z._default(z.nullable(z.string().check(z.maxLength(DOWNLOAD_TOKEN_MAX))), null),
   downloadExpiresAt: z._default(z.nullable(DateTime), null),
+  /**
+   * How many executions tried to claim the job. The claim is an atomic increment capped at 1, so
+   * exactly one execution runs a job however many start at once; the others see the cap and skip.
+   */
+  claims: Counter,
 });
 export type JobFields = z.infer<typeof JobFields>;
 

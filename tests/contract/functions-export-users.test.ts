@@ -6,8 +6,11 @@ import {
   type Client,
   ExecutionMethod,
   Functions,
+  ID,
   type Models,
+  Permission,
   Query,
+  Role,
   Storage,
   TablesDB,
   Users,
@@ -270,6 +273,32 @@ describe('CSV export end to end', () => {
       .map((record) => record[1]);
     expect(names.sort()).toEqual(['Zebulon One', 'Zebulon Two']);
   });
+
+  test('two executions of one queued job at once → one runs it, the other skips', async () => {
+    const row = await tables.createRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.jobs,
+      rowId: ID.unique(),
+      data: { kind: 'export-users', status: 'queued', requestedBy: adminId },
+      permissions: [Permission.read(Role.user(adminId))],
+    });
+    const run = () =>
+      new Functions(keyClient).createExecution({
+        functionId: FunctionId.exportUsers,
+        body: JSON.stringify({ jobId: row.$id }),
+        async: false,
+        xpath: '/',
+        method: ExecutionMethod.POST,
+      });
+    const answers = (await Promise.all([run(), run()])).map(
+      (execution) => JSON.parse(execution.responseBody) as { status: string; skipped?: boolean },
+    );
+    expect(answers.filter((answer) => answer.skipped === true)).toHaveLength(1);
+    expect(
+      answers.filter((answer) => answer.status === 'succeeded' && !answer.skipped),
+    ).toHaveLength(1);
+    expect(await jobRow(row.$id)).toMatchObject({ status: 'succeeded', claims: 1 });
+  }, 60_000);
 
   test('a CSV over 5 MB goes up in chunks, one at a time, and comes back byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agora-chunks-'));

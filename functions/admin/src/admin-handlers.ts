@@ -252,6 +252,7 @@ export function startExport({ repoFor, exportLimit }: AdminDeps): RouteHandler {
         search: search ? search : null,
         downloadToken: null,
         downloadExpiresAt: null,
+        claims: 0,
       },
       caller.$id,
     );

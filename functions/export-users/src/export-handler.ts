@@ -47,7 +47,8 @@ export interface ExportOutcome {
  * for a cookie-free download link, and marks the job succeeded. Every page moves `processed` and
  * `progress` in the job's row, so the admin's UI sees it over Realtime.
  *
- * A replayed execution of a job that is no longer queued does nothing. A failure marks the job failed
+ * A replayed execution of a job that is no longer queued does nothing, and of two executions of one
+ * queued job started at once only the one that claims it (`claimJob`) runs. A failure marks the job failed
  * with a plain reason (the detail goes to the execution's error log), deletes the partial file, and
  * the execution answers 500.
  */
@@ -61,8 +62,13 @@ export function runExport({
     const repo = repoFor(req);
     const job = await repo.getJob(jobId);
     if (job === null) throw new AppError('row_not_found', 'No job with this id.');
-    if (job.status !== 'queued') {
-      return res.json({ jobId, status: job.status, skipped: true } satisfies ExportOutcome);
+    // A replay of a job already under way or done, or a twin execution that lost the claim, does
+    // nothing: exactly one execution runs a job.
+    const skipped = (status: JobFields['status']) =>
+      res.json({ jobId, status, skipped: true } satisfies ExportOutcome);
+    if (job.status !== 'queued') return skipped(job.status);
+    if (!(await repo.claimJob(jobId))) {
+      return skipped((await repo.getJob(jobId))?.status ?? job.status);
     }
     await repo.updateJob(jobId, { status: 'running', progress: 0, processed: 0, error: null });
 

@@ -35,6 +35,11 @@ export const COUNT_CAP = 5000;
 export interface ExportRepo {
   /** The job, or `null` when there is none. */
   getJob(jobId: string): Promise<JobRow | null>;
+  /**
+   * Claims the job for this execution: `claims` + 1 with `max: 1`, one atomic statement. `true` for
+   * the one execution that took it; `false` for every other (Appwrite's `column_limit_exceeded`).
+   */
+  claimJob(jobId: string): Promise<boolean>;
   /** Sets some of the job's columns (a fixed-id update: repeating it changes nothing). */
   updateJob(jobId: string, patch: Partial<JobFields>): Promise<void>;
   /** Users after `cursor` in Appwrite's order, optionally matching `search`. */
@@ -121,6 +126,25 @@ export function createExportRepo(client: Client): ExportRepo {
         return row as unknown as JobRow;
       } catch (thrown) {
         if (isStatus(thrown, 404)) return null;
+        throw thrown;
+      }
+    },
+    async claimJob(jobId) {
+      try {
+        // Not retried: a lost answer would read as "taken by someone else" on the second try.
+        await tables.incrementRowColumn({
+          databaseId,
+          tableId: TableId.jobs,
+          rowId: jobId,
+          column: 'claims',
+          value: 1,
+          max: 1,
+        });
+        return true;
+      } catch (thrown) {
+        if (thrown instanceof AppwriteException && thrown.type === 'column_limit_exceeded') {
+          return false;
+        }
         throw thrown;
       }
     },

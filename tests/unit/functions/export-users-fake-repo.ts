@@ -47,6 +47,7 @@ export class FakeExportRepo implements ExportRepo {
       search: null,
       downloadToken: null,
       downloadExpiresAt: null,
+      claims: 0,
       ...fields,
     };
     this.jobs.set(jobId, job);
@@ -56,6 +57,15 @@ export class FakeExportRepo implements ExportRepo {
   async getJob(jobId: string) {
     const job = this.jobs.get(jobId);
     return job ? structuredClone(job) : null;
+  }
+
+  /** As Appwrite's increment with `max: 1`: checked and written in one step. */
+  async claimJob(jobId: string) {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`no job ${jobId}`);
+    if (job.claims + 1 > 1) return false;
+    job.claims += 1;
+    return true;
   }
 
   async updateJob(jobId: string, patch: Partial<JobFields>) {

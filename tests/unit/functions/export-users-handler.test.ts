@@ -164,6 +164,22 @@ describe('export-users in-process', () => {
     expect(repo.tokens.size).toBe(1);
   });
 
+  test('two executions of one queued job at once → one exports, the other skips', async () => {
+    const repo = new FakeExportRepo();
+    repo.users = manyUsers(1200);
+    repo.addJob('job-twin');
+    const [a, b] = await Promise.all([
+      run(repo, '{"jobId":"job-twin"}'),
+      run(repo, '{"jobId":"job-twin"}'),
+    ]);
+    const outcomes = [a.json(), b.json()] as { skipped?: boolean; status: string }[];
+    expect(outcomes.filter((outcome) => outcome.skipped)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.status === 'succeeded')).toHaveLength(1);
+    expect(repo.lists).toHaveLength(Math.ceil(1200 / EXPORT_PAGE));
+    expect(repo.tokens.size).toBe(1);
+    expect(repo.jobs.get('job-twin')).toMatchObject({ status: 'succeeded', claims: 1 });
+  });
+
   test('a missing job → 404 row_not_found; a bad body → 400 fields.jobId', async () => {
     const repo = new FakeExportRepo();
     const missing = await run(repo, '{"jobId":"nope"}');
