@@ -25,16 +25,18 @@ export interface MaintenanceDeps {
 
 /**
  * Who may run maintenance. The function's `execute` is empty, so Appwrite lets only the schedule, a
- * server key and the console run it; a caller with a user id (a user who got past that) must also be
- * an admin. Checked again here because the execute list is configuration, and configuration drifts.
+ * server key and privileged console members run it. Checked again here, because an execute list is
+ * configuration and configuration drifts: an execution carrying the id of a project user must be an
+ * admin's. An id the project does not know is a console member's (Appwrite sets the console user's id
+ * when an operator runs it from the console), and only a privileged caller gets past `execute: []`.
  */
 async function allowed(req: RuntimeRequest, repo: MaintenanceRepo): Promise<void> {
   const { userId } = callerOf(req);
   if (userId === null) return;
-  if (!(await repo.isAdmin(userId))) {
+  if ((await repo.isAdmin(userId)) === false) {
     throw new AppError(
       'user_unauthorized',
-      'Only the schedule, a server key or an admin may run maintenance.',
+      'Only the schedule, a server key, the console or an admin may run maintenance.',
     );
   }
 }

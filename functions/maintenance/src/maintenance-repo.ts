@@ -48,8 +48,11 @@ export type CountedBy =
  * implementation is below; the unit tests use an in-memory one.
  */
 export interface MaintenanceRepo {
-  /** Whether the user carries the `admin` label (Users API, scope `users.read`). */
-  isAdmin(userId: string): Promise<boolean>;
+  /**
+   * Whether the project user carries the `admin` label (Users API, scope `users.read`); `null` when
+   * the project has no such user (a console member running it from the console).
+   */
+  isAdmin(userId: string): Promise<boolean | null>;
   /** Up to `limit` posts after the post `after` (`null`: from the start), in a stable order. */
   postsPage(after: string | null, limit: number): Promise<PostCounters[]>;
   /** Up to `limit` profiles after the profile `after`, in a stable order. */
@@ -164,7 +167,7 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
         const user = await withRetry(() => users.get({ userId }));
         return user.labels.includes(ADMIN_LABEL);
       } catch (thrown) {
-        if (isStatus(thrown, 404)) return false;
+        if (isStatus(thrown, 404)) return null;
         throw thrown;
       }
     },

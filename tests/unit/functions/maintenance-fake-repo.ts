@@ -54,8 +54,10 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
   /** The largest `values` list one count was asked for (the repo says ≤ 100). */
   largestCount = 0;
 
+  /** `null` for an id that is not a project user (a console member). */
   async isAdmin(userId: string) {
-    return this.admins.has(userId);
+    if (this.admins.has(userId)) return true;
+    return this.profiles.has(userId) ? false : null;
   }
 
   async postsPage(after: string | null, limit: number) {

@@ -62,7 +62,12 @@ function board(users: number, posts: number): FakeMaintenanceRepo {
   return repo;
 }
 
-const USERS = { schedule: '', admin: 'admin-1', user: 'u0001' } as const;
+const USERS = {
+  schedule: '',
+  admin: 'admin-1',
+  user: 'u0001',
+  console: 'console-member-1',
+} as const;
 type Who = keyof typeof USERS;
 
 async function run(repo: FakeMaintenanceRepo, who: Who = 'schedule', body = '', method = 'POST') {
@@ -266,6 +271,7 @@ describe('who may run it', () => {
   const matrix: Array<[Who, number]> = [
     ['schedule', 200],
     ['admin', 200],
+    ['console', 200],
     ['user', 401],
   ];
   for (const [who, status] of matrix) {
