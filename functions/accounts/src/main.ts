@@ -1,6 +1,7 @@
 import { Client } from 'node-appwrite';
 import { Route } from '#shared/functions.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
+import type { RuntimeRequest } from '../../_lib/context.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
 import { functionEnv } from '../../_lib/env.ts';
 import { idSecret } from '../../_lib/user-ids.ts';
@@ -16,8 +17,7 @@ function guestClient(): Client {
 }
 
 const deps = {
-  repoFor: (req: Parameters<typeof appwriteClient>[0]) =>
-    createAccountsRepo(appwriteClient(req), guestClient()),
+  repoFor: (req: RuntimeRequest) => createAccountsRepo(appwriteClient(req), guestClient()),
   secret: idSecret,
 };
 
