@@ -19,7 +19,8 @@ const absolute = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle:
 export function relativeTime(iso: string, now: number = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   if (Number.isNaN(seconds)) return '';
-  if (Math.abs(seconds) < 45) return 'just now';
+  // A little in the future is clock skew between browser and server, not a scheduled time.
+  if (Math.abs(seconds) < 45 || (seconds > 0 && seconds < 120)) return 'just now';
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
   }

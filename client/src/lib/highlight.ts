@@ -1,7 +1,7 @@
 /**
  * Splits text into plain and matched segments for search results, so matches render as <mark>
  * elements around TEXT nodes — user text is never turned into HTML. Matching is case-insensitive,
- * per search word (words shorter than 2 characters are ignored unless it is the only word), longest
+ * at the start of a word, per search word (words shorter than 2 characters are ignored unless it is the only word), longest
  * word first so "agora" wins over "ago".
  *
  *   {#each highlight(post.title, query) as part}{#if part.match}<mark>{part.text}</mark>{:else}{part.text}{/if}{/each}
@@ -14,7 +14,8 @@ export interface Segment {
 export function highlight(text: string, query: string): Segment[] {
   const words = searchWords(query);
   if (words.length === 0 || text === '') return text ? [{ text, match: false }] : [];
-  const pattern = new RegExp(`(${words.map(escapeRegExp).join('|')})`, 'gi');
+  // Fulltext matches words by their start, so "or" marks "order" but not the "or" inside "more".
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.map(escapeRegExp).join('|')})`, 'giu');
   const segments: Segment[] = [];
   let last = 0;
   for (const found of text.matchAll(pattern)) {

@@ -7,6 +7,7 @@ import { createSubscriber } from 'svelte/reactivity';
 class Now {
   #value = Date.now();
   #subscribe = createSubscriber((update) => {
+    this.#value = Date.now();
     const timer = setInterval(() => {
       this.#value = Date.now();
       update();
@@ -16,7 +17,9 @@ class Now {
 
   get current(): number {
     this.#subscribe();
-    return this.#value;
+    // A row written after the last tick must not read as "in 1 min.": never behind the real clock
+    // by more than a tick, and a fresh read when nothing ticks yet.
+    return Math.max(this.#value, Date.now() - 30_000);
   }
 }
 
