@@ -104,8 +104,11 @@ function isType(thrown: unknown, type: string): boolean {
  *
  * 1. `createRow` with the window's derived id and `count: 1` — the first action in a window;
  * 2. on 409 (the row exists), `incrementRowColumn` by 1 with `max: limit` — Appwrite refuses an
- *    increment that would pass `max` with `400 column_limit_exceeded` and changes nothing, checked in
- *    the same statement as the write, so however many executions race, exactly `limit` get through;
+ *    increment that would pass `max` with `400 column_limit_exceeded` and changes nothing. It checks
+ *    under the row's lock (utopia-php/database `Database::increaseDocumentAttribute` reads the row
+ *    `forUpdate` in a transaction, then bounds the UPDATE by `max - value`; Appwrite's Rows
+ *    Increment maps its LimitException to `column_limit_exceeded`), and the local Appwrite checks in
+ *    the UPDATE itself, so however many executions race, exactly `limit` get through;
  * 3. that refusal → `429 general_rate_limit_exceeded`, retry after the window's end.
  *
  * Neither call is retried (`withRetry`): a lost answer to the increment would count the action twice.
