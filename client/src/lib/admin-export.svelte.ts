@@ -8,11 +8,17 @@ import { storage, tables } from './appwrite.ts';
 import { callFunction } from './call-function.ts';
 import { subscribe } from './realtime.svelte.ts';
 
+/** How often the job row is read while it runs, in case a Realtime event was missed. */
+const POLL_MS = 3000;
+
 /**
  * A CSV export of users, followed live. `start()` asks the `admin` function for a job, then follows
- * that one `jobs` row over Realtime (and reads it once, in case it moved before the subscription
- * was up, and again after a reconnect) until it succeeds or fails; `view` is what the panel draws and
+ * that one `jobs` row over Realtime until it succeeds or fails; `view` is what the panel draws and
  * `downloadUrl` a link that works without cookies (the job's file token).
+ *
+ * Realtime alone can miss the end: a small export may finish between our `subscribe` message and the
+ * server registering it, and no further event would come. So the row is also read at once, after a
+ * reconnect, and every few seconds while the job runs — a safety net, not the main path.
  *
  *   const task = new ExportTask();   await task.start(search);   task.view   task.downloadUrl
  *   task.dispose()   // leaving the page closes the subscription
@@ -34,6 +40,7 @@ export class ExportTask {
   });
 
   #stop: (() => void) | null = null;
+  #poll: ReturnType<typeof setInterval> | undefined;
 
   get running(): boolean {
     return this.starting || this.view.phase === 'running';
@@ -58,10 +65,11 @@ export class ExportTask {
     }
   }
 
-  /** Closes the job's subscription. */
+  /** Closes the job's subscription and stops reading it. */
   dispose(): void {
     this.#stop?.();
     this.#stop = null;
+    clearInterval(this.#poll);
   }
 
   #follow(jobId: string): void {
@@ -72,6 +80,7 @@ export class ExportTask {
       { onReconnect: read },
     );
     read();
+    this.#poll = setInterval(read, POLL_MS);
   }
 
   async #read(jobId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Query } from 'appwrite';
+import { untrack } from 'svelte';
 import { Channel } from '#shared/channels.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import { Post } from '#shared/schemas/post.ts';
@@ -72,15 +73,20 @@ export class ProfilePage {
     return this.posts.length === 0 ? this.#loadFirstPosts() : this.loadMore();
   }
 
-  /** Keeps the profile's counters and bio live; returns the stop function. */
+  /**
+   * Keeps the profile's counters and bio live; returns the stop function (an `$effect`'s body).
+   * Untracked: subscribing touches the connection state, which must not become a dependency.
+   */
   watch(): () => void {
-    return subscribe(
-      [Channel.row(TableId.profiles, this.userId)],
-      (event) => {
-        const parsed = Profile.safeParse(event.payload);
-        if (parsed.success) this.profile = parsed.data;
-      },
-      { onReconnect: () => void this.#loadProfile() },
+    return untrack(() =>
+      subscribe(
+        [Channel.row(TableId.profiles, this.userId)],
+        (event) => {
+          const parsed = Profile.safeParse(event.payload);
+          if (parsed.success) this.profile = parsed.data;
+        },
+        { onReconnect: () => void this.#loadProfile() },
+      ),
     );
   }
 
