@@ -18,6 +18,8 @@ export function appLink(path: string): string {
 export async function register(input: Registration): Promise<void> {
   await callFunction(FunctionId.accounts, Route.accounts.register, {}, input);
   await session.signIn(input.email, input.password);
+  // The profile is made by the users.*.create event, a moment after the account: look again.
+  if (!session.profile) setTimeout(() => void session.refreshProfile(), 2000);
 }
 
 /** Mails the signed-in user a verification link. */

@@ -25,13 +25,19 @@ type PageModule = { default: Component<PageProps> };
  * Every page but the feed, as lazy chunks. `import.meta.glob` (not `import()` per page) keeps the
  * loaders typed for svelte-check, and adds a page file without touching this list.
  */
-const pages = import.meta.glob<PageModule>(['../pages/*.svelte', '!../pages/Feed.svelte']);
+const pages = import.meta.glob<PageModule>([
+  '../pages/*.svelte',
+  '!../pages/Feed.svelte',
+  '!../pages/Dev*.svelte',
+]);
+/** Development-only pages (the local outbox); production builds leave them out. */
+const devPages = import.meta.env.DEV ? import.meta.glob<PageModule>('../pages/Dev*.svelte') : {};
 const feed = import.meta.glob<PageModule>('../pages/Feed.svelte', { eager: true })[
   '../pages/Feed.svelte'
 ] as PageModule;
 
 function page(name: string): () => Promise<PageModule> {
-  const load = pages[`../pages/${name}.svelte`];
+  const load = pages[`../pages/${name}.svelte`] ?? devPages[`../pages/${name}.svelte`];
   if (!load) throw new Error(`no page client/src/pages/${name}.svelte`);
   return load;
 }
@@ -50,4 +56,7 @@ export const routes: readonly AppRoute[] = [
   { pattern: '/settings', title: 'Settings', load: page('Settings'), auth: 'user' },
   { pattern: '/dashboard', title: 'Dashboard', load: page('Dashboard') },
   { pattern: '/admin', title: 'Admin', load: page('Admin'), auth: 'admin' },
+  ...(import.meta.env.DEV
+    ? [{ pattern: '/dev/outbox', title: 'Local outbox', load: page('DevOutbox') }]
+    : []),
 ];
