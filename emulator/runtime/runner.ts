@@ -81,9 +81,24 @@ export class FunctionRunner {
     const slot = this.slots.get(key);
     if (slot?.worker.usable && slot.signature === signature) return slot.worker;
     if (slot) this.drain(slot.worker);
+    this.retireOtherDeployments(request.functionId, key);
     const worker = new WorkerProcess(spec);
     this.slots.set(key, { worker, signature });
     return worker;
+  }
+
+  /**
+   * A function runs one active deployment: once an execution names a new one, the workers of the
+   * function's earlier deployments finish what they have and go, instead of idling for good (a dev
+   * loop that redeploys on every save would otherwise keep one process per save).
+   */
+  private retireOtherDeployments(functionId: string, keep: string): void {
+    const prefix = `${functionId}\u0000`;
+    for (const [key, slot] of this.slots) {
+      if (key === keep || !key.startsWith(prefix)) continue;
+      this.slots.delete(key);
+      this.drain(slot.worker);
+    }
   }
 
   /** Lets a replaced worker finish what it has, then it kills itself (WorkerProcess.retire). */

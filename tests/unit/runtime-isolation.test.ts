@@ -46,6 +46,14 @@ const unruly = esm(`
 const at = (base: ExecutionRequest, path: string, extra: Partial<ExecutionRequest> = {}) =>
   runner.execute({ ...base, path, ...extra });
 const json = (body: Buffer) => JSON.parse(body.toString());
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('a misbehaving function is killed and replaced', () => {
   it('infinite loop → 500 "Execution timed out." after the timeout; other functions unaffected; next execution works', async () => {
@@ -199,6 +207,16 @@ describe('warm workers', () => {
     const later = new Date(Date.now() + 5000);
     await utimes(entry, later, later);
     expect((await runner.execute(reload)).body.toString()).toBe('two');
+  });
+
+  it("a new deployment retires the function's earlier deployment's worker", async () => {
+    const first = await fixtures.deploy('redeploy', esm(`return res.json({ pid: process.pid });`));
+    const oldPid: number = json((await runner.execute(first)).body).pid;
+    const second = { ...first, deploymentId: 'redeploy-2' };
+    const newPid: number = json((await runner.execute(second)).body).pid;
+    expect(newPid).not.toBe(oldPid);
+    await expect.poll(() => isAlive(oldPid), { timeout: 5000 }).toBe(false);
+    expect(isAlive(newPid)).toBe(true);
   });
 
   it('a changed environment restarts the worker with the new variables', async () => {
