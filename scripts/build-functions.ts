@@ -12,6 +12,7 @@
  * Node 20 would read `main.js` as CommonJS and fail on `import`. The bundle must also have no
  * top-level await: Node 22 `require()`s ESM directly and refuses a module that awaits at the top.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -94,8 +95,9 @@ export async function buildFunction(
   return { id, file, bytes: bundle.contents.byteLength };
 }
 
+/** The temporary name is unique per write: two builds of one function may overlap (a watcher firing twice). */
 async function writeAtomically(file: string, contents: string | Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(temporary, contents);
   await rename(temporary, file);
 }
