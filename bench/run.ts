@@ -4,6 +4,7 @@
  * each load run lasts (default 5).
  */
 
+import { benchClient } from './client.ts';
 import { benchFunctions } from './functions.ts';
 import { benchDashboard } from './functions-dashboard.ts';
 import { benchExport } from './functions-export.ts';
@@ -17,4 +18,5 @@ report('Local Appwrite: Realtime fan-out (issue 5)', await benchRealtimeFanout()
 report('Local Appwrite: functions (issue 4)', await benchFunctions());
 report('Agora functions: CSV export (issue 6)', await benchExport());
 report('Agora functions: posts end to end (issue 6)', await benchPosts());
+report('Svelte client: size, first feed render, live post (issue 7)', await benchClient());
 report('Agora functions: dashboard stats (issue 6)', await benchDashboard());

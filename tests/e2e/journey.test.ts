@@ -88,6 +88,8 @@ async function signIn(page: Page, who: { email: string; password: string }) {
 async function shot(page: Page, name: string) {
   const width = page.viewportSize()?.width ?? DESKTOP.width;
   const kind = width < 600 ? 'phone' : 'desktop';
+  // From the top: a full-page picture of a scrolled page draws the sticky header mid-page.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SHOTS, `${name}-${kind}.png`), fullPage: true });
 }
 

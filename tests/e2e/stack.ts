@@ -125,7 +125,8 @@ export async function serveClient(stack: Stack, outDir: string): Promise<ServedC
   process.env.AGORA_APPWRITE_URL = stack.endpoint.replace(/\/v1$/, '');
   const server = await preview({
     configFile: join(ROOT, 'vite.config.ts'),
-    logLevel: 'warn',
+    // Silent: a browser context closed with its Realtime socket open makes the proxy log ECONNRESET.
+    logLevel: 'silent',
     build: { outDir },
     preview: { port: 0, host: '127.0.0.1', strictPort: false },
   });
