@@ -13,6 +13,8 @@ export class ApiError extends Error {
   readonly type: string;
   readonly status: number;
   readonly fields: FieldErrors;
+  /** Already dealt with for the user (e.g. the session expired and they were sent to sign in). */
+  handled = false;
 
   constructor(type: string, message: string, status: number, fields: FieldErrors = {}) {
     super(message);

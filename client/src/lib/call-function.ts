@@ -57,7 +57,11 @@ export async function callFunction<T = unknown>(
     }
   } catch (error) {
     const apiError = toApiError(error);
-    if (apiError.status === 401 && session.user) await checkSession();
+    if (apiError.status === 401 && session.user) {
+      await checkSession();
+      // Sent to sign in with its own message: the caller need not add a toast.
+      if (!session.user) apiError.handled = true;
+    }
     throw apiError;
   }
 }

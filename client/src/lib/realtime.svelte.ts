@@ -33,20 +33,25 @@ const listeners = new Set<Listener>();
 let realtime: Realtime | null = null;
 let wasLive = false;
 let droppedSinceLive = false;
+let socketOpen = false;
+
+function refetchAll() {
+  for (const listener of listeners) listener.onReconnect?.();
+}
 
 function ensureRealtime(): Realtime {
   if (realtime) return realtime;
   const instance = new Realtime(client);
   instance.onOpen(() => {
+    socketOpen = true;
     connection.state = 'live';
     // A reopened socket: what happened meanwhile was not pushed to us, so readers refetch.
-    if (wasLive && droppedSinceLive) {
-      for (const listener of listeners) listener.onReconnect?.();
-    }
+    if (wasLive && droppedSinceLive) refetchAll();
     wasLive = true;
     droppedSinceLive = false;
   });
   instance.onClose(() => {
+    socketOpen = false;
     if (listeners.size === 0) {
       connection.state = 'idle';
       return;
@@ -58,7 +63,14 @@ function ensureRealtime(): Realtime {
     if (listeners.size > 0) connection.state = 'offline';
   });
   window.addEventListener('online', () => {
-    if (listeners.size > 0 && connection.state === 'offline') connection.state = 'reconnecting';
+    if (listeners.size === 0 || connection.state !== 'offline') return;
+    if (socketOpen) {
+      // The socket survived the outage, but events may have been lost on the way: refetch.
+      connection.state = 'live';
+      refetchAll();
+    } else {
+      connection.state = 'reconnecting';
+    }
   });
   realtime = instance;
   return instance;

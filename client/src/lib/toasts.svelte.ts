@@ -1,4 +1,4 @@
-import { toApiError } from './api-error.ts';
+import { ApiError, toApiError } from './api-error.ts';
 import { messageFor } from './error-messages.ts';
 
 /**
@@ -39,8 +39,12 @@ class Toasts {
     return this.show(message, 'info');
   }
 
-  /** Shows the plain-words message for any thrown value (see error-messages.ts). */
+  /**
+   * Shows the plain-words message for any thrown value (see error-messages.ts); nothing for an
+   * error already handled (an expired session, which has its own message).
+   */
   error(error: unknown): number {
+    if (error instanceof ApiError && error.handled) return -1;
     const message = typeof error === 'string' ? error : messageFor(toApiError(error));
     return this.show(message, 'error');
   }
