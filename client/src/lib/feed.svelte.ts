@@ -1,12 +1,12 @@
 import { createSubscriber } from 'svelte/reactivity';
 import { Channel } from '#shared/channels.ts';
 import { TableId } from '#shared/ids.ts';
+import { FEED_PAGE } from '#shared/queries.ts';
 import type { Post } from '#shared/schemas/post.ts';
 import { listFeed, toPost } from './api/posts.ts';
 import { type ApiError, toApiError } from './api-error.ts';
 import { authors } from './authors.svelte.ts';
 import { Likes } from './likes.svelte.ts';
-import { FEED_PAGE } from './queries.ts';
 import { eventAction, subscribe } from './realtime.svelte.ts';
 import { applyRowEvent, mergeFirstPage } from './row-list.ts';
 

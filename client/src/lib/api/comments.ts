@@ -1,9 +1,9 @@
 import { FunctionId, Route } from '#shared/functions.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
+import { threadQueries } from '#shared/queries.ts';
 import { Comment, type CommentCreate } from '#shared/schemas/comment.ts';
 import { tables } from '../appwrite.ts';
 import { callFunction } from '../call-function.ts';
-import { threadQueries } from '../queries.ts';
 import { withRetry } from '../retry.ts';
 
 /** Comments: a post's thread read from the `comments` table, writes through the `posts` function. */

@@ -1,6 +1,6 @@
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
+import { myLikesQueries } from '#shared/queries.ts';
 import { tables } from '../appwrite.ts';
-import { myLikesQueries } from '../queries.ts';
 import { withRetry } from '../retry.ts';
 
 /** Which of `postIds` the user has liked, from their own `likes` rows (read("users")). */

@@ -1,10 +1,10 @@
 import { FunctionId, Route } from '#shared/functions.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
+import { authorPostsQueries, feedQueries, searchQueries } from '#shared/queries.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
 import { Post, type PostCreate, type PostUpdate } from '#shared/schemas/post.ts';
 import { tables } from '../appwrite.ts';
 import { callFunction } from '../call-function.ts';
-import { authorPostsQueries, feedQueries, searchQueries } from '../queries.ts';
 import { withRetry } from '../retry.ts';
 
 /**
@@ -27,7 +27,7 @@ export async function listByAuthor(authorId: string, cursor?: string): Promise<P
 }
 
 export async function searchPosts(text: string): Promise<Post[]> {
-  return (await page(searchQueries(text), 25)).posts;
+  return (await page(searchQueries(text, 25), 25)).posts;
 }
 
 export async function getPost(postId: string): Promise<Post> {

@@ -1,7 +1,7 @@
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
+import { profilesQueries } from '#shared/queries.ts';
 import { Profile } from '#shared/schemas/profile.ts';
 import { tables } from '../appwrite.ts';
-import { profilesQueries } from '../queries.ts';
 import { withRetry } from '../retry.ts';
 
 /** Profiles by id, in batches of 100 (`Query.equal('$id', ids)`); unknown ids are simply absent. */
