@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   AppwriteException,
   Client,
@@ -288,6 +289,31 @@ describe('maintenance end to end', () => {
       expect(refused).toBeInstanceOf(AppwriteException);
       expect((refused as AppwriteException).code).toBe(401);
     }
+  });
+
+  test('fast-check over the body: 200 or 400, never 5xx; a 400 or a dry run writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.json({ maxDepth: 2 }),
+          fc.record({ dryRun: fc.jsonValue({ maxDepth: 1 }) }).map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          await tables.updateRow({ ...at(TableId.posts), rowId: 'p2', data: { likesCount: 9 } });
+          const answer = await executeFunction(
+            keyClient,
+            'maintenance',
+            { method: 'POST', path: '/' },
+            body,
+          );
+          expect([200, 400], answer.text).toContain(answer.status);
+          const repaired = answer.status === 200 && answer.body?.dryRun === false;
+          expect((await row(TableId.posts, 'p2')).likesCount).toBe(repaired ? 1 : 9);
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 
   test('a bad body → 400 naming the field, nothing written', async () => {

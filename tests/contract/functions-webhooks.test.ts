@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { type Client, Query, TablesDB, Users, Webhooks } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Route, routeRequest } from '../../shared/functions.ts';
@@ -136,6 +137,25 @@ describe('webhooks end to end', () => {
       expect(await deliveries()).toHaveLength(before);
     });
   }
+
+  test('fast-check: any body with any signature but its own → 401, nothing recorded', async () => {
+    const before = (await deliveries()).length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 200 }),
+        fc.option(fc.oneof(fc.string(), fc.base64String({ minLength: 28, maxLength: 28 }))),
+        async (body, signature) => {
+          fc.pre(signature !== sign(body));
+          const headers: Record<string, string> =
+            signature === null ? {} : { 'x-appwrite-webhook-signature': signature };
+          const answer = await post(body, headers);
+          expect(answer.status).toBe(401);
+        },
+      ),
+      { numRuns: 15 },
+    );
+    expect(await deliveries()).toHaveLength(before);
+  });
 
   test('a signed-in user executing it without a signature → 401, nothing recorded', async () => {
     const before = (await deliveries()).length;
