@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Client, type Client as ClientType, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Route, routeRequest } from '../../shared/functions.ts';
@@ -161,6 +162,32 @@ describe('stats end to end', () => {
       fields: { since: { code: 'unrecognized_keys' } },
     });
     expect(answer.text).not.toContain('    at ');
+  });
+
+  test('fast-check over the body: 200 or 400, never 5xx; a 400 names every key sent', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.json({ maxDepth: 2 }),
+          fc
+            .dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), {
+              minKeys: 1,
+              maxKeys: 3,
+            })
+            .map((value) => JSON.stringify(value)),
+        ),
+        async (body) => {
+          const answer = await stats(callers.guest, body);
+          expect([200, 400], answer.text).toContain(answer.status);
+          if (answer.body?.type === 'general_argument_invalid') {
+            const sent = Object.keys(JSON.parse(body) as object).sort();
+            expect(Object.keys(answer.body.fields as object).sort()).toEqual(sent);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 
   test('POST / → 404 general_route_not_found', async () => {
