@@ -96,6 +96,11 @@ export class Feed {
     }
   }
 
+  /** Re-reads which shown posts the signed-in user liked (after sign-in or sign-out). */
+  async refreshLikes(): Promise<void> {
+    await this.likes.load(this.#posts.map((post) => post.$id));
+  }
+
   async #enrich(posts: Post[]) {
     const ids = posts.map((post) => post.$id);
     await Promise.all([authors.load(posts.map((post) => post.authorId)), this.likes.load(ids)]);

@@ -35,10 +35,14 @@ export class Likes {
     return this.#pending.has(postId);
   }
 
-  /** Learns which of these posts the user liked (nothing for a guest). */
+  /** Learns which of these posts the user liked (none for a guest). */
   async load(postIds: string[]): Promise<void> {
     const user = session.user;
-    if (!user || postIds.length === 0) return;
+    if (!user) {
+      this.#liked.clear();
+      return;
+    }
+    if (postIds.length === 0) return;
     try {
       const liked = await likedAmong(user.$id, postIds);
       for (const id of postIds) {
