@@ -171,6 +171,7 @@ async function signIn(page: Page, appUrl: string, email: string, password: strin
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
+  await page.waitForURL((url) => !url.hash.startsWith('#/signin'), { timeout: 30_000 });
 }
 
 async function postToFeed(browser: Browser, appUrl: string): Promise<Figure[]> {

@@ -83,6 +83,8 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await expect
     .poll(() => page.getByRole('button', { name: 'Sign out' }).count(), { timeout: LIVE })
     .toBe(1);
+  // Signed in, the page moves on by itself: wait for that, or it could undo our next navigation.
+  await page.waitForURL((url) => !url.hash.startsWith('#/signin'), { timeout: LIVE });
 }
 
 async function shot(page: Page, name: string) {
