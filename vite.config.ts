@@ -29,6 +29,10 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // One stylesheet: the lazy pages' styles are small, and one file gzips smaller than six.
+    cssCodeSplit: false,
+    // Chromium, Firefox and Safari all support <link rel="modulepreload">: no polyfill.
+    modulePreload: { polyfill: false },
     rolldownOptions: { output: { codeSplitting: { groups: vendorChunks } } },
   },
   server: {

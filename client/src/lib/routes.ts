@@ -3,9 +3,8 @@ import type { Component } from 'svelte';
 /**
  * The route table. Every page component takes `params` (the `:name` segments) and reads the query
  * from `router.query`. `auth: 'user'` pages send a guest to sign-in and back; `auth: 'admin'` pages
- * also need the `admin` label (the functions check again). The feed is in the main bundle (first
- * paint); every other page is its own chunk, loaded on first visit — the dashboard and admin pages
- * the heaviest of them.
+ * also need the `admin` label (the functions check again). The feed and the everyday
+ * pages are in the main bundle; the rarely visited ones load on first visit, from one chunk.
  */
 export interface PageProps {
   params: Record<string, string>;
@@ -23,19 +22,13 @@ type PageModule = { default: Component<PageProps> };
 
 /**
  * Which pages load lazily. The heavy, rarely visited ones (dashboard with its chart, admin, profile,
- * settings with the avatar upload) are chunks of their own, fetched on first visit; the everyday
- * pages (feed, post, compose, search, accounts) ship in the main bundle: one request, and smaller
- * in total than many small chunks each compressed on its own. `import.meta.glob` keeps the loaders
- * typed for svelte-check.
+ * settings with the avatar upload) share one chunk, fetched on the first visit to any of them; the
+ * everyday pages (feed, post, compose, search, accounts) ship in the main bundle: one request, and
+ * smaller in total than many small chunks each compressed on its own.
  */
-const LAZY = ['Profile', 'Settings', 'Dashboard', 'Admin'];
+type LazyPage = keyof typeof import('./lazy-pages.ts');
+const LAZY: readonly LazyPage[] = ['Profile', 'Settings', 'Dashboard', 'Admin'];
 
-const lazyPages = import.meta.glob<PageModule>([
-  '../pages/Profile.svelte',
-  '../pages/Settings.svelte',
-  '../pages/Dashboard.svelte',
-  '../pages/Admin.svelte',
-]);
 const eagerPages = import.meta.glob<PageModule>(
   [
     '../pages/*.svelte',
@@ -50,12 +43,18 @@ const eagerPages = import.meta.glob<PageModule>(
 /** Development-only pages (the local outbox); production builds leave them out. */
 const devPages = import.meta.env.DEV ? import.meta.glob<PageModule>('../pages/Dev*.svelte') : {};
 
+const isLazy = (name: string): name is LazyPage => (LAZY as readonly string[]).includes(name);
+
 function page(name: string): () => Promise<PageModule> {
+  if (isLazy(name)) {
+    return async () => ({
+      default: (await import('./lazy-pages.ts'))[name] as Component<PageProps>,
+    });
+  }
   const key = `../pages/${name}.svelte`;
   const eager = eagerPages[key];
-  const load = eager ? async () => eager : (lazyPages[key] ?? devPages[key]);
+  const load = eager ? async () => eager : devPages[key];
   if (!load) throw new Error(`no page client/src/pages/${name}.svelte`);
-  if (LAZY.includes(name) !== (lazyPages[key] !== undefined)) throw new Error(`${name}: lazy list`);
   return load;
 }
 
