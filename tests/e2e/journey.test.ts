@@ -206,7 +206,7 @@ describe('the Agora journey in Chromium', () => {
   });
 
   it('adds a comment, which the feed counts live', async () => {
-    await nora.getByLabel('Comment').fill(comment);
+    await nora.getByLabel('Comment', { exact: true }).fill(comment);
     await nora.getByRole('button', { name: 'Comment', exact: true }).click();
     await visible(nora.getByText(comment));
     await visible(card(ada).getByRole('link', { name: '1 comment' }));
