@@ -1,9 +1,9 @@
 import { type FieldErrors, fieldsFromIssues } from '#shared/errors.ts';
 import { FunctionId, Route } from '#shared/functions.ts';
 import { AdminUserCreate, type AdminUserView } from '#shared/schemas/admin.ts';
-import { passwordChecklist } from './admin-password-checklist.ts';
 import { toApiError } from './api-error.ts';
 import { callFunction } from './call-function.ts';
+import { passwordChecklist } from './forms.ts';
 
 /**
  * The admin's "create a user" form: checked with the shared `AdminUserCreate` schema before any

@@ -12,6 +12,7 @@ import {
 import { optimisticPatch, type UserFlags } from './admin-users-patch.ts';
 import { type ApiError, toApiError } from './api-error.ts';
 import { callFunction } from './call-function.ts';
+import { debounce, Latest } from './latest.ts';
 
 /** How long typing pauses before the search runs. */
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -63,15 +64,14 @@ export class AdminUsers {
   pending = $state.raw<ReadonlySet<string>>(new Set());
 
   readonly #api: AdminUsersApi;
-  readonly #debounceMs: number;
-  #request = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #latest = new Latest();
+  readonly #debounced: ReturnType<typeof debounce<[]>>;
   /** The search the shown rows answer (the box may hold newer text still waiting). */
   #activeSearch = '';
 
   constructor(api: AdminUsersApi = adminUsersApi, debounceMs = SEARCH_DEBOUNCE_MS) {
     this.#api = api;
-    this.#debounceMs = debounceMs;
+    this.#debounced = debounce(() => void this.applySearch(), debounceMs);
   }
 
   get page(): number {
@@ -88,35 +88,32 @@ export class AdminUsers {
 
   /** Loads the page the cursor stack stands on, for the search last applied. */
   async load(): Promise<void> {
-    const request = ++this.#request;
     this.loading = true;
     this.error = null;
+    const query = {
+      search: this.#activeSearch,
+      cursor: currentCursor(this.stack),
+      limit: USERS_PAGE_SIZE,
+    };
     try {
-      const page = await this.#api.list({
-        search: this.#activeSearch,
-        cursor: currentCursor(this.stack),
-        limit: USERS_PAGE_SIZE,
-      });
-      if (request !== this.#request) return;
+      const page = await this.#latest.run(() => this.#api.list(query));
+      if (!page) return; // a newer request owns the table now
       this.users = page.users;
       this.nextCursor = page.nextCursor;
     } catch (error) {
-      if (request !== this.#request) return;
       this.error = toApiError(error);
-    } finally {
-      if (request === this.#request) this.loading = false;
     }
+    this.loading = false;
   }
 
   /** Call on each keystroke: after a pause, searches from the first page. */
   searchChanged(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.applySearch(), this.#debounceMs);
+    this.#debounced();
   }
 
   /** Searches now (Enter in the box, or the debounce ending). */
   applySearch(): Promise<void> {
-    clearTimeout(this.#timer);
+    this.#debounced.cancel();
     this.#activeSearch = this.search.trim();
     this.stack = firstPage();
     return this.load();
@@ -161,7 +158,7 @@ export class AdminUsers {
 
   /** Stops a pending debounce (the page is going away). */
   dispose(): void {
-    clearTimeout(this.#timer);
+    this.#debounced.cancel();
   }
 
   async #patch(userId: string, flags: UserFlags, send: () => Promise<unknown>): Promise<void> {

@@ -39,9 +39,18 @@ export function errorFor(errors: FormErrors, field: string): string | undefined 
   return nested ? errors[nested] : undefined;
 }
 
+/** The password policy's rules, in the order the checklist shows them. */
+const PASSWORD_RULES = [
+  { code: 'too_small', label: `At least ${Limits.password.min} characters` },
+  { code: 'password_uppercase', label: 'An upper-case letter' },
+  { code: 'password_lowercase', label: 'A lower-case letter' },
+  { code: 'password_digit', label: 'A digit' },
+  { code: 'too_big', label: `At most ${Limits.password.max} characters` },
+] as const;
+
 /** One line of the live password checklist. */
 export interface PasswordRule {
-  code: string;
+  code: (typeof PASSWORD_RULES)[number]['code'];
   label: string;
   met: boolean;
 }
@@ -61,24 +70,7 @@ export function passwordChecklist(password: string): PasswordRule[] {
             : issue.code,
         ),
   );
-  return [
-    {
-      code: 'too_small',
-      label: `At least ${Limits.password.min} characters`,
-      met: !failing.has('too_small'),
-    },
-    {
-      code: 'password_uppercase',
-      label: 'An upper-case letter',
-      met: !failing.has('password_uppercase'),
-    },
-    {
-      code: 'password_lowercase',
-      label: 'A lower-case letter',
-      met: !failing.has('password_lowercase'),
-    },
-    { code: 'password_digit', label: 'A digit', met: !failing.has('password_digit') },
-  ];
+  return PASSWORD_RULES.map((rule) => ({ ...rule, met: !failing.has(rule.code) }));
 }
 
 /**

@@ -62,6 +62,7 @@ describe('passwordChecklist', () => {
       password_uppercase: false,
       password_lowercase: false,
       password_digit: false,
+      too_big: true,
     });
     expect(met('abc')).toMatchObject({ password_lowercase: true, too_small: false });
     expect(met('ABCDEFGH1')).toEqual({
@@ -69,8 +70,14 @@ describe('passwordChecklist', () => {
       password_uppercase: true,
       password_lowercase: false,
       password_digit: true,
+      too_big: true,
     });
     expect(Object.values(met('Secr3tPassw0rd')).every(Boolean)).toBe(true);
+  });
+
+  it('flags a password over the maximum, and only that', () => {
+    const unmet = passwordChecklist(`Aa1${'x'.repeat(200)}`).filter((rule) => !rule.met);
+    expect(unmet.map((rule) => rule.code)).toEqual(['too_big']);
   });
 });
 
