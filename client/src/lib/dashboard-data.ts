@@ -1,5 +1,4 @@
 import { Query } from 'appwrite';
-import { untrack } from 'svelte';
 import { Channel } from '#shared/channels.ts';
 import { FunctionId, Route } from '#shared/functions.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
@@ -33,19 +32,16 @@ export async function loadTotals(): Promise<StatsFields> {
 
 /**
  * Follows the `stats` row: `onTotals` gets each new value; `onReconnect` should reload. Meant to be
- * the body of an `$effect` (it returns the stop function); untracked, since subscribing touches the
- * connection state, which must not become the effect's dependency.
+ * the body of an `$effect` (it returns the stop function).
  */
 export function watchTotals(onTotals: (totals: StatsFields) => void, onReconnect: () => void) {
-  return untrack(() =>
-    subscribe(
-      [Channel.row(TableId.stats, STATS_ROW_ID)],
-      (event) => {
-        const parsed = Stats.safeParse(event.payload);
-        if (parsed.success) onTotals(totalsOf(parsed.data));
-      },
-      { onReconnect },
-    ),
+  return subscribe(
+    [Channel.row(TableId.stats, STATS_ROW_ID)],
+    (event) => {
+      const parsed = Stats.safeParse(event.payload);
+      if (parsed.success) onTotals(totalsOf(parsed.data));
+    },
+    { onReconnect },
   );
 }
 

@@ -1,5 +1,4 @@
 import { Query } from 'appwrite';
-import { untrack } from 'svelte';
 import { Channel } from '#shared/channels.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import { Post } from '#shared/schemas/post.ts';
@@ -73,20 +72,15 @@ export class ProfilePage {
     return this.posts.length === 0 ? this.#loadFirstPosts() : this.loadMore();
   }
 
-  /**
-   * Keeps the profile's counters and bio live; returns the stop function (an `$effect`'s body).
-   * Untracked: subscribing touches the connection state, which must not become a dependency.
-   */
+  /** Keeps the profile's counters and bio live; returns the stop function (an `$effect`'s body). */
   watch(): () => void {
-    return untrack(() =>
-      subscribe(
-        [Channel.row(TableId.profiles, this.userId)],
-        (event) => {
-          const parsed = Profile.safeParse(event.payload);
-          if (parsed.success) this.profile = parsed.data;
-        },
-        { onReconnect: () => void this.#loadProfile() },
-      ),
+    return subscribe(
+      [Channel.row(TableId.profiles, this.userId)],
+      (event) => {
+        const parsed = Profile.safeParse(event.payload);
+        if (parsed.success) this.profile = parsed.data;
+      },
+      { onReconnect: () => void this.#loadProfile() },
     );
   }
 

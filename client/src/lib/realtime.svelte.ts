@@ -1,4 +1,5 @@
 import { Realtime, type RealtimeResponseEvent, type RealtimeSubscription } from 'appwrite';
+import { untrack } from 'svelte';
 import { client } from './appwrite.ts';
 
 /**
@@ -9,6 +10,9 @@ import { client } from './appwrite.ts';
  *     onReconnect: () => refetch(),   // the socket came back: reload what you show
  *   });
  *   …  stop();   // e.g. as the cleanup of createSubscriber / $effect
+ *
+ * Safe to call in an `$effect` (return its stop function): it reads the connection state untracked,
+ * so the state it then sets does not re-run the effect.
  *
  * `connection.state` is `idle` (nothing subscribed), `connecting`, `live`, `reconnecting` (the SDK
  * retries with backoff) or `offline` (the browser says there is no network). Event helpers:
@@ -88,7 +92,7 @@ export function subscribe<T = unknown>(
     ...(options.onReconnect ? { onReconnect: options.onReconnect } : {}),
   };
   listeners.add(listener);
-  if (connection.state === 'idle') connection.state = 'connecting';
+  if (untrack(() => connection.state) === 'idle') connection.state = 'connecting';
   let subscription: RealtimeSubscription | null = null;
   let stopped = false;
   ensureRealtime()

@@ -1,3 +1,4 @@
+import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 
 /** A stand-in for the SDK's Realtime: the test opens and closes "the socket" by hand. */
@@ -70,6 +71,26 @@ describe('realtime connection state and refetch', () => {
     stop();
     expect(connection.state).toBe('idle');
     closed();
+    expect(connection.state).toBe('idle');
+  });
+});
+
+describe('subscribe inside an $effect', () => {
+  it('does not make the connection state a dependency of the effect (no update loop)', () => {
+    let runs = 0;
+    const dispose = $effect.root(() => {
+      $effect(() => {
+        runs++;
+        return subscribe(['tablesdb.agora.tables.stats.rows.totals'], () => undefined);
+      });
+    });
+    flushSync();
+    expect(connection.state).toBe('connecting');
+    opened();
+    flushSync();
+    expect(connection.state).toBe('live');
+    expect(runs).toBe(1);
+    dispose();
     expect(connection.state).toBe('idle');
   });
 });
