@@ -1,4 +1,3 @@
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { likedAmong } from './api/likes.ts';
 import { likePost, unlikePost } from './api/posts.ts';
 import { type LikeView, rollback, toggle } from './like-state.ts';
@@ -13,8 +12,9 @@ import { toasts } from './toasts.svelte.ts';
  * at a time: a click while one is in flight is ignored.
  */
 export class Likes {
-  #liked = new SvelteSet<string>();
-  #pending = new SvelteMap<string, LikeView>();
+  // Replaced, never mutated: a change is one new value (lighter than SvelteSet/SvelteMap's runtime).
+  #liked = $state.raw<ReadonlySet<string>>(new Set());
+  #pending = $state.raw<ReadonlyMap<string, LikeView>>(new Map());
   #onSettled: (postId: string, likesCount: number) => void;
 
   constructor(onSettled: (postId: string, likesCount: number) => void) {
@@ -39,17 +39,19 @@ export class Likes {
   async load(postIds: string[]): Promise<void> {
     const user = session.user;
     if (!user) {
-      this.#liked.clear();
+      this.#liked = new Set();
       return;
     }
     if (postIds.length === 0) return;
     try {
       const liked = await likedAmong(user.$id, postIds);
+      const next = new Set(this.#liked);
       for (const id of postIds) {
         if (this.#pending.has(id)) continue;
-        if (liked.has(id)) this.#liked.add(id);
-        else this.#liked.delete(id);
+        if (liked.has(id)) next.add(id);
+        else next.delete(id);
       }
+      this.#liked = next;
     } catch {
       // Not knowing only means hearts start empty; liking still answers the truth.
     }
@@ -59,19 +61,26 @@ export class Likes {
     if (!requireSignIn() || this.#pending.has(post.$id)) return;
     const before = this.view(post);
     const optimistic = toggle(before);
-    this.#pending.set(post.$id, optimistic);
+    this.#pending = new Map(this.#pending).set(post.$id, optimistic);
     try {
       const state = optimistic.liked ? await likePost(post.$id) : await unlikePost(post.$id);
-      if (state.liked) this.#liked.add(post.$id);
-      else this.#liked.delete(post.$id);
+      this.#setLiked(post.$id, state.liked);
       this.#onSettled(post.$id, state.likesCount);
     } catch (error) {
       const back = rollback(before);
-      if (back.liked) this.#liked.add(post.$id);
-      else this.#liked.delete(post.$id);
+      this.#setLiked(post.$id, back.liked);
       toasts.error(error);
     } finally {
-      this.#pending.delete(post.$id);
+      const pending = new Map(this.#pending);
+      pending.delete(post.$id);
+      this.#pending = pending;
     }
+  }
+
+  #setLiked(postId: string, liked: boolean): void {
+    const next = new Set(this.#liked);
+    if (liked) next.add(postId);
+    else next.delete(postId);
+    this.#liked = next;
   }
 }
