@@ -1,0 +1,57 @@
+import { describe, expect, it, vi } from 'vitest';
+import { account, client } from '../../../client/src/lib/appwrite.ts';
+
+/** The app's own Account calls must send what the SDK's `Account` sends (method, path, body). */
+describe('account: the SDK Account endpoints the app uses, over client.call', () => {
+  const sent = async (call: () => Promise<unknown>) => {
+    const spy = vi.spyOn(client, 'call').mockResolvedValue({});
+    await call();
+    const [method, url, headers, payload] = spy.mock.calls[0] ?? [];
+    spy.mockRestore();
+    return { method, path: (url as URL).pathname, headers, payload };
+  };
+
+  it('reads, opens and closes the session', async () => {
+    expect(await sent(() => account.get())).toMatchObject({
+      method: 'get',
+      path: '/v1/account',
+      headers: { 'X-Appwrite-Project': 'agora' },
+      payload: {},
+    });
+    expect(
+      await sent(() => account.createEmailPasswordSession({ email: 'a@b.c', password: 'pw' })),
+    ).toMatchObject({
+      method: 'post',
+      path: '/v1/account/sessions/email',
+      payload: { email: 'a@b.c', password: 'pw' },
+    });
+    expect(await sent(() => account.deleteSession({ sessionId: 'current' }))).toMatchObject({
+      method: 'delete',
+      path: '/v1/account/sessions/current',
+    });
+  });
+
+  it('sends and confirms the verification email, and asks for a recovery link', async () => {
+    expect(
+      await sent(() => account.createVerification({ url: 'https://x/#/verify' })),
+    ).toMatchObject({
+      method: 'post',
+      path: '/v1/account/verifications/email',
+      payload: { url: 'https://x/#/verify' },
+    });
+    expect(
+      await sent(() => account.updateVerification({ userId: 'u1', secret: 's' })),
+    ).toMatchObject({
+      method: 'put',
+      path: '/v1/account/verifications/email',
+      payload: { userId: 'u1', secret: 's' },
+    });
+    expect(
+      await sent(() => account.createRecovery({ email: 'a@b.c', url: 'https://x/#/recover' })),
+    ).toMatchObject({
+      method: 'post',
+      path: '/v1/account/recovery',
+      payload: { email: 'a@b.c', url: 'https://x/#/recover' },
+    });
+  });
+});
