@@ -1,4 +1,4 @@
-import { Client, Functions, type Models, Storage, TablesDB } from 'appwrite';
+import { Client, Functions, type Models, Storage } from 'appwrite';
 
 /**
  * The one Appwrite client of the browser app and its services. Configured by environment at build
@@ -10,37 +10,68 @@ export const endpoint = import.meta.env.VITE_APPWRITE_ENDPOINT ?? `${location.or
 const projectId = import.meta.env.VITE_APPWRITE_PROJECT_ID ?? 'agora';
 
 export const client = new Client().setEndpoint(endpoint).setProject(projectId);
-export const tables = new TablesDB(client);
 export const functions = new Functions(client);
 export const storage = new Storage(client);
 
-/** What `account.call` sends and the SDK's `Account` would: the project, JSON both ways. */
-const accountHeaders = () => ({
-  'X-Appwrite-Project': client.config.project,
-  'content-type': 'application/json',
-  accept: 'application/json',
-});
-
-function accountCall<T>(method: string, path: string, payload: Record<string, string> = {}) {
-  const url = new URL(`${client.config.endpoint}/account${path}`);
-  return client.call(method, url, accountHeaders(), payload) as Promise<T>;
+/**
+ * One request through the client's own `call` (session cookie, its fallback header,
+ * AppwriteException), with the headers the SDK's services send: the project, JSON both ways.
+ */
+function send<T>(method: string, path: string, payload: object = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    'X-Appwrite-Project': client.config.project,
+    accept: 'application/json',
+  };
+  if (method !== 'get') headers['content-type'] = 'application/json';
+  return client.call(method, new URL(client.config.endpoint + path), headers, payload);
 }
 
+const at = (...segments: string[]) => segments.map(encodeURIComponent).join('/');
+
 /**
- * The Account endpoints the app uses, sent through the client's own `call` (so the session cookie,
- * its fallback header and AppwriteException work exactly as with the SDK's `Account`, which carries
- * some sixty endpoints — 2 KB gzip of the bundle — for these six).
+ * The Account endpoints the app uses, sent as the SDK's `Account` sends them (its class carries some
+ * sixty endpoints — 2 KB gzip of the bundle — for these six).
  */
 export const account = {
-  get: () => accountCall<Models.User<Models.Preferences>>('get', ''),
+  get: () => send<Models.User<Models.Preferences>>('get', '/account'),
   createEmailPasswordSession: (params: { email: string; password: string }) =>
-    accountCall<Models.Session>('post', '/sessions/email', params),
+    send<Models.Session>('post', '/account/sessions/email', params),
   deleteSession: ({ sessionId }: { sessionId: string }) =>
-    accountCall<object>('delete', `/sessions/${encodeURIComponent(sessionId)}`),
+    send<object>('delete', `/account/sessions/${at(sessionId)}`),
   createVerification: (params: { url: string }) =>
-    accountCall<Models.Token>('post', '/verifications/email', params),
+    send<Models.Token>('post', '/account/verifications/email', params),
   updateVerification: (params: { userId: string; secret: string }) =>
-    accountCall<Models.Token>('put', '/verifications/email', params),
+    send<Models.Token>('put', '/account/verifications/email', params),
   createRecovery: (params: { email: string; url: string }) =>
-    accountCall<Models.Token>('post', '/recovery', params),
+    send<Models.Token>('post', '/account/recovery', params),
+};
+
+/** The two TablesDB reads the app makes, as the SDK's `TablesDB` sends them (the writes go through functions). */
+export const tables = {
+  listRows: <Row extends Models.Row = Models.DefaultRow>({
+    databaseId,
+    tableId,
+    ...query
+  }: {
+    databaseId: string;
+    tableId: string;
+    queries?: string[];
+    total?: boolean;
+  }) =>
+    send<Models.RowList<Row>>(
+      'get',
+      `/tablesdb/${at(databaseId, 'tables', tableId, 'rows')}`,
+      query,
+    ),
+  getRow: <Row extends Models.Row = Models.DefaultRow>({
+    databaseId,
+    tableId,
+    rowId,
+    ...query
+  }: {
+    databaseId: string;
+    tableId: string;
+    rowId: string;
+    queries?: string[];
+  }) => send<Row>('get', `/tablesdb/${at(databaseId, 'tables', tableId, 'rows', rowId)}`, query),
 };

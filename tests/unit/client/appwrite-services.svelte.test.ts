@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { account, client } from '../../../client/src/lib/appwrite.ts';
+import { account, client, tables } from '../../../client/src/lib/appwrite.ts';
 
-/** The app's own Account calls must send what the SDK's `Account` sends (method, path, body). */
+/** What the app's own Account and TablesDB calls hand to `client.call` (the SDK's services send the same). */
+const sent = async (call: () => Promise<unknown>) => {
+  const spy = vi.spyOn(client, 'call').mockResolvedValue({});
+  await call();
+  const [method, url, headers, payload] = spy.mock.calls[0] ?? [];
+  spy.mockRestore();
+  return { method, path: (url as URL).pathname, headers, payload };
+};
+
 describe('account: the SDK Account endpoints the app uses, over client.call', () => {
-  const sent = async (call: () => Promise<unknown>) => {
-    const spy = vi.spyOn(client, 'call').mockResolvedValue({});
-    await call();
-    const [method, url, headers, payload] = spy.mock.calls[0] ?? [];
-    spy.mockRestore();
-    return { method, path: (url as URL).pathname, headers, payload };
-  };
-
   it('reads, opens and closes the session', async () => {
     expect(await sent(() => account.get())).toMatchObject({
       method: 'get',
@@ -52,6 +52,28 @@ describe('account: the SDK Account endpoints the app uses, over client.call', ()
       method: 'post',
       path: '/v1/account/recovery',
       payload: { email: 'a@b.c', url: 'https://x/#/recover' },
+    });
+  });
+});
+
+describe('tables: the two TablesDB reads, over client.call', () => {
+  it('lists rows with queries and reads one row', async () => {
+    expect(
+      await sent(() =>
+        tables.listRows({ databaseId: 'agora', tableId: 'posts', queries: ['q1'], total: false }),
+      ),
+    ).toEqual({
+      method: 'get',
+      path: '/v1/tablesdb/agora/tables/posts/rows',
+      headers: { 'X-Appwrite-Project': 'agora', accept: 'application/json' },
+      payload: { queries: ['q1'], total: false },
+    });
+    expect(
+      await sent(() => tables.getRow({ databaseId: 'agora', tableId: 'stats', rowId: 'a b' })),
+    ).toMatchObject({
+      method: 'get',
+      path: '/v1/tablesdb/agora/tables/stats/rows/a%20b',
+      payload: {},
     });
   });
 });
