@@ -1,4 +1,4 @@
-import { Client, Functions, type Models, Storage } from 'appwrite';
+import { Client, type ExecutionMethod, type Models, Storage } from 'appwrite';
 
 /**
  * The one Appwrite client of the browser app and its services. Configured by environment at build
@@ -10,7 +10,6 @@ export const endpoint = import.meta.env.VITE_APPWRITE_ENDPOINT ?? `${location.or
 const projectId = import.meta.env.VITE_APPWRITE_PROJECT_ID ?? 'agora';
 
 export const client = new Client().setEndpoint(endpoint).setProject(projectId);
-export const functions = new Functions(client);
 export const storage = new Storage(client);
 
 /**
@@ -74,4 +73,24 @@ export const tables = {
     rowId: string;
     queries?: string[];
   }) => send<Row>('get', `/tablesdb/${at(databaseId, 'tables', tableId, 'rows', rowId)}`, query),
+};
+
+/** Function executions, as the SDK's `Functions.createExecution` sends them. */
+export const functions = {
+  createExecution: ({
+    functionId,
+    xpath,
+    ...execution
+  }: {
+    functionId: string;
+    body: string;
+    async: boolean;
+    xpath: string;
+    method: ExecutionMethod;
+    headers: Record<string, string>;
+  }) =>
+    send<Models.Execution>('post', `/functions/${at(functionId)}/executions`, {
+      ...execution,
+      path: xpath,
+    }),
 };

@@ -1,5 +1,6 @@
+import { ExecutionMethod } from 'appwrite';
 import { describe, expect, it, vi } from 'vitest';
-import { account, client, tables } from '../../../client/src/lib/appwrite.ts';
+import { account, client, functions, tables } from '../../../client/src/lib/appwrite.ts';
 
 /** What the app's own Account and TablesDB calls hand to `client.call` (the SDK's services send the same). */
 const sent = async (call: () => Promise<unknown>) => {
@@ -74,6 +75,33 @@ describe('tables: the two TablesDB reads, over client.call', () => {
       method: 'get',
       path: '/v1/tablesdb/agora/tables/stats/rows/a%20b',
       payload: {},
+    });
+  });
+});
+
+describe('functions: an execution, over client.call', () => {
+  it('posts the body, method, path and headers of the request', async () => {
+    expect(
+      await sent(() =>
+        functions.createExecution({
+          functionId: 'posts',
+          body: '{}',
+          async: false,
+          xpath: '/posts?x=1',
+          method: ExecutionMethod.POST,
+          headers: { 'content-type': 'application/json' },
+        }),
+      ),
+    ).toMatchObject({
+      method: 'post',
+      path: '/v1/functions/posts/executions',
+      payload: {
+        body: '{}',
+        async: false,
+        path: '/posts?x=1',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
     });
   });
 });
