@@ -1,6 +1,6 @@
-import { ExecutionMethod } from 'appwrite';
+import { ExecutionMethod, Storage } from 'appwrite';
 import { describe, expect, it, vi } from 'vitest';
-import { account, client, functions, tables } from '../../../client/src/lib/appwrite.ts';
+import { account, client, functions, storage, tables } from '../../../client/src/lib/appwrite.ts';
 
 /** What the app's own Account and TablesDB calls hand to `client.call` (the SDK's services send the same). */
 const sent = async (call: () => Promise<unknown>) => {
@@ -103,5 +103,34 @@ describe('functions: an execution, over client.call', () => {
         headers: { 'content-type': 'application/json' },
       },
     });
+  });
+});
+
+describe('storage: the same requests and URLs as the SDK Storage', () => {
+  const sdk = new Storage(client);
+
+  it('builds the preview and download URLs the SDK builds', () => {
+    const preview = { bucketId: 'avatars', fileId: 'f1', width: 80, height: 80 };
+    expect(storage.getFilePreview(preview)).toBe(sdk.getFilePreview(preview));
+    const download = { bucketId: 'exports', fileId: 'f2', token: 'tok' };
+    expect(storage.getFileDownload(download)).toBe(sdk.getFileDownload(download));
+  });
+
+  it('uploads and deletes as the SDK does', async () => {
+    const upload = vi.spyOn(client, 'chunkedUpload').mockResolvedValue({});
+    const file = new File(['x'], 'a.png', { type: 'image/png' });
+    const args = { bucketId: 'avatars', fileId: 'f1', file, permissions: ['read("any")'] };
+    const onProgress = () => undefined;
+    await storage.createFile({ ...args, onProgress });
+    await sdk.createFile({ ...args, onProgress });
+    const [ours, theirs] = upload.mock.calls;
+    expect(String(ours?.[1])).toBe(String(theirs?.[1]));
+    expect(ours?.slice(2)).toEqual(theirs?.slice(2));
+    upload.mockRestore();
+
+    const deleteArgs = { bucketId: 'avatars', fileId: 'f1' };
+    expect(await sent(() => storage.deleteFile(deleteArgs))).toMatchObject(
+      await sent(() => sdk.deleteFile(deleteArgs)),
+    );
   });
 });
