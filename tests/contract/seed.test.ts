@@ -37,6 +37,10 @@ describe('npm run seed against the local Appwrite', () => {
     expect(listed.map((u) => u.email).sort()).toEqual(DEMO_USERS.map((u) => u.email).sort());
     const admins = listed.filter((u) => u.labels.includes('admin')).map((u) => u.email);
     expect(admins).toEqual(['admin@example.com']);
+    expect(
+      listed.filter((u) => !u.emailVerification).map((u) => u.email),
+      'demo users are verified',
+    ).toEqual([]);
   });
 
   it('prints logins that work', async () => {
