@@ -52,6 +52,8 @@ export default defineConfig({
   root: 'client',
   plugins: [svelte({ compilerOptions: { cssHash } })],
   envPrefix: 'VITE_',
+  // The appwrite SDK's JSON goes through the native JSON (client/src/lib/json-bigint.ts says why).
+  resolve: { alias: { 'json-bigint': `${import.meta.dirname}/client/src/lib/json-bigint.ts` } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
