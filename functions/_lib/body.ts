@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { fieldsFromIssues } from '#shared/errors.ts';
 import { AppError } from './app-error.ts';
+import type { RuntimeRequest } from './context.ts';
 
 /**
  * The largest body a route reads, in UTF-8 bytes. Agora's inputs are a post or a comment (a few KiB
@@ -46,4 +47,12 @@ export function parseInput<Schema extends z.ZodMiniType>(
     );
   }
   return result.data;
+}
+
+/** A route without a body refuses one that is not empty or `{}`: nothing is silently ignored. */
+export function noBody(req: RuntimeRequest): void {
+  const body = readJson(req.bodyText);
+  if (body === undefined) return;
+  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return;
+  throw new AppError('general_bad_request', 'This route takes no body.');
 }

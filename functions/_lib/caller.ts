@@ -1,4 +1,5 @@
 import { Client } from 'node-appwrite';
+import { AppError } from './app-error.ts';
 import type { RuntimeRequest } from './context.ts';
 import { functionEnv } from './env.ts';
 
@@ -11,6 +12,13 @@ export interface Caller {
 export function callerOf(req: RuntimeRequest): Caller {
   const userId = req.headers['x-appwrite-user-id'] ?? '';
   return { userId: userId === '' ? null : userId };
+}
+
+/** The signed-in caller's id; a guest gets 401 `user_unauthorized` with `message`. */
+export function signedIn(req: RuntimeRequest, message = 'Sign in to do this.'): string {
+  const { userId } = callerOf(req);
+  if (userId === null) throw new AppError('user_unauthorized', message);
+  return userId;
 }
 
 /**

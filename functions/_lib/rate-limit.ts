@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AppwriteException, type TablesDB } from 'node-appwrite';
+import type { TablesDB } from 'node-appwrite';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import { type RateLimitAction, RateLimits } from '#shared/limits.ts';
 import type { RateLimitFields } from '#shared/schemas/rate-limit.ts';
 import { AppError } from './app-error.ts';
+import { isStatus, isType } from './appwrite-errors.ts';
 
 /** One action's limit: at most `limit` per fixed window of `windowSeconds`. */
 export interface RateLimit {
@@ -88,14 +89,6 @@ export function rateLimited(
     undefined,
     { retryAfterSeconds: seconds },
   );
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
-
-function isType(thrown: unknown, type: string): boolean {
-  return thrown instanceof AppwriteException && thrown.type === type;
 }
 
 /**

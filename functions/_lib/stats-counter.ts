@@ -1,14 +1,11 @@
-import { AppwriteException, type TablesDB } from 'node-appwrite';
+import type { TablesDB } from 'node-appwrite';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import { type ActivityFields, activityRowId } from '#shared/schemas/activity.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
+import { isStatus } from './appwrite-errors.ts';
 
 const STATS_ZERO: StatsFields = { users: 0, posts: 0, comments: 0, likes: 0 };
 const ACTIVITY_ZERO: ActivityFields = { users: 0, posts: 0, comments: 0, likes: 0 };
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
 
 /** Adds `value` to `column` of one row atomically; the new value, or `null` when the row is missing. */
 async function increment(

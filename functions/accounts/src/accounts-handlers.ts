@@ -1,8 +1,8 @@
 import { AppwriteException } from 'node-appwrite';
 import { RecoveryComplete, Registration } from '#shared/schemas/account.ts';
 import { AppError } from '../../_lib/app-error.ts';
-import { parseInput, readJson } from '../../_lib/body.ts';
-import { callerOf } from '../../_lib/caller.ts';
+import { noBody, parseInput } from '../../_lib/body.ts';
+import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { deriveUserId } from '../../_lib/user-ids.ts';
@@ -30,14 +30,6 @@ export function register({ repoFor, secret }: AccountsDeps): RouteHandler {
   };
 }
 
-/** A route without a body refuses one that is not empty or `{}`: nothing is silently ignored. */
-function noBody(req: RuntimeRequest): void {
-  const body = readJson(req.bodyText);
-  if (body === undefined) return;
-  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return;
-  throw new AppError('general_bad_request', 'This route takes no body.');
-}
-
 /**
  * `DELETE /account`: the signed-in caller deletes their own account (`users.delete`). Appwrite then
  * fires `users.*.delete`, and `on-user-deleted` removes their content. Already gone (a concurrent
@@ -45,8 +37,7 @@ function noBody(req: RuntimeRequest): void {
  */
 export function deleteAccount({ repoFor }: AccountsDeps): RouteHandler {
   return async ({ req, res, log }) => {
-    const { userId } = callerOf(req);
-    if (userId === null) throw new AppError('user_unauthorized', 'Sign in to delete your account.');
+    const userId = signedIn(req, 'Sign in to delete your account.');
     noBody(req);
     const deleted = await repoFor(req).deleteUser(userId);
     log(deleted ? `Deleted account ${userId}.` : `Account ${userId} was already gone.`);

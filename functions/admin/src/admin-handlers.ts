@@ -13,7 +13,7 @@ import {
 import { Id } from '#shared/schemas/common.ts';
 import { ExportRequest } from '#shared/schemas/job.ts';
 import { AppError } from '../../_lib/app-error.ts';
-import { parseInput, readJson } from '../../_lib/body.ts';
+import { noBody, parseInput } from '../../_lib/body.ts';
 import { callerOf } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
@@ -75,14 +75,6 @@ function notYourself(message: string): AppError {
 
 function userNotFound(): AppError {
   return new AppError('user_not_found', 'No user with this id.');
-}
-
-/** A route without a body refuses one that is not empty or `{}`: nothing is silently ignored. */
-function noBody(req: RuntimeRequest): void {
-  const body = readJson(req.bodyText);
-  if (body === undefined) return;
-  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return;
-  throw new AppError('general_bad_request', 'This route takes no body.');
 }
 
 /**

@@ -14,6 +14,7 @@ import { FunctionId } from '#shared/functions.ts';
 import { ADMIN_LABEL, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { AdminUserView } from '#shared/schemas/admin.ts';
 import type { JobFields } from '#shared/schemas/job.ts';
+import { isStatus, orNull } from '../../_lib/appwrite-errors.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /** One page of users as Appwrite lists them (by cursor), before the handler decides `nextCursor`. */
@@ -69,20 +70,6 @@ export function adminUserView(user: Models.User<Models.Preferences>): AdminUserV
     admin: user.labels.includes(ADMIN_LABEL),
     labels: [...user.labels],
   };
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
-
-/** `null` for a 404; anything else is thrown on. */
-async function orNull<T>(call: Promise<T>): Promise<T | null> {
-  try {
-    return await call;
-  } catch (thrown) {
-    if (isStatus(thrown, 404)) return null;
-    throw thrown;
-  }
 }
 
 /** The repository over `node-appwrite`, with the execution's client. */

@@ -13,6 +13,7 @@ import {
 import { InputFile } from 'node-appwrite/file';
 import { BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { JobFields } from '#shared/schemas/job.ts';
+import { isStatus } from '../../_lib/appwrite-errors.ts';
 import { withRetry } from '../../_lib/retry.ts';
 import type { CsvUser } from './csv.ts';
 
@@ -103,10 +104,6 @@ export async function uploadInChunks(
   } finally {
     await handle.close();
   }
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
 }
 
 /** The repository over `node-appwrite`, with the execution's client. */

@@ -9,6 +9,7 @@ import {
 } from 'node-appwrite';
 import { ADMIN_LABEL, BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
+import { isStatus } from '../../_lib/appwrite-errors.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /** A post's counters as stored. */
@@ -92,10 +93,6 @@ export interface MaintenanceRepo {
 
 /** How many rows one read of the rows being counted takes (Appwrite allows up to 5,000). */
 const COUNT_PAGE = 1000;
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
 
 /** `false` on a 404 (already gone), else rethrows. */
 async function gone(work: () => Promise<unknown>): Promise<boolean> {

@@ -1,5 +1,6 @@
-import { AppwriteException, type Client, Query, Storage, TablesDB, Users } from 'node-appwrite';
+import { type Client, Query, Storage, TablesDB, Users } from 'node-appwrite';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
+import { orNull } from '../../_lib/appwrite-errors.ts';
 import type { CommentRow, PostCascadeRepo } from '../../_lib/post-cascade.ts';
 import { withRetry } from '../../_lib/retry.ts';
 import { createPostsRepo } from '../../posts/src/posts-repo.ts';
@@ -44,20 +45,6 @@ export interface OnUserDeletedRepo extends PostCascadeRepo {
   deleteProfile(userId: string): Promise<boolean>;
   /** `true` when this call deleted the file, `false` when it was already gone. */
   deleteAvatarFile(fileId: string): Promise<boolean>;
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
-
-/** `null` for a 404, else rethrows. */
-async function orNull<T>(work: () => Promise<T>): Promise<T | null> {
-  try {
-    return await work();
-  } catch (thrown) {
-    if (isStatus(thrown, 404)) return null;
-    throw thrown;
-  }
 }
 
 /**

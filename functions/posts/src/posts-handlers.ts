@@ -3,8 +3,8 @@ import { Id } from '#shared/schemas/common.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AppError } from '../../_lib/app-error.ts';
-import { parseInput, readJson } from '../../_lib/body.ts';
-import { callerOf } from '../../_lib/caller.ts';
+import { noBody, parseInput } from '../../_lib/body.ts';
+import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
@@ -16,21 +16,6 @@ export type RepoFor = (req: RuntimeRequest) => PostsRepo;
 
 /** Builds the rate limiter for one execution (counting in the `ratelimits` table). */
 export type LimiterFor = (req: RuntimeRequest) => RateLimiter;
-
-/** The caller's id, or 401 for a guest. */
-function signedIn(req: RuntimeRequest): string {
-  const { userId } = callerOf(req);
-  if (userId === null) throw new AppError('user_unauthorized', 'Sign in to do this.');
-  return userId;
-}
-
-/** A route without a body refuses one that is not empty or `{}`: nothing is silently ignored. */
-function noBody(req: RuntimeRequest): void {
-  const body = readJson(req.bodyText);
-  if (body === undefined) return;
-  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return;
-  throw new AppError('general_bad_request', 'This route takes no body.');
-}
 
 function postNotFound(): AppError {
   return new AppError('row_not_found', 'No post with this id.');

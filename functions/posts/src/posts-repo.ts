@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  AppwriteException,
-  type Client,
-  ID,
-  type Models,
-  Query,
-  TablesDB,
-  Users,
-} from 'node-appwrite';
+import { type Client, ID, type Models, Query, TablesDB, Users } from 'node-appwrite';
 import { ADMIN_LABEL, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
+import { isStatus, isType, orNull } from '../../_lib/appwrite-errors.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
 import { withRetry } from '../../_lib/retry.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
@@ -46,24 +39,6 @@ export interface PostsRepo extends PostCascadeRepo {
  */
 export function likeRowId(postId: string, userId: string): string {
   return createHash('sha256').update(`${postId}\n${userId}`).digest('hex').slice(0, 36);
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
-
-function isType(thrown: unknown, type: string): boolean {
-  return thrown instanceof AppwriteException && thrown.type === type;
-}
-
-/** `null` for a 404, else rethrows. */
-async function orNull<T>(work: Promise<T>): Promise<T | null> {
-  try {
-    return await work;
-  } catch (thrown) {
-    if (isStatus(thrown, 404)) return null;
-    throw thrown;
-  }
 }
 
 /** `true` when `work` succeeded, `false` on `code` (409 exists / 404 gone), else rethrows. */

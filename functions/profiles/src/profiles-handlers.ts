@@ -1,29 +1,14 @@
 import type { FieldErrors } from '#shared/errors.ts';
 import { AvatarRules, AvatarSet, type Profile, ProfileUpdate } from '#shared/schemas/profile.ts';
 import { AppError, describeError } from '../../_lib/app-error.ts';
-import { parseInput, readJson } from '../../_lib/body.ts';
-import { callerOf } from '../../_lib/caller.ts';
+import { noBody, parseInput } from '../../_lib/body.ts';
+import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteContext, RouteHandler } from '../../_lib/create-handler.ts';
 import type { AvatarFile, ProfilesRepo } from './profiles-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
 export type RepoFor = (req: RuntimeRequest) => ProfilesRepo;
-
-/** The caller's id, or 401 for a guest. */
-function signedIn(req: RuntimeRequest): string {
-  const { userId } = callerOf(req);
-  if (userId === null) throw new AppError('user_unauthorized', 'Sign in to do this.');
-  return userId;
-}
-
-/** A route without a body refuses one that is not empty or `{}`: nothing is silently ignored. */
-function noBody(req: RuntimeRequest): void {
-  const body = readJson(req.bodyText);
-  if (body === undefined) return;
-  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return;
-  throw new AppError('general_bad_request', 'This route takes no body.');
-}
 
 function noProfile(): AppError {
   return new AppError('row_not_found', 'You have no profile yet.');

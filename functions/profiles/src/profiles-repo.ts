@@ -1,6 +1,7 @@
-import { AppwriteException, type Client, type Models, Storage, TablesDB } from 'node-appwrite';
+import { type Client, type Models, Storage, TablesDB } from 'node-appwrite';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { Profile, ProfileFields } from '#shared/schemas/profile.ts';
+import { orNull } from '../../_lib/appwrite-errors.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /** What the function knows about a file in the `avatars` bucket. */
@@ -28,20 +29,6 @@ export interface ProfilesRepo {
   getAvatarFile(fileId: string): Promise<AvatarFile | null>;
   /** `true` when this call deleted it, `false` when it was already gone. */
   deleteAvatarFile(fileId: string): Promise<boolean>;
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
-}
-
-/** `null` for a 404, else rethrows. */
-async function orNull<T>(work: () => Promise<T>): Promise<T | null> {
-  try {
-    return await work();
-  } catch (thrown) {
-    if (isStatus(thrown, 404)) return null;
-    throw thrown;
-  }
 }
 
 /** The row as the browser reads it: the system fields and the stored ones, nothing else. */

@@ -1,6 +1,7 @@
-import { AppwriteException, type Client, TablesDB } from 'node-appwrite';
+import { type Client, TablesDB } from 'node-appwrite';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { WebhookDeliveryFields } from '#shared/schemas/webhook.ts';
+import { isStatus } from '../../_lib/appwrite-errors.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /**
@@ -14,10 +15,6 @@ export interface WebhooksRepo {
   receivedAt(rowId: string): Promise<Date | null>;
   /** Deletes the record under `rowId`; `false` when it was already gone. */
   deleteDelivery(rowId: string): Promise<boolean>;
-}
-
-function isStatus(thrown: unknown, code: number): boolean {
-  return thrown instanceof AppwriteException && thrown.code === code;
 }
 
 /**
