@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures the figures the issues name and prints each beside a baseline measured
  * in the same run. Not part of `npm test`: timing never decides a test. BENCH_SECONDS sets how long
- * each load run lasts (default 5).
+ * each load run lasts (default 5). Name groups to run only those: `npm run bench -- posts client`.
  */
 
 import { benchClient } from './client.ts';
@@ -9,14 +9,28 @@ import { benchFunctions } from './functions.ts';
 import { benchDashboard } from './functions-dashboard.ts';
 import { benchExport } from './functions-export.ts';
 import { benchPosts } from './functions-posts.ts';
-import { report } from './lib/report.ts';
+import { type Figure, report } from './lib/report.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchTablesDB } from './tablesdb.ts';
 
-report('Local Appwrite: data and identity (issue 3)', await benchTablesDB());
-report('Local Appwrite: Realtime fan-out (issue 5)', await benchRealtimeFanout());
-report('Local Appwrite: functions (issue 4)', await benchFunctions());
-report('Agora functions: CSV export (issue 6)', await benchExport());
-report('Agora functions: posts end to end (issue 6)', await benchPosts());
-report('Svelte client: size, first feed render, live post (issue 7)', await benchClient());
-report('Agora functions: dashboard stats (issue 6)', await benchDashboard());
+const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
+  tablesdb: ['Local Appwrite: data and identity (issue 3)', benchTablesDB],
+  realtime: ['Local Appwrite: Realtime fan-out (issue 5)', benchRealtimeFanout],
+  functions: ['Local Appwrite: functions (issue 4)', benchFunctions],
+  export: ['Agora functions: CSV export (issue 6)', benchExport],
+  posts: ['Agora functions: posts end to end (issue 6)', benchPosts],
+  client: ['Svelte client: size, first feed render, live post (issue 7)', benchClient],
+  dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in GROUPS));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown bench group ${unknown.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}.`,
+  );
+  process.exit(2);
+}
+for (const [name, [title, run]] of Object.entries(GROUPS)) {
+  if (asked.length === 0 || asked.includes(name)) report(title, await run());
+}
