@@ -28,7 +28,8 @@ export const DEFAULT_FRAME: ChartFrame = {
   width: 640,
   height: 240,
   top: 12,
-  right: 12,
+  // Half of the last day's centred label ("Nov 29", about 40 px) and some air to the edge.
+  right: 28,
   bottom: 28,
   left: 36,
 };
