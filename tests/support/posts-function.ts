@@ -1,28 +1,13 @@
-/**
- * The `posts` function on a local Appwrite for contract tests: Agora's tables from appwrite.json, the
- * function built from functions/posts into a temp folder and deployed with its appwrite.json settings,
- * and users with sessions to execute it as.
- */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, type ExecutionMethod, Functions, TablesDB, Users } from 'node-appwrite';
 import { applyProjectConfig } from '../../emulator/core/project-config.ts';
 import { findProjectFile } from '../../emulator/project-file.ts';
-import { buildFunction } from '../../scripts/build-functions.ts';
 import { DATABASE_ID, TableId } from '../../shared/ids.ts';
 import type { LocalServer } from '../contract/harness.ts';
-import { deployFunction } from './function-bundles.ts';
+import { deployWithVariables } from './accounts-function.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-
-interface FunctionEntry {
-  $id: string;
-  execute: string[];
-  scopes: string[];
-  timeout: number;
-}
 
 /** Creates Agora's database, tables and indexes as appwrite.json declares them. */
 export function applyAgoraTables(server: LocalServer): void {
@@ -33,25 +18,7 @@ export function applyAgoraTables(server: LocalServer): void {
 
 /** Builds functions/posts and deploys it with the execute roles, scopes and timeout appwrite.json gives it. */
 export async function deployPosts(keyClient: Client): Promise<void> {
-  const file = findProjectFile(REPO_ROOT);
-  const entry = (file?.functions as FunctionEntry[] | undefined)?.find((f) => f.$id === 'posts');
-  if (!entry) throw new Error('appwrite.json has no posts function');
-  const outDir = await mkdtemp(join(tmpdir(), 'agora-posts-build-'));
-  try {
-    await buildFunction('posts', outDir);
-    const files = {
-      'main.js': await readFile(join(outDir, 'main.js'), 'utf8'),
-      'package.json': await readFile(join(outDir, 'package.json'), 'utf8'),
-    };
-    await deployFunction(keyClient, 'posts', files, {
-      execute: entry.execute,
-      scopes: entry.scopes,
-      timeout: entry.timeout,
-      entrypoint: 'main.js',
-    });
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+  await deployWithVariables(keyClient, 'posts', {});
 }
 
 export function keyClientOf(server: LocalServer): Client {
