@@ -29,6 +29,11 @@ export interface Subscription {
 interface Connection {
   identity: ConnectionIdentity;
   subscriptions: Map<string, Subscription>;
+  /**
+   * channel → ids of this connection's subscriptions on it. Removing a subscription touches only its
+   * own channels, and the connection leaves a channel's listeners when the last id does.
+   */
+  channels: Map<string, Set<string>>;
 }
 
 /** An event to deliver to one connection: what to send, and which of its subscriptions matched. */
@@ -40,22 +45,58 @@ export interface Delivery {
 /** The guest identity every connection starts with until it authenticates. */
 export const GUEST: ConnectionIdentity = { userId: '', sessionId: '', roles: ['guests'] };
 
+/**
+ * How much one connection may hold. Appwrite 1.9.5 has no such caps (only its 64 KB frames and
+ * 32 messages a minute); ours keep what a socket costs bounded — every event weighs the queries of
+ * the subscriptions on its channels, and a sign-in re-subscribes them all. A real app holds tens.
+ * A benchmark that wants the heaviest legal socket sends `subscriptionsPerConnection` subscriptions
+ * of `channelsPerSubscription` channels each (several per frame: 32 frames a minute, 64 KiB each).
+ */
+export const REALTIME_LIMITS = {
+  subscriptionsPerConnection: 256,
+  channelsPerSubscription: 100,
+  /** The frame budget those subscriptions must fit in (transport.ts enforces both). */
+  messagesPerMinute: 32,
+  maxFrameBytes: 64 * 1024,
+} as const;
+
+/** A subscribe that would go over `REALTIME_LIMITS`; the transport answers it with error 1003. */
+export class SubscriptionLimitError extends Error {}
+
 /** The registry of live connections and their subscriptions. */
 export class Broker {
   readonly #connections = new Map<number, Connection>();
   /** channel → connection ids listening on it, so an event touches only its listeners. */
   readonly #byChannel = new Map<string, Set<number>>();
+  /** user id → that user's connections, so a change to one user touches only their sockets. */
+  readonly #byUser = new Map<string, Set<number>>();
+
+  /**
+   * Index entries (a subscription on a channel) added or removed so far. Tests read it to check that
+   * the work of a subscribe, unsubscribe or disconnect follows its own channels, not the connection's
+   * other subscriptions.
+   */
+  indexSteps = 0;
 
   /** Registers a connection. */
   connect(connectionId: number, identity: ConnectionIdentity = GUEST): void {
-    this.#connections.set(connectionId, { identity, subscriptions: new Map() });
+    this.#connections.set(connectionId, {
+      identity,
+      subscriptions: new Map(),
+      channels: new Map(),
+    });
+    this.#indexUser(connectionId, identity.userId);
   }
 
   /** Forgets a connection and all its subscriptions. */
   disconnect(connectionId: number): void {
     const connection = this.#connections.get(connectionId);
     if (!connection) return;
-    for (const id of [...connection.subscriptions.keys()]) this.unsubscribe(connectionId, id);
+    for (const [channel, ids] of connection.channels) {
+      this.indexSteps += ids.size;
+      this.#stopListening(connectionId, channel);
+    }
+    this.#unindexUser(connectionId, connection.identity.userId);
     this.#connections.delete(connectionId);
   }
 
@@ -66,11 +107,7 @@ export class Broker {
 
   /** Connection ids signed in as `userId`. */
   connectionsOf(userId: string): number[] {
-    const ids: number[] = [];
-    for (const [id, connection] of this.#connections) {
-      if (userId !== '' && connection.identity.userId === userId) ids.push(id);
-    }
-    return ids;
+    return userId === '' ? [] : [...(this.#byUser.get(userId) ?? [])];
   }
 
   /**
@@ -80,9 +117,11 @@ export class Broker {
   setIdentity(connectionId: number, identity: ConnectionIdentity): void {
     const connection = this.#connections.get(connectionId);
     if (!connection) return;
-    const rebind = connection.identity.userId !== identity.userId;
+    const previous = connection.identity.userId;
     connection.identity = identity;
-    if (!rebind) return;
+    if (previous === identity.userId) return;
+    this.#unindexUser(connectionId, previous);
+    this.#indexUser(connectionId, identity.userId);
     for (const [id, subscription] of [...connection.subscriptions]) {
       this.subscribe(connectionId, id, subscription.requested, subscription.queries);
     }
@@ -90,7 +129,8 @@ export class Broker {
 
   /**
    * Adds or replaces a subscription; returns the channels it listens on. Re-subscribing with the
-   * same id is how the SDK's `update()` changes channels or queries.
+   * same id is how the SDK's `update()` changes channels or queries. Throws
+   * `SubscriptionLimitError` past `REALTIME_LIMITS` (check a whole frame first with `checkLimits`).
    */
   subscribe(
     connectionId: number,
@@ -100,10 +140,18 @@ export class Broker {
   ): readonly string[] {
     const connection = this.#connections.get(connectionId);
     if (!connection) return [];
+    this.checkLimits(connectionId, [{ subscriptionId, channels: requested }]);
     this.unsubscribe(connectionId, subscriptionId);
     const channels = convertChannels(requested, connection.identity.userId);
     connection.subscriptions.set(subscriptionId, { requested, channels, queries });
     for (const channel of channels) {
+      this.indexSteps++;
+      const ids = connection.channels.get(channel);
+      if (ids) {
+        ids.add(subscriptionId);
+        continue;
+      }
+      connection.channels.set(channel, new Set([subscriptionId]));
       let listeners = this.#byChannel.get(channel);
       if (!listeners) {
         listeners = new Set();
@@ -121,13 +169,12 @@ export class Broker {
     if (!connection || !subscription) return false;
     connection.subscriptions.delete(subscriptionId);
     for (const channel of subscription.channels) {
-      const stillListening = [...connection.subscriptions.values()].some((s) =>
-        s.channels.includes(channel),
-      );
-      if (stillListening) continue;
-      const listeners = this.#byChannel.get(channel);
-      listeners?.delete(connectionId);
-      if (listeners?.size === 0) this.#byChannel.delete(channel);
+      this.indexSteps++;
+      const ids = connection.channels.get(channel);
+      ids?.delete(subscriptionId);
+      if (ids?.size !== 0) continue;
+      connection.channels.delete(channel);
+      this.#stopListening(connectionId, channel);
     }
     return true;
   }
@@ -135,6 +182,38 @@ export class Broker {
   /** How many subscriptions a connection has. */
   subscriptionCount(connectionId: number): number {
     return this.#connections.get(connectionId)?.subscriptions.size ?? 0;
+  }
+
+  /**
+   * Throws `SubscriptionLimitError` if subscribing all of `items` (new ids or replacements) would
+   * take the connection past `REALTIME_LIMITS`; changes nothing.
+   */
+  checkLimits(
+    connectionId: number,
+    items: readonly { subscriptionId: string; channels: readonly string[] }[],
+  ): void {
+    const { subscriptionsPerConnection, channelsPerSubscription } = REALTIME_LIMITS;
+    if (items.some((item) => item.channels.length > channelsPerSubscription)) {
+      throw new SubscriptionLimitError(
+        `A subscription may list at most ${channelsPerSubscription} channels.`,
+      );
+    }
+    const held = this.#connections.get(connectionId)?.subscriptions;
+    const added = new Set(items.map((i) => i.subscriptionId).filter((id) => !held?.has(id)));
+    if ((held?.size ?? 0) + added.size > subscriptionsPerConnection) {
+      throw new SubscriptionLimitError(
+        `A connection may hold at most ${subscriptionsPerConnection} subscriptions.`,
+      );
+    }
+  }
+
+  /** For tests: per channel, how many of the connection's subscriptions listen on it. */
+  channelCounts(connectionId: number): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [channel, ids] of this.#connections.get(connectionId)?.channels ?? []) {
+      counts[channel] = ids.size;
+    }
+    return counts;
   }
 
   /**
@@ -155,11 +234,19 @@ export class Broker {
       if (!everyone && !connection.identity.roles.some((r) => event.readRoles.includes(r))) {
         continue;
       }
+      // Only the subscriptions on the event's channels, each once, in channel order (as Appwrite's
+      // getSubscribers walks them).
+      const seen = new Set<string>();
       const subscriptionIds: string[] = [];
-      for (const [id, subscription] of connection.subscriptions) {
-        const listens = subscription.channels.some((c) => channels.includes(c));
-        if (listens && matchesQueries(subscription.queries, event.payload))
-          subscriptionIds.push(id);
+      for (const channel of channels) {
+        for (const id of connection.channels.get(channel) ?? []) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const subscription = connection.subscriptions.get(id);
+          if (subscription && matchesQueries(subscription.queries, event.payload)) {
+            subscriptionIds.push(id);
+          }
+        }
       }
       if (subscriptionIds.length > 0) deliveries.push({ connectionId, subscriptionIds });
     }
@@ -172,5 +259,27 @@ export class Broker {
     if (this.#byChannel.size === 0) return { channels: [], deliveries: [] };
     const channels = channelsOf(event, projectId);
     return { channels, deliveries: channels.length === 0 ? [] : this.match(event, channels) };
+  }
+
+  #stopListening(connectionId: number, channel: string): void {
+    const listeners = this.#byChannel.get(channel);
+    listeners?.delete(connectionId);
+    if (listeners?.size === 0) this.#byChannel.delete(channel);
+  }
+
+  #indexUser(connectionId: number, userId: string): void {
+    if (userId === '') return;
+    let ids = this.#byUser.get(userId);
+    if (!ids) {
+      ids = new Set();
+      this.#byUser.set(userId, ids);
+    }
+    ids.add(connectionId);
+  }
+
+  #unindexUser(connectionId: number, userId: string): void {
+    const ids = this.#byUser.get(userId);
+    ids?.delete(connectionId);
+    if (ids?.size === 0) this.#byUser.delete(userId);
   }
 }

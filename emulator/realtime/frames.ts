@@ -5,6 +5,7 @@
  */
 import type { RawData } from 'ws';
 import { resolveId } from '../core/ids.ts';
+import { REALTIME_LIMITS } from './broker.ts';
 import { compileRealtimeQueries } from './queries.ts';
 
 /** Appwrite's realtime error codes (app/config/errors.php), also used as WebSocket close codes. */
@@ -96,6 +97,40 @@ export function checkSubscribeItems(
     }
     return out;
   });
+}
+
+/** One item of a `subscribe` frame, as a client sends it. */
+export interface SubscribeItem {
+  subscriptionId?: string;
+  channels: readonly string[];
+  queries?: readonly string[];
+}
+
+/**
+ * The client's side, for benchmarks and tests: `subscribe` frames carrying `items`, each frame as
+ * full as `REALTIME_LIMITS.maxFrameBytes` allows, so a socket filled to the subscription cap with
+ * the widest subscriptions takes a handful of the 32 messages a minute.
+ */
+export function subscribeFrames(items: readonly SubscribeItem[]): string[] {
+  const [head, tail] = ['{"type":"subscribe","data":[', ']}'];
+  const max = REALTIME_LIMITS.maxFrameBytes - head.length - tail.length;
+  const frames: string[] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const text = JSON.stringify(item);
+    const size = Buffer.byteLength(text);
+    if (size > max) throw new Error(`subscription ${item.subscriptionId} does not fit in a frame`);
+    if (batch.length > 0 && bytes + 1 + size > max) {
+      frames.push(head + batch.join(',') + tail);
+      batch = [];
+      bytes = 0;
+    }
+    bytes += (batch.length > 0 ? 1 : 0) + size;
+    batch.push(text);
+  }
+  if (batch.length > 0) frames.push(head + batch.join(',') + tail);
+  return frames;
 }
 
 /**

@@ -23,7 +23,13 @@ import { resolvePrincipal } from '../http/authenticate.ts';
 import { parseQueryString } from '../http/body.ts';
 import type { ServiceContext } from '../http/context.ts';
 import { userModel } from '../http/identity-models.ts';
-import { Broker, type ConnectionIdentity, GUEST } from './broker.ts';
+import {
+  Broker,
+  type ConnectionIdentity,
+  GUEST,
+  REALTIME_LIMITS,
+  SubscriptionLimitError,
+} from './broker.ts';
 import {
   checkSubscribeItems,
   formatError,
@@ -81,10 +87,13 @@ export function attachRealtime(
   ctx: ServiceContext,
   options: RealtimeOptions = {},
 ): RealtimeServer {
-  const limit = options.messagesPerMinute ?? 32;
+  const limit = options.messagesPerMinute ?? REALTIME_LIMITS.messagesPerMinute;
   const broker = new Broker();
   const live = new Map<number, Live>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: REALTIME_LIMITS.maxFrameBytes,
+  });
   let nextId = 0;
   let closed = false;
 
@@ -96,12 +105,17 @@ export function attachRealtime(
   const sendError = (id: number, code: number, message: string) =>
     send(id, { type: 'error', data: { code, message } });
 
-  /** Who a still-valid session or user makes a connection now (guest when it no longer holds). */
+  /**
+   * Who a still-valid session or user makes a connection now: a guest once the user or session is
+   * gone. Blocking deletes no session (as in Appwrite), so a blocked user's socket keeps who it is
+   * and holds only the guest role; an unblock gives the roles back on the same socket.
+   */
   const currentIdentity = (identity: ConnectionIdentity): ConnectionIdentity => {
     if (!identity.userId) return identity;
     const user = ctx.identity.users.get(identity.userId);
-    if (!user?.status) return GUEST;
+    if (!user) return GUEST;
     if (identity.sessionId && !sessionAlive(identity)) return GUEST;
+    if (!user.status) return { ...identity, roles: GUEST.roles };
     return { ...identity, roles: rolesForUser(user) };
   };
   const sessionAlive = (identity: ConnectionIdentity) => {
@@ -109,21 +123,27 @@ export function attachRealtime(
     return session !== null && Date.parse(session.expire) > Date.now();
   };
 
-  /** A user's change (labels, verification, block, sign-out...) applies to their open sockets. */
-  const refreshUser = (userId: string) => {
+  /**
+   * A user's change (labels, verification, block, unblock, sign-out...) applies to their open
+   * sockets; with `onlyBlocked`, only to those holding just the guest role while blocked.
+   */
+  const refreshUser = (userId: string, onlyBlocked = false) => {
     for (const id of broker.connectionsOf(userId)) {
       const identity = broker.identityOf(id);
-      if (identity) broker.setIdentity(id, currentIdentity(identity));
+      if (!identity || (onlyBlocked && identity.roles.includes(`user:${userId}`))) continue;
+      broker.setIdentity(id, currentIdentity(identity));
     }
   };
 
   const deliver = (event: AppwriteEvent) => {
+    const userId = event.pattern.startsWith('users.') ? event.params.userId : undefined;
+    // An unblocked user's sockets get their roles back before the event, so they hear their own
+    // unblock, as in Appwrite (where a socket keeps its roles throughout).
+    if (userId) refreshUser(userId, true);
     broadcast(event);
-    // After the user's own sockets heard about it (as in Appwrite, a signed-out or blocked user's
-    // socket still gets that event), their roles follow the change.
-    if (event.pattern.startsWith('users.') && event.params.userId) {
-      refreshUser(event.params.userId);
-    }
+    // The rest after the user's own sockets heard about it (as in Appwrite, a signed-out or blocked
+    // user's socket still gets that event).
+    if (userId) refreshUser(userId);
   };
 
   /** Sends an event to every socket that may hear it, on the subscriptions that match. */
@@ -215,6 +235,12 @@ export function attachRealtime(
         queries,
       };
     });
+    try {
+      broker.checkLimits(id, parsed);
+    } catch (error) {
+      if (error instanceof SubscriptionLimitError) throw formatError(error.message);
+      throw error;
+    }
     const subscriptions = parsed.map((p) => ({
       subscriptionId: p.subscriptionId,
       channels: broker.subscribe(id, p.subscriptionId, p.channels, p.queries),
@@ -343,10 +369,25 @@ export function attachRealtime(
       }
       throw error;
     }
+    const subscriptionIds = groups.map(() => uniqueId());
+    try {
+      broker.checkLimits(
+        id,
+        groups.map((group, index) => ({
+          subscriptionId: subscriptionIds[index] as string,
+          channels: group.channels,
+        })),
+      );
+    } catch (error) {
+      if (error instanceof SubscriptionLimitError) {
+        return refuse(REALTIME_CODES.policyViolation, error.message);
+      }
+      throw error;
+    }
     const mapping: Record<string, string> = {};
     const names = new Set<string>();
     groups.forEach((group, index) => {
-      const subscriptionId = uniqueId();
+      const subscriptionId = subscriptionIds[index] as string;
       for (const c of broker.subscribe(id, subscriptionId, group.channels, group.queries)) {
         names.add(c);
       }

@@ -2,6 +2,9 @@ import * as sdk from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { REALTIME_LIMITS } from '../../emulator/realtime/broker.ts';
+import { subscribeFrames } from '../../emulator/realtime/frames.ts';
+import { realtimeOf } from '../../emulator/realtime/transport.ts';
 import { deployFunction, esmFunction } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
@@ -76,6 +79,15 @@ async function subscribe(socket: Socket, channels: string[], queries: string[] =
   return answer.data.subscriptions[0].subscriptionId as string;
 }
 
+/** Waits (bounded) until `check` holds. */
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const { read } = sdk.Permission;
 const { Role } = sdk;
 
@@ -91,6 +103,9 @@ beforeAll(async () => {
   for (const [tableId, permissions] of [
     ['open', [read(Role.any())]],
     ['vip', [read(Role.label('vip'))]],
+    // Each readable only by its user (gus, fay), for the block and unblock tests.
+    ['guss', [read(Role.user('gus'))]],
+    ['fays', [read(Role.user('fay'))]],
   ] as const) {
     await tables.createTable({
       databaseId: DB,
@@ -271,6 +286,55 @@ describe('Realtime frames', () => {
     await write('while-blocked');
     expect(await heard('s3')).not.toContain('while-blocked');
   });
+
+  it('an unblocked user’s socket gets its roles back; its sessions survived the block', async () => {
+    await users.create({ userId: 'gus', email: 'gus@example.com', password: 'password-1234' });
+    const session = (await users.createSession({ userId: 'gus' })).secret;
+    const socket = open('', sessionHeader(session));
+    expect((await socket.next()).data.user).toMatchObject({ $id: 'gus' });
+    await subscribe(socket, ['account', 'tablesdb.main.tables.guss.rows', 'rows']);
+    const write = (rowId: string, tableId = 'guss') =>
+      tables.createRow({ databaseId: DB, tableId, rowId, data: { title: rowId } });
+    const heard = async (sentinel: string) => {
+      await socket.next((f) => f.type === 'event' && f.data.payload.$id === sentinel);
+      return socket.frames.filter((f) => f.type === 'event').map((f) => f.data.payload.$id);
+    };
+    await write('gus-1');
+    expect(await heard('gus-1')).toContain('gus-1');
+
+    await users.updateStatus({ userId: 'gus', status: false });
+    await write('gus-blocked');
+    await write('g-s1', 'open');
+    expect(await heard('g-s1')).not.toContain('gus-blocked');
+
+    await users.updateStatus({ userId: 'gus', status: true });
+    // As in Appwrite, where the socket never lost its roles, it hears its own unblock.
+    const unblocked = await socket.next((f) => f.type === 'event' && f.data.payload.$id === 'gus');
+    expect(unblocked.data.events).toContain('users.gus.update.status');
+    expect(unblocked.data.payload.status).toBe(true);
+    await write('gus-2');
+    expect(await heard('gus-2')).toEqual(['gus-1', 'gus', 'g-s1', 'gus', 'gus-2']);
+  });
+
+  it('a socket whose session ends while its user is blocked stays a guest after the unblock', async () => {
+    await users.create({ userId: 'fay', email: 'fay@example.com', password: 'password-1234' });
+    const session = (await users.createSession({ userId: 'fay' })).secret;
+    const socket = open('', sessionHeader(session));
+    expect((await socket.next()).data.user).toMatchObject({ $id: 'fay' });
+    await subscribe(socket, ['tablesdb.main.tables.fays.rows', 'rows']);
+    const write = (rowId: string, tableId = 'fays') =>
+      tables.createRow({ databaseId: DB, tableId, rowId, data: { title: rowId } });
+    await write('fay-1');
+    await socket.next((f) => f.type === 'event' && f.data.payload.$id === 'fay-1');
+    await users.updateStatus({ userId: 'fay', status: false });
+    await users.deleteSessions({ userId: 'fay' });
+    await users.updateStatus({ userId: 'fay', status: true });
+    await write('fay-2');
+    await write('f-s1', 'open');
+    await socket.next((f) => f.type === 'event' && f.data.payload.$id === 'f-s1');
+    const ids = socket.frames.filter((f) => f.type === 'event').map((f) => f.data.payload.$id);
+    expect(ids).toEqual(['fay-1', 'f-s1']);
+  });
 });
 
 describe('Realtime and executions', () => {
@@ -367,6 +431,78 @@ describe('Realtime bad input', () => {
     await tables.createRow({ databaseId: DB, tableId: 'open', rowId: 'q1', data: { title: 'a' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(socket.frames.filter((f) => f.type === 'event')).toEqual([]);
+  });
+
+  it('a socket holds the cap of the widest subscriptions; one more is refused and changes nothing', async () => {
+    const { subscriptionsPerConnection: cap, channelsPerSubscription: width } = REALTIME_LIMITS;
+    const held = () => realtimeOf(server.app.server)?.subscriptionCount() ?? -1;
+    const socket = open();
+    await socket.next();
+    const before = held();
+    // Each as wide as allowed: `rows` and file channels nobody writes to.
+    const channels = ['rows', ...Array.from({ length: width - 1 }, (_, i) => `files.f${i}`)];
+    const item = (i: number) => ({ subscriptionId: `cap${i}`, channels });
+    const frames = subscribeFrames(Array.from({ length: cap }, (_, i) => item(i)));
+    expect(frames.length).toBeLessThanOrEqual(REALTIME_LIMITS.messagesPerMinute / 4);
+    for (const frame of frames) {
+      expect((await socket.ask(frame, 'response')).data.success).toBe(true);
+    }
+    expect(held()).toBe(before + cap);
+    await tables.createRow({ databaseId: DB, tableId: 'open', rowId: 'cap', data: { title: 'x' } });
+    expect((await socket.next((f) => f.type === 'event')).data.subscriptions).toHaveLength(cap);
+    const refusal = {
+      code: 1003,
+      message: `A connection may hold at most ${cap} subscriptions.`,
+    };
+    // A frame that replaces one and adds one is refused whole.
+    const over = await socket.ask(
+      { type: 'subscribe', data: [{ subscriptionId: 'cap0', channels: ['files'] }, item(cap)] },
+      'error',
+    );
+    expect(over.data).toEqual(refusal);
+    expect(held()).toBe(before + cap);
+    // The SDK's update() at the cap still works, and a freed slot can be used again.
+    const update = await socket.ask(
+      { type: 'subscribe', data: [{ subscriptionId: 'cap0', channels: ['files'] }] },
+      'response',
+    );
+    expect(update.data.subscriptions[0].channels).toEqual(['files']);
+    await socket.ask({ type: 'unsubscribe', data: [{ subscriptionId: 'cap1' }] }, 'response');
+    expect(
+      (await socket.ask({ type: 'subscribe', data: [item(cap)] }, 'response')).data.success,
+    ).toBe(true);
+    expect((await socket.ask({ type: 'subscribe', data: [item(cap + 1)] }, 'error')).data).toEqual(
+      refusal,
+    );
+    const wide = Array.from({ length: width + 1 }, (_, i) => `files.f${i}`);
+    expect(
+      (
+        await socket.ask(
+          { type: 'subscribe', data: [{ subscriptionId: 'cap2', channels: wide }] },
+          'error',
+        )
+      ).data,
+    ).toEqual({
+      code: 1003,
+      message: `A subscription may list at most ${width} channels.`,
+    });
+    expect(await socket.ask({ type: 'ping' }, 'pong')).toEqual({ type: 'pong' });
+    socket.ws.close();
+    await socket.closed;
+    await until(() => held() === before);
+  });
+
+  it('a URL with more channels than a subscription may hold is a policy violation', async () => {
+    const many = Array.from(
+      { length: REALTIME_LIMITS.channelsPerSubscription + 1 },
+      (_, i) => `&channels[]=files.f${i}`,
+    ).join('');
+    const socket = open(many);
+    expect(await socket.closed).toBe(1008);
+    expect(socket.frames[0]?.data).toEqual({
+      code: 1008,
+      message: `A subscription may list at most ${REALTIME_LIMITS.channelsPerSubscription} channels.`,
+    });
   });
 
   it('a flood is answered with 1013 and closed, while another socket is served', async () => {

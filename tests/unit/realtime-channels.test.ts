@@ -1,7 +1,7 @@
 import { Query } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
 import type { AppwriteEvent } from '../../emulator/core/events.ts';
-import { Broker } from '../../emulator/realtime/broker.ts';
+import { Broker, REALTIME_LIMITS, SubscriptionLimitError } from '../../emulator/realtime/broker.ts';
 import { channelsOf, convertChannels } from '../../emulator/realtime/channels.ts';
 import {
   compileRealtimeQueries,
@@ -203,5 +203,84 @@ describe('broker', () => {
     expect(broker.route(withRoles, 'p').deliveries).toEqual([
       { connectionId: 1, subscriptionIds: ['a'] },
     ]);
+  });
+
+  test('a connection holds at most the cap of subscriptions, each with at most the cap of channels', () => {
+    const { subscriptionsPerConnection: cap, channelsPerSubscription } = REALTIME_LIMITS;
+    const all = compileRealtimeQueries([]);
+    const broker = new Broker();
+    broker.connect(1);
+    for (let i = 0; i < cap; i++) broker.subscribe(1, `s${i}`, ['rows'], all);
+    expect(broker.subscriptionCount(1)).toBe(cap);
+    expect(() => broker.subscribe(1, 'one-more', ['rows'], all)).toThrow(SubscriptionLimitError);
+    // At the cap, the SDK's update() (same id) still works; a frame with one new id does not.
+    expect(broker.subscribe(1, 's0', ['files'], all)).toEqual(['files']);
+    const frame = [
+      { subscriptionId: 's1', channels: ['rows'] },
+      { subscriptionId: 'new', channels: ['rows'] },
+    ];
+    expect(() => broker.checkLimits(1, frame)).toThrow(SubscriptionLimitError);
+    const wide = Array.from({ length: channelsPerSubscription + 1 }, (_, i) => `c${i}`);
+    expect(() => broker.subscribe(1, 's1', wide, all)).toThrow(SubscriptionLimitError);
+    expect(broker.subscribe(1, 's1', wide.slice(1), all)).toHaveLength(channelsPerSubscription);
+    expect(broker.subscriptionCount(1)).toBe(cap);
+    expect(broker.channelCounts(1)).toMatchObject({ rows: cap - 2, files: 1, c1: 1 });
+  });
+
+  test('removing a subscription costs its own channels, not the rest of the connection', () => {
+    const cap = REALTIME_LIMITS.subscriptionsPerConnection;
+    const all = compileRealtimeQueries([]);
+    const broker = new Broker();
+    broker.connect(1);
+    const own = (i: number) => `databases.db.tables.t.rows.r${i}`;
+    for (let i = 0; i < cap; i++) broker.subscribe(1, `s${i}`, ['rows', own(i)], all);
+    expect(broker.channelCounts(1).rows).toBe(cap);
+    for (let i = 0; i < cap - 1; i++) {
+      const before = broker.indexSteps;
+      expect(broker.unsubscribe(1, `s${i}`)).toBe(true);
+      // Its two channels, however many subscriptions the connection still holds.
+      expect(broker.indexSteps - before).toBe(2);
+      expect(broker.channelCounts(1).rows).toBe(cap - 1 - i);
+      expect(broker.channelCounts(1)[own(i)]).toBeUndefined();
+    }
+    const last = `s${cap - 1}`;
+    expect(broker.route(rowEvent('create'), 'p').deliveries).toEqual([
+      { connectionId: 1, subscriptionIds: [last] },
+    ]);
+    broker.unsubscribe(1, last);
+    expect(broker.channelCounts(1)).toEqual({});
+    expect(broker.route(rowEvent('create'), 'p').deliveries).toEqual([]);
+  });
+
+  test('closing the fullest legal connection is one step per subscription and channel', () => {
+    const { subscriptionsPerConnection: cap, channelsPerSubscription: width } = REALTIME_LIMITS;
+    const all = compileRealtimeQueries([]);
+    const channels = ['rows', ...Array.from({ length: width - 1 }, (_, i) => `files.f${i}`)];
+    const broker = new Broker();
+    broker.connect(1);
+    broker.connect(2);
+    broker.subscribe(2, 'other', ['rows'], all);
+    for (let i = 0; i < cap; i++) broker.subscribe(1, `s${i}`, channels, all);
+    const before = broker.indexSteps;
+    broker.disconnect(1);
+    expect(broker.indexSteps - before).toBeLessThanOrEqual(cap * width);
+    expect(broker.route(rowEvent('create'), 'p').deliveries).toEqual([
+      { connectionId: 2, subscriptionIds: ['other'] },
+    ]);
+  });
+
+  test('a user’s connections are found by user id, through sign-in, sign-out and close', () => {
+    const broker = new Broker();
+    const as = (userId: string) => ({ userId, sessionId: 's', roles: [`user:${userId}`] });
+    broker.connect(1, as('u'));
+    broker.connect(2);
+    broker.connect(3, as('u'));
+    broker.setIdentity(2, as('u'));
+    expect(broker.connectionsOf('u').sort()).toEqual([1, 2, 3]);
+    broker.setIdentity(1, as('v'));
+    broker.disconnect(3);
+    expect(broker.connectionsOf('u')).toEqual([2]);
+    expect(broker.connectionsOf('v')).toEqual([1]);
+    expect(broker.connectionsOf('')).toEqual([]);
   });
 });
