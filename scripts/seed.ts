@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, type ExecutionMethod, Functions, Query, TablesDB, Users } from 'node-appwrite';
 import { FunctionId, Route, type RouteKey, routeRequest } from '#shared/functions.ts';
-import { ADMIN_LABEL, DATABASE_ID, TableId } from '#shared/ids.ts';
+import { ADMIN_LABEL, DATABASE_ID, MEMBER_LABEL, TableId } from '#shared/ids.ts';
+import { registrationStore } from '../functions/_lib/registrations.ts';
 import { deriveUserId } from '../functions/_lib/user-ids.ts';
 import { localSecrets } from './local-secrets.ts';
 
@@ -69,19 +70,46 @@ function readTarget(argv: string[]): Target {
   return { ...JSON.parse(readFileSync(file, 'utf8')), idSecret: localSecrets(dataDir).idSecret };
 }
 
-/** Makes each demo user unless it exists, verified, and gives the admin its label. Returns what it did. */
-export async function seedUsers(users: Users, idSecret: string): Promise<string[]> {
+/** How long `seedUsers` waits for `on-user-created` to vet a new demo user. */
+const GATE_WAIT_MS = 30_000;
+
+/**
+ * Waits until `on-user-created` has vetted the user (the `member` label). The gate runs on the
+ * `users.*.create` event, a moment after the create; a gate that blocks the user or never runs is
+ * reported with what to check.
+ */
+async function vetted(users: Users, userId: string, email: string) {
+  const deadline = Date.now() + GATE_WAIT_MS;
+  for (;;) {
+    const user = await users.get({ userId });
+    if (user.labels.includes(MEMBER_LABEL)) return user;
+    if (!user.status || Date.now() > deadline) {
+      throw new Error(
+        `${email} was ${user.status ? 'not vetted in time' : 'blocked'} by on-user-created: is it deployed, with the same AGORA_ID_SECRET as this script? Its executions' logs say why.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Makes each demo user unless it exists, as the `admin` function makes users: an id derived from
+ * `AGORA_ID_SECRET`, recorded in `registrations` (with the admin role asked for the admin), then
+ * `users.create`; `on-user-created` vets it and writes its labels. A demo user from before the gate
+ * wrote labels gets them here. Demo users are verified. Returns what it did.
+ */
+export async function seedUsers(keyClient: Client, idSecret: string): Promise<string[]> {
+  const users = new Users(keyClient);
+  const registrations = registrationStore(new TablesDB(keyClient));
   const done: string[] = [];
   for (const demo of DEMO_USERS) {
     const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
     let user = found.users[0];
     if (!user) {
-      user = await users.create({
-        userId: deriveUserId(idSecret),
-        email: demo.email,
-        password: demo.password,
-        name: demo.name,
-      });
+      const userId = deriveUserId(idSecret);
+      await registrations.issue(userId, { issuedBy: 'seed', admin: demo.admin });
+      await users.create({ userId, email: demo.email, password: demo.password, name: demo.name });
+      user = await vetted(users, userId, demo.email);
       done.push(`created ${demo.email}`);
     }
     // Demo addresses receive no mail: they are verified, so the demo board shows no verify banner.
@@ -89,9 +117,11 @@ export async function seedUsers(users: Users, idSecret: string): Promise<string[
       await users.updateEmailVerification({ userId: user.$id, emailVerification: true });
       done.push(`verified ${demo.email}`);
     }
-    if (demo.admin && !user.labels.includes(ADMIN_LABEL)) {
-      await users.updateLabels({ userId: user.$id, labels: [...user.labels, ADMIN_LABEL] });
-      done.push(`made ${demo.email} an admin`);
+    const wanted = demo.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
+    const missing = wanted.filter((label) => !user.labels.includes(label));
+    if (missing.length > 0) {
+      await users.updateLabels({ userId: user.$id, labels: [...user.labels, ...missing] });
+      done.push(`labelled ${demo.email} ${missing.join(', ')}`);
     }
   }
   return done;
@@ -359,7 +389,7 @@ async function main() {
     .setEndpoint(target.endpoint)
     .setProject(target.projectId)
     .setKey(target.apiKey);
-  const done = await seedUsers(new Users(client), target.idSecret);
+  const done = await seedUsers(client, target.idSecret);
   done.push(...(await seedBoard(client)));
   console.log(
     done.length ? done.map((line) => `seed: ${line}`).join('\n') : 'seed: demo data already there',

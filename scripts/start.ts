@@ -206,7 +206,7 @@ async function main() {
   const webhookUrl = `${appwrite.endpoint}/local/functions/webhooks/`;
   await setVariable(new Functions(client), ['webhooks'], 'AGORA_WEBHOOK_URL', webhookUrl);
   await setVariable(new Functions(client), ['webhooks'], 'AGORA_WEBHOOK_SECRET', webhookSecret);
-  for (const line of await seedUsers(new Users(client), idSecret)) console.log(`[seed] ${line}`);
+  for (const line of await seedUsers(client, idSecret)) console.log(`[seed] ${line}`);
   for (const line of await seedBoard(client)) console.log(`[seed] ${line}`);
 
   process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');

@@ -17,6 +17,8 @@ export const ErrorType = {
   userNotFound: 'user_not_found',
   userAlreadyExists: 'user_already_exists',
   userBlocked: 'user_blocked',
+  /** The member must verify their email address first (posting, commenting, liking). */
+  userEmailNotVerified: 'user_email_not_verified',
   /** A recovery or verification secret that is wrong, used or expired (Appwrite's own type). */
   userInvalidToken: 'user_invalid_token',
   /** Appwrite's password history refused the new password. */
@@ -42,6 +44,7 @@ export const errorStatus: Record<ErrorType, number> = {
   user_not_found: 404,
   user_already_exists: 409,
   user_blocked: 403,
+  user_email_not_verified: 400,
   user_invalid_token: 401,
   password_recently_used: 400,
   password_personal_data: 400,

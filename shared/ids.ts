@@ -14,6 +14,11 @@ export const TableId = {
   activity: 'activity',
   /** Webhook deliveries the `webhooks` function accepted (no public read). */
   webhookDeliveries: 'webhook_deliveries',
+  /**
+   * One row per user id Agora issued and no user has taken yet (functions only): `on-user-created`
+   * consumes it, so an id becomes a user once (a deleted user's id cannot be signed up again).
+   */
+  registrations: 'registrations',
 } as const;
 export type TableId = (typeof TableId)[keyof typeof TableId];
 
@@ -28,3 +33,10 @@ export const STATS_ROW_ID = 'global';
 
 /** The label that makes a user an admin (role `label:admin`). */
 export const ADMIN_LABEL = 'admin';
+
+/**
+ * The label `on-user-created` gives a user it vetted (role `label:member`): an id Agora issued, taken
+ * for the first time. Functions that write on a user's behalf refuse a caller without it, so a user the
+ * gate blocked, never reached (a crash, a timeout) or could not decide about can do nothing.
+ */
+export const MEMBER_LABEL = 'member';

@@ -42,5 +42,7 @@ export const RateLimits = {
   comment: { limit: 30, windowSeconds: 60 },
   like: { limit: 120, windowSeconds: 60 },
   export: { limit: 3, windowSeconds: 3600 },
+  /** Sign-ups through `accounts`, per client address (Appwrite's own limit exempts the function's key). */
+  register: { limit: 5, windowSeconds: 3600 },
 } as const satisfies Record<string, { limit: number; windowSeconds: number }>;
 export type RateLimitAction = keyof typeof RateLimits;

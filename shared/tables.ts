@@ -6,6 +6,7 @@ import { LikeFields } from './schemas/like.ts';
 import { PostFields } from './schemas/post.ts';
 import { ProfileFields } from './schemas/profile.ts';
 import { RateLimitFields } from './schemas/rate-limit.ts';
+import { RegistrationFields } from './schemas/registration.ts';
 import { StatsFields } from './schemas/stats.ts';
 import { WebhookDeliveryFields } from './schemas/webhook.ts';
 
@@ -23,4 +24,5 @@ export const TableFields = {
   ratelimits: RateLimitFields,
   activity: ActivityFields,
   webhook_deliveries: WebhookDeliveryFields,
+  registrations: RegistrationFields,
 } as const satisfies Record<TableId, unknown>;

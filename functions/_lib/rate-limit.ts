@@ -68,6 +68,7 @@ const NOUNS: Record<RateLimitAction, string> = {
   comment: 'comments',
   like: 'likes',
   export: 'exports',
+  register: 'sign-ups from your network',
 };
 
 function per(windowSeconds: number): string {

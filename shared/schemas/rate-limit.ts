@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 import { Counter, DateTime, Id } from './common.ts';
 import { rowOf } from './row.ts';
 
-/** What is limited per user (shared/limits.ts `RateLimits` holds the numbers). */
-export const RateLimitAction = z.enum(['post', 'comment', 'like', 'export']);
+/** What is limited per user, or per client address for `register` (shared/limits.ts `RateLimits` holds the numbers). */
+export const RateLimitAction = z.enum(['post', 'comment', 'like', 'export', 'register']);
 
 /**
  * A `ratelimits` row: how many times `userId` did `action` in the fixed window starting at

@@ -278,7 +278,7 @@ describe('maintenance end to end', () => {
   test('guests, users and admins cannot execute it (execute: []); the server key can', async () => {
     const guest = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
     const user = await userWithSession(server, keyClient, 'dan');
-    const admin = await userWithSession(server, keyClient, 'eve', ['admin']);
+    const admin = await userWithSession(server, keyClient, 'eve', { labels: ['admin'] });
     for (const as of [guest, user, admin]) {
       const refused = await new Functions(as)
         .createExecution({ functionId: 'maintenance', xpath: '/', body: '' })

@@ -89,7 +89,7 @@ beforeAll(async () => {
   for (const id of ['gone', 'bob', 'cleo', 'big', 'other']) {
     as[id] = await userWithSession(server, keyClient, id);
   }
-  as.admin = await userWithSession(server, keyClient, 'admin', ['admin']);
+  as.admin = await userWithSession(server, keyClient, 'admin', { labels: ['admin'] });
   await tables.createRow({
     databaseId: DATABASE_ID,
     tableId: TableId.stats,

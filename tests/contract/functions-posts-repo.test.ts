@@ -16,9 +16,14 @@ beforeAll(async () => {
   const keyClient = keyClientOf(server);
   const { Users } = await import('node-appwrite');
   const users = new Users(keyClient);
-  await users.create({ userId: 'suite-admin', email: 'suite-admin@example.com' });
-  await users.updateLabels({ userId: 'suite-admin', labels: ['admin'] });
-  await users.create({ userId: 'suite-user', email: 'suite-user@example.com' });
+  for (const [userId, labels] of [
+    ['suite-admin', ['member', 'admin']],
+    ['suite-user', ['member']],
+  ] as const) {
+    await users.create({ userId, email: `${userId}@example.com` });
+    await users.updateLabels({ userId, labels: [...labels] });
+    await users.updateEmailVerification({ userId, emailVerification: true });
+  }
   await new TablesDB(keyClient).createRow({
     databaseId: DATABASE_ID,
     tableId: TableId.profiles,

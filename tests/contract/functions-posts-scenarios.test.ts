@@ -49,6 +49,8 @@ const IDS: Record<Role, string> = {
   owner: 'sc-owner',
   other: 'sc-other',
   admin: 'sc-admin',
+  unvetted: 'sc-unvetted',
+  unverified: 'sc-unverified',
 };
 
 let server: LocalServer;
@@ -195,8 +197,16 @@ beforeAll(async () => {
   clients.set('guest', new Client().setEndpoint(server.endpoint).setProject(server.projectId));
   for (const role of MEMBERS) {
     const labels = role === 'admin' ? ['admin'] : [];
-    clients.set(role, await userWithSession(server, keyClient, IDS[role], labels));
+    clients.set(role, await userWithSession(server, keyClient, IDS[role], { labels }));
   }
+  clients.set(
+    'unvetted',
+    await userWithSession(server, keyClient, IDS.unvetted, { member: false }),
+  );
+  clients.set(
+    'unverified',
+    await userWithSession(server, keyClient, IDS.unverified, { verified: false }),
+  );
 }, 60_000);
 afterAll(async () => server?.close());
 

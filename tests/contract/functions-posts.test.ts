@@ -54,7 +54,7 @@ beforeAll(async () => {
   await deployPosts(keyClient);
   owner = await userWithSession(server, keyClient, 'owner');
   other = await userWithSession(server, keyClient, 'other');
-  admin = await userWithSession(server, keyClient, 'admin', ['admin']);
+  admin = await userWithSession(server, keyClient, 'admin', { labels: ['admin'] });
   for (let i = 0; i < LIKERS; i++)
     likers.push(await userWithSession(server, keyClient, `liker-${i}`));
 }, 120_000);

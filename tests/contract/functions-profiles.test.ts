@@ -76,7 +76,7 @@ beforeAll(async () => {
   await deployWithVariables(keyClient, FunctionId.profiles, {});
   as.owner = await userWithSession(server, keyClient, 'owner');
   as.other = await userWithSession(server, keyClient, 'other');
-  as.admin = await userWithSession(server, keyClient, 'admin', ['admin']);
+  as.admin = await userWithSession(server, keyClient, 'admin', { labels: ['admin'] });
   guest = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
 }, 60_000);
 afterAll(async () => server.close());

@@ -44,7 +44,7 @@ beforeAll(async () => {
   await deployWithVariables(keyClient, 'posts', { AGORA_RATE_LIMITS: 'off' });
   callers.guest = new Client().setEndpoint(server.endpoint).setProject(server.projectId);
   callers.user = await userWithSession(server, keyClient, 'reader');
-  callers.admin = await userWithSession(server, keyClient, 'boss', ['admin']);
+  callers.admin = await userWithSession(server, keyClient, 'boss', { labels: ['admin'] });
 }, 60_000);
 afterAll(async () => server.close());
 

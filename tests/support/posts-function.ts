@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, type ExecutionMethod, Functions, TablesDB, Users } from 'node-appwrite';
 import { applyProjectConfig } from '../../emulator/core/project-config.ts';
 import { findProjectFile } from '../../emulator/project-file.ts';
-import { DATABASE_ID, TableId } from '../../shared/ids.ts';
+import { DATABASE_ID, MEMBER_LABEL, TableId } from '../../shared/ids.ts';
 import type { LocalServer } from '../contract/harness.ts';
 import { deployWithVariables } from './accounts-function.ts';
 
@@ -28,22 +28,39 @@ export function keyClientOf(server: LocalServer): Client {
     .setKey(server.apiKey);
 }
 
-/** Creates a user (no password: no KDF to pay), optionally labelled, with a profile row, and a session client. */
+/** How `userWithSession` makes a user: as the gate vets one (a verified member) unless told otherwise. */
+export interface TestUser {
+  /** Labels besides `member` (e.g. `admin`). */
+  labels?: string[];
+  /** `false`: a user the sign-up gate never vetted (no `member` label, no profile). */
+  member?: boolean;
+  /** `false`: the email address is not verified. */
+  verified?: boolean;
+}
+
+/**
+ * Creates a user (no password: no KDF to pay) as `on-user-created` would leave them — the `member`
+ * label and a profile row — with a verified email, and returns a session client for them.
+ */
 export async function userWithSession(
   server: LocalServer,
   keyClient: Client,
   userId: string,
-  labels: string[] = [],
+  { labels = [], member = true, verified = true }: TestUser = {},
 ): Promise<Client> {
   const users = new Users(keyClient);
   await users.create({ userId, email: `${userId}@example.com` });
-  if (labels.length > 0) await users.updateLabels({ userId, labels });
-  await new TablesDB(keyClient).createRow({
-    databaseId: DATABASE_ID,
-    tableId: TableId.profiles,
-    rowId: userId,
-    data: { name: userId, postsCount: 0, commentsCount: 0, likesReceived: 0 },
-  });
+  const all = member ? [MEMBER_LABEL, ...labels] : labels;
+  if (all.length > 0) await users.updateLabels({ userId, labels: all });
+  if (verified) await users.updateEmailVerification({ userId, emailVerification: true });
+  if (member) {
+    await new TablesDB(keyClient).createRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: userId,
+      data: { name: userId, postsCount: 0, commentsCount: 0, likesReceived: 0 },
+    });
+  }
   const session = await users.createSession({ userId });
   return new Client()
     .setEndpoint(server.endpoint)

@@ -21,9 +21,22 @@
 import { expect } from 'vitest';
 import { type RouteKey, routeRequest } from '../../shared/functions.ts';
 
-/** Who asks. `user`: signed in, no relation to the world's rows; `other`: signed in, not the owner. */
-export type Role = 'guest' | 'user' | 'owner' | 'other' | 'admin';
-export const ROLES: readonly Role[] = ['guest', 'user', 'owner', 'other', 'admin'];
+/**
+ * Who asks. `user`: signed in, no relation to the world's rows; `other`: signed in, not the owner.
+ * `unvetted`: signed in but never vetted by the sign-up gate (no `member` label: an anonymous session,
+ * a user `account.create` made, a user whose gate run crashed); `unverified`: a member whose email
+ * address is not verified yet.
+ */
+export type Role = 'guest' | 'user' | 'owner' | 'other' | 'admin' | 'unvetted' | 'unverified';
+export const ROLES: readonly Role[] = [
+  'guest',
+  'user',
+  'owner',
+  'other',
+  'admin',
+  'unvetted',
+  'unverified',
+];
 
 /** One execution as a route sees it. */
 export interface ScenarioRequest {

@@ -1,29 +1,88 @@
+import { createHash } from 'node:crypto';
 import { AppwriteException } from 'node-appwrite';
 import { RecoveryComplete, Registration } from '#shared/schemas/account.ts';
 import { AppError } from '../../_lib/app-error.ts';
+import { isType } from '../../_lib/appwrite-errors.ts';
 import { noBody, parseInput } from '../../_lib/body.ts';
 import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
+import type { RateLimiter } from '../../_lib/rate-limit.ts';
 import { deriveUserId } from '../../_lib/user-ids.ts';
-import type { AccountsRepo } from './accounts-repo.ts';
+import type { AccountsRepo, CreatedUser } from './accounts-repo.ts';
 
-/** What a handler needs per execution: the repository and the id secret. */
+/** What a handler needs per execution: the repository, the id secret and the rate limiter. */
 export interface AccountsDeps {
   repoFor: (req: RuntimeRequest) => AccountsRepo;
   secret: () => string;
+  limiterFor: (req: RuntimeRequest) => RateLimiter;
 }
 
 /**
- * `POST /register`: the full password policy (the shared `Registration` schema), then `users.create`
- * with an id derived from `AGORA_ID_SECRET`, which `on-user-created` checks. The password is passed
- * to Appwrite once and never logged or answered.
+ * Who a sign-up is counted against: the caller's address as Appwrite hands it to the execution
+ * (`x-appwrite-client-ip`), hashed into a row id. Appwrite's own abuse limit on account creation does
+ * not apply here (it exempts the function's key), so this is the only limit on sign-ups. Without the
+ * header every such sign-up shares one counter: limited together, never unlimited.
  */
-export function register({ repoFor, secret }: AccountsDeps): RouteHandler {
+export function signUpKey(req: RuntimeRequest): string {
+  const address = req.headers['x-appwrite-client-ip'] ?? '';
+  return `ip-${createHash('sha256').update(address).digest('hex').slice(0, 33)}`;
+}
+
+/** The form field an Appwrite `general_argument_invalid` names (`Invalid \`password\` param: …`). */
+function paramOf(message: string): string | undefined {
+  return /Invalid `(email|password|name)` param/.exec(message)?.[1];
+}
+
+/**
+ * Appwrite's refusals of a new password (its dictionary, personal-data check, history, length) and
+ * of other fields, as our error with `fields` naming the input, so the form shows them in place.
+ */
+function inputRefusal(thrown: unknown): AppError | undefined {
+  if (!(thrown instanceof AppwriteException)) return undefined;
+  switch (thrown.type) {
+    case 'password_recently_used':
+    case 'password_personal_data':
+      return new AppError(thrown.type, thrown.message, {
+        password: { code: thrown.type, message: thrown.message },
+      });
+    case 'general_argument_invalid': {
+      // Appwrite's own checks (its password dictionary, length) fail as a bad parameter.
+      const field = paramOf(thrown.message) ?? 'password';
+      const code = field === 'password' ? 'password_rejected' : 'invalid';
+      return new AppError('general_argument_invalid', 'One or more fields are invalid.', {
+        [field]: { code, message: thrown.message },
+      });
+    }
+    case 'general_rate_limit_exceeded':
+      return new AppError('general_rate_limit_exceeded', 'Too many attempts. Try again later.');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `POST /register`: the full password policy (the shared `Registration` schema), a limit per client
+ * address, then `users.create` with an id derived from `AGORA_ID_SECRET` and recorded in
+ * `registrations` just before, both of which `on-user-created` checks. A refused create withdraws the
+ * record. The password is passed to Appwrite once and never logged or answered.
+ */
+export function register({ repoFor, secret, limiterFor }: AccountsDeps): RouteHandler {
   return async ({ req, res }) => {
     const input = parseInput(Registration, req.bodyText);
-    const user = await repoFor(req).createUser({ ...input, userId: deriveUserId(secret()) });
+    await limiterFor(req).consume(signUpKey(req), 'register');
+    const repo = repoFor(req);
+    const userId = deriveUserId(secret());
+    await repo.issueRegistration(userId, { issuedBy: 'accounts', admin: false });
+    let user: CreatedUser | null;
+    try {
+      user = await repo.createUser({ ...input, userId });
+    } catch (thrown) {
+      await repo.withdrawRegistration(userId);
+      throw inputRefusal(thrown) ?? thrown;
+    }
     if (user === null) {
+      await repo.withdrawRegistration(userId);
       throw new AppError('user_already_exists', 'A user with this email already exists.');
     }
     return res.json({ $id: user.$id, email: user.email, name: user.name }, 201);
@@ -47,31 +106,12 @@ export function deleteAccount({ repoFor }: AccountsDeps): RouteHandler {
 
 /** Appwrite's answers to `updateRecovery` that the caller should see, as our error types. */
 function recoveryRefusal(thrown: unknown): AppError | undefined {
-  if (!(thrown instanceof AppwriteException)) return undefined;
-  switch (thrown.type) {
-    // An unknown user id is answered like a wrong secret: the link is what is wrong, and the
-    // difference would tell a stranger which user ids exist.
-    case 'user_invalid_token':
-    case 'user_not_found':
-      return new AppError('user_invalid_token', 'The recovery link is invalid or has expired.');
-    case 'password_recently_used':
-      return new AppError('password_recently_used', thrown.message, {
-        password: { code: 'password_recently_used', message: thrown.message },
-      });
-    case 'password_personal_data':
-      return new AppError('password_personal_data', thrown.message, {
-        password: { code: 'password_personal_data', message: thrown.message },
-      });
-    case 'general_argument_invalid':
-      // Appwrite's own password checks (length, its dictionary) fail as a bad `password` param.
-      return new AppError('general_argument_invalid', 'One or more fields are invalid.', {
-        password: { code: 'password_rejected', message: thrown.message },
-      });
-    case 'general_rate_limit_exceeded':
-      return new AppError('general_rate_limit_exceeded', 'Too many attempts. Try again later.');
-    default:
-      return undefined;
+  // An unknown user id is answered like a wrong secret: the link is what is wrong, and the
+  // difference would tell a stranger which user ids exist.
+  if (isType(thrown, 'user_invalid_token') || isType(thrown, 'user_not_found')) {
+    return new AppError('user_invalid_token', 'The recovery link is invalid or has expired.');
   }
+  return inputRefusal(thrown);
 }
 
 /**

@@ -1,4 +1,6 @@
-import { Account, AppwriteException, type Client, Users } from 'node-appwrite';
+import { Account, AppwriteException, type Client, TablesDB, Users } from 'node-appwrite';
+import type { RegistrationFields } from '#shared/schemas/registration.ts';
+import { registrationStore } from '../../_lib/registrations.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /** What `accounts` hands back about a user it made. */
@@ -13,6 +15,10 @@ export interface CreatedUser {
  * tests use an in-memory one.
  */
 export interface AccountsRepo {
+  /** Records the id about to be issued, so `on-user-created` accepts it once (`registrations`). */
+  issueRegistration(userId: string, fields: RegistrationFields): Promise<void>;
+  /** Withdraws an issued id no user took (`users.create` refused); already gone is fine. */
+  withdrawRegistration(userId: string): Promise<void>;
   /** Creates the user with a password (Users API, scope `users.write`); `null` when the email is taken (409). */
   createUser(input: {
     userId: string;
@@ -36,7 +42,10 @@ export interface AccountsRepo {
 export function createAccountsRepo(client: Client, guest: Client): AccountsRepo {
   const users = new Users(client);
   const account = new Account(guest);
+  const registrations = registrationStore(new TablesDB(client));
   return {
+    issueRegistration: (userId, fields) => registrations.issue(userId, fields),
+    withdrawRegistration: (userId) => registrations.remove(userId),
     async createUser({ userId, email, password, name }) {
       try {
         const user = await users.create({ userId, email, password, name });

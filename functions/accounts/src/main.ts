@@ -1,9 +1,10 @@
-import { Client } from 'node-appwrite';
+import { Client, TablesDB } from 'node-appwrite';
 import { Route } from '#shared/functions.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
 import { functionEnv } from '../../_lib/env.ts';
+import { rateLimiterFor } from '../../_lib/rate-limit.ts';
 import { idSecret } from '../../_lib/user-ids.ts';
 import { completeRecovery, deleteAccount, register } from './accounts-handlers.ts';
 import { createAccountsRepo } from './accounts-repo.ts';
@@ -19,6 +20,8 @@ function guestClient(): Client {
 const deps = {
   repoFor: (req: RuntimeRequest) => createAccountsRepo(appwriteClient(req), guestClient()),
   secret: idSecret,
+  /** Sign-ups are limited per client address (AGORA_RATE_LIMITS, see README). */
+  limiterFor: (req: RuntimeRequest) => rateLimiterFor(new TablesDB(appwriteClient(req))),
 };
 
 /**

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { fieldsFromIssues } from '#shared/errors.ts';
-import { ADMIN_LABEL } from '#shared/ids.ts';
+import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import {
   AdminSetAdmin,
   AdminSetBlocked,
@@ -39,13 +39,14 @@ export const EXPORT_NOT_STARTED = 'The export could not be started. Please try a
 /**
  * The caller, checked again inside: Appwrite runs this function only for `label:admin`, but an API
  * key executes any function (as a guest here), and a label revoked a moment ago must count. So the
- * caller's labels are read fresh from the Users API on every execution.
+ * caller's labels are read fresh from the Users API on every execution. An admin is a member too:
+ * the `member` label only `on-user-created` writes (functions/_lib/member.ts).
  */
 async function adminCaller(req: RuntimeRequest, repo: AdminRepo): Promise<AdminUserView> {
   const { userId } = callerOf(req);
   if (userId === null) throw new AppError('user_unauthorized', 'Sign in as an admin to do this.');
   const caller = await repo.getUser(userId);
-  if (caller === null || !caller.admin || !caller.status) {
+  if (caller === null || !caller.admin || !caller.status || !caller.labels.includes(MEMBER_LABEL)) {
     throw new AppError('user_unauthorized', 'Only admins may do this.');
   }
   return caller;
@@ -142,26 +143,31 @@ export function listUsers({ repoFor }: AdminDeps): RouteHandler {
 }
 
 /**
- * `POST /users`: the sign-up password policy, an id derived from `AGORA_ID_SECRET` (so
- * `on-user-created` makes the profile rather than blocking the user), then the admin label if asked.
+ * `POST /users`: the sign-up password policy, an id derived from `AGORA_ID_SECRET` and recorded in
+ * `registrations` (so `on-user-created` vets the user rather than blocking them). The admin role is
+ * asked for in that record: the gate writes a new user's labels (`member`, and `admin` when asked)
+ * as it vets them, a moment later, so no second writer can overwrite them. The answer shows the
+ * user as they will be once vetted.
  */
 export function createUser({ repoFor, secret }: AdminDeps): RouteHandler {
   return async ({ req, res }) => {
     const repo = repoFor(req);
     await adminCaller(req, repo);
     const input = parseInput(AdminUserCreate, req.bodyText);
-    const user = await repo.createUser({
-      userId: deriveUserId(secret()),
-      email: input.email,
-      password: input.password,
-      name: input.name,
-    });
+    const userId = deriveUserId(secret());
+    await repo.issueRegistration(userId, { issuedBy: 'admin', admin: input.admin });
+    const user = await repo
+      .createUser({ userId, email: input.email, password: input.password, name: input.name })
+      .catch(async (thrown: unknown) => {
+        await repo.withdrawRegistration(userId);
+        throw thrown;
+      });
     if (user === null) {
+      await repo.withdrawRegistration(userId);
       throw new AppError('user_already_exists', 'A user with this email already exists.');
     }
-    if (!input.admin) return res.json(user, 201);
-    const labelled = await repo.setLabels(user.$id, [...user.labels, ADMIN_LABEL]);
-    return res.json(labelled ?? user, 201);
+    const labels = input.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
+    return res.json({ ...user, admin: input.admin, labels: [...user.labels, ...labels] }, 201);
   };
 }
 

@@ -14,7 +14,9 @@ import { FunctionId } from '#shared/functions.ts';
 import { ADMIN_LABEL, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { AdminUserView } from '#shared/schemas/admin.ts';
 import type { JobFields } from '#shared/schemas/job.ts';
+import type { RegistrationFields } from '#shared/schemas/registration.ts';
 import { isStatus, orNull } from '../../_lib/appwrite-errors.ts';
+import { registrationStore } from '../../_lib/registrations.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /** One page of users as Appwrite lists them (by cursor), before the handler decides `nextCursor`. */
@@ -30,6 +32,10 @@ export interface UserListQuery {
  * tests use an in-memory one (tests/unit/functions/admin-fake-repo.ts).
  */
 export interface AdminRepo {
+  /** Records an id about to be issued, so `on-user-created` vets its user once (`registrations`). */
+  issueRegistration(userId: string, fields: RegistrationFields): Promise<void>;
+  /** Withdraws an issued id no user took; already gone is fine. */
+  withdrawRegistration(userId: string): Promise<void>;
   /** The user, or `null` when there is none (404). */
   getUser(userId: string): Promise<AdminUserView | null>;
   /**
@@ -77,8 +83,11 @@ export function createAdminRepo(client: Client): AdminRepo {
   const users = new Users(client);
   const tables = new TablesDB(client);
   const functions = new Functions(client);
+  const registrations = registrationStore(tables);
 
   return {
+    issueRegistration: (userId, fields) => registrations.issue(userId, fields),
+    withdrawRegistration: (userId) => registrations.remove(userId),
     async getUser(userId) {
       const user = await withRetry(() => orNull(users.get({ userId })));
       return user === null ? null : adminUserView(user);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import { Limits } from '#shared/limits.ts';
 import { AppError } from '../../_lib/app-error.ts';
 import { readJson } from '../../_lib/body.ts';
@@ -10,6 +11,7 @@ import type { OnUserCreatedRepo } from './on-user-created-repo.ts';
 /** What a handler needs per execution: the repository and the id secret. */
 export interface OnUserCreatedDeps {
   repoFor: (req: RuntimeRequest) => OnUserCreatedRepo;
+  /** Throws when the secret is missing or too short (functions/_lib/user-ids.ts `idSecret`). */
   secret: () => string;
 }
 
@@ -24,7 +26,8 @@ const UserEvent = z.object({
 export type Outcome =
   | { userId: string; outcome: 'blocked' }
   | { userId: string; outcome: 'profile_created' }
-  | { userId: string; outcome: 'profile_exists' };
+  | { userId: string; outcome: 'profile_exists' }
+  | { userId: string; outcome: 'already_member' };
 
 /** The profile's display name: the user's name, else the email's local part, else a placeholder. */
 function displayName(name: string, email: string): string {
@@ -33,10 +36,17 @@ function displayName(name: string, email: string): string {
 }
 
 /**
- * `POST /` for the `users.*.create` event. A user whose id was not derived from `AGORA_ID_SECRET`
- * came straight from `account.create` (skipping the password policy): it is blocked and gets nothing.
- * Otherwise the profile is created (row id = user id) and `stats.users` counted — once: a replayed
- * event finds the profile (409) and counts nothing.
+ * `POST /` for the `users.*.create` event: the sign-up gate. It vets a new user only on positive
+ * proof, and fails closed everywhere else:
+ *
+ * - it cannot read `AGORA_ID_SECRET` (missing, too short) → it can decide nothing, so it blocks;
+ * - the id was not derived from the secret (Appwrite's open `account.create`) → blocked;
+ * - the id has no open `registrations` row (a deleted user's id taken again, a withdrawn id) →
+ *   blocked, unless this is a replayed event for a user it already vetted;
+ * - otherwise: the profile (row id = user id; a replay finds it, 409, and counts nothing), `stats.users`
+ *   + 1, the `member` label (plus `admin` when the registration asks), and only then the registration
+ *   is consumed — so a run cut short (crash, timeout) leaves a user with no label, who can do
+ *   nothing, and a re-run finishes the job.
  */
 export function onUserCreated({ repoFor, secret }: OnUserCreatedDeps): RouteHandler {
   return async ({ req, res, log }) => {
@@ -52,11 +62,29 @@ export function onUserCreated({ repoFor, secret }: OnUserCreatedDeps): RouteHand
     }
     const user = parsed.data;
     const repo = repoFor(req);
-    if (!isDerivedUserId(secret(), user.$id)) {
+    const block = async (reason: string) => {
       await repo.blockUser(user.$id);
-      log(`Blocked ${user.$id}: not created through Agora's functions.`);
+      log(`Blocked ${user.$id}: ${reason}`);
       return res.json({ userId: user.$id, outcome: 'blocked' } satisfies Outcome);
+    };
+
+    let key: string;
+    try {
+      key = secret();
+    } catch (thrown) {
+      return block(`cannot vet anyone. ${thrown instanceof Error ? thrown.message : ''}`);
     }
+    if (!isDerivedUserId(key, user.$id)) {
+      return block('its id was not issued by Agora (account.create skipped the sign-up).');
+    }
+    const registration = await repo.findRegistration(user.$id);
+    if (registration === null) {
+      if ((await repo.labelsOf(user.$id))?.includes(MEMBER_LABEL)) {
+        return res.json({ userId: user.$id, outcome: 'already_member' } satisfies Outcome);
+      }
+      return block('its id has no open registration (taken once already, or withdrawn).');
+    }
+
     const created = await repo.createProfile(user.$id, {
       name: displayName(user.name, user.email),
       bio: null,
@@ -65,10 +93,13 @@ export function onUserCreated({ repoFor, secret }: OnUserCreatedDeps): RouteHand
       commentsCount: 0,
       likesReceived: 0,
     });
-    if (!created) {
-      return res.json({ userId: user.$id, outcome: 'profile_exists' } satisfies Outcome);
+    if (created) await repo.countUser();
+    const labels = registration.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
+    if ((await repo.addLabels(user.$id, labels)) === null) {
+      log(`User ${user.$id} was deleted while being vetted.`);
     }
-    await repo.countUser();
-    return res.json({ userId: user.$id, outcome: 'profile_created' } satisfies Outcome);
+    await repo.consumeRegistration(user.$id);
+    const outcome = created ? 'profile_created' : 'profile_exists';
+    return res.json({ userId: user.$id, outcome } satisfies Outcome);
   };
 }

@@ -1,6 +1,10 @@
 import { AppwriteException, type Client, TablesDB, Users } from 'node-appwrite';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { ProfileFields } from '#shared/schemas/profile.ts';
+import type { RegistrationFields } from '#shared/schemas/registration.ts';
+import { orNull } from '../../_lib/appwrite-errors.ts';
+import { registrationStore } from '../../_lib/registrations.ts';
+import { withRetry } from '../../_lib/retry.ts';
 import { incrementStat } from '../../_lib/stats-counter.ts';
 
 /**
@@ -10,20 +14,33 @@ import { incrementStat } from '../../_lib/stats-counter.ts';
 export interface OnUserCreatedRepo {
   /** Blocks the user (`users.updateStatus`, scope `users.write`). */
   blockUser(userId: string): Promise<void>;
+  /** The open registration of this id (`registrations` row); `null` when there is none. */
+  findRegistration(userId: string): Promise<RegistrationFields | null>;
+  /** Deletes the registration once the user is vetted; already gone is fine. */
+  consumeRegistration(userId: string): Promise<void>;
   /** Creates the profile row (row id = user id); `false` when it already exists (409). */
   createProfile(userId: string, fields: ProfileFields): Promise<boolean>;
   /** Adds 1 to `stats.users` (the `global` row is created at zero when missing). */
   countUser(): Promise<void>;
+  /** The user's labels; `null` when the user is gone. */
+  labelsOf(userId: string): Promise<string[] | null>;
+  /** Adds labels, keeping the user's others; the labels now, or `null` when the user is gone. */
+  addLabels(userId: string, labels: readonly string[]): Promise<string[] | null>;
 }
 
 /** The repository over `node-appwrite`, with the execution's client. */
 export function createOnUserCreatedRepo(client: Client): OnUserCreatedRepo {
   const users = new Users(client);
   const tables = new TablesDB(client);
+  const registrations = registrationStore(tables);
+  const labelsOf = async (userId: string) =>
+    (await orNull(withRetry(() => users.get({ userId }))))?.labels ?? null;
   return {
     async blockUser(userId) {
       await users.updateStatus({ userId, status: false });
     },
+    findRegistration: (userId) => registrations.find(userId),
+    consumeRegistration: (userId) => registrations.remove(userId),
     async createProfile(userId, fields) {
       try {
         await tables.createRow({
@@ -40,6 +57,16 @@ export function createOnUserCreatedRepo(client: Client): OnUserCreatedRepo {
     },
     async countUser() {
       await incrementStat(tables, 'users', 1);
+    },
+    labelsOf,
+    async addLabels(userId, added) {
+      const current = await labelsOf(userId);
+      if (current === null) return null;
+      const labels = [...new Set([...current, ...added])];
+      if (labels.length === current.length) return current;
+      // Setting the same list twice is harmless, so a retried update is too.
+      const user = await orNull(withRetry(() => users.updateLabels({ userId, labels })));
+      return user?.labels ?? null;
     },
   };
 }

@@ -29,6 +29,8 @@ export interface Outcome {
   likes: number;
   profile: boolean;
   avatar: boolean;
+  /** Export jobs removed, with their CSV files and download links. */
+  jobs: number;
 }
 
 /**
@@ -100,6 +102,25 @@ async function removeLikes(repo: OnUserDeletedRepo, userId: string): Promise<num
 }
 
 /**
+ * Pages through the export jobs the user asked for: each job's CSV (every user's email) and its
+ * download links go, then the row. Nothing of it may outlive its reader: a row or file readable by
+ * `user:<id>` would be readable by whoever holds that id next.
+ */
+async function removeJobs(repo: OnUserDeletedRepo, userId: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await repo.listJobsBy(userId, CASCADE_PAGE);
+    const done = await inBatches(page, PARALLEL, async (job) => {
+      if (job.fileId !== null) await repo.deleteExportFile(job.fileId);
+      return repo.deleteJob(job.$id);
+    });
+    const removedHere = done.filter(Boolean).length;
+    removed += removedHere;
+    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
+  }
+}
+
+/**
  * `POST /` for the `users.*.delete` event: removes everything the user made (see README.md for the
  * decision) and finally their profile row and avatar file, with `stats.users` − 1 — moved only by the
  * call that deleted the profile, so a replayed event finds nothing and moves no counter. A user who
@@ -126,6 +147,9 @@ export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
     if (await repo.userExists(userId)) {
       throw new AppError('user_already_exists', 'This user still exists; nothing was removed.');
     }
+    // First what a stranger could read under this id, then the id's open registration, if any.
+    const jobs = await removeJobs(repo, userId);
+    await repo.removeRegistration(userId);
     const posts = await removePosts(repo, userId);
     const comments = await removeComments(repo, userId);
     const likes = await removeLikes(repo, userId);
@@ -143,9 +167,9 @@ export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
     const profile = avatarId !== undefined && (await repo.deleteProfile(userId));
     if (profile) await repo.bump({ table: 'stats', column: 'users' }, -1);
 
-    const outcome: Outcome = { userId, posts, comments, likes, profile, avatar };
+    const outcome: Outcome = { userId, posts, comments, likes, profile, avatar, jobs };
     log(
-      `Removed for ${userId}: ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}.`,
+      `Removed for ${userId}: ${jobs} export jobs, ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}.`,
     );
     return res.json(outcome);
   };

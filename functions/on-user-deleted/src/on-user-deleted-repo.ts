@@ -1,7 +1,8 @@
-import { type Client, Query, Storage, TablesDB, Users } from 'node-appwrite';
+import { type Client, Query, Storage, TablesDB, Tokens, Users } from 'node-appwrite';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
 import { orNull } from '../../_lib/appwrite-errors.ts';
 import type { CommentRow, PostCascadeRepo } from '../../_lib/post-cascade.ts';
+import { registrationStore } from '../../_lib/registrations.ts';
 import { withRetry } from '../../_lib/retry.ts';
 import { createPostsRepo } from '../../posts/src/posts-repo.ts';
 
@@ -15,6 +16,12 @@ export interface PostRef {
 export interface LikeRef {
   $id: string;
   postId: string;
+}
+
+/** An export job as the cleanup needs it: the row, and the CSV file it made, if any. */
+export interface JobRef {
+  $id: string;
+  fileId: string | null;
 }
 
 /**
@@ -45,6 +52,17 @@ export interface OnUserDeletedRepo extends PostCascadeRepo {
   deleteProfile(userId: string): Promise<boolean>;
   /** `true` when this call deleted the file, `false` when it was already gone. */
   deleteAvatarFile(fileId: string): Promise<boolean>;
+  /** The first page of the jobs the user asked for (index `by_requester`). */
+  listJobsBy(userId: string, limit: number): Promise<JobRef[]>;
+  /** `true` when this call deleted the job row, `false` when it was already gone. */
+  deleteJob(jobId: string): Promise<boolean>;
+  /**
+   * Revokes every file token of an export (its cookie-free download links), then deletes the file;
+   * `true` when this call deleted it (scopes `tokens.read`, `tokens.write`, `files.write`).
+   */
+  deleteExportFile(fileId: string): Promise<boolean>;
+  /** Removes the id's open registration, if the gate never consumed it; already gone is fine. */
+  removeRegistration(userId: string): Promise<void>;
 }
 
 /**
@@ -57,6 +75,8 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
   const tables = new TablesDB(client);
   const storage = new Storage(client);
   const users = new Users(client);
+  const tokens = new Tokens(client);
+  const registrations = registrationStore(tables);
   const databaseId = DATABASE_ID;
 
   const firstPage = (tableId: string, queries: string[]) =>
@@ -161,5 +181,40 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
       );
       return deleted !== null;
     },
+    async listJobsBy(userId, limit) {
+      const list = await firstPage(TableId.jobs, [
+        Query.equal('requestedBy', userId),
+        Query.limit(limit),
+        Query.select(['$id', 'fileId']),
+      ]);
+      return list.rows.map((row) => {
+        const fileId = (row as Record<string, unknown>).fileId;
+        return {
+          $id: row.$id,
+          fileId: typeof fileId === 'string' && fileId !== '' ? fileId : null,
+        };
+      });
+    },
+    async deleteJob(jobId) {
+      const deleted = await withRetry(() =>
+        orNull(() => tables.deleteRow({ databaseId, tableId: TableId.jobs, rowId: jobId })),
+      );
+      return deleted !== null;
+    },
+    async deleteExportFile(fileId) {
+      const bucketId = BucketId.exports;
+      // Appwrite keeps a file's tokens in their own collection: revoke them by name rather than
+      // trusting the file's deletion to take them along. An export has one; a page of 100 is plenty,
+      // and each run of this function starts again from the first page.
+      const list = await withRetry(() =>
+        orNull(() => tokens.list({ bucketId, fileId, queries: [Query.limit(100)] })),
+      );
+      for (const token of list?.tokens ?? []) {
+        await withRetry(() => orNull(() => tokens.delete({ tokenId: token.$id })));
+      }
+      const deleted = await withRetry(() => orNull(() => storage.deleteFile({ bucketId, fileId })));
+      return deleted !== null;
+    },
+    removeRegistration: (userId) => registrations.remove(userId),
   };
 }

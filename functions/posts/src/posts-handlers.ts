@@ -4,12 +4,12 @@ import type { LikeState } from '#shared/schemas/like.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AppError } from '../../_lib/app-error.ts';
 import { noBody, parseInput } from '../../_lib/body.ts';
-import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
+import { isAdmin, type Member, requireMember } from '../../_lib/member.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
 import type { RateLimiter } from '../../_lib/rate-limit.ts';
-import type { PostsRepo } from './posts-repo.ts';
+import type { PostRow, PostsRepo } from './posts-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
 export type RepoFor = (req: RuntimeRequest) => PostsRepo;
@@ -40,17 +40,25 @@ async function findComment(repo: PostsRepo, commentId: string | undefined) {
 }
 
 /** Owners may always; anyone else only as an admin. */
-async function mayRemove(repo: PostsRepo, userId: string, ownerId: string): Promise<boolean> {
-  return userId === ownerId || (await repo.isAdmin(userId));
+function mayRemove(member: Member, ownerId: string): boolean {
+  return member.userId === ownerId || isAdmin(member);
+}
+
+/**
+ * The caller, vetted (functions/_lib/member.ts), before anything is written on their behalf. Posting,
+ * commenting and liking also need a verified email; editing and deleting your own do not.
+ */
+function memberOf(req: RuntimeRequest, repo: PostsRepo, verified: boolean): Promise<Member> {
+  return requireMember(req, (userId) => repo.getMember(userId), { verified });
 }
 
 /** `POST /posts`: the caller writes a post; the counters start at 0. */
 export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res }) => {
-    const userId = signedIn(req);
+    const repo = repoFor(req);
+    const { userId } = await memberOf(req, repo, true);
     const input = parseInput(PostCreate, req.bodyText);
     await limiterFor(req).consume(userId, 'post');
-    const repo = repoFor(req);
     const post = await repo.createPost({
       ...input,
       authorId: userId,
@@ -68,9 +76,9 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
 /** `PATCH /posts/:postId`: the author edits title, body or tags. Admins moderate by deleting. */
 export function updatePost(repoFor: RepoFor): RouteHandler {
   return async ({ req, res, params }) => {
-    const userId = signedIn(req);
-    const patch = parseInput(PostUpdate, req.bodyText);
     const repo = repoFor(req);
+    const { userId } = await memberOf(req, repo, false);
+    const patch = parseInput(PostUpdate, req.bodyText);
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     if (post.authorId !== userId) {
@@ -88,12 +96,12 @@ export function updatePost(repoFor: RepoFor): RouteHandler {
  */
 export function removePost(repoFor: RepoFor): RouteHandler {
   return async ({ req, res, params }) => {
-    const userId = signedIn(req);
-    noBody(req);
     const repo = repoFor(req);
+    const member = await memberOf(req, repo, false);
+    noBody(req);
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
-    if (!(await mayRemove(repo, userId, post.authorId))) {
+    if (!mayRemove(member, post.authorId)) {
       throw new AppError('user_unauthorized', 'Only the author or an admin may delete this post.');
     }
     // Whoever deletes the row moves the counters; a concurrent second delete finds it gone.
@@ -102,24 +110,39 @@ export function removePost(repoFor: RepoFor): RouteHandler {
   };
 }
 
+/**
+ * The post's `likesCount` as stored after this call: the counter's value after this call's own move,
+ * or — when another call made or removed the like (a double click, two tabs) — read again now, not the
+ * value read before that call's counter moved.
+ */
+async function likesCountAfter(
+  repo: PostsRepo,
+  post: PostRow,
+  moved: boolean,
+  delta: 1 | -1,
+): Promise<number> {
+  if (moved) {
+    const [count] = await Promise.all([
+      repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, delta),
+      repo.bump({ table: 'stats', column: 'likes' }, delta),
+      repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, delta),
+    ]);
+    if (count !== null) return count;
+  }
+  return (await repo.getPost(post.$id))?.likesCount ?? post.likesCount;
+}
+
 /** `PUT /posts/:postId/like`: idempotent; counters move only when this call created the like. */
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
-    const userId = signedIn(req);
+    const repo = repoFor(req);
+    const { userId } = await memberOf(req, repo, true);
     noBody(req);
     await limiterFor(req).consume(userId, 'like');
-    const repo = repoFor(req);
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
-    let likesCount = post.likesCount;
-    if (await repo.createLike(post.$id, userId)) {
-      const [count] = await Promise.all([
-        repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, 1),
-        repo.bump({ table: 'stats', column: 'likes' }, 1),
-        repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, 1),
-      ]);
-      likesCount = count ?? likesCount;
-    }
+    const created = await repo.createLike(post.$id, userId);
+    const likesCount = await likesCountAfter(repo, post, created, 1);
     const state: LikeState = { postId: post.$id, liked: true, likesCount };
     return res.json(state);
   };
@@ -128,21 +151,14 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
 /** `DELETE /posts/:postId/like`: idempotent; counters move only when this call deleted the like. */
 export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
-    const userId = signedIn(req);
+    const repo = repoFor(req);
+    const { userId } = await memberOf(req, repo, false);
     noBody(req);
     await limiterFor(req).consume(userId, 'like');
-    const repo = repoFor(req);
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
-    let likesCount = post.likesCount;
-    if (await repo.deleteLike(post.$id, userId)) {
-      const [count] = await Promise.all([
-        repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, -1),
-        repo.bump({ table: 'stats', column: 'likes' }, -1),
-        repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, -1),
-      ]);
-      likesCount = count ?? likesCount;
-    }
+    const deleted = await repo.deleteLike(post.$id, userId);
+    const likesCount = await likesCountAfter(repo, post, deleted, -1);
     const state: LikeState = { postId: post.$id, liked: false, likesCount };
     return res.json(state);
   };
@@ -151,10 +167,10 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
 /** `POST /posts/:postId/comments`: the caller comments on a post. */
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
-    const userId = signedIn(req);
+    const repo = repoFor(req);
+    const { userId } = await memberOf(req, repo, true);
     const input = parseInput(CommentCreate, req.bodyText);
     await limiterFor(req).consume(userId, 'comment');
-    const repo = repoFor(req);
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     const comment = await repo.createComment({
@@ -174,12 +190,12 @@ export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHa
 /** `DELETE /comments/:commentId`: its author or an admin deletes a comment. */
 export function removeComment(repoFor: RepoFor): RouteHandler {
   return async ({ req, res, params }) => {
-    const userId = signedIn(req);
-    noBody(req);
     const repo = repoFor(req);
+    const member = await memberOf(req, repo, false);
+    noBody(req);
     const comment = await findComment(repo, params.commentId);
     if (!comment) throw new AppError('row_not_found', 'No comment with this id.');
-    if (!(await mayRemove(repo, userId, comment.authorId))) {
+    if (!mayRemove(member, comment.authorId)) {
       throw new AppError(
         'user_unauthorized',
         'Only the author or an admin may delete this comment.',

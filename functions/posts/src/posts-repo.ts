@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type Client, ID, type Models, Query, TablesDB, Users } from 'node-appwrite';
-import { ADMIN_LABEL, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
+import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import { isStatus, isType, orNull } from '../../_lib/appwrite-errors.ts';
+import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
 import { withRetry } from '../../_lib/retry.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
@@ -19,8 +20,8 @@ export type PostRow = RowHead & PostFields;
  * both to the same behaviour.
  */
 export interface PostsRepo extends PostCascadeRepo {
-  /** Whether the user carries the `admin` label (Users API, scope `users.read`). */
-  isAdmin(userId: string): Promise<boolean>;
+  /** The user as the member checks need them (Users API, scope `users.read`); `null` when gone. */
+  getMember: MemberLookup;
   getPost(postId: string): Promise<PostRow | null>;
   createPost(fields: PostFields): Promise<PostRow>;
   /** `null` when the post is gone. */
@@ -119,10 +120,7 @@ export function createPostsRepo(client: Client): PostsRepo {
   }
 
   return {
-    async isAdmin(userId) {
-      const user = await orNull(withRetry(() => users.get({ userId })));
-      return user?.labels.includes(ADMIN_LABEL) ?? false;
-    },
+    getMember: memberLookup(users),
     async getPost(postId) {
       const row = await orNull(
         withRetry(() => tables.getRow({ databaseId, tableId: TableId.posts, rowId: postId })),

@@ -2,9 +2,9 @@ import type { FieldErrors } from '#shared/errors.ts';
 import { AvatarRules, AvatarSet, type Profile, ProfileUpdate } from '#shared/schemas/profile.ts';
 import { AppError, describeError } from '../../_lib/app-error.ts';
 import { noBody, parseInput } from '../../_lib/body.ts';
-import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteContext, RouteHandler } from '../../_lib/create-handler.ts';
+import { requireMember } from '../../_lib/member.ts';
 import type { AvatarFile, ProfilesRepo } from './profiles-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
@@ -12,6 +12,11 @@ export type RepoFor = (req: RuntimeRequest) => ProfilesRepo;
 
 function noProfile(): AppError {
   return new AppError('row_not_found', 'You have no profile yet.');
+}
+
+/** The vetted caller's id (functions/_lib/member.ts), before anything is written on their behalf. */
+async function memberId(req: RuntimeRequest, repo: ProfilesRepo): Promise<string> {
+  return (await requireMember(req, (userId) => repo.getMember(userId))).userId;
 }
 
 async function profileOf(repo: ProfilesRepo, userId: string): Promise<Profile> {
@@ -81,13 +86,14 @@ async function dropReplaced(
 /** `PATCH /profile`: the caller changes their name and/or bio; an empty bio clears it. */
 export function updateProfile(repoFor: RepoFor): RouteHandler {
   return async ({ req, res }) => {
-    const userId = signedIn(req);
+    const repo = repoFor(req);
+    const userId = await memberId(req, repo);
     const input = parseInput(ProfileUpdate, req.bodyText);
     const patch = {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.bio === undefined ? {} : { bio: input.bio === '' ? null : input.bio }),
     };
-    const updated = await repoFor(req).updateProfile(userId, patch);
+    const updated = await repo.updateProfile(userId, patch);
     if (!updated) throw noProfile();
     return res.json(updated);
   };
@@ -101,9 +107,9 @@ export function updateProfile(repoFor: RepoFor): RouteHandler {
 export function setAvatar(repoFor: RepoFor): RouteHandler {
   return async (context) => {
     const { req, res } = context;
-    const userId = signedIn(req);
-    const { fileId } = parseInput(AvatarSet, req.bodyText);
     const repo = repoFor(req);
+    const userId = await memberId(req, repo);
+    const { fileId } = parseInput(AvatarSet, req.bodyText);
     const file = await repo.getAvatarFile(fileId);
     if (!file) throw new AppError('storage_file_not_found', 'No file with this id in avatars.');
     if (!ownedBy(file, userId)) {
@@ -127,9 +133,9 @@ export function setAvatar(repoFor: RepoFor): RouteHandler {
 export function removeAvatar(repoFor: RepoFor): RouteHandler {
   return async (context) => {
     const { req, res } = context;
-    const userId = signedIn(req);
-    noBody(req);
     const repo = repoFor(req);
+    const userId = await memberId(req, repo);
+    noBody(req);
     const profile = await profileOf(repo, userId);
     const previous = profile.avatarId;
     if (!previous) return res.json(profile);

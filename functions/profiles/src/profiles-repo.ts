@@ -1,7 +1,8 @@
-import { type Client, type Models, Storage, TablesDB } from 'node-appwrite';
+import { type Client, type Models, Storage, TablesDB, Users } from 'node-appwrite';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { Profile, ProfileFields } from '#shared/schemas/profile.ts';
 import { orNull } from '../../_lib/appwrite-errors.ts';
+import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
 import { withRetry } from '../../_lib/retry.ts';
 
 /** What the function knows about a file in the `avatars` bucket. */
@@ -21,6 +22,8 @@ export type ProfilePatch = Partial<Pick<ProfileFields, 'name' | 'bio' | 'avatarI
  * tests use an in-memory one.
  */
 export interface ProfilesRepo {
+  /** The user as the member check needs them (Users API, scope `users.read`); `null` when gone. */
+  getMember: MemberLookup;
   /** The profile row (row id = user id), or `null` when there is none. */
   getProfile(userId: string): Promise<Profile | null>;
   /** `null` when the row is gone. */
@@ -59,10 +62,12 @@ function profileOf(row: Models.Row): Profile {
 export function createProfilesRepo(client: Client): ProfilesRepo {
   const tables = new TablesDB(client);
   const storage = new Storage(client);
+  const users = new Users(client);
   const databaseId = DATABASE_ID;
   const tableId = TableId.profiles;
   const bucketId = BucketId.avatars;
   return {
+    getMember: memberLookup(users),
     async getProfile(userId) {
       const row = await withRetry(() =>
         orNull(() => tables.getRow({ databaseId, tableId, rowId: userId })),

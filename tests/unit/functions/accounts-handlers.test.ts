@@ -1,10 +1,11 @@
+import { AppwriteException } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
 import { isDerivedUserId } from '../../../functions/_lib/user-ids.ts';
 import { register } from '../../../functions/accounts/src/accounts-handlers.ts';
 import type { AccountsRepo } from '../../../functions/accounts/src/accounts-repo.ts';
 import { Route, routeRequest } from '../../../shared/functions.ts';
-import { FakeAccountsRepo } from './accounts-fake-repo.ts';
+import { FakeAccountsRepo, KeyedLimiter } from './accounts-fake-repo.ts';
 import { execute } from './fake-runtime.ts';
 
 /**
@@ -17,7 +18,11 @@ const PASSWORD = 'Secr3tPassw0rd';
 
 function handlerFor(repo: AccountsRepo) {
   return createHandler({
-    [Route.accounts.register]: register({ repoFor: () => repo, secret: () => SECRET }),
+    [Route.accounts.register]: register({
+      repoFor: () => repo,
+      secret: () => SECRET,
+      limiterFor: () => new KeyedLimiter(),
+    }),
   });
 }
 
@@ -174,5 +179,116 @@ describe('accounts POST /register', () => {
     expect(result.statusCode).toBe(500);
     expect(result.text).not.toContain('upstream exploded');
     expect([result.text, ...result.logs, ...result.errors].join('\n')).not.toContain(PASSWORD);
+  });
+});
+
+describe('accounts POST /register: registrations, limits per address, Appwrite’s password refusals', () => {
+  function limitedHandler(repo: AccountsRepo, limiter: KeyedLimiter) {
+    return createHandler({
+      [Route.accounts.register]: register({
+        repoFor: () => repo,
+        secret: () => SECRET,
+        limiterFor: () => limiter,
+      }),
+    });
+  }
+  const from = (ip: string | null, email: string) => ({
+    ...routeRequest(Route.accounts.register),
+    body: body({ email }),
+    headers: {
+      'content-type': 'application/json',
+      ...(ip === null ? {} : { 'x-appwrite-client-ip': ip }),
+    },
+  });
+
+  test('the id is recorded in registrations before users.create, for on-user-created to consume', async () => {
+    const repo = new FakeAccountsRepo();
+    const result = await execute(
+      limitedHandler(repo, new KeyedLimiter()),
+      from('192.0.2.1', 'a@example.com'),
+    );
+    expect(result.statusCode, result.text).toBe(201);
+    const id = String((result.json() as { $id: string }).$id);
+    expect(repo.registrations.get(id)).toEqual({ issuedBy: 'accounts', admin: false });
+    expect(repo.writes).toEqual([`issueRegistration ${id}`, `createUser ${id}`]);
+  });
+
+  test('a taken email withdraws the registration: no open id is left behind', async () => {
+    const repo = new FakeAccountsRepo();
+    repo.users.set('seeded', { $id: 'seeded', email: 'a@example.com', name: 'S', password: 'x' });
+    const result = await execute(
+      limitedHandler(repo, new KeyedLimiter()),
+      from('192.0.2.1', 'a@example.com'),
+    );
+    expect(result.statusCode).toBe(409);
+    expect(repo.registrations.size).toBe(0);
+  });
+
+  test('at most 5 sign-ups an hour per client address; the 6th is a 429 with retry-after and writes nothing', async () => {
+    const repo = new FakeAccountsRepo();
+    const limiter = new KeyedLimiter();
+    const handler = limitedHandler(repo, limiter);
+    for (let i = 0; i < 5; i++) {
+      const ok = await execute(handler, from('203.0.113.7', `u${i}@example.com`));
+      expect(ok.statusCode, ok.text).toBe(201);
+    }
+    const writes = repo.writes.length;
+    const refused = await execute(handler, from('203.0.113.7', 'u5@example.com'));
+    expect(refused.statusCode).toBe(429);
+    expect((refused.json() as { type: string }).type).toBe('general_rate_limit_exceeded');
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(repo.writes.length).toBe(writes);
+    // Another address has its own allowance; callers with no address share one, never unlimited.
+    expect((await execute(handler, from('198.51.100.2', 'v@example.com'))).statusCode).toBe(201);
+    for (let i = 0; i < 5; i++) await execute(handler, from(null, `n${i}@example.com`));
+    expect((await execute(handler, from(null, 'n5@example.com'))).statusCode).toBe(429);
+  });
+
+  test.each([
+    {
+      name: 'personal data (Appwrite’s check) → 400 password_personal_data on the password field',
+      refusal: new AppwriteException(
+        'The password you are trying to use contains references to your name, email, phone or userID.',
+        400,
+        'password_personal_data',
+      ),
+      type: 'password_personal_data',
+      fields: { password: 'password_personal_data' },
+    },
+    {
+      name: 'a dictionary word (Appwrite’s password param) → 400 with fields.password',
+      refusal: new AppwriteException(
+        'Invalid `password` param: Password must be at least 8 characters and should not be one of the commonly used password.',
+        400,
+        'general_argument_invalid',
+      ),
+      type: 'general_argument_invalid',
+      fields: { password: 'password_rejected' },
+    },
+    {
+      name: 'an email Appwrite refuses → 400 with fields.email',
+      refusal: new AppwriteException(
+        'Invalid `email` param: Value must be a valid email address',
+        400,
+        'general_argument_invalid',
+      ),
+      type: 'general_argument_invalid',
+      fields: { email: 'invalid' },
+    },
+  ])('$name, and the registration is withdrawn', async ({ refusal, type, fields }) => {
+    const repo = new FakeAccountsRepo();
+    repo.refuseCreate = refusal;
+    const result = await execute(
+      limitedHandler(repo, new KeyedLimiter()),
+      from('192.0.2.9', 'p@example.com'),
+    );
+    expect(result.statusCode, result.text).toBe(400);
+    const answer = result.json() as { type: string; fields: Record<string, { code: string }> };
+    expect(answer.type).toBe(type);
+    expect(
+      Object.fromEntries(Object.entries(answer.fields).map(([key, issue]) => [key, issue.code])),
+    ).toEqual(fields);
+    expect(repo.registrations.size).toBe(0);
+    expect(result.text).not.toContain(PASSWORD);
   });
 });

@@ -7,7 +7,7 @@ import {
   register,
 } from '../../../functions/accounts/src/accounts-handlers.ts';
 import { Route, type RouteKey, routeRequest } from '../../../shared/functions.ts';
-import { FakeAccountsRepo } from './accounts-fake-repo.ts';
+import { FakeAccountsRepo, KeyedLimiter } from './accounts-fake-repo.ts';
 import { execute } from './fake-runtime.ts';
 
 /**
@@ -33,7 +33,8 @@ function world(): FakeAccountsRepo {
 }
 
 function handlerFor(repo: FakeAccountsRepo) {
-  const deps = { repoFor: () => repo, secret: () => SECRET };
+  const limiter = new KeyedLimiter();
+  const deps = { repoFor: () => repo, secret: () => SECRET, limiterFor: () => limiter };
   return createHandler({
     [Route.accounts.register]: register(deps),
     [Route.accounts.deleteAccount]: deleteAccount(deps),

@@ -7,6 +7,7 @@
 import type { AdminRepo, UserListQuery } from '../../../functions/admin/src/admin-repo.ts';
 import type { AdminUserView } from '../../../shared/schemas/admin.ts';
 import type { JobFields } from '../../../shared/schemas/job.ts';
+import type { RegistrationFields } from '../../../shared/schemas/registration.ts';
 
 export interface FakeJob {
   fields: JobFields;
@@ -17,6 +18,8 @@ export class FakeAdminRepo implements AdminRepo {
   readonly users = new Map<string, AdminUserView>();
   readonly passwords = new Map<string, string>();
   readonly jobs = new Map<string, FakeJob>();
+  /** Open registrations: issued ids no user has taken yet. */
+  readonly registrations = new Map<string, RegistrationFields>();
   /** Job ids whose export execution was started. */
   readonly started: string[] = [];
   /** Every write, as `"method id"`, in order. */
@@ -40,6 +43,16 @@ export class FakeAdminRepo implements AdminRepo {
     };
     this.users.set(userId, user);
     return structuredClone(user);
+  }
+
+  async issueRegistration(userId: string, fields: RegistrationFields) {
+    this.writes.push(`issueRegistration ${userId}`);
+    this.registrations.set(userId, fields);
+  }
+
+  async withdrawRegistration(userId: string) {
+    this.writes.push(`withdrawRegistration ${userId}`);
+    this.registrations.delete(userId);
   }
 
   async getUser(userId: string) {

@@ -35,6 +35,8 @@ const IDS = {
   /** Carried `label:admin` when Appwrite admitted the execution; revoked since. */
   stale: 'stale-1',
   blockedAdmin: 'admin-blocked',
+  /** Carries `label:admin` but was never vetted by the sign-up gate (no `member` label). */
+  unvettedAdmin: 'admin-unvetted',
 } as const;
 type Who = keyof typeof IDS;
 
@@ -42,10 +44,11 @@ function world(): FakeAdminRepo {
   const repo = new FakeAdminRepo();
   repo.addUser(IDS.user, { name: 'Plain User' });
   repo.addUser(IDS.target, { name: 'Target Person', labels: ['beta'] });
-  repo.addUser(IDS.admin, { labels: ['admin'] });
-  repo.addUser(IDS.otherAdmin, { labels: ['admin', 'beta'] });
-  repo.addUser(IDS.stale, { labels: [] });
-  repo.addUser(IDS.blockedAdmin, { labels: ['admin'], status: false });
+  repo.addUser(IDS.admin, { labels: ['member', 'admin'] });
+  repo.addUser(IDS.otherAdmin, { labels: ['member', 'admin', 'beta'] });
+  repo.addUser(IDS.stale, { labels: ['member'] });
+  repo.addUser(IDS.blockedAdmin, { labels: ['member', 'admin'], status: false });
+  repo.addUser(IDS.unvettedAdmin, { labels: ['admin'] });
   return repo;
 }
 
@@ -117,7 +120,7 @@ interface Scenario {
 }
 
 /** Every route refuses everyone but a current, unblocked admin, before reading the input. */
-const NOT_ADMINS: Who[] = ['guest', 'user', 'target', 'stale', 'blockedAdmin'];
+const NOT_ADMINS: Who[] = ['guest', 'user', 'target', 'stale', 'blockedAdmin', 'unvettedAdmin'];
 const ROUTE_SAMPLES: [string, Request][] = [
   ['list', { method: 'GET', path: '/users' }],
   ['create', { ...routeRequest(Route.admin.createUser), body: NEW_USER }],
@@ -167,7 +170,7 @@ const scenarios: Scenario[] = [
   {
     name: 'the cursor pages on; the last page has nextCursor null',
     who: 'admin',
-    request: { method: 'GET', path: `/users?limit=5&cursor=${IDS.target}` },
+    request: { method: 'GET', path: `/users?limit=6&cursor=${IDS.target}` },
     status: 200,
     after: (_, body) => {
       expect((body.users as { $id: string }[]).map((u) => u.$id)).toEqual([
@@ -175,6 +178,7 @@ const scenarios: Scenario[] = [
         IDS.otherAdmin,
         IDS.stale,
         IDS.blockedAdmin,
+        IDS.unvettedAdmin,
       ]);
       expect(body.nextCursor).toBeNull();
     },
@@ -231,12 +235,17 @@ const scenarios: Scenario[] = [
     status: 201,
     after: (repo, body) => {
       expect(body).toMatchObject({ email: 'new@example.com', name: 'New Person', admin: false });
-      expect(isDerivedUserId(SECRET, String(body.$id))).toBe(true);
-      expect(repo.passwords.get(String(body.$id))).toBe('Passw0rdOK');
+      const id = String(body.$id);
+      expect(isDerivedUserId(SECRET, id)).toBe(true);
+      expect(repo.passwords.get(id)).toBe('Passw0rdOK');
+      // Recorded before the create, for on-user-created to vet; the gate writes the labels.
+      expect(repo.registrations.get(id)).toEqual({ issuedBy: 'admin', admin: false });
+      expect(repo.writes.slice(0, 2)).toEqual([`issueRegistration ${id}`, `createUser ${id}`]);
+      expect(repo.writes.some((write) => write.startsWith('setLabels'))).toBe(false);
     },
   },
   {
-    name: 'admin creates an admin → the label is set',
+    name: 'admin creates an admin → asked for in the registration, for the gate to grant',
     who: 'admin',
     request: {
       ...routeRequest(Route.admin.createUser),
@@ -244,8 +253,9 @@ const scenarios: Scenario[] = [
     },
     status: 201,
     after: (repo, body) => {
-      expect(body).toMatchObject({ admin: true, labels: ['admin'] });
-      expect(repo.users.get(String(body.$id))?.labels).toEqual(['admin']);
+      expect(body).toMatchObject({ admin: true, labels: ['member', 'admin'] });
+      expect(repo.registrations.get(String(body.$id))).toEqual({ issuedBy: 'admin', admin: true });
+      expect(repo.writes.some((write) => write.startsWith('setLabels'))).toBe(false);
     },
   },
   {
@@ -268,6 +278,7 @@ const scenarios: Scenario[] = [
     },
     status: 409,
     type: 'user_already_exists',
+    after: (repo) => expect(repo.registrations.size).toBe(0),
   },
   {
     name: 'a chosen userId in the body is refused',
@@ -341,7 +352,7 @@ const scenarios: Scenario[] = [
     who: 'admin',
     request: { ...at(Route.admin.setAdmin, IDS.otherAdmin), body: '{"admin":false}' },
     status: 200,
-    after: (repo) => expect(repo.users.get(IDS.otherAdmin)?.labels).toEqual(['beta']),
+    after: (repo) => expect(repo.users.get(IDS.otherAdmin)?.labels).toEqual(['member', 'beta']),
   },
   {
     name: 'granting an admin again writes nothing',

@@ -14,6 +14,34 @@ export class FakeOnUserDeletedRepo extends FakePostsRepo implements OnUserDelete
   /** Files in the `avatars` bucket. */
   readonly files = new Set<string>();
   failAvatarDeletes = false;
+  /** Export jobs: job id → who asked and the CSV file it made. */
+  readonly jobs = new Map<string, { requestedBy: string; fileId: string | null }>();
+  /** Files in the `exports` bucket, each with its live file tokens. */
+  readonly exportFiles = new Map<string, Set<string>>();
+  /** Open registrations (ids issued, not yet consumed by the gate). */
+  readonly registrations = new Set<string>();
+
+  async listJobsBy(userId: string, limit: number) {
+    return [...this.jobs.entries()]
+      .filter(([, job]) => job.requestedBy === userId)
+      .map(([$id, job]) => ({ $id, fileId: job.fileId }))
+      .slice(0, limit);
+  }
+  async deleteJob(jobId: string) {
+    if (!this.jobs.has(jobId)) return false;
+    this.writes.push(`deleteJob ${jobId}`);
+    return this.jobs.delete(jobId);
+  }
+  async deleteExportFile(fileId: string) {
+    const tokens = this.exportFiles.get(fileId);
+    if (!tokens) return false;
+    this.writes.push(`deleteExportFile ${fileId} (${tokens.size} tokens)`);
+    tokens.clear();
+    return this.exportFiles.delete(fileId);
+  }
+  async removeRegistration(userId: string) {
+    if (this.registrations.delete(userId)) this.writes.push(`removeRegistration ${userId}`);
+  }
 
   async userExists(userId: string) {
     return this.users.has(userId);

@@ -96,6 +96,13 @@ async function world(): Promise<FakeOnUserDeletedRepo> {
   repo.files.add('avatar-gone');
   repo.files.add('avatar-bob');
   repo.avatars.set(B, 'avatar-bob');
+  // GONE exported the users twice (one run failed, no file); B once. GONE's id was never consumed.
+  repo.jobs.set('job-g1', { requestedBy: GONE, fileId: 'job-g1' });
+  repo.exportFiles.set('job-g1', new Set(['token-1', 'token-2']));
+  repo.jobs.set('job-g2', { requestedBy: GONE, fileId: null });
+  repo.jobs.set('job-b1', { requestedBy: B, fileId: 'job-b1' });
+  repo.exportFiles.set('job-b1', new Set(['token-3']));
+  repo.registrations.add(GONE);
   settleCounters(repo);
   repo.writes.length = 0;
   return repo;
@@ -121,8 +128,14 @@ describe('on-user-deleted in-process', () => {
       likes: 2,
       profile: true,
       avatar: true,
+      jobs: 2,
     });
     nothingOf(repo, GONE);
+    // Their export jobs, CSV files and download links go; someone else's stay.
+    expect([...repo.jobs.keys()]).toEqual(['job-b1']);
+    expect([...repo.exportFiles.keys()]).toEqual(['job-b1']);
+    expect(repo.writes).toContain('deleteExportFile job-g1 (2 tokens)');
+    expect(repo.registrations.has(GONE)).toBe(false);
     // Comments and likes on GONE's posts by others went with the posts.
     expect(repo.comments.size).toBe(2);
     expect(repo.likes.size).toBe(1);
@@ -150,6 +163,7 @@ describe('on-user-deleted in-process', () => {
       likes: 0,
       profile: false,
       avatar: false,
+      jobs: 0,
     });
     expect(repo.writes).toEqual([]);
     expect(storedCounters(repo)).toEqual(after);

@@ -5,6 +5,7 @@
  * written".
  */
 import { randomUUID } from 'node:crypto';
+import type { Member } from '../../../functions/_lib/member.ts';
 import {
   type CommentRow,
   type CounterRef,
@@ -12,6 +13,7 @@ import {
   type PostRow,
   type PostsRepo,
 } from '../../../functions/posts/src/posts-repo.ts';
+import { ADMIN_LABEL, MEMBER_LABEL } from '../../../shared/ids.ts';
 import type { LikeFields } from '../../../shared/schemas/like.ts';
 import type { StatsFields } from '../../../shared/schemas/stats.ts';
 
@@ -30,6 +32,10 @@ export class FakePostsRepo implements PostsRepo {
   /** Every write, as `"method id"`, in order. */
   readonly writes: string[] = [];
 
+  /** Users the gate never vetted (no `member` label), and members with no verified email. */
+  readonly unvetted = new Set<string>();
+  readonly unverified = new Set<string>();
+
   constructor(readonly admins: ReadonlySet<string> = new Set()) {}
 
   /** Gives a user a profile row (the `on-user-created` function would). */
@@ -37,8 +43,11 @@ export class FakePostsRepo implements PostsRepo {
     this.profiles.set(userId, { postsCount: 0, commentsCount: 0, likesReceived: 0 });
   }
 
-  async isAdmin(userId: string) {
-    return this.admins.has(userId);
+  /** Every user id exists: a vetted, verified member unless a set above says otherwise. */
+  async getMember(userId: string): Promise<Member> {
+    const labels = this.unvetted.has(userId) ? [] : [MEMBER_LABEL];
+    if (this.admins.has(userId)) labels.push(ADMIN_LABEL);
+    return { userId, labels, emailVerification: !this.unverified.has(userId) };
   }
 
   async getPost(postId: string) {

@@ -61,6 +61,31 @@ describe('posts routes in-process', () => {
   });
 });
 
+describe('the like answer reports the count as stored after the call', () => {
+  // Another call (a double click, a second tab) made or removed this user's like a moment ago and
+  // moved the counter after this call read the post: this call's own create or delete is a no-op.
+  test.each([
+    { route: Route.posts.like, as: FAKE_IDS.user, move: 1, liked: true },
+    { route: Route.posts.unlike, as: FAKE_IDS.other, move: -1, liked: false },
+  ])('$route when another call got there first', async ({ route, as, move, liked }) => {
+    const w = await fakePostsWorld();
+    const post = w.repo.posts.get(w.params.postId);
+    if (!post) throw new Error('no post');
+    const racing = async () => {
+      post.likesCount += move;
+      return false;
+    };
+    if (liked) w.repo.createLike = racing;
+    else w.repo.deleteLike = racing;
+    const result = await execute(postsHandler(w.repo, w.limiter), {
+      ...routeRequest(route, { postId: w.params.postId }),
+      headers: { 'x-appwrite-user-id': as },
+    });
+    expect(result.statusCode, result.text).toBe(200);
+    expect(result.json()).toEqual({ postId: w.params.postId, liked, likesCount: 1 + move });
+  });
+});
+
 describe('rate limits in the posts routes', () => {
   const limited: [RouteKey, string, string | undefined][] = [
     [Route.posts.create, 'post', '{"title":"T","body":"B"}'],

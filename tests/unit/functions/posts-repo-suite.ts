@@ -90,11 +90,18 @@ export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>
       expect(await repo.bump({ table: 'stats', column: 'likes' }, -1)).toBe((likes ?? 0) - 1);
     });
 
-    test('isAdmin reads the admin label', async () => {
+    test('getMember reads the labels and the email verification', async () => {
       const { repo, userId, adminId } = await setup();
-      expect(await repo.isAdmin(adminId)).toBe(true);
-      expect(await repo.isAdmin(userId)).toBe(false);
-      expect(await repo.isAdmin('no-such-user')).toBe(false);
+      expect(await repo.getMember(adminId)).toEqual({
+        userId: adminId,
+        labels: ['member', 'admin'],
+        emailVerification: true,
+      });
+      expect(await repo.getMember(userId)).toEqual({
+        userId,
+        labels: ['member'],
+        emailVerification: true,
+      });
     });
   });
 }

@@ -25,6 +25,7 @@ import { Route, type RouteKey } from '../../../shared/functions.ts';
 import {
   bodyOf,
   type Effects,
+  ROLES,
   type Role,
   type Scenario,
   type ScenarioAnswer,
@@ -43,10 +44,17 @@ export const FAKE_IDS: Record<Role, string> = {
   owner: 'owner-1',
   other: 'other-1',
   admin: 'admin-1',
+  unvetted: 'unvetted-1',
+  unverified: 'unverified-1',
 };
 
-/** The signed-in roles: each has a profile whose counters are part of the state. */
-export const MEMBERS: readonly Exclude<Role, 'guest'>[] = ['user', 'owner', 'other', 'admin'];
+/** The vetted, verified roles: each has a profile whose counters are part of the state. */
+export const MEMBERS: readonly Exclude<Role, 'guest' | 'unvetted' | 'unverified'>[] = [
+  'user',
+  'owner',
+  'other',
+  'admin',
+];
 
 export interface PostsWorld extends ScenarioWorld {
   params: { postId: string; commentId: string };
@@ -155,6 +163,14 @@ const postGone: Effects = {
 };
 
 const unauthorized = { status: 401, type: 'user_unauthorized' } as const;
+/** A signed-in user the gate never vetted: refused before anything is read or written. */
+const notVetted = { name: 'refused: not vetted', ...unauthorized } as const;
+/** A member who has not verified their email: refused for posting, commenting and liking. */
+const notVerified = {
+  name: 'refused until the email is verified',
+  status: 400,
+  type: 'user_email_not_verified',
+} as const;
 const notFound = { status: 404, type: 'row_not_found' } as const;
 const invalid = { status: 400, type: 'general_argument_invalid' } as const;
 const badRequest = { status: 400, type: 'general_bad_request' } as const;
@@ -198,6 +214,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
     owner: { name: 'posts again', status: 201, effects: created('owner') },
     other: { name: 'posts', status: 201, effects: created('other') },
     admin: { name: 'posts', status: 201, effects: created('admin') },
+    unvetted: notVetted,
+    unverified: notVerified,
   }),
   {
     name: 'create: authorId in the body → 400 fields.authorId',
@@ -262,6 +280,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
       },
       other: { name: 'refused, nothing changed', ...unauthorized },
       admin: { name: 'refused (admins moderate by deleting)', ...unauthorized },
+      unvetted: notVetted,
+      unverified: { name: 'refused: not the author', ...unauthorized },
     },
   ),
   {
@@ -295,6 +315,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
     owner: { name: 'deletes with its comment and like', status: 204, effects: postGone },
     other: { name: 'refused, nothing changed', ...unauthorized },
     admin: { name: 'deletes someone else’s post', status: 204, effects: postGone },
+    unvetted: notVetted,
+    unverified: { name: 'refused: not the author', ...unauthorized },
   }),
   {
     name: 'remove: a missing post → 404',
@@ -328,6 +350,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
         expect(body).toEqual({ postId: w.params.postId, liked: true, likesCount: 1 }),
     },
     admin: { name: 'likes', status: 200, effects: liked },
+    unvetted: notVetted,
+    unverified: notVerified,
   }),
   {
     name: 'like: a missing post → 404',
@@ -363,6 +387,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
         expect(body).toEqual({ postId: w.params.postId, liked: false, likesCount: 0 }),
     },
     admin: { name: 'not liked: a no-op', status: 200 },
+    unvetted: notVetted,
+    unverified: { name: 'not liked: a no-op (unliking needs no verified email)', status: 200 },
   }),
   {
     name: 'unlike: a missing post → 404',
@@ -391,6 +417,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
       owner: { name: 'comments', status: 201, effects: commented('owner') },
       other: { name: 'comments', status: 201, effects: commented('other') },
       admin: { name: 'comments', status: 201, effects: commented('admin') },
+      unvetted: notVetted,
+      unverified: notVerified,
     },
   ),
   {
@@ -424,6 +452,8 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
     owner: { name: 'the author deletes it; counters follow', status: 204, effects: commentGone },
     other: { name: 'refused, nothing changed', ...unauthorized },
     admin: { name: 'an admin deletes any comment', status: 204, effects: commentGone },
+    unvetted: notVetted,
+    unverified: { name: 'refused: not the author', ...unauthorized },
   }),
   {
     name: 'remove comment: a missing comment → 404',
@@ -482,6 +512,8 @@ export function postsHandler(repo: FakePostsRepo, limiter: RateLimiter) {
 /** The world of every scenario, in memory. */
 export async function fakePostsWorld(): Promise<FakePostsWorld> {
   const repo = new FakePostsRepo(new Set([FAKE_IDS.admin]));
+  repo.unvetted.add(FAKE_IDS.unvetted);
+  repo.unverified.add(FAKE_IDS.unverified);
   for (const role of MEMBERS) repo.addProfile(FAKE_IDS[role]);
   const post = await repo.createPost({
     authorId: FAKE_IDS.owner,
@@ -585,7 +617,7 @@ const anyId = fc.oneof(
   fc.string({ minLength: 1, maxLength: 50 }),
   fc.constantFrom('nope', '..', '%', 'a/b', "' OR 1=1 --", 'x'.repeat(37)),
 );
-const member = fc.constantFrom<Role>('guest', 'user', 'owner', 'other', 'admin');
+const member = fc.constantFrom<Role>(...ROLES);
 
 /** The keys each route's body schema knows (no body: none). */
 export const BODY_KEYS: Record<string, readonly string[]> = {

@@ -22,7 +22,14 @@ import { execute } from './fake-runtime.ts';
  * body: never a 5xx, no write on a rejected body, and a 400 names the field.
  */
 
-const IDS = { guest: '', owner: 'owner-1', other: 'other-1', admin: 'admin-1' } as const;
+const IDS = {
+  guest: '',
+  owner: 'owner-1',
+  other: 'other-1',
+  admin: 'admin-1',
+  /** Signed in, but the sign-up gate never vetted them (no `member` label), with a profile left over. */
+  unvetted: 'unvetted-1',
+} as const;
 type Who = keyof typeof IDS;
 
 const own = (userId: string) => [
@@ -37,6 +44,12 @@ class FakeProfilesRepo implements ProfilesRepo {
   /** Every write, as `"method id"`, in order. */
   readonly writes: string[] = [];
   failDeletes = false;
+
+  /** Every caller is a vetted member except `unvetted`. */
+  async getMember(userId: string) {
+    const labels = userId === IDS.unvetted ? [] : ['member'];
+    return { userId, labels, emailVerification: true };
+  }
 
   addProfile(userId: string, avatarId: string | null = null): void {
     const now = '2026-01-01T00:00:00.000+00:00';
@@ -94,7 +107,9 @@ function world(): FakeProfilesRepo {
   repo.addProfile(IDS.owner, 'old-av');
   repo.addProfile(IDS.other);
   repo.addProfile(IDS.admin);
+  repo.addProfile(IDS.unvetted);
   repo.addFile('old-av');
+  repo.addFile('unvetted-av', { owner: IDS.unvetted });
   repo.addFile('new-av');
   return repo;
 }
@@ -141,6 +156,22 @@ const scenarios: Scenario[] = [
     who,
     route: Route.profiles.update,
     body: '{"name":"X"}',
+    status: 401,
+    type: 'user_unauthorized',
+    noWrites: true,
+  })),
+  // A user the gate never vetted can change nothing, on any route.
+  ...(
+    [
+      [Route.profiles.update, '{"name":"X"}'],
+      [Route.profiles.setAvatar, '{"fileId":"unvetted-av"}'],
+      [Route.profiles.removeAvatar, ''],
+    ] as const
+  ).map(([route, body]) => ({
+    name: `${route} by a user the gate never vetted → 401, nothing written`,
+    who: 'unvetted' as const,
+    route,
+    body,
     status: 401,
     type: 'user_unauthorized',
     noWrites: true,
@@ -578,14 +609,14 @@ describe('fast-check: any body', () => {
 });
 
 describe('the avatars bucket in appwrite.json matches what the function expects', () => {
-  test('users may upload, anyone may read, per-file permissions on, the same size limit', async () => {
+  test('members (label:member) may upload, anyone may read, per-file permissions on, the same size limit', async () => {
     const { readFile } = await import('node:fs/promises');
     const project = JSON.parse(
       await readFile(new URL('../../../appwrite.json', import.meta.url), 'utf8'),
     ) as { buckets: Record<string, unknown>[] };
     const bucket = project.buckets.find((b) => b.$id === 'avatars');
     expect(bucket).toMatchObject({
-      $permissions: ['read("any")', 'create("users")'],
+      $permissions: ['read("any")', 'create("label:member")'],
       fileSecurity: true,
       maximumFileSize: AvatarRules.maxBytes,
     });
