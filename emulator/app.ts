@@ -18,10 +18,18 @@ import { registerFunctions } from './http/compute.ts';
 import { CONSOLE_PROJECT, consoleAdminPrincipal } from './http/console.ts';
 import { SERVER_VERSION, type ServiceContext, type ServicePlugin } from './http/context.ts';
 import { registerCors } from './http/cors.ts';
-import { errorBody, type InternalErrorSink, sendError, toErrorBody } from './http/errors.ts';
+import {
+  errorBody,
+  frameworkErrorHandler,
+  type InternalErrorSink,
+  MAX_PARAM_LENGTH,
+  sendError,
+  toErrorBody,
+} from './http/errors.ts';
 import { rewriteFunctionHost } from './http/function-domains.ts';
 import { registerHealth } from './http/health.ts';
 import { registerOutbox } from './http/outbox.ts';
+import { answerOutsideRoutes, clientErrorHandler, requireHost } from './http/protocol-errors.ts';
 import { registerStorage } from './http/storage.ts';
 import { registerTablesDB } from './http/tablesdb.ts';
 import { registerUsers } from './http/users.ts';
@@ -88,11 +96,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     // `<function>.functions.localhost` requests go to that function (http/function-domains.ts).
     rewriteUrl: rewriteFunctionHost,
+    // Errors found before any route runs are answered in Appwrite's shape too (http/errors.ts,
+    // http/protocol-errors.ts).
+    frameworkErrors: frameworkErrorHandler(sink),
+    clientErrorHandler,
+    http: { requireHostHeader: false },
     routerOptions: {
       querystringParser: parseQueryString,
       ignoreTrailingSlash: true,
-      // Fastify's default path-parameter limit is 100 characters; keep it generous for custom ids.
-      maxParamLength: 1024,
+      maxParamLength: MAX_PARAM_LENGTH,
     },
   });
   app.decorate('emulator', ctx);
@@ -103,9 +115,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Realtime rides on the same HTTP server's upgrade event (listening stays main.ts's job); its
   // sockets are closed before the server, which would otherwise wait for them.
   const realtime = attachRealtime(app.server, ctx);
+  answerOutsideRoutes(app.server);
   app.addHook('preClose', () => realtime.close());
 
   registerBodyParsers(app);
+  app.addHook('onRequest', requireHost);
   registerCors(app);
 
   // Project and principal, once per request, before any handler. An unknown route skips this so it

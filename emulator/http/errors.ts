@@ -47,9 +47,30 @@ function clientMessage(error: Partial<FastifyError>): string {
       return 'The request body is too large.';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type.';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'The request body does not match its Content-Length.';
+    case 'FST_ERR_BAD_URL':
+      return 'The path is not a valid URL: it has a malformed % escape.';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return `A path segment is longer than ${MAX_PARAM_LENGTH} characters.`;
     default:
       return 'The request could not be read.';
   }
+}
+
+/** The longest path parameter the router reads (Fastify's default of 100 is short for custom ids). */
+export const MAX_PARAM_LENGTH = 1024;
+
+/**
+ * Fastify's `frameworkErrors` option: a malformed `%` escape in the path (FST_ERR_BAD_URL) or an
+ * over-long path parameter (FST_ERR_MAX_PARAM_LENGTH, a 414 of Fastify's own) is found by the router
+ * before any route or hook runs, and Fastify would answer it in its own shape. Both go through the
+ * same mapper instead: 400 `general_argument_invalid`, what Appwrite answers for a parameter it
+ * cannot read.
+ */
+export function frameworkErrorHandler(sink: InternalErrorSink) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    sendError(reply, toErrorBody(error, request, sink));
 }
 
 /** Sends an error body with Appwrite's no-cache header. */

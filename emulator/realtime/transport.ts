@@ -22,7 +22,9 @@ import { decodeSessionValue } from '../core/sessions.ts';
 import { resolvePrincipal } from '../http/authenticate.ts';
 import { parseQueryString } from '../http/body.ts';
 import type { ServiceContext } from '../http/context.ts';
+import { errorBody } from '../http/errors.ts';
 import { userModel } from '../http/identity-models.ts';
+import { writeRawError } from '../http/protocol-errors.ts';
 import {
   Broker,
   type ConnectionIdentity,
@@ -94,6 +96,11 @@ export function attachRealtime(
     noServer: true,
     maxPayload: REALTIME_LIMITS.maxFrameBytes,
   });
+  // A handshake ws refuses (no key, wrong version, not GET) is answered in Appwrite's error shape
+  // rather than ws's plain-text 400.
+  wss.on('wsClientError', (error, socket) =>
+    writeRawError(socket, errorBody('general_bad_request', `${error.message}.`)),
+  );
   let nextId = 0;
   let closed = false;
 
@@ -403,8 +410,14 @@ export function attachRealtime(
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0]?.replace(/\/+$/, '');
     if (path !== PATH) {
-      // Nobody else answers upgrades on this server: refuse rather than leave the socket hanging.
-      if (server.listenerCount('upgrade') === 1) socket.destroy();
+      // Nobody else answers upgrades on this server: refuse in Appwrite's shape rather than leave
+      // the socket hanging (Node sends every Upgrade request here, even `Upgrade: h2c` on a route).
+      if (server.listenerCount('upgrade') === 1) {
+        writeRawError(
+          socket,
+          errorBody('general_bad_request', `Only ${PATH} accepts a protocol upgrade.`),
+        );
+      }
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
