@@ -270,6 +270,7 @@ export class FunctionExecutor {
   /**
    * Runs a function for a raw HTTP request to its domain and answers with the function's response
    * as it is. Recorded as an execution with trigger `http`, as Appwrite records domain requests.
+   * Refused with 401 `function_execute_permission_missing` unless `execute` has `any` or `guests`.
    */
   async runForDomain(fn: FunctionDoc, request: DomainRequest): Promise<ExecutionResult> {
     const deployment = this.activeDeployment(fn);
@@ -277,6 +278,14 @@ export class FunctionExecutor {
       throw new AppwriteError(
         'deployment_not_found',
         'The function has no ready, active deployment.',
+      );
+    }
+    // A domain is public: Appwrite's router (app/controllers/general.php) runs a function there only
+    // if anyone may execute it, whoever the request comes from, and checks this after the deployment.
+    if (!fn.execute.includes('any') && !fn.execute.includes('guests')) {
+      throw new AppwriteError(
+        'function_execute_permission_missing',
+        'To execute function using domain, execute permissions must include "any" or "guests".',
       );
     }
     const executionId = uniqueId();

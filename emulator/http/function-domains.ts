@@ -36,9 +36,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
  * the function with the raw request — its method, the path after the function id, the query
  * string, the headers and the body bytes — and answers with the function's status, headers and
  * body as they are, as an Appwrite function domain does. No project header or credentials are
- * needed (a domain is public; the function decides). This is how a webhook sender or any outside
- * service reaches a function. Appwrite's own `x-appwrite-*` headers are set over any a caller sends,
- * as on any execution; other headers, `x-appwrite-webhook-*` included, pass as Appwrite's router passes them.
+ * needed (a domain is public), so only a function whose `execute` roles include `any` or `guests`
+ * runs; any other is refused with 401 `function_execute_permission_missing`, as JSON (Appwrite
+ * answers an HTML error page on a real domain; see DIFFERENCES.md). This is how a webhook sender
+ * or any outside service reaches a function. Appwrite's own `x-appwrite-*` headers are set over any
+ * a caller sends, as on any execution; other headers, `x-appwrite-webhook-*` included, pass as
+ * Appwrite's router passes them.
  */
 export async function registerFunctionDomainRoutes(
   app: FastifyInstance,
