@@ -15,6 +15,9 @@ const e2eTests = 'tests/e2e/**/*.test.ts';
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Appwrite's abuse limits off for every local Appwrite a test starts, in-process or spawned (a
+    // suite signs up many users from 127.0.0.1); tests/contract/abuse-limits.test.ts turns them on.
+    env: { _APP_OPTIONS_ABUSE: 'disabled' },
     projects: [
       {
         extends: true,

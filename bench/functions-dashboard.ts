@@ -42,7 +42,7 @@ async function startWithAgoraTables(): Promise<{
   writeFileSync(join(dir, 'appwrite.json'), JSON.stringify(tablesOnly));
   const child: ChildProcess = spawn(
     join(root, 'node_modules/.bin/tsx'),
-    [join(root, 'emulator/main.ts'), '--port', '0', '--data', join(dir, 'data')],
+    [join(root, 'emulator/main.ts'), '--port', '0', '--data', join(dir, 'data'), '--no-abuse'],
     { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const endpoint = await new Promise<string>((resolve, reject) => {

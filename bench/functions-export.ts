@@ -85,7 +85,7 @@ async function projectFolder(): Promise<string> {
 function startServer(cwd: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     join(root, 'node_modules/.bin/tsx'),
-    [join(root, 'emulator/main.ts'), '--port', '0', '--data', dataDir],
+    [join(root, 'emulator/main.ts'), '--port', '0', '--data', dataDir, '--no-abuse'],
     { cwd, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@ import { openDatabase, type Sql } from './core/db.ts';
 import { AppwriteError } from './core/errors.ts';
 import { EventBus } from './core/events.ts';
 import { openIdentity } from './core/identity.ts';
+import { type AbuseSettings, registerAbuseLimits } from './http/abuse.ts';
 import { registerAccount } from './http/account.ts';
 import { resolvePrincipal } from './http/authenticate.ts';
 import { parseQueryString, registerBodyParsers } from './http/body.ts';
@@ -58,6 +59,11 @@ export interface BuildOptions {
   /** Services registered after the built-in ones (tests use it to probe the error handler). */
   extraServices?: readonly ServicePlugin[];
 }
+  /**
+   * Appwrite's abuse limits (http/abuse.ts): on unless `_APP_OPTIONS_ABUSE=disabled`, as in Appwrite;
+   * `false` turns them off (tests, benchmarks), an object also bounds the counter store.
+   */
+  abuse?: boolean | AbuseSettings;
 
 /** The SQLite file inside a data folder. */
 export function databaseFile(dataDir: string): string {
@@ -162,6 +168,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   );
   app.setNotFoundHandler((_request, reply) =>
     sendError(reply, errorBody('general_route_not_found', 'No route matches this path.')),
+  // After the principal (it decides who is exempt), before every handler.
+  registerAbuseLimits(app, options.abuse);
+
   );
 
   await app.register(

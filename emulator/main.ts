@@ -1,5 +1,6 @@
 /**
- * The command line: `npm run emulator -- --port P --data DIR [--reset] [--project ID] [--host H]`.
+ * The command line: `npm run emulator -- --port P --data DIR [--reset] [--project ID] [--host H]
+ * [--no-abuse]`.
  * The only file that listens. It binds 127.0.0.1 unless told otherwise, prints exactly one line
  * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
  * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
@@ -17,7 +18,7 @@ import { applyProjectFile, findProjectFile } from './project-file.ts';
 import { printExecutionLogs } from './terminal-logs.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
-                            [--project <id>] [--host 127.0.0.1] [--function-logs]`;
+                            [--project <id>] [--host 127.0.0.1] [--function-logs] [--no-abuse]`;
 
 interface Options {
   port: number;
@@ -27,6 +28,8 @@ interface Options {
   project: string | undefined;
   /** Print each finished execution's logs to the terminal, prefixed with the function's id. */
   functionLogs: boolean;
+  /** Turn Appwrite's abuse limits off (as `_APP_OPTIONS_ABUSE=disabled` does); on by default. */
+  noAbuse: boolean;
 }
 
 function readOptions(argv: string[]): Options {
@@ -39,6 +42,7 @@ function readOptions(argv: string[]): Options {
       host: { type: 'string', default: '127.0.0.1' },
       project: { type: 'string' },
       'function-logs': { type: 'boolean', default: false },
+      'no-abuse': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -57,6 +61,7 @@ function readOptions(argv: string[]): Options {
     host: values.host,
     project: values.project,
     functionLogs: values['function-logs'],
+    noAbuse: values['no-abuse'],
   };
 }
 
@@ -98,14 +103,18 @@ async function main(): Promise<void> {
       [
         '',
         `  WARNING: --host ${options.host} exposes the local Appwrite beyond this machine.`,
-        '  It holds a full-scope API key and demo passwords, with no TLS and no rate limits.',
+        '  It holds a full-scope API key and demo passwords, with no TLS.',
         '  Only do this on a network you trust.',
         '',
       ].join('\n'),
     );
   }
 
-  const app = await buildApp({ projectId, dataDir: options.dataDir });
+  const app = await buildApp({
+    projectId,
+    dataDir: options.dataDir,
+    abuse: options.noAbuse ? false : undefined,
+  });
   if (options.functionLogs) printExecutionLogs(app.emulator.events, (line) => console.log(line));
   if (config) await applyProjectFile(app.emulator, config);
 

@@ -50,7 +50,17 @@ export async function startLocalAppwrite(): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const child = spawn(
     join(root, 'node_modules/.bin/tsx'),
-    [join(root, 'emulator/main.ts'), '--port', '0', '--data', dataDir, '--project', 'bench'],
+    // `--no-abuse`: Appwrite's abuse limits off, as Appwrite is benchmarked (in every bench spawn).
+    [
+      join(root, 'emulator/main.ts'),
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--project',
+      'bench',
+      '--no-abuse',
+    ],
     { cwd: dataDir, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const [, url = ''] = await waitForLine(

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import * as tar from 'tar';
 
@@ -12,7 +12,10 @@ import * as tar from 'tar';
  * - symbolic links must point inside the folder (a link to `/etc` or `../../x` is refused), hard
  *   links must name another entry of the archive;
  * - only files, folders and links (no devices, FIFOs);
- * - at most 100,000 entries and 1 GB unpacked, so a small archive cannot fill the disk.
+ * - at most 100,000 entries and 1 GB unpacked, so a small archive cannot fill the disk;
+ * - modes are the owner's only: folders 0700, files 0600 or 0700 when the archive marks them
+ *   executable. Setuid, setgid and sticky bits are dropped, as are group and other bits — the server
+ *   may run as root, and the folder sits in a data folder only its owner may read.
  *
  * A malformed archive (not gzip, not tar, truncated) is refused the same way. The caller turns a
  * refusal into a failed deployment, which is how Appwrite reports an archive its build cannot use.
@@ -94,6 +97,12 @@ async function inspect(file: string): Promise<void> {
   }
 }
 
+/** The mode an entry is written with: the owner's bits only, executable kept, never setuid/setgid. */
+export function privateMode(type: string, mode: number | undefined): number {
+  if (type === 'Directory') return 0o700;
+  return (mode ?? 0) & 0o111 ? 0o700 : 0o600;
+}
+
 /**
  * Unpacks `archive` into `folder` (created; emptied first if it exists). Throws ArchiveError when the
  * archive is refused, leaving no folder behind.
@@ -101,9 +110,24 @@ async function inspect(file: string): Promise<void> {
 export async function unpackDeployment(archive: string, folder: string): Promise<void> {
   await inspect(archive);
   await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true });
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
   try {
-    await tar.x({ file: archive, cwd: folder, strict: true, preserveOwner: false, noChmod: false });
+    await tar.x({
+      file: archive,
+      cwd: folder,
+      strict: true,
+      preserveOwner: false,
+      // Every entry's mode is replaced before node-tar creates it (it creates files with the
+      // entry's mode), so no file exists for a moment with the archive's setuid bit. Folders node-tar
+      // makes for entries the archive does not list get `dmode`.
+      onReadEntry: (entry) => {
+        entry.mode = privateMode(entry.type, entry.mode);
+      },
+      dmode: 0o700,
+      fmode: 0o600,
+      chmod: true,
+    });
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     throw new ArchiveError(

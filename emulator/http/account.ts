@@ -7,6 +7,7 @@ import { encodeSessionValue } from '../core/sessions.ts';
 import type { UserRecord } from '../core/users.ts';
 import { usesJwt } from './authenticate.ts';
 import { requireScope, requireUser, type ServiceContext } from './context.ts';
+import { type AbuseLabel, abuse } from './abuse.ts';
 import { IdentityEvents } from './identity-events.ts';
 import { sessionModel, tokenModel, userModel } from './identity-models.ts';
 import {
@@ -24,6 +25,16 @@ import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 /**
  * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
  * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
+/**
+ * `POST /account/sessions/email`'s abuse label (account.php): 10 per hour per email, reset by a
+ * successful sign-in. The console's sign-in (console.ts) is the same Appwrite route.
+ */
+export const EMAIL_SESSION_LIMIT: AbuseLabel = {
+  limit: 10,
+  key: 'url:{url},email:{param-email}',
+  reset: [201],
+};
+
  * URL and MFA are listed in DIFFERENCES.md.
  */
 export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
@@ -83,7 +94,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return sessionId === 'current' ? (current ?? '') : sessionId;
   };
 
-  app.post('/account', async (request, reply) => {
+  app.post('/account', abuse({ limit: 10 }), async (request, reply) => {
     requireScope(request, 'sessions.write');
     const body = request.body;
     const userId = resolveId(requiredString(body, 'userId', 1, 36));
@@ -120,7 +131,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return userModel(user);
   });
 
-  app.post('/account/sessions/email', async (request, reply) => {
+  app.post('/account/sessions/email', abuse(EMAIL_SESSION_LIMIT), async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
     const email = requiredEmail(request.body, 'email');
@@ -133,7 +144,8 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return openSession(request, reply, user, { name: 'email', uid: user.email }, 'password');
   });
 
-  app.post('/account/sessions/anonymous', async (request, reply) => {
+  const anonymousLimit = abuse({ limit: 50, key: 'ip:{ip}' });
+  app.post('/account/sessions/anonymous', anonymousLimit, async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
     const user = users.create({
@@ -147,7 +159,12 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return openSession(request, reply, user, { name: 'anonymous', uid: '' }, 'anonymous');
   });
 
-  app.post('/account/sessions/token', async (request, reply) => {
+  const tokenSessionLimit = abuse({
+    limit: 10,
+    key: 'ip:{ip},userId:{param-userId}',
+    reset: [201],
+  });
+  app.post('/account/sessions/token', tokenSessionLimit, async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
     const userId = requiredString(request.body, 'userId', 1, 36);
@@ -166,7 +183,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return { total: list.length, sessions: list };
   });
 
-  app.delete('/account/sessions', async (request, reply) => {
+  app.delete('/account/sessions', abuse({ limit: 100 }), async (request, reply) => {
     const { userId } = requireUser(request);
     const ended = sessions.list(userId);
     sessions.deleteAll(userId);
@@ -182,7 +199,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return sessionModel(session, session.id === current);
   });
 
-  app.patch('/account/sessions/:sessionId', async (request) => {
+  app.patch('/account/sessions/:sessionId', abuse({ limit: 10 }), async (request) => {
     const { userId, sessionId: current } = requireUser(request);
     const session = sessions.get(userId, sessionIdParam(request, current));
     if (!session) throw new AppwriteError('user_session_not_found', 'Session not found.');
@@ -190,7 +207,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return sessionModel(session, session.id === current);
   });
 
-  app.delete('/account/sessions/:sessionId', async (request, reply) => {
+  app.delete('/account/sessions/:sessionId', abuse({ limit: 100 }), async (request, reply) => {
     const { userId, sessionId: current } = requireUser(request);
     const target = sessionIdParam(request, current);
     const session = sessions.get(userId, target);
@@ -211,8 +228,15 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const duration = optionalInteger(request.body, 'duration', 900, 0, 3600);
     return reply.code(201).send({ jwt: jwt.issue(userId, sessionId, duration) });
   };
-  app.post('/account/jwts', createJwt);
-  app.post('/account/jwt', createJwt);
+  // APP_LIMIT_WRITE_RATE_DEFAULT * 2 a minute; the alias is counted as the route.
+  const jwtLimit = abuse({
+    limit: 120,
+    time: 60,
+    key: 'url:{url},userId:{userId}',
+    path: '/v1/account/jwts',
+  });
+  app.post('/account/jwts', jwtLimit, createJwt);
+  app.post('/account/jwt', jwtLimit, createJwt);
 
   app.get('/account/prefs', async (request) => me(request).prefs);
 
@@ -226,7 +250,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return userModel(announce(request, 'update.name', users.update(me(request).id, { name })));
   });
 
-  app.patch('/account/password', async (request) => {
+  app.patch('/account/password', abuse({ limit: 10 }), async (request) => {
     const user = me(request);
     const password = requiredPassword(request.body, 'password');
     const oldPassword = optionalString(request.body, 'oldPassword', '', 256);
@@ -258,7 +282,11 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return userModel(announce(request, 'update.email', updated));
   });
 
-  app.post('/account/recovery', async (request, reply) => {
+  const recoveryLimit = abuse({
+    limit: 10,
+    key: ['url:{url},email:{param-email}', 'url:{url},ip:{ip}'],
+  });
+  app.post('/account/recovery', recoveryLimit, async (request, reply) => {
     requireScope(request, 'sessions.write');
     const email = requiredEmail(request.body, 'email');
     const url = requiredUrl(request.body, 'url');
@@ -279,7 +307,8 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     return reply.code(201).send(tokenModel(token, isKey(request) ? secret : ''));
   });
 
-  app.put('/account/recovery', async (request) => {
+  const resetLimit = abuse({ limit: 10, key: 'url:{url},userId:{param-userId}' });
+  app.put('/account/recovery', resetLimit, async (request) => {
     requireScope(request, 'sessions.write');
     const userId = requiredString(request.body, 'userId', 1, 36);
     const secret = requiredString(request.body, 'secret', 1, 256);
@@ -318,8 +347,13 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     });
     return reply.code(201).send(tokenModel(token, isKey(request) ? secret : ''));
   };
-  app.post('/account/verifications/email', createVerification);
-  app.post('/account/verification', createVerification);
+  const verifyLimit = abuse({
+    limit: 10,
+    key: 'url:{url},userId:{userId}',
+    path: '/v1/account/verifications/email',
+  });
+  app.post('/account/verifications/email', verifyLimit, createVerification);
+  app.post('/account/verification', verifyLimit, createVerification);
 
   const confirmVerification = async (request: FastifyRequest) => {
     requireScope(request, 'public');
@@ -334,6 +368,11 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     events.tokenUsed(request, 'verification', token);
     return tokenModel(token);
   };
-  app.put('/account/verifications/email', confirmVerification);
-  app.put('/account/verification', confirmVerification);
+  const confirmLimit = abuse({
+    limit: 10,
+    key: 'url:{url},userId:{param-userId}',
+    path: '/v1/account/verifications/email',
+  });
+  app.put('/account/verifications/email', confirmLimit, confirmVerification);
+  app.put('/account/verification', confirmLimit, confirmVerification);
 }

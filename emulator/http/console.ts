@@ -4,6 +4,7 @@ import type { Sql } from '../core/db.ts';
 import { AppwriteError } from '../core/errors.ts';
 import type { Principal } from '../core/principal.ts';
 import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../core/scopes.ts';
+import { EMAIL_SESSION_LIMIT } from './account.ts';
 import { parseCookies } from './cookies.ts';
 import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from './function-domains.ts';
 import { bodyOf } from './functions.ts';
@@ -102,7 +103,8 @@ export function registerConsoleRoutes(app: FastifyInstance, db: Sql, publicEndpo
     config: { console: true },
   };
 
-  app.post('/account/sessions/email', onlyConsole, async (request, reply) => {
+  const signIn = { ...onlyConsole, config: { ...onlyConsole.config, abuse: EMAIL_SESSION_LIMIT } };
+  app.post('/account/sessions/email', signIn, async (request, reply) => {
     const body = bodyOf(request);
     const email = requiredString(body, 'email', 1, 254);
     const password = requiredString(body, 'password', 1, 256);

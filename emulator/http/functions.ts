@@ -20,6 +20,7 @@ import {
 import type { FunctionsService } from '../core/functions-service.ts';
 import { resolveId } from '../core/ids.ts';
 import { listMetadata } from '../core/metadata-list.ts';
+import { abuse } from './abuse.ts';
 import { formatBefore, requireScope } from './context.ts';
 import {
   optionalBoolean,
@@ -117,7 +118,15 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
     return { total, functions: items };
   });
 
-  app.post('/functions', async (request, reply) => {
+  // Appwrite's "temporary abuse check" in Functions/Create.php: 50 a day per project, for every
+  // caller (keys included), `{url}` fixed to `/v1/functions`.
+  const createLimit = abuse({
+    limit: 50,
+    time: 86_400,
+    key: 'projectId:{projectId},url:/v1/functions',
+    everyone: true,
+  });
+  app.post('/functions', createLimit, async (request, reply) => {
     requireScope(request, 'functions.write');
     const body = bodyOf(request);
     const id = readId(body, 'functionId');

@@ -3,6 +3,7 @@ import { AppwriteError } from '../core/errors.ts';
 import type { FunctionsService } from '../core/functions-service.ts';
 import { uniqueId } from '../core/ids.ts';
 import { listMetadata } from '../core/metadata-list.ts';
+import { abuse } from './abuse.ts';
 import { requireScope } from './context.ts';
 import { bodyOf, includeTotal } from './functions.ts';
 import { requiredString } from './params.ts';
@@ -28,7 +29,9 @@ export function registerProxyRoutes(app: FastifyInstance, service: FunctionsServ
     return { total, rules: items };
   });
 
-  app.post('/proxy/rules/function', async (request, reply) => {
+  // Note the space in Appwrite's key template; it is part of the key.
+  const ruleLimit = abuse({ limit: 10, time: 60, key: 'userId:{userId}, url:{url}' });
+  app.post('/proxy/rules/function', ruleLimit, async (request, reply) => {
     requireScope(request, 'rules.write');
     const body = bodyOf(request);
     const domain = requiredString(body, 'domain', 1, 255).toLowerCase();

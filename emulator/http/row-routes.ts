@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
 import { presentRow, type Row } from '../core/rows.ts';
 import { openTablesDB } from '../core/tables-db.ts';
+import { abuse, WRITE_RATE } from './abuse.ts';
 import { formatBefore, type ServiceContext } from './context.ts';
 import {
   bodyOf,
@@ -38,6 +39,10 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     [d.rows]: list.rows.map((r) => shapeRow(request, r)),
   });
 
+  // Appwrite's write limits: deletes WRITE_RATE, the other writes twice that.
+  const once = abuse(WRITE_RATE);
+  const twice = abuse({ ...WRITE_RATE, limit: WRITE_RATE.limit * 2 });
+
   // ---- rows --------------------------------------------------------------------------------
   const rowsPath = `${tablePath}/${d.rows}`;
   app.get(rowsPath, async (request) => {
@@ -54,7 +59,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     );
     return shapeRows(request, list);
   });
-  app.post(rowsPath, async (request, reply) => {
+  app.post(rowsPath, twice, async (request, reply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
@@ -83,7 +88,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     announce(request, p, [row], 'create');
     return reply.code(201).send(shapeRow(request, row));
   });
-  app.put(rowsPath, async (request, reply) => {
+  app.put(rowsPath, twice, async (request, reply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
@@ -94,7 +99,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     announce(request, p, list.rows, 'upsert');
     return reply.code(201).send(shapeRows(request, list));
   });
-  app.patch(rowsPath, async (request) => {
+  app.patch(rowsPath, twice, async (request) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
@@ -111,7 +116,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     announce(request, p, list.rows, 'update');
     return shapeRows(request, list);
   });
-  app.delete(rowsPath, async (request) => {
+  app.delete(rowsPath, once, async (request) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
@@ -136,7 +141,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     );
     return shapeRow(request, row);
   });
-  app.put(rowPath, async (request, reply) => {
+  app.put(rowPath, twice, async (request, reply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
@@ -154,7 +159,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     announce(request, p, [row], 'upsert');
     return reply.code(201).send(shapeRow(request, row));
   });
-  app.patch(rowPath, async (request) => {
+  app.patch(rowPath, twice, async (request) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
@@ -172,7 +177,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     announce(request, p, [row], 'update');
     return shapeRow(request, row);
   });
-  app.delete(rowPath, async (request, reply: FastifyReply) => {
+  app.delete(rowPath, once, async (request, reply: FastifyReply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     refuseTransaction(bodyOf(request));
@@ -183,7 +188,7 @@ export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: 
     return reply.code(204).send();
   });
   for (const direction of ['increment', 'decrement'] as const) {
-    app.patch(`${rowPath}/:column/${direction}`, async (request) => {
+    app.patch(`${rowPath}/:column/${direction}`, twice, async (request) => {
       requireAnyScope(request, s.rowsWrite);
       const p = request.params as Params;
       const body = bodyOf(request);

@@ -7,6 +7,7 @@ import { fileModel, type StoredFile } from '../core/files.ts';
 import type { Storage } from '../core/storage.ts';
 import { isoDate } from '../core/time.ts';
 import { acceptUpload } from '../core/uploads.ts';
+import { abuse, WRITE_RATE } from './abuse.ts';
 import { requireScope } from './context.ts';
 import { readFormBody } from './multipart.ts';
 import { optionalString } from './params.ts';
@@ -53,7 +54,8 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage, event
     return { total: page.total, files: page.files.map(fileModel) };
   });
 
-  app.post('/storage/buckets/:bucketId/files', async (request, reply) => {
+  const uploads = abuse({ ...WRITE_RATE, key: `${WRITE_RATE.key},chunkId:{chunkId}` });
+  app.post('/storage/buckets/:bucketId/files', uploads, async (request, reply) => {
     requireScope(request, 'files.write');
     const { bucketId } = request.params as { bucketId: string };
     const form = await readFormBody(request);
@@ -97,7 +99,8 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage, event
     return fileModel(file);
   });
 
-  app.delete('/storage/buckets/:bucketId/files/:fileId', async (request, reply) => {
+  const deletes = abuse(WRITE_RATE);
+  app.delete('/storage/buckets/:bucketId/files/:fileId', deletes, async (request, reply) => {
     requireScope(request, 'files.write');
     const { bucketId, fileId } = request.params as FileParams;
     const { bucket, file } = await storage.deleteFile(bucketId, fileId, request.principal);

@@ -5,6 +5,7 @@ import type { StoredFile } from '../core/files.ts';
 import { listMetadata } from '../core/metadata-list.ts';
 import { type ResourceToken, resourceTokenModel } from '../core/resource-tokens.ts';
 import { fileNotFound, type Storage } from '../core/storage.ts';
+import { abuse, WRITE_RATE } from './abuse.ts';
 import { requireScope } from './context.ts';
 import { includeTotal } from './storage-buckets.ts';
 
@@ -51,7 +52,7 @@ export function registerTokenRoutes(app: FastifyInstance, storage: Storage): voi
     return { bucket, file };
   }
 
-  app.post('/tokens/buckets/:bucketId/files/:fileId', async (request, reply) => {
+  app.post('/tokens/buckets/:bucketId/files/:fileId', abuse(WRITE_RATE), async (request, reply) => {
     requireScope(request, 'tokens.write');
     const { bucket, file } = fileFor(request);
     const roles = checkRoles(request.principal);
@@ -80,14 +81,14 @@ export function registerTokenRoutes(app: FastifyInstance, storage: Storage): voi
     return model(storage.tokens.require(tokenId));
   });
 
-  app.patch('/tokens/:tokenId', async (request) => {
+  app.patch('/tokens/:tokenId', abuse(WRITE_RATE), async (request) => {
     requireScope(request, 'tokens.write');
     const { tokenId } = request.params as { tokenId: string };
     const expire = readExpire((request.body ?? {}) as Body);
     return model(storage.tokens.setExpire(tokenId, expire));
   });
 
-  app.delete('/tokens/:tokenId', async (request, reply) => {
+  app.delete('/tokens/:tokenId', abuse(WRITE_RATE), async (request, reply) => {
     requireScope(request, 'tokens.write');
     const { tokenId } = request.params as { tokenId: string };
     storage.tokens.delete(tokenId);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../emulator/app.ts';
+import { type BuildOptions, buildApp } from '../../emulator/app.ts';
 
 /** A running local Appwrite for one test file: a fresh data folder, 127.0.0.1 on a free port. */
 export interface LocalServer {
@@ -18,10 +18,17 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Starts the app on 127.0.0.1:0 with a new temporary data folder. */
-export async function startLocalServer(projectId = 'test-project'): Promise<LocalServer> {
+/**
+ * Starts the app on 127.0.0.1:0 with a new temporary data folder. Appwrite's abuse limits are off
+ * (tests sign up many users from one IP, as Appwrite's own suite runs with `_APP_OPTIONS_ABUSE`
+ * disabled) unless `options.abuse` turns them on.
+ */
+export async function startLocalServer(
+  projectId = 'test-project',
+  options: { abuse?: BuildOptions['abuse'] } = {},
+): Promise<LocalServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'appwrite-local-test-'));
-  const app = await buildApp({ projectId, dataDir });
+  const app = await buildApp({ projectId, dataDir, abuse: options.abuse ?? false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
