@@ -56,14 +56,14 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** Where unexpected errors are reported; defaults to stderr. Never reaches the client. */
   onInternalError?: InternalErrorSink;
-  /** Services registered after the built-in ones (tests use it to probe the error handler). */
-  extraServices?: readonly ServicePlugin[];
-}
   /**
    * Appwrite's abuse limits (http/abuse.ts): on unless `_APP_OPTIONS_ABUSE=disabled`, as in Appwrite;
    * `false` turns them off (tests, benchmarks), an object also bounds the counter store.
    */
   abuse?: boolean | AbuseSettings;
+  /** Services registered after the built-in ones (tests use it to probe the error handler). */
+  extraServices?: readonly ServicePlugin[];
+}
 
 /** The SQLite file inside a data folder. */
 export function databaseFile(dataDir: string): string {
@@ -163,14 +163,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       consoleAdminPrincipal(request, db) ?? resolvePrincipal(request, project, ctx.identity);
   });
 
+  // After the principal (it decides who is exempt), before every handler.
+  registerAbuseLimits(app, options.abuse);
+
   app.setErrorHandler((error, request, reply) =>
     sendError(reply, toErrorBody(error, request, sink)),
   );
   app.setNotFoundHandler((_request, reply) =>
     sendError(reply, errorBody('general_route_not_found', 'No route matches this path.')),
-  // After the principal (it decides who is exempt), before every handler.
-  registerAbuseLimits(app, options.abuse);
-
   );
 
   await app.register(

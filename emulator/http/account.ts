@@ -5,9 +5,9 @@ import { linkWith } from '../core/outbox.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import { encodeSessionValue } from '../core/sessions.ts';
 import type { UserRecord } from '../core/users.ts';
+import { type AbuseLabel, abuse } from './abuse.ts';
 import { usesJwt } from './authenticate.ts';
 import { requireScope, requireUser, type ServiceContext } from './context.ts';
-import { type AbuseLabel, abuse } from './abuse.ts';
 import { IdentityEvents } from './identity-events.ts';
 import { sessionModel, tokenModel, userModel } from './identity-models.ts';
 import {
@@ -23,9 +23,6 @@ import { checkPrefs } from './prefs.ts';
 import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
 /**
- * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
- * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
-/**
  * `POST /account/sessions/email`'s abuse label (account.php): 10 per hour per email, reset by a
  * successful sign-in. The console's sign-in (console.ts) is the same Appwrite route.
  */
@@ -35,6 +32,9 @@ export const EMAIL_SESSION_LIMIT: AbuseLabel = {
   reset: [201],
 };
 
+/**
+ * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
+ * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
  * URL and MFA are listed in DIFFERENCES.md.
  */
 export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
