@@ -30,6 +30,8 @@ import {
 import { rewriteFunctionHost } from './http/function-domains.ts';
 import { registerHealth } from './http/health.ts';
 import { registerOutbox } from './http/outbox.ts';
+import { registerProject } from './http/project.ts';
+import { refuseDisabledService } from './http/project-access.ts';
 import { answerOutsideRoutes, clientErrorHandler, requireHost } from './http/protocol-errors.ts';
 import { registerStorage } from './http/storage.ts';
 import { registerTablesDB } from './http/tablesdb.ts';
@@ -45,6 +47,7 @@ const SERVICES: readonly ServicePlugin[] = [
   registerTablesDB,
   registerStorage,
   registerFunctions,
+  registerProject,
 ];
 
 /** How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there). */
@@ -161,6 +164,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     request.projectId = project;
     request.principal =
       consoleAdminPrincipal(request, db) ?? resolvePrincipal(request, project, ctx.identity);
+    // A service the project turned off refuses sessions and guests before any scope check.
+    refuseDisabledService(request, db);
   });
 
   // After the principal (it decides who is exempt), before every handler.

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { applyProjectConfig } from './core/project-config.ts';
+import { projectSettingsFor } from './core/project-settings.ts';
+import { applySettingsConfig } from './core/settings-config.ts';
 import { openStorage } from './core/storage.ts';
 import { applyBucketsConfig } from './core/storage-config.ts';
 import type { ServiceContext } from './http/context.ts';
@@ -36,7 +38,7 @@ export function findProjectFile(cwd: string): ProjectFile | null {
 
 /**
  * Steps that apply a project file at start, as `appwrite push` would: each gets the context and the
- * parsed file. TablesDB and buckets add one line each to PROJECT_FILE_APPLIERS, e.g.
+ * parsed file. Settings, TablesDB and buckets add one line each to PROJECT_FILE_APPLIERS, e.g.
  * `(ctx, file) => applyProjectConfig(ctx.db, file)` from core/project-config.ts; main.ts runs them in
  * order before it serves.
  */
@@ -44,6 +46,10 @@ export type ProjectFileApplier = (ctx: ServiceContext, config: ProjectFile) => v
 
 /** The registered appliers, in order. */
 export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [
+  // `settings` (services, auth methods and policies) first, as `appwrite push all` pushes them first.
+  (ctx, file) => {
+    applySettingsConfig(projectSettingsFor(ctx.db), file);
+  },
   (ctx, file) => {
     applyProjectConfig(ctx.db, file);
   },

@@ -126,6 +126,10 @@ export const ALL_KEY_SCOPES: readonly string[] = [
   'webhooks.write',
   'project.read',
   'project.write',
+  'project.policies.read',
+  'project.policies.write',
+  'mocks.read',
+  'mocks.write',
   'schedules.read',
   'schedules.write',
 ];

@@ -102,13 +102,17 @@ export class SessionStore {
     this.byId = db.prepare('SELECT * FROM auth_sessions WHERE id = ? AND user_id = ?');
   }
 
-  /** Opens a session for a user; returns it with its secret, which is never stored. */
+  /**
+   * Opens a session for a user, lasting `seconds` (the project's session duration); returns it with
+   * its secret, which is never stored.
+   */
   create(
     userId: string,
     provider: { name: string; uid: string },
     ip: string,
     userAgent: string,
     factors: string[],
+    seconds: number = SESSION_SECONDS,
   ) {
     const secret = randomBytes(32).toString('hex');
     const now = Date.now();
@@ -117,7 +121,7 @@ export class SessionStore {
       userId,
       createdAt: isoDate(now),
       updatedAt: isoDate(now),
-      expire: isoDate(now + SESSION_SECONDS * 1000),
+      expire: isoDate(now + seconds * 1000),
       provider: provider.name,
       providerUid: provider.uid,
       ip,
@@ -173,6 +177,17 @@ export class SessionStore {
         .prepare('DELETE FROM auth_sessions WHERE id = ? AND user_id = ?')
         .run(sessionId, userId).changes > 0
     );
+  }
+
+  /**
+   * Deletes a user's oldest sessions beyond the newest `keep` (the project's session limit; Appwrite
+   * trims them after a session is created). Returns the sessions it deleted.
+   */
+  trim(userId: string, keep: number): SessionRecord[] {
+    const all = this.list(userId);
+    const removed = all.slice(0, Math.max(0, all.length - keep));
+    for (const session of removed) this.delete(userId, session.id);
+    return removed;
   }
 
   /** Deletes every session of a user (sign out everywhere, password reset, block). */

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
 import { resolveId, uniqueId } from '../core/ids.ts';
 import { linkWith } from '../core/outbox.ts';
+import { checkDictionary, checkPersonalData } from '../core/password-policy.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
+import { projectSettingsFor } from '../core/project-settings.ts';
 import { encodeSessionValue } from '../core/sessions.ts';
 import type { UserRecord } from '../core/users.ts';
 import { type AbuseLabel, abuse } from './abuse.ts';
@@ -20,6 +22,7 @@ import {
   requiredUrl,
 } from './params.ts';
 import { checkPrefs } from './prefs.ts';
+import { refuseOverUserLimit, requireAuthMethod } from './project-access.ts';
 import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
 /**
@@ -39,6 +42,8 @@ export const EMAIL_SESSION_LIMIT: AbuseLabel = {
  */
 export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
   const { users, sessions, tokens, jwt, outbox } = ctx.identity;
+  /** The project's auth policies (session length and limit, user limit, password checks). */
+  const policies = () => projectSettingsFor(ctx.db).get().policies;
 
   const me = (request: FastifyRequest): UserRecord => {
     const { userId } = requireUser(request);
@@ -82,8 +87,11 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       request.ip,
       String(request.headers['user-agent'] ?? 'UNKNOWN'),
       [factor],
+      policies().duration,
     );
     events.session(request, 'create', session);
+    // Past the session limit the oldest sessions go, as Appwrite trims them after answering.
+    if (policies().sessionLimit > 0) sessions.trim(user.id, policies().sessionLimit);
     const value = encodeSessionValue(user.id, secret);
     setSessionCookies(request, reply, ctx.projectId, value, session.expire);
     return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
@@ -96,12 +104,16 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   app.post('/account', abuse({ limit: 10 }), async (request, reply) => {
     requireScope(request, 'sessions.write');
+    requireAuthMethod(request, ctx.db, 'email-password');
     const body = request.body;
     const userId = resolveId(requiredString(body, 'userId', 1, 36));
     if (!userId) throw new AppwriteError('general_argument_invalid', 'Invalid `userId` param.');
     const email = requiredEmail(body, 'email');
     const password = requiredPassword(body, 'password');
+    await checkDictionary(policies(), password);
     const name = optionalString(body, 'name', '', 128);
+    refuseOverUserLimit(ctx.db, users);
+    checkPersonalData(policies(), password, { userId, email, name, phone: '' });
     const user = users.create({
       id: userId,
       email,
@@ -134,6 +146,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   app.post('/account/sessions/email', abuse(EMAIL_SESSION_LIMIT), async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
+    requireAuthMethod(request, ctx.db, 'email-password');
     const email = requiredEmail(request.body, 'email');
     const password = requiredString(request.body, 'password', 1, 256);
     const user = users.getByEmail(email);
@@ -148,6 +161,8 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   app.post('/account/sessions/anonymous', anonymousLimit, async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
+    requireAuthMethod(request, ctx.db, 'anonymous');
+    refuseOverUserLimit(ctx.db, users);
     const user = users.create({
       id: uniqueId(),
       email: null,
@@ -221,6 +236,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   const createJwt = async (request: FastifyRequest, reply: FastifyReply) => {
     const { userId, sessionId } = requireUser(request);
+    requireAuthMethod(request, ctx.db, 'jwt');
     if (usesJwt(request)) {
       throw new AppwriteError('user_jwt_creation_denied', 'A JWT cannot be used to create a JWT.');
     }
@@ -253,10 +269,17 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   app.patch('/account/password', abuse({ limit: 10 }), async (request) => {
     const user = me(request);
     const password = requiredPassword(request.body, 'password');
+    await checkDictionary(policies(), password);
     const oldPassword = optionalString(request.body, 'oldPassword', '', 256);
     if (user.passwordHash && !(await verifyPassword(oldPassword, user.passwordHash))) {
       throw new AppwriteError('user_invalid_credentials', 'The current password is wrong.');
     }
+    checkPersonalData(policies(), password, {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      phone: user.phone,
+    });
     const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
     // A new password signs out every other device (Appwrite's "invalidate sessions" option, on here).
     sessions.deleteAll(user.id, requireUser(request).sessionId);
@@ -313,6 +336,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const userId = requiredString(request.body, 'userId', 1, 36);
     const secret = requiredString(request.body, 'secret', 1, 256);
     const password = requiredPassword(request.body, 'password');
+    await checkDictionary(policies(), password);
     if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
     const token = tokens.consume(userId, 'recovery', secret);
     if (!token)

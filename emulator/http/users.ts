@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
 import { resolveId } from '../core/ids.ts';
+import { checkDictionary, checkPersonalData } from '../core/password-policy.ts';
 import { hashPassword } from '../core/passwords.ts';
+import { projectSettingsFor } from '../core/project-settings.ts';
 import { encodeSessionValue } from '../core/sessions.ts';
 import { compileUserList } from '../core/user-queries.ts';
 import type { UserRecord } from '../core/users.ts';
@@ -36,6 +38,8 @@ const LABEL = /^[A-Za-z0-9]{1,36}$/;
  */
 export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
   const { users, sessions, tokens, jwt } = ctx.identity;
+  /** The project's auth policies: the password checks and the session length apply here too. */
+  const policies = () => projectSettingsFor(ctx.db).get().policies;
 
   const target = (request: FastifyRequest): UserRecord => {
     const { userId } = request.params as { userId: string };
@@ -80,7 +84,12 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
     }
     const password =
       body?.password == null || body.password === '' ? null : requiredPassword(body, 'password');
+    if (password) await checkDictionary(policies(), password);
     const name = optionalString(body, 'name', '', 128);
+    if (password) {
+      const owner = { userId, email: email ?? '', name, phone: phone ?? '' };
+      checkPersonalData(policies(), password, owner);
+    }
     const user = users.create({
       id: userId,
       email,
@@ -120,7 +129,14 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
   app.patch('/users/:userId/password', async (request) => {
     write(request);
     const password = requiredPassword(request.body, 'password');
+    await checkDictionary(policies(), password);
     const user = target(request);
+    checkPersonalData(policies(), password, {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      phone: user.phone,
+    });
     const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
     return userModel(announce(request, 'update.password', updated));
   });
@@ -205,6 +221,7 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
       request.ip,
       String(request.headers['user-agent'] ?? 'UNKNOWN'),
       ['server'],
+      policies().duration,
     );
     events.session(request, 'create', session);
     return reply.code(201).send(sessionModel(session, false, encodeSessionValue(user.id, secret)));
