@@ -1,7 +1,9 @@
 /**
  * `npm run deploy [-- --yes] [--skip-build] [--config appwrite.json]`: pushes appwrite.json to the
- * Appwrite named by APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID and APPWRITE_API_KEY with the real
- * appwrite-cli 12 — tables, buckets, then functions — after building the functions.
+ * Appwrite named by APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID and APPWRITE_API_KEY — the project
+ * `settings` (services, auth methods, auth policies) through node-appwrite's Project service
+ * (scripts/deploy-settings.ts: the CLI's `push settings` needs a console login), then tables, buckets
+ * and functions with the real appwrite-cli 12 — after building the functions.
  *
  * Safe on a production project:
  * - It first compares the remote project with appwrite.json and prints the plan. `push tables
@@ -15,7 +17,7 @@
  * - With an API key, appwrite-cli 12 cannot finish creating a new function in one push (facts §5.4):
  *   the first `push functions` is retried once.
  *
- * What a key cannot push (web platforms, auth settings, webhooks) is listed in the README.
+ * What a key cannot push (web platforms, webhooks) is listed in the README.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -39,6 +41,7 @@ import {
   Storage,
   TablesDB,
 } from 'node-appwrite';
+import { planSettings, type SettingChange } from './deploy-settings.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -54,6 +57,8 @@ interface Target {
 
 /** What the push would do, in words, split by whether it loses data. */
 interface Plan {
+  /** appwrite.json's `settings` that differ from the project's, applied first. */
+  settings: SettingChange[];
   changes: string[];
   deletions: string[];
   skipped: string[];
@@ -113,7 +118,12 @@ async function makePlan(
     .setProject(target.projectId)
     .setKey(target.apiKey);
   const tablesDB = new TablesDB(client);
-  const plan: Plan = { changes: [], deletions: [], skipped: [] };
+  const plan: Plan = {
+    settings: await planSettings(client, config),
+    changes: [],
+    deletions: [],
+    skipped: [],
+  };
 
   const localDbs = list(config.tablesDB);
   const localTables = list(config.tables);
@@ -261,6 +271,10 @@ async function main(): Promise<number> {
 
   const { plan, functions } = await makePlan(target, config, base);
   console.log(`Deploying ${configPath} to ${target.endpoint} (project ${target.projectId}):`);
+  for (const change of plan.settings) console.log(`  + settings: ${change.label}`);
+  if (config.settings !== undefined && plan.settings.length === 0) {
+    console.log('  = settings: the project already has those of appwrite.json');
+  }
   for (const line of plan.changes) console.log(`  + ${line}`);
   for (const line of plan.deletions) console.log(`  - DELETE ${line}`);
   for (const line of plan.skipped) console.log(`  ~ skip ${line}`);
@@ -269,6 +283,14 @@ async function main(): Promise<number> {
       `\nNothing was pushed: ${plan.deletions.length} deletion(s) above. Add them to ${configPath}, or run again with --yes to delete them.`,
     );
     return 1;
+  }
+
+  if (plan.settings.length > 0) {
+    console.log('\nApplying project settings …');
+    for (const change of plan.settings) {
+      await change.apply();
+      console.log(`  ✓ ${change.label}`);
+    }
   }
 
   const cwd = stage(config, base, target, functions);

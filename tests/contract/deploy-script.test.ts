@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Functions, Storage, TablesDB } from 'node-appwrite';
+import { Client, Functions, Project, Storage, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type LocalServer, startLocalServer } from './harness.ts';
+import { call, type LocalServer, startLocalServer } from './harness.ts';
 
 /**
  * `npm run deploy` (scripts/deploy.ts) against the local Appwrite, on a scratch project: it shows
@@ -175,3 +175,42 @@ test('a remote table appwrite.json lacks: nothing pushed without --yes, deleted 
   const left = await tables.listTables({ databaseId: 'app' });
   expect(left.tables.map((t) => t.$id)).toEqual(['notes']);
 }, 90_000);
+
+test('settings: shown in the plan and applied with the key (anonymous sign-in off → 501 after)', async () => {
+  const before = await call(server, 'POST', '/account/sessions/anonymous');
+  expect(before.status).toBe(201);
+  const settings = {
+    services: { teams: false, storage: true },
+    auth: {
+      methods: { anonymous: false, 'email-password': true },
+      security: {
+        duration: 2_592_000,
+        limit: 0,
+        sessionsLimit: 10,
+        passwordHistory: 0,
+        passwordDictionary: true,
+        personalDataCheck: false,
+        sessionAlerts: false,
+        mockNumbers: [],
+      },
+    },
+  };
+  writeFileSync(join(work, 'appwrite.json'), JSON.stringify({ ...config, settings }, null, 2));
+  const result = await deploy();
+  expect(result.output).toContain('+ settings: service teams: on → off');
+  expect(result.output).toContain('+ settings: auth method anonymous: on → off');
+  expect(result.output).toContain('+ settings: security duration: 31536000 s → 2592000 s');
+  expect(result.output).toContain('+ settings: security sessionsLimit: no limit → 10');
+  expect(result.output).toContain('+ settings: security passwordDictionary: off → on');
+  expect(result.output).not.toContain('settings: service storage');
+  expect(result.code).toBe(0);
+
+  const after = await call(server, 'POST', '/account/sessions/anonymous');
+  expect([after.status, after.json.type]).toEqual([501, 'user_auth_method_unsupported']);
+  const policy = await new Project(client).getPolicy({ policyId: 'session-limit' as never });
+  expect(policy).toEqual({ $id: 'session-limit', total: 10 });
+
+  const again = await deploy();
+  expect(again.output).toContain('= settings: the project already has those of appwrite.json');
+  expect(again.code).toBe(0);
+}, 120_000);
