@@ -11,6 +11,7 @@ import { openDatabase, type Sql } from './core/db.ts';
 import { AppwriteError } from './core/errors.ts';
 import { EventBus } from './core/events.ts';
 import { openIdentity } from './core/identity.ts';
+import { makePrivateFolder, tightenTree } from './core/private-files.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/abuse.ts';
 import { registerAccount } from './http/account.ts';
 import { resolvePrincipal } from './http/authenticate.ts';
@@ -50,7 +51,10 @@ const SERVICES: readonly ServicePlugin[] = [
   registerProject,
 ];
 
-/** How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there). */
+/**
+ * How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there; the
+ * folder is created 0700, an existing one tightened to owner-only modes: core/private-files.ts).
+ */
 export interface BuildOptions {
   projectId: string;
   db?: Sql;
@@ -89,6 +93,10 @@ const defaultSink: InternalErrorSink = (error, request) => {
 /** Builds the Fastify app. The database it opened itself is closed with the app. */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const dataDir = options.dataDir ?? null;
+  if (dataDir) {
+    makePrivateFolder(dataDir);
+    tightenTree(dataDir);
+  }
   const ownsDb = !options.db;
   const db = options.db ?? openDatabase(dataDir ? databaseFile(dataDir) : ':memory:');
   const ctx: ServiceContext = {

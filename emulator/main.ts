@@ -8,12 +8,13 @@
  * SIGTERM or SIGINT.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { CONSOLE_EMAIL, consoleAccountsFor } from './core/console-account.ts';
+import { makePrivateFolder } from './core/private-files.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
 import { printExecutionLogs } from './terminal-logs.ts';
 
@@ -91,12 +92,15 @@ function previousKey(file: string, projectId: string): string | null {
 }
 
 async function main(): Promise<void> {
+  // Whatever this process creates — SQLite's files, function code, files made outside our own
+  // writers — is its owner's only; the writers set 0600/0700 themselves too (core/private-files.ts).
+  process.umask(0o077);
   const options = readOptions(process.argv.slice(2));
   const config = findProjectFile(process.cwd());
   const projectId = options.project ?? config?.projectId ?? 'local';
 
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
-  mkdirSync(options.dataDir, { recursive: true });
+  makePrivateFolder(options.dataDir);
 
   if (!isLoopbackHost(options.host)) {
     console.error(
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
       null,
       2,
     )}\n`,
+    { mode: 0o600 },
   );
   chmodSync(credentialsFile, 0o600);
 

@@ -25,7 +25,7 @@ export function localSecrets(dataDir: string): LocalSecrets {
     idSecret: kept.idSecret ?? randomBytes(32).toString('hex'),
     webhookSecret: kept.webhookSecret ?? randomBytes(32).toString('hex'),
   };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;

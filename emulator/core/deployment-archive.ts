@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import * as tar from 'tar';
+import { FILE_MODE, FOLDER_MODE } from './private-files.ts';
 
 /**
  * Unpacks a deployment's code archive (the tar.gz appwrite-cli and the SDKs upload) into its own
@@ -99,8 +100,8 @@ async function inspect(file: string): Promise<void> {
 
 /** The mode an entry is written with: the owner's bits only, executable kept, never setuid/setgid. */
 export function privateMode(type: string, mode: number | undefined): number {
-  if (type === 'Directory') return 0o700;
-  return (mode ?? 0) & 0o111 ? 0o700 : 0o600;
+  if (type === 'Directory') return FOLDER_MODE;
+  return (mode ?? 0) & 0o111 ? 0o700 : FILE_MODE;
 }
 
 /**
@@ -110,8 +111,8 @@ export function privateMode(type: string, mode: number | undefined): number {
 export async function unpackDeployment(archive: string, folder: string): Promise<void> {
   await inspect(archive);
   await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  await chmod(folder, 0o700);
+  await mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+  await chmod(folder, FOLDER_MODE);
   try {
     await tar.x({
       file: archive,
@@ -124,8 +125,8 @@ export async function unpackDeployment(archive: string, folder: string): Promise
       onReadEntry: (entry) => {
         entry.mode = privateMode(entry.type, entry.mode);
       },
-      dmode: 0o700,
-      fmode: 0o600,
+      dmode: FOLDER_MODE,
+      fmode: FILE_MODE,
       chmod: true,
     });
   } catch (error) {

@@ -7,6 +7,7 @@ import { DocTable } from './doc-table.ts';
 import { AppwriteError } from './errors.ts';
 import type { FunctionDoc, FunctionStore } from './functions.ts';
 import { uniqueId } from './ids.ts';
+import { FILE_MODE, FOLDER_MODE } from './private-files.ts';
 import { isoDate } from './time.ts';
 
 /**
@@ -220,8 +221,10 @@ export class DeploymentStore {
     // Chunks are kept one file each, so they may arrive in any order; the count of files present is
     // the progress. Everything up to the last write is synchronous, so two requests never interleave.
     const staging = join(this.#root, fn.$id, '.uploads', deploymentId);
-    mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, String(chunk).padStart(6, '0')), input.file.data);
+    mkdirSync(staging, { recursive: true, mode: FOLDER_MODE });
+    writeFileSync(join(staging, String(chunk).padStart(6, '0')), input.file.data, {
+      mode: FILE_MODE,
+    });
     const present = readdirSync(staging).length;
     doc = this.save({ ...doc, sourceChunksUploaded: present });
     if (present < chunks) return doc;
@@ -232,7 +235,7 @@ export class DeploymentStore {
     try {
       await rm(archive, { force: true });
       for (const part of readdirSync(staging).sort()) {
-        await appendFile(archive, await readFile(join(staging, part)));
+        await appendFile(archive, await readFile(join(staging, part)), { mode: FILE_MODE });
       }
       await unpackDeployment(archive, this.folder(fn.$id, deploymentId));
       doc = this.save({

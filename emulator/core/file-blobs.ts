@@ -4,6 +4,7 @@ import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppwriteError } from './errors.ts';
+import { FILE_MODE, FOLDER_MODE } from './private-files.ts';
 
 /**
  * The bytes of stored files, on disk under one root (`<dataDir>/storage`):
@@ -14,7 +15,8 @@ import { AppwriteError } from './errors.ts';
  * Chunks are kept apart and only joined when the last one is in, because the SDKs send up to eight
  * at once and in any order. Every write goes to a temporary name first and is renamed into place, so
  * a crash or a duplicate chunk never leaves a half-written file where a reader looks. Bucket ids
- * cannot start with a dot, so `.uploads` never collides with a bucket.
+ * cannot start with a dot, so `.uploads` never collides with a bucket. Folders are made 0700 and
+ * files 0600 (core/private-files.ts): stored files are other people's data.
  */
 
 /** An id safe as one path segment: Appwrite's UID rule (no slash, no `..`, no leading dot). */
@@ -51,7 +53,7 @@ export class FileBlobs {
 
   constructor(root: string) {
     this.root = root;
-    mkdirSync(join(root, '.uploads'), { recursive: true });
+    mkdirSync(join(root, '.uploads'), { recursive: true, mode: FOLDER_MODE });
   }
 
   /** Where a complete file lives. */
@@ -66,9 +68,9 @@ export class FileBlobs {
   /** Stores a file received in one request. */
   async writeWhole(bucketId: string, fileId: string, data: Buffer): Promise<BlobInfo> {
     const path = this.pathOf(bucketId, fileId);
-    mkdirSync(join(this.root, bucketId), { recursive: true });
+    mkdirSync(join(this.root, bucketId), { recursive: true, mode: FOLDER_MODE });
     const tmp = tmpName(path);
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: FILE_MODE });
     await rename(tmp, path);
     return {
       size: data.length,
@@ -80,10 +82,10 @@ export class FileBlobs {
   /** Stores chunk `chunk` (1-based) of an upload; a repeated chunk replaces the earlier copy. */
   async writeChunk(bucketId: string, fileId: string, chunk: number, data: Buffer): Promise<void> {
     const dir = this.partsDir(bucketId, fileId);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: FOLDER_MODE });
     const path = join(dir, `${chunk}.part`);
     const tmp = tmpName(path);
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: FILE_MODE });
     await rename(tmp, path);
   }
 
@@ -91,12 +93,12 @@ export class FileBlobs {
   async assemble(bucketId: string, fileId: string, chunks: number): Promise<BlobInfo> {
     const dir = this.partsDir(bucketId, fileId);
     const path = this.pathOf(bucketId, fileId);
-    mkdirSync(join(this.root, bucketId), { recursive: true });
+    mkdirSync(join(this.root, bucketId), { recursive: true, mode: FOLDER_MODE });
     const tmp = tmpName(path);
     const hash = createHash('md5');
     let size = 0;
     let head = Buffer.alloc(0);
-    const out = await open(tmp, 'w');
+    const out = await open(tmp, 'w', FILE_MODE);
     try {
       for (let n = 1; n <= chunks; n++) {
         const part = await readFile(join(dir, `${n}.part`));
