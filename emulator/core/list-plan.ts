@@ -57,6 +57,17 @@ const COMPARE: Readonly<Record<string, string>> = {
   greaterThanEqual: '>=',
 };
 
+/** The filters that take exactly one value (utopia-php/database's Filter validator). */
+const ONE_VALUE = new Set([
+  'notEqual',
+  'lessThan',
+  'lessThanEqual',
+  'greaterThan',
+  'greaterThanEqual',
+  'startsWith',
+  'endsWith',
+]);
+
 function invalid(message: string): AppwriteError {
   return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
 }
@@ -68,6 +79,17 @@ function like(text: string): string {
 function values(query: ParsedQuery): unknown[] {
   if (!query.values || query.values.length === 0) throw invalid(`${query.method} needs values.`);
   return query.values;
+}
+
+/** The values of a method that takes exactly `count` (utopia-php/database's Filter validator). */
+function exactly(query: ParsedQuery, count: number): unknown[] {
+  const given = query.values ?? [];
+  if (given.length !== count) {
+    throw invalid(
+      `${query.method} takes exactly ${count === 1 ? 'one value' : `${count} values`}.`,
+    );
+  }
+  return given;
 }
 
 /** Compiles the `queries` param plus a `search` term for `resource`. */
@@ -100,7 +122,9 @@ export function compileList(resource: ListResource, rawQueries: unknown, search:
     } else if (method === 'select') {
       // Selecting fields does not change what matches; the full model is returned.
     } else if (method === 'search') {
-      addSearch(resource, plan, String(values(query)[0]));
+      const [term] = exactly(query, 1);
+      if (typeof term !== 'string') throw invalid('search needs a string.');
+      addSearch(resource, plan, term);
     } else {
       addFilter(resource, plan, query);
     }
@@ -111,7 +135,8 @@ export function compileList(resource: ListResource, rawQueries: unknown, search:
 
 function column(resource: ListResource, query: ParsedQuery): ListColumn {
   const name = query.attribute ?? '';
-  const found = resource.columns[name];
+  // Own keys only: `constructor` or `toString` must not resolve to Object.prototype's.
+  const found = Object.hasOwn(resource.columns, name) ? resource.columns[name] : undefined;
   if (!found) throw invalid(`${resource.plural} cannot be filtered or sorted on '${name}'.`);
   return found;
 }
@@ -145,7 +170,7 @@ function addFilter(resource: ListResource, plan: ListPlan, query: ParsedQuery): 
     plan.where.push(nullTest(resource, col, method));
     return;
   }
-  const given = values(query);
+  const given = ONE_VALUE.has(method) ? exactly(query, 1) : values(query);
   if (col.kind === 'array') {
     // A JSON array of strings: equal and contains both match any listed value.
     if (method !== 'equal' && method !== 'contains') {
@@ -175,7 +200,7 @@ function addFilter(resource: ListResource, plan: ListPlan, query: ParsedQuery): 
       plan.params.push(bound[0]);
       return;
     case 'between':
-      if (bound.length !== 2) throw invalid('between needs two values.');
+      if (bound.length !== 2) throw invalid('between takes exactly 2 values.');
       plan.where.push(`${col.sql} BETWEEN ? AND ?`);
       plan.params.push(bound[0], bound[1]);
       return;

@@ -2,6 +2,7 @@ import { type Column, normalizeDatetime } from './column-types.ts';
 import { AppwriteError } from './errors.ts';
 import { ftsMatch, ftsTableName } from './fulltext.ts';
 import type { ParsedQuery } from './query-parse.ts';
+import { compileRegex } from './query-regex.ts';
 import type { TableInfo } from './schema.ts';
 import { ident } from './sql-text.ts';
 
@@ -38,6 +39,8 @@ interface Target {
   expr: string;
   kind: Kind;
   array: boolean;
+  /** Integer columns whose `max` fits 32 bits are 4-byte columns in Appwrite, queried as such. */
+  int32: boolean;
 }
 
 const FILTERS = new Set([
@@ -67,6 +70,33 @@ const FILTERS = new Set([
   'and',
   'or',
 ]);
+
+/**
+ * How many values each filter takes, as utopia-php/database 6.0 checks them
+ * (src/Database/Validator/Query/Filter.php): `isNull`/`isNotNull` take any number (each still
+ * checked against the column), `and`/`or`/`exists` are handled on their own.
+ */
+const ARITY: Readonly<Record<string, 'one' | 'two' | 'some'>> = {
+  equal: 'some',
+  contains: 'some',
+  containsAny: 'some',
+  containsAll: 'some',
+  notContains: 'some',
+  notEqual: 'one',
+  lessThan: 'one',
+  lessThanEqual: 'one',
+  greaterThan: 'one',
+  greaterThanEqual: 'one',
+  search: 'one',
+  notSearch: 'one',
+  startsWith: 'one',
+  notStartsWith: 'one',
+  endsWith: 'one',
+  notEndsWith: 'one',
+  regex: 'one',
+  between: 'two',
+  notBetween: 'two',
+};
 
 /** Methods valid on array columns (utopia-php/database Filter validator). */
 const ARRAY_METHODS = new Set([
@@ -121,11 +151,11 @@ export function compileQueries(table: TableInfo, queries: ParsedQuery[]): Compil
         break;
       case 'limit':
         // Appwrite keeps the first limit/offset/cursor it sees (Query::groupByType).
-        if (!out.limitGiven) out.limit = nonNegativeInt(q.values?.[0], 'limit');
+        if (!out.limitGiven) out.limit = count(q.values?.[0], 'limit', 1);
         out.limitGiven = true;
         break;
       case 'offset':
-        if (!sawOffset) out.offset = nonNegativeInt(q.values?.[0], 'offset');
+        if (!sawOffset) out.offset = count(q.values?.[0], 'offset', 0);
         sawOffset = true;
         break;
       case 'cursorAfter':
@@ -151,15 +181,13 @@ export function compileQueries(table: TableInfo, queries: ParsedQuery[]): Compil
 function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
   const values = q.values ?? [];
   if (q.method === 'and' || q.method === 'or') {
-    if (values.length === 0) {
-      throw new AppwriteError('general_query_invalid', `"${q.method}" needs nested queries.`);
+    // Appwrite: "And queries require at least two queries", "…can only contain filter queries".
+    if (values.length < 2) {
+      throw invalid(`"${q.method}" needs at least two nested queries.`);
     }
     const parts = (values as ParsedQuery[]).map((nested) => {
       if (!FILTERS.has(nested.method)) {
-        throw new AppwriteError(
-          'general_query_invalid',
-          `"${nested.method}" cannot be nested in "${q.method}".`,
-        );
+        throw invalid(`"${nested.method}" cannot be nested in "${q.method}"; only filters can.`);
       }
       return filter(table, nested, params);
     });
@@ -167,8 +195,7 @@ function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
   }
   if (q.method === 'exists' || q.method === 'notExists') {
     // Values are column names here (facts §2.3); a schemaful column "exists" when it is not null.
-    if (values.length === 0)
-      throw new AppwriteError('general_query_invalid', `"${q.method}" needs columns.`);
+    if (values.length === 0) throw invalid(`"${q.method}" needs columns.`);
     const parts = values.map((v) => {
       const t = resolve(table, typeof v === 'string' ? v : undefined);
       return `${t.expr} IS ${q.method === 'exists' ? 'NOT ' : ''}NULL`;
@@ -177,57 +204,44 @@ function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
   }
   const target = resolve(table, q.attribute);
   if (target.array && !ARRAY_METHODS.has(q.method)) {
-    throw new AppwriteError(
-      'general_query_invalid',
-      `Cannot query ${q.method} on column "${target.key}" because it is an array.`,
-    );
+    throw invalid(`cannot query ${q.method} on column "${target.key}" because it is an array.`);
   }
+  const arity = ARITY[q.method];
+  if (arity === 'one' && values.length !== 1) {
+    throw invalid(`"${q.method}" takes exactly one value, not ${values.length}.`);
+  }
+  if (arity === 'two' && values.length !== 2) {
+    throw invalid(`"${q.method}" takes a start and an end, not ${values.length} values.`);
+  }
+  if (arity === 'some' && (values.length === 0 || isEmptyList(values[0]))) {
+    throw invalid(`"${q.method}" needs at least one value.`);
+  }
+  // Every value is checked against the column before any SQL is written, including the values
+  // Appwrite ignores (isNull's): null, a number for a string, a string for a number are all 400.
+  const list = values.map((v) => value(target, v, q.method));
   const col = target.expr;
-  const one = (): unknown => {
-    if (values.length !== 1) {
-      throw new AppwriteError('general_query_invalid', `"${q.method}" takes exactly one value.`);
-    }
-    return value(target, values[0]);
-  };
-  const some = (): unknown[] => {
-    if (values.length === 0) {
-      throw new AppwriteError('general_query_invalid', `"${q.method}" needs at least one value.`);
-    }
-    return values.map((v) => value(target, v));
-  };
   const bind = (v: unknown): string => {
     params.push(v);
     return '?';
   };
+  const first = list[0];
   switch (q.method) {
-    case 'equal': {
-      const list = some();
-      const nonNull = list.filter((v) => v !== null);
-      const parts = [];
-      if (nonNull.length > 0) parts.push(`${col} IN (${nonNull.map(bind).join(', ')})`);
-      if (nonNull.length < list.length) parts.push(`${col} IS NULL`);
-      return `(${parts.join(' OR ')})`;
-    }
-    case 'notEqual': {
-      const list = some().filter((v) => v !== null);
-      if (list.length === 0) return `${col} IS NOT NULL`;
-      return `${col} NOT IN (${list.map(bind).join(', ')})`;
-    }
+    case 'equal':
+      return `${col} IN (${list.map(bind).join(', ')})`;
+    case 'notEqual':
+      return `${col} != ${bind(first)}`;
     case 'lessThan':
-      return `${col} < ${bind(one())}`;
+      return `${col} < ${bind(first)}`;
     case 'lessThanEqual':
-      return `${col} <= ${bind(one())}`;
+      return `${col} <= ${bind(first)}`;
     case 'greaterThan':
-      return `${col} > ${bind(one())}`;
+      return `${col} > ${bind(first)}`;
     case 'greaterThanEqual':
-      return `${col} >= ${bind(one())}`;
+      return `${col} >= ${bind(first)}`;
     case 'between':
     case 'notBetween': {
-      if (values.length !== 2) {
-        throw new AppwriteError('general_query_invalid', `"${q.method}" takes a start and an end.`);
-      }
       const not = q.method === 'notBetween' ? 'NOT ' : '';
-      return `${col} ${not}BETWEEN ${bind(value(target, values[0]))} AND ${bind(value(target, values[1]))}`;
+      return `${col} ${not}BETWEEN ${bind(first)} AND ${bind(list[1])}`;
     }
     case 'isNull':
       return `${col} IS NULL`;
@@ -238,8 +252,8 @@ function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
     case 'endsWith':
     case 'notEndsWith': {
       requireText(target, q.method);
-      const v = one() as string;
-      const pattern = q.method.endsWith('tartsWith') ? `${escapeLike(v)}%` : `%${escapeLike(v)}`;
+      const text = escapeLike(first as string);
+      const pattern = q.method.endsWith('tartsWith') ? `${text}%` : `%${text}`;
       const not = q.method.startsWith('not') ? 'NOT ' : '';
       return `${col} ${not}LIKE ${bind(pattern)} ESCAPE '\\'`;
     }
@@ -247,7 +261,6 @@ function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
     case 'containsAny':
     case 'containsAll':
     case 'notContains': {
-      const list = some();
       let sql: string;
       if (target.array) {
         if (q.method === 'containsAll') {
@@ -269,28 +282,22 @@ function filter(table: TableInfo, q: ParsedQuery, params: unknown[]): string {
         (i) => i.type === 'fulltext' && i.columns.includes(target.key),
       );
       if (!index) {
-        throw new AppwriteError(
-          'general_query_invalid',
-          `Searching by column "${target.key}" requires a fulltext index.`,
-        );
+        throw invalid(`searching by column "${target.key}" requires a fulltext index.`);
       }
-      const term = one();
-      if (typeof term !== 'string') {
-        throw new AppwriteError('general_query_invalid', 'A search term must be a string.');
-      }
+      requireText(target, q.method);
       const fts = ftsTableName(table, index);
-      const match = ftsMatch(term, index.columns.length > 1 ? target.key : null);
+      const match = ftsMatch(first as string, index.columns.length > 1 ? target.key : null);
       if (match === null) return q.method === 'search' ? '0' : '1';
       const not = q.method === 'notSearch' ? 'NOT ' : '';
       return `r."$sequence" ${not}IN (SELECT rowid FROM "${fts}" WHERE "${fts}" MATCH ${bind(match)})`;
     }
-    case 'regex': {
+    case 'regex':
       requireText(target, q.method);
-      const pattern = one();
-      return `${col} REGEXP ${bind(pattern)}`;
-    }
+      // Checked and compiled once here; the per-row `regexp` function finds it compiled.
+      compileRegex(first);
+      return `${col} REGEXP ${bind(first)}`;
   }
-  throw new AppwriteError('general_query_invalid', `Query method "${q.method}" is not supported.`);
+  throw invalid(`query method "${q.method}" is not supported.`);
 }
 
 function selection(table: TableInfo, q: ParsedQuery): string[] | null {
@@ -311,12 +318,24 @@ function resolve(table: TableInfo, attribute: string | undefined): Target {
   }
   switch (attribute) {
     case '$id':
-      return { key: attribute, expr: 'r."$id"', kind: 'string', array: false };
+      return { key: attribute, expr: 'r."$id"', kind: 'string', array: false, int32: false };
     case '$sequence':
-      return { key: attribute, expr: 'r."$sequence"', kind: 'sequence', array: false };
+      return {
+        key: attribute,
+        expr: 'r."$sequence"',
+        kind: 'sequence',
+        array: false,
+        int32: false,
+      };
     case '$createdAt':
     case '$updatedAt':
-      return { key: attribute, expr: `r."${attribute}"`, kind: 'datetime', array: false };
+      return {
+        key: attribute,
+        expr: `r."${attribute}"`,
+        kind: 'datetime',
+        array: false,
+        int32: false,
+      };
   }
   const column = table.columns.find((c) => c.key === attribute);
   if (!column) {
@@ -330,42 +349,64 @@ function resolve(table: TableInfo, attribute: string | undefined): Target {
     expr: `r.${ident(column.key)}`,
     kind: column.kind,
     array: column.array,
+    // Appwrite sizes an integer column by its max alone (Integer/Create.php: `$max > 2147483647`).
+    int32: column.kind === 'integer' && typeof column.max === 'number' && column.max <= INT32_MAX,
   };
 }
 
-/** Checks and converts one query value to what SQLite stores for the column. */
-function value(target: Target, v: unknown): unknown {
-  if (v === null) return null;
-  const bad = (): never => {
-    throw new AppwriteError(
-      'general_query_invalid',
-      `Invalid query value ${JSON.stringify(v)} for column "${target.key}".`,
-    );
+const INT32_MAX = 2_147_483_647;
+const INT32_MIN = -2_147_483_648;
+
+/**
+ * Checks one query value against the column, as Appwrite's Filter validator does (a Text, Integer,
+ * FloatValidator, Boolean, Datetime or Sequence validator per column type; none of them takes
+ * `null`), and converts it to what SQLite stores. Array columns check each element's type.
+ */
+function value(target: Target, v: unknown, method: string): unknown {
+  const bad = (expected: string): never => {
+    throw invalid(`${method} on column "${target.key}" needs ${expected}, not ${describe(v)}.`);
   };
   switch (target.kind) {
     case 'sequence': {
-      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-      return Number.isSafeInteger(n) ? n : bad();
+      // utopia's Sequence validator: an integer id from 1 up, as a number or a digit string.
+      const n = typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v;
+      return Number.isSafeInteger(n) && (n as number) >= 1 ? n : bad('a positive integer');
     }
     case 'integer':
-      return Number.isSafeInteger(v) ? v : bad();
+      if (!Number.isSafeInteger(v)) return bad('an integer');
+      if (target.int32 && ((v as number) < INT32_MIN || (v as number) > INT32_MAX)) {
+        return bad('a 32-bit integer');
+      }
+      return v;
     case 'float':
-      return typeof v === 'number' && Number.isFinite(v) ? v : bad();
+      return typeof v === 'number' && Number.isFinite(v) ? v : bad('a number');
     case 'boolean':
-      return typeof v === 'boolean' ? (v ? 1 : 0) : bad();
+      return typeof v === 'boolean' ? (v ? 1 : 0) : bad('a boolean');
     case 'datetime':
-      return (typeof v === 'string' && normalizeDatetime(v)) || bad();
+      return (typeof v === 'string' && normalizeDatetime(v)) || bad('a datetime');
     default:
-      return typeof v === 'string' ? v : bad();
+      return typeof v === 'string' ? v : bad('a string');
   }
 }
 
+/** Appwrite's `isEmpty`: `equal("x", [[]])` has no value either. */
+function isEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 0;
+}
+
+/** A value for a message: JSON, cut short. */
+function describe(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function invalid(message: string): AppwriteError {
+  return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
+}
+
 function requireText(target: Target, method: string): void {
-  if (!['string', 'email', 'url', 'ip', 'enum'].includes(target.kind) && target.key !== '$id') {
-    throw new AppwriteError(
-      'general_query_invalid',
-      `Cannot query ${method} on column "${target.key}": it is not a string.`,
-    );
+  if (!['string', 'email', 'url', 'ip', 'enum'].includes(target.kind)) {
+    throw invalid(`cannot query ${method} on column "${target.key}": it is not a string.`);
   }
 }
 
@@ -373,9 +414,10 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function nonNegativeInt(v: unknown, name: string): number {
-  if (!Number.isSafeInteger(v) || (v as number) < 0) {
-    throw new AppwriteError('general_query_invalid', `The ${name} must be a non-negative integer.`);
+/** A limit (from 1, utopia's Limit validator) or an offset (from 0). */
+function count(v: unknown, name: string, min: number): number {
+  if (!Number.isSafeInteger(v) || (v as number) < min) {
+    throw invalid(`the ${name} must be an integer from ${min} up, not ${describe(v)}.`);
   }
   return v as number;
 }

@@ -7,8 +7,14 @@ export interface ParsedQuery {
   values?: unknown[];
 }
 
-/** Appwrite's limits: 100 queries per request (APP_LIMIT_ARRAY_PARAMS_SIZE), 500 values per query. */
+/**
+ * Appwrite's limits: 100 queries per request (APP_LIMIT_ARRAY_PARAMS_SIZE), each at most 4,096
+ * characters (APP_LIMIT_ARRAY_ELEMENT_SIZE; the routes' `ArrayList(new Text(4096), 100)`), 500
+ * values per query (APP_DATABASE_QUERY_MAX_VALUES). The length bound is also what keeps nested
+ * `and`/`or` trees and regex patterns small.
+ */
 const MAX_QUERIES = 100;
+const MAX_QUERY_LENGTH = 4096;
 const MAX_VALUES = 500;
 
 /**
@@ -32,6 +38,12 @@ export function parseQueries(raw: unknown): ParsedQuery[] {
   return list.map((item) => {
     if (typeof item !== 'string') {
       throw new AppwriteError('general_query_invalid', 'Each query must be a JSON string.');
+    }
+    if (item.length > MAX_QUERY_LENGTH) {
+      throw new AppwriteError(
+        'general_argument_invalid',
+        `Invalid \`queries\` param: each query may be at most ${MAX_QUERY_LENGTH} characters long.`,
+      );
     }
     let parsed: unknown;
     try {

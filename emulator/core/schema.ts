@@ -15,6 +15,7 @@ import { createFts, dropFts, ftsTableName } from './fulltext.ts';
 import { resolveId } from './ids.ts';
 import { listMetadata } from './metadata-list.ts';
 import { parsePermissions, TABLE_ACTIONS } from './permissions.ts';
+import { regexMatches } from './query-regex.ts';
 import { databaseModel, indexModel, tableModel } from './schema-models.ts';
 import { ident, isConstraint } from './sql-text.ts';
 
@@ -150,15 +151,13 @@ export class Schema {
   constructor(db: Sql) {
     this.db = db;
     db.exec(REGISTRY);
-    // Appwrite's `regex` query; SQLite calls a user function named regexp for `x REGEXP y`.
-    db.function('regexp', { deterministic: true }, (pattern, value) => {
-      if (typeof value !== 'string' || typeof pattern !== 'string') return 0;
-      try {
-        return new RegExp(pattern).test(value) ? 1 : 0;
-      } catch {
-        return 0;
-      }
-    });
+    // Appwrite's `regex` query; SQLite calls a user function named regexp for `x REGEXP y`. RE2,
+    // not RegExp: a backtracking engine lets one pattern hold the event loop (query-regex.ts).
+    db.function('regexp', { deterministic: true }, (pattern, value) =>
+      typeof value === 'string' && typeof pattern === 'string' && regexMatches(pattern, value)
+        ? 1
+        : 0,
+    );
   }
 
   private changed(): void {

@@ -1,9 +1,14 @@
+import fc from 'fast-check';
 import { Query } from 'node-appwrite';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { RE2JS } from 're2js';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
+import { compileFileList } from '../../emulator/core/file-queries.ts';
 import { compileQueries } from '../../emulator/core/queries.ts';
 import { parseQueries } from '../../emulator/core/query-parse.ts';
+import { compileRegex, expandedSize, MAX_REGEX_SIZE } from '../../emulator/core/query-regex.ts';
 import { COUNT_LIMIT } from '../../emulator/core/rows.ts';
 import type { TablesDB } from '../../emulator/core/tables-db.ts';
+import { compileUserList } from '../../emulator/core/user-queries.ts';
 import { errorType, freshData, who } from '../support/emulator-data.ts';
 
 // Queries are written with the real SDK's Query builder, so the JSON is exactly what clients send.
@@ -21,6 +26,8 @@ beforeAll(() => {
   schema.createColumn('main', 'items', 'datetime', { key: 'when' });
   schema.createColumn('main', 'items', 'string', { key: 'tags', size: 20, array: true });
   schema.createColumn('main', 'items', 'enum', { key: 'state', elements: ['open', 'closed'] });
+  // A max within 32 bits makes Appwrite's 4-byte integer column.
+  schema.createColumn('main', 'items', 'integer', { key: 'small', min: 0, max: 1000 });
   schema.createIndex('main', 'items', { key: 'by_n', type: 'key', columns: ['n'] });
   schema.createIndex('main', 'items', { key: 'ft', type: 'fulltext', columns: ['title'] });
   const add = (id: string, row: Record<string, unknown>) =>
@@ -98,6 +105,8 @@ describe('every query method selects the rows Appwrite would', () => {
     ],
     ['$id', [Query.equal('$id', ['c', 'a'])], ['a', 'c']],
     ['regex', [Query.regex('title', '^[AB]')], ['a', 'b']],
+    ['regex is case-sensitive unless (?i)', [Query.regex('title', '^apple')], []],
+    ['regex with (?i)', [Query.regex('title', '(?i)^apple')], ['a']],
     ['or', [Query.or([Query.equal('n', 1), Query.equal('n', 3)])], ['a', 'c']],
     [
       'and inside or',
@@ -154,6 +163,109 @@ describe('bad queries are 400s with Appwrite types', () => {
       ],
     ],
     ['negative limit', 'general_query_invalid', ['{"method":"limit","values":[-1]}']],
+    ['limit 0 (Appwrite counts from 1)', 'general_query_invalid', [Query.limit(0)]],
+    // Issue 13 and its kind: every value is checked against the column before any SQL is built.
+    [
+      'startsWith with null (issue 13)',
+      'general_query_invalid',
+      ['{"method":"startsWith","attribute":"title","values":[null]}'],
+    ],
+    [
+      'contains with null',
+      'general_query_invalid',
+      ['{"method":"contains","attribute":"title","values":[null]}'],
+    ],
+    [
+      'notEndsWith with null',
+      'general_query_invalid',
+      ['{"method":"notEndsWith","attribute":"title","values":[null]}'],
+    ],
+    [
+      'equal with null (no validator takes null)',
+      'general_query_invalid',
+      ['{"method":"equal","attribute":"n","values":[null]}'],
+    ],
+    ['search with a number', 'general_query_invalid', [Query.search('title', 5 as never)]],
+    [
+      'regex with a number',
+      'general_query_invalid',
+      ['{"method":"regex","attribute":"title","values":[1]}'],
+    ],
+    ['a string for a boolean', 'general_query_invalid', [Query.equal('done', 'true')]],
+    ['a number for a string', 'general_query_invalid', [Query.equal('title', 1)]],
+    ['not a datetime', 'general_query_invalid', [Query.lessThan('when', 'yesterday')]],
+    [
+      'an object value',
+      'general_query_invalid',
+      ['{"method":"equal","attribute":"title","values":[{"toString":1}]}'],
+    ],
+    [
+      'a number for an array element',
+      'general_query_invalid',
+      [Query.contains('tags', 5 as never)],
+    ],
+    [
+      'beyond 32 bits on a 4-byte integer column',
+      'general_query_invalid',
+      [Query.greaterThan('small', 2 ** 31)],
+    ],
+    ['$sequence 0 (ids count from 1)', 'general_query_invalid', [Query.equal('$sequence', 0)]],
+    [
+      'equal with only an empty list',
+      'general_query_invalid',
+      ['{"method":"equal","attribute":"title","values":[[]]}'],
+    ],
+    ['notEqual with two values', 'general_query_invalid', [Query.notEqual('n', [1, 2])]],
+    ['lessThan with none', 'general_query_invalid', ['{"method":"lessThan","attribute":"n"}']],
+    [
+      'between with three values',
+      'general_query_invalid',
+      ['{"method":"between","attribute":"n","values":[1,2,3]}'],
+    ],
+    [
+      'isNull with a value of the wrong type',
+      'general_query_invalid',
+      ['{"method":"isNull","attribute":"n","values":["x"]}'],
+    ],
+    ['or with one query', 'general_query_invalid', [Query.or([Query.equal('n', 1)])]],
+    [
+      'a limit inside and',
+      'general_query_invalid',
+      [Query.and([Query.equal('n', 1), Query.limit(1)])],
+    ],
+    [
+      'nesting deeper than three levels',
+      'general_query_invalid',
+      [
+        Query.or([
+          Query.and([
+            Query.or([Query.and([Query.equal('n', 1), Query.equal('n', 2)]), Query.isNull('n')]),
+            Query.isNull('n'),
+          ]),
+          Query.isNull('n'),
+        ]),
+      ],
+    ],
+    [
+      'a query over 4,096 characters',
+      'general_argument_invalid',
+      [Query.equal('title', 'x'.repeat(4100))],
+    ],
+    // Issue 7: what RE2 cannot run in linear time is refused, not run.
+    ['regex with a backreference', 'general_query_invalid', [Query.regex('title', '(a)\\1')]],
+    ['regex with lookahead', 'general_query_invalid', [Query.regex('title', 'a(?=b)')]],
+    ['regex with lookbehind', 'general_query_invalid', [Query.regex('title', '(?<=a)b')]],
+    ['a malformed regex', 'general_query_invalid', [Query.regex('title', '[a-')]],
+    [
+      'a regex over 1,024 characters',
+      'general_query_invalid',
+      [Query.regex('title', 'a'.repeat(1025))],
+    ],
+    [
+      'a regex whose repeats expand too far',
+      'general_query_invalid',
+      [Query.regex('title', '(?:.{0,999}){85}')],
+    ],
     ['cursor row missing', 'general_cursor_not_found', [Query.cursorAfter('ghost')]],
     [
       'cursor row with a null order value',
@@ -251,4 +363,118 @@ test('the feed query (equal + orderDesc($createdAt), index declared DESC) needs 
   }
   // The declared orders are still what the index model reports (appwrite-cli compares them).
   expect(schema.index('main', 'posts', 'by_author').orders).toEqual(['ASC', 'DESC']);
+});
+
+describe('regex runs on RE2, linear in the text (issue 7)', () => {
+  let texts: TablesDB;
+
+  beforeAll(() => {
+    texts = freshData();
+    texts.schema.createTable('main', 'texts', { name: 'texts' });
+    texts.schema.createColumn('main', 'texts', 'string', { key: 'body', size: 200_000 });
+    const add = (id: string, body: string) =>
+      texts.rows.create(who.key, 'main', 'texts', id, { body }, null);
+    add('issue', `${'a'.repeat(30)}!`);
+    add('ten-k', `${'a'.repeat(10_000)}!`);
+    add('hundred-k', `${'a'.repeat(100_000)}!`);
+    add('plain', 'aaaa');
+  });
+
+  const bodies = (pattern: string) =>
+    texts.rows
+      .list(who.key, 'main', 'texts', [Query.regex('body', pattern)])
+      .rows.map((r) => r.$id);
+
+  // JavaScript's RegExp backtracks through 2^n splits of the a's before failing on the `!`: the
+  // 30-character row alone took seconds, the 100,000-character one never returns. RE2 answers.
+  test('^(a+)+$ over 30, 10,000 and 100,000 a’s and a ! is answered: only the clean row', () => {
+    expect(bodies('^(a+)+$')).toEqual(['plain']);
+  });
+
+  test('the same nesting that does match finds the long rows', () => {
+    expect(bodies('^(a+)+!$')).toEqual(['issue', 'ten-k', 'hundred-k']);
+  });
+
+  test('a pattern is compiled once per query, not once per row', () => {
+    const compile = vi.spyOn(RE2JS, 'compile');
+    try {
+      expect(bodies('^(aa)+!$')).toEqual(['issue', 'ten-k', 'hundred-k']);
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
+  });
+
+  // The size estimate is what refuses an expensive pattern before RE2 builds it, so it must not
+  // undercount: whatever it lets through compiles to at most about twice the cap.
+  test('the pre-compile size estimate bounds the compiled program', () => {
+    const atom = fc.constantFrom(
+      'a',
+      '.',
+      '\\d',
+      '[a-z]',
+      '[^x]',
+      '\\pL',
+      '^',
+      '\\b',
+      '\\Qa{3}\\E',
+      '😀',
+    );
+    const repeat = fc.constantFrom(
+      '',
+      '*',
+      '+',
+      '?',
+      '*?',
+      '{2}',
+      '{0,3}',
+      '{2,}',
+      '{1,5}',
+      '{0,12}',
+    );
+    const pattern = fc.letrec<{ expr: string }>((tie) => ({
+      expr: fc.oneof(
+        { depthSize: 'small' },
+        fc
+          .array(fc.tuple(atom, repeat), { minLength: 1, maxLength: 4 })
+          .map((parts) => parts.map(([a, r]) => a + r).join('')),
+        fc
+          .tuple(fc.constantFrom('(', '(?:', '(?i:', '(?P<n>'), tie('expr'), repeat)
+          .map(([open, body, r]) => `${open}${body})${r}`),
+        fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `${a}|${b}`),
+        fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => a + b),
+      ),
+    })).expr;
+    fc.assert(
+      fc.property(pattern, (p) => {
+        let program: number;
+        try {
+          program = RE2JS.compile(p).programSize();
+        } catch {
+          return;
+        }
+        expect(program).toBeLessThanOrEqual(2 * expandedSize(p) + 4);
+        if (program > MAX_REGEX_SIZE) expect(() => compileRegex(p)).toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the users and files lists check their queries too', () => {
+  const scenarios: [string, string[]][] = [
+    // Plain objects inherit `constructor` and `__proto__`: they are not attributes.
+    ['an inherited name as the attribute', [Query.equal('constructor', 'x')]],
+    ['__proto__ as the order', [Query.orderAsc('__proto__')]],
+    [
+      'a search value whose toString is not a function',
+      ['{"method":"search","values":[{"toString":1}]}'],
+    ],
+    ['a null value', ['{"method":"startsWith","attribute":"name","values":[null]}']],
+    ['lessThan with two values', ['{"method":"lessThan","attribute":"name","values":["a","b"]}']],
+  ];
+  test.each(scenarios)('%s → general_query_invalid', (_name, queries) => {
+    expect(errorType(() => compileUserList(queries, ''))).toBe('general_query_invalid');
+    expect(errorType(() => compileFileList(queries, ''))).toBe('general_query_invalid');
+  });
 });
