@@ -77,6 +77,17 @@ export class TokenStore {
     return { token, secret };
   }
 
+  /**
+   * Whether a live token of this kind for this user has this secret, leaving it in place (a recovery
+   * checks its new password before it uses the link up).
+   */
+  isLive(userId: string, kind: TokenKind, secret: string): boolean {
+    const row = this.db
+      .prepare('SELECT expire FROM auth_tokens WHERE secret_hash = ? AND user_id = ? AND kind = ?')
+      .get(digest(userId, kind, secret), userId, kind) as { expire: string } | undefined;
+    return row !== undefined && Date.parse(row.expire) > Date.now();
+  }
+
   /** Uses up a live token of this kind for this user; `null` when the secret is wrong or expired. */
   consume(userId: string, kind: TokenKind, secret: string): TokenRecord | null {
     const row = this.db

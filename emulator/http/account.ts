@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
 import { resolveId, uniqueId } from '../core/ids.ts';
 import { linkWith } from '../core/outbox.ts';
+import { passwordHistoryFor } from '../core/password-history.ts';
 import { checkDictionary, checkPersonalData } from '../core/password-policy.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import { projectSettingsFor } from '../core/project-settings.ts';
@@ -44,6 +45,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   const { users, sessions, tokens, jwt, outbox } = ctx.identity;
   /** The project's auth policies (session length and limit, user limit, password checks). */
   const policies = () => projectSettingsFor(ctx.db).get().policies;
+  const history = passwordHistoryFor(ctx.db);
 
   const me = (request: FastifyRequest): UserRecord => {
     const { userId } = requireUser(request);
@@ -114,13 +116,9 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const name = optionalString(body, 'name', '', 128);
     refuseOverUserLimit(ctx.db, users);
     checkPersonalData(policies(), password, { userId, email, name, phone: '' });
-    const user = users.create({
-      id: userId,
-      email,
-      phone: null,
-      name,
-      passwordHash: await hashPassword(password),
-    });
+    const passwordHash = await hashPassword(password);
+    const user = users.create({ id: userId, email, phone: null, name, passwordHash });
+    history.start(user.id, passwordHash, policies().passwordHistory);
     return reply.code(201).send(userModel(announce(request, 'create', user)));
   });
 
@@ -274,13 +272,16 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     if (user.passwordHash && !(await verifyPassword(oldPassword, user.passwordHash))) {
       throw new AppwriteError('user_invalid_credentials', 'The current password is wrong.');
     }
+    await history.refuseRecent(user.id, password, policies().passwordHistory);
     checkPersonalData(policies(), password, {
       userId: user.id,
       email: user.email,
       name: user.name,
       phone: user.phone,
     });
-    const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
+    const passwordHash = await hashPassword(password);
+    history.record(user.id, passwordHash, policies().passwordHistory);
+    const updated = users.update(user.id, { passwordHash });
     // A new password signs out every other device (Appwrite's "invalidate sessions" option, on here).
     sessions.deleteAll(user.id, requireUser(request).sessionId);
     return userModel(announce(request, 'update.password', updated));
@@ -338,10 +339,16 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const password = requiredPassword(request.body, 'password');
     await checkDictionary(policies(), password);
     if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
+    const invalid = () =>
+      new AppwriteError('user_invalid_token', 'The recovery link is invalid or expired.');
+    if (!tokens.isLive(userId, 'recovery', secret)) throw invalid();
+    // A recently used password is refused before the link is used up, so it can be tried again.
+    await history.refuseRecent(userId, password, policies().passwordHistory);
     const token = tokens.consume(userId, 'recovery', secret);
-    if (!token)
-      throw new AppwriteError('user_invalid_token', 'The recovery link is invalid or expired.');
-    users.update(userId, { passwordHash: await hashPassword(password), emailVerification: true });
+    if (!token) throw invalid();
+    const passwordHash = await hashPassword(password);
+    history.record(userId, passwordHash, policies().passwordHistory);
+    users.update(userId, { passwordHash, emailVerification: true });
     sessions.deleteAll(userId);
     events.tokenUsed(request, 'recovery', token);
     return tokenModel(token);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../core/errors.ts';
 import { resolveId } from '../core/ids.ts';
+import { passwordHistoryFor } from '../core/password-history.ts';
 import { checkDictionary, checkPersonalData } from '../core/password-policy.ts';
 import { hashPassword } from '../core/passwords.ts';
 import { projectSettingsFor } from '../core/project-settings.ts';
@@ -40,6 +41,7 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
   const { users, sessions, tokens, jwt } = ctx.identity;
   /** The project's auth policies: the password checks and the session length apply here too. */
   const policies = () => projectSettingsFor(ctx.db).get().policies;
+  const history = passwordHistoryFor(ctx.db);
 
   const target = (request: FastifyRequest): UserRecord => {
     const { userId } = request.params as { userId: string };
@@ -90,13 +92,9 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
       const owner = { userId, email: email ?? '', name, phone: phone ?? '' };
       checkPersonalData(policies(), password, owner);
     }
-    const user = users.create({
-      id: userId,
-      email,
-      phone,
-      name,
-      passwordHash: password ? await hashPassword(password) : null,
-    });
+    const passwordHash = password ? await hashPassword(password) : null;
+    const user = users.create({ id: userId, email, phone, name, passwordHash });
+    history.start(user.id, passwordHash, policies().passwordHistory);
     return reply.code(201).send(userModel(announce(request, 'create', user)));
   });
 
@@ -137,7 +135,10 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
       name: user.name,
       phone: user.phone,
     });
-    const updated = users.update(user.id, { passwordHash: await hashPassword(password) });
+    await history.refuseRecent(user.id, password, policies().passwordHistory);
+    const passwordHash = await hashPassword(password);
+    history.record(user.id, passwordHash, policies().passwordHistory);
+    const updated = users.update(user.id, { passwordHash });
     return userModel(announce(request, 'update.password', updated));
   });
 

@@ -215,6 +215,46 @@ describe('passwords under the dictionary policy (on in Agora)', () => {
   });
 });
 
+describe('password history (Agora keeps 5)', () => {
+  test('a kept password is refused on update, admin update and recovery; the link survives a refusal', async () => {
+    const email = 'history@example.com';
+    const first = 'first-long-phrase';
+    const second = 'second-long-phrase';
+    const created = await call(server, 'POST', '/account', {
+      body: { userId: 'unique()', email, password: first },
+    });
+    expect(created.status).toBe(201);
+    const session = await new Account(admin).createEmailPasswordSession({ email, password: first });
+    const me = new Account(guest().setSession(session.secret));
+    const recent = { code: 400, type: 'password_recently_used' };
+    expect(await failure(me.updatePassword({ password: first, oldPassword: first }))).toEqual(
+      recent,
+    );
+    await me.updatePassword({ password: second, oldPassword: first });
+    expect(await failure(me.updatePassword({ password: first, oldPassword: second }))).toEqual(
+      recent,
+    );
+    expect(
+      await failure(new Users(admin).updatePassword({ userId: session.userId, password: first })),
+    ).toEqual(recent);
+
+    await call(server, 'POST', '/account/recovery', {
+      body: { email, url: 'http://localhost/reset' },
+    });
+    const outbox = await call(server, 'GET', `/local/outbox?to=${encodeURIComponent(email)}`);
+    const { secret } = outbox.json.messages[0];
+    const body = { userId: session.userId, secret };
+    const refused = await call(server, 'PUT', '/account/recovery', {
+      body: { ...body, password: second },
+    });
+    expect([refused.status, refused.json.type]).toEqual([400, 'password_recently_used']);
+    const done = await call(server, 'PUT', '/account/recovery', {
+      body: { ...body, password: 'third-long-phrase' },
+    });
+    expect(done.status).toBe(200);
+  });
+});
+
 describe('changing settings with a key (node-appwrite Project)', () => {
   test('a key needs project.write / project.policies.write; project.read only reads', async () => {
     const reader = new Project(guest().setKey(server.keyWith(['project.read'])));
