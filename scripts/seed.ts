@@ -31,7 +31,7 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { name: 'Alex Admin', email: 'admin@example.com', password: 'Agora-admin-1', admin: true },
+  { name: 'Alex Admin', email: 'admin@example.com', password: 'Agora-lead-1', admin: true },
   { name: 'Ada Lovelace', email: 'ada@example.com', password: 'Agora-demo-1', admin: false },
   { name: 'Grace Hopper', email: 'grace@example.com', password: 'Agora-demo-1', admin: false },
   { name: 'Linus Pauling', email: 'linus@example.com', password: 'Agora-demo-1', admin: false },

@@ -120,7 +120,7 @@ describe('admin end to end', () => {
     expect(answer.body).toMatchObject({
       email: 'made@example.com',
       admin: true,
-      labels: ['admin'],
+      labels: ['member', 'admin'],
     });
     expect(answer.text).not.toContain(PASSWORD);
     const tables = new TablesDB(keyClient);
@@ -135,8 +135,12 @@ describe('admin end to end', () => {
         return undefined;
       }
     });
-    const user = await users.get({ userId });
-    expect([user.status, user.labels]).toEqual([true, ['admin']]);
+    // The gate, vetting the user, wrote the labels the registration asked for.
+    const user = await eventually('the gate to vet the new user', async () => {
+      const made = await users.get({ userId });
+      return made.labels.includes('member') ? made : undefined;
+    });
+    expect([user.status, user.labels]).toEqual([true, ['member', 'admin']]);
     await new Account(guest()).createEmailPasswordSession({
       email: 'made@example.com',
       password: PASSWORD,
@@ -165,12 +169,12 @@ describe('admin end to end', () => {
     const grant = routeRequest(Route.admin.setAdmin, { userId: promoted });
     const granted = await executeAdmin(admin, grant, { admin: true });
     expect(granted.status, granted.text).toBe(200);
-    expect((await users.get({ userId: promoted })).labels).toEqual(['beta', 'admin']);
+    expect((await users.get({ userId: promoted })).labels).toEqual(['member', 'beta', 'admin']);
     expect((await executeAdmin(target, list)).status).toBe(200);
 
     const revoked = await executeAdmin(admin, grant, { admin: false });
     expect(revoked.status).toBe(200);
-    expect((await users.get({ userId: promoted })).labels).toEqual(['beta']);
+    expect((await users.get({ userId: promoted })).labels).toEqual(['member', 'beta']);
     expect(outcome(await executeAdmin(target, list))).toEqual([401, 'user_unauthorized']);
 
     const self = routeRequest(Route.admin.setAdmin, { userId: adminId });
@@ -179,7 +183,7 @@ describe('admin end to end', () => {
       400,
       ['userId'],
     ]);
-    expect((await users.get({ userId: adminId })).labels).toEqual(['admin']);
+    expect((await users.get({ userId: adminId })).labels).toEqual(['member', 'admin']);
   });
 
   test('block: the user’s existing session stops working (403 user_blocked); unblock restores it', async () => {
@@ -254,7 +258,7 @@ describe('admin end to end', () => {
         ]);
       }
     }
-    expect((await users.get({ userId: plainId })).labels).toEqual([]);
+    expect((await users.get({ userId: plainId })).labels).toEqual(['member']);
     expect((await users.get({ userId: adminId })).status).toBe(true);
     expect((await users.list({ queries: [Query.equal('email', 'x@example.com')] })).total).toBe(0);
     const jobs = await new TablesDB(keyClient).listRows({

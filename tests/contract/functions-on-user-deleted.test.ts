@@ -163,7 +163,7 @@ describe('a deleted user’s content', () => {
     expect(execution.trigger).toBe('event');
     // An event's execution keeps no response body (as on Appwrite): the log line says what went.
     expect(execution.logs).toContain(
-      'Removed for gone: 2 posts, 2 comments, 2 likes, profile true, avatar true.',
+      'Removed for gone: 2 posts, 2 comments, 2 likes, profile true, avatar true, 0 export jobs.',
     );
 
     const after = await countersAndRecount(tables);

@@ -157,7 +157,7 @@ describe('passwords under the dictionary policy (on in Agora)', () => {
       status: 400,
       type: 'general_argument_invalid',
     },
-    { who: 'an API key (users.create)', password: 'Agora-admin-1', status: 201 },
+    { who: 'an API key (users.create)', password: 'Agora-lead-1', status: 201 },
   ];
   test.each(rows)(
     '$who with "$password" → $status $type',
@@ -177,7 +177,7 @@ describe('passwords under the dictionary policy (on in Agora)', () => {
   test('the demo users of the seed are accepted with their passwords', async () => {
     const users = new Users(admin);
     const demo = [
-      ['admin@example.com', 'Agora-admin-1', 'Alex Admin'],
+      ['admin@example.com', 'Agora-lead-1', 'Alex Admin'],
       ['ada@example.com', 'Agora-demo-1', 'Ada Lovelace'],
       ['grace@example.com', 'Agora-demo-1', 'Grace Hopper'],
       ['linus@example.com', 'Agora-demo-1', 'Linus Pauling'],

@@ -14,12 +14,13 @@ describe('npm run seed against the local Appwrite', () => {
   let server: LocalServer;
   let users: Users;
   let tables: TablesDB;
+  let keyClient: ReturnType<typeof keyClientOf>;
   beforeAll(async () => {
     server = await startLocalServer();
     // The board is made through the functions, as under npm start: the tables, on-user-created
     // (profiles for the derived ids) and posts (rate limits on, as npm start keeps them).
     applyAgoraTables(server);
-    const keyClient = keyClientOf(server);
+    keyClient = keyClientOf(server);
     await deployWithVariables(keyClient, FunctionId.onUserCreated, { AGORA_ID_SECRET: SECRET });
     await deployWithVariables(keyClient, FunctionId.posts, {});
     users = new Users(keyClient);
@@ -27,16 +28,20 @@ describe('npm run seed against the local Appwrite', () => {
   }, 60_000);
   afterAll(() => server.close());
 
-  it('makes the demo users, one of them an admin, and a second run changes nothing', async () => {
-    const first = await seedUsers(users, SECRET);
+  it('makes the demo users, vetted by on-user-created (one an admin), and a second run changes nothing', async () => {
+    const first = await seedUsers(keyClient, SECRET);
     expect(first).toContain('created admin@example.com');
-    expect(first).toContain('made admin@example.com an admin');
-    expect(await seedUsers(users, SECRET)).toEqual([]);
+    // The gate, not the script, wrote the labels: the registration asked for the admin role.
+    expect(first.filter((line) => line.startsWith('labelled'))).toEqual([]);
+    expect(await seedUsers(keyClient, SECRET)).toEqual([]);
 
     const { users: listed } = await users.list();
     expect(listed.map((u) => u.email).sort()).toEqual(DEMO_USERS.map((u) => u.email).sort());
     const admins = listed.filter((u) => u.labels.includes('admin')).map((u) => u.email);
     expect(admins).toEqual(['admin@example.com']);
+    expect(listed.filter((u) => !u.labels.includes('member'))).toEqual([]);
+    const open = await tables.listRows({ databaseId: DATABASE_ID, tableId: TableId.registrations });
+    expect(open.total, 'every registration was consumed by the gate').toBe(0);
     expect(
       listed.filter((u) => !u.emailVerification).map((u) => u.email),
       'demo users are verified',

@@ -70,9 +70,9 @@ describe('npm start', () => {
     const account = new Account(new Client().setEndpoint(endpoint).setProject('agora'));
     const session = await account.createEmailPasswordSession({
       email: 'admin@example.com',
-      password: 'Agora-admin-1',
+      password: 'Agora-lead-1',
     });
-    expect(output).toContain('[seed] made admin@example.com an admin');
+    expect(output).toContain('[seed] created admin@example.com');
 
     const { apiKey } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
     const client = new Client().setEndpoint(endpoint).setProject('agora').setKey(apiKey);
@@ -90,6 +90,8 @@ describe('npm start', () => {
     expect(profile?.name).toBe('Alex Admin');
     const user = await new Users(client).get({ userId: session.userId });
     expect(user.status).toBe(true);
+    // The gate vetted the admin and gave the role its registration asked for.
+    expect(user.labels).toEqual(['member', 'admin']);
     const { tables } = await new TablesDB(client).listTables({ databaseId: 'agora' });
     const declared = JSON.parse(readFileSync(join(root, 'appwrite.json'), 'utf8')) as {
       tables: { $id: string }[];

@@ -35,7 +35,7 @@ const PHONE = { width: 390, height: 844 };
 const LIVE = 30_000;
 
 const ADA = { email: 'ada@example.com', password: 'Agora-demo-1' };
-const ADMIN = { email: 'admin@example.com', password: 'Agora-admin-1' };
+const ADMIN = { email: 'admin@example.com', password: 'Agora-lead-1' };
 
 const tag = randomBytes(4).toString('hex');
 const newcomer = {

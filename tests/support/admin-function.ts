@@ -3,11 +3,13 @@
  * buckets from appwrite.json, `admin` and `on-user-created` with `AGORA_ID_SECRET` set through the
  * variables API, `export-users` as appwrite.json says, and helpers to execute `admin` as a session.
  */
-import { AppwriteException, Client, Users } from 'node-appwrite';
+import { AppwriteException, Client, TablesDB, Users } from 'node-appwrite';
+import { registrationStore } from '../../functions/_lib/registrations.ts';
 import { deriveUserId } from '../../functions/_lib/user-ids.ts';
 import { FunctionId } from '../../shared/functions.ts';
+import { ADMIN_LABEL, MEMBER_LABEL } from '../../shared/ids.ts';
 import type { LocalServer } from '../contract/harness.ts';
-import { deployWithVariables } from './accounts-function.ts';
+import { deployWithVariables, eventually } from './accounts-function.ts';
 import { applyAgoraBuckets } from './agora-buckets.ts';
 import { applyAgoraTables, executeFunction, keyClientOf } from './posts-function.ts';
 
@@ -71,8 +73,10 @@ export async function createUsersInBulk(
 }
 
 /**
- * A user with an id derived from `TEST_ID_SECRET` (so `on-user-created` profiles rather than blocks
- * them), no password, optional labels, and a session client (with its secret, for Realtime).
+ * A user as the seed script makes one: an id derived from `TEST_ID_SECRET` and recorded in
+ * `registrations` (asking for the admin role when `labels` has it), no password; `on-user-created`
+ * vets them (profile, `member`, `admin`), then any other labels; and a session client (with its
+ * secret, for Realtime).
  */
 export async function sessionUser(
   server: LocalServer,
@@ -81,12 +85,20 @@ export async function sessionUser(
 ): Promise<{ userId: string; client: Client; secret: string }> {
   const users = new Users(keyClient);
   const userId = deriveUserId(TEST_ID_SECRET);
+  const admin = labels.includes(ADMIN_LABEL);
+  await registrationStore(new TablesDB(keyClient)).issue(userId, { issuedBy: 'seed', admin });
   await users.create({
     userId,
     email: `${userId}@example.com`,
     name: `User ${userId.slice(0, 6)}`,
   });
-  if (labels.length > 0) await users.updateLabels({ userId, labels });
+  const vetted = await eventually('on-user-created to vet the user', async () => {
+    const user = await users.get({ userId });
+    return user.labels.includes(MEMBER_LABEL) ? user : undefined;
+  });
+  const others = labels.filter((label) => !vetted.labels.includes(label));
+  if (others.length > 0)
+    await users.updateLabels({ userId, labels: [...vetted.labels, ...others] });
   const session = await users.createSession({ userId });
   const client = new Client()
     .setEndpoint(server.endpoint)

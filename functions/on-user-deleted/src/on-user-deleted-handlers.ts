@@ -169,7 +169,7 @@ export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
 
     const outcome: Outcome = { userId, posts, comments, likes, profile, avatar, jobs };
     log(
-      `Removed for ${userId}: ${jobs} export jobs, ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}.`,
+      `Removed for ${userId}: ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}, ${jobs} export jobs.`,
     );
     return res.json(outcome);
   };
