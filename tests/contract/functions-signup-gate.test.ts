@@ -1,4 +1,14 @@
-import { Account, Client, Functions, ID, Query, Storage, TablesDB, Users } from 'node-appwrite';
+import {
+  Account,
+  type AppwriteException,
+  Client,
+  Functions,
+  ID,
+  Query,
+  Storage,
+  TablesDB,
+  Users,
+} from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { registrationStore } from '../../functions/_lib/registrations.ts';
 import { deriveUserId } from '../../functions/_lib/user-ids.ts';

@@ -13,6 +13,7 @@ const byType: Record<string, string> = {
   user_email_already_exists: 'An account with this email already exists. Try signing in.',
   user_session_already_exists: 'You’re already signed in.',
   user_unauthorized: 'You need to be signed in with the right account to do that.',
+  user_email_not_verified: 'Verify your email address first. Settings can send the link again.',
   general_unauthorized_scope: 'Please sign in to continue.',
   user_not_found: 'We couldn’t find that account.',
   user_invalid_token: 'This link has expired or was already used. Ask for a new one.',

@@ -1,7 +1,7 @@
 import { likedAmong } from './api/likes.ts';
 import { likePost, unlikePost } from './api/posts.ts';
 import { type LikeView, rollback, toggle } from './like-state.ts';
-import { requireSignIn, session } from './session.svelte.ts';
+import { requireSignIn, requireVerified, session } from './session.svelte.ts';
 import { toasts } from './toasts.svelte.ts';
 
 /**
@@ -61,6 +61,8 @@ export class Likes {
     if (!requireSignIn() || this.#pending.has(post.$id)) return;
     const before = this.view(post);
     const optimistic = toggle(before);
+    // Unliking needs no verified email; liking does (the server says so too).
+    if (optimistic.liked && !requireVerified()) return;
     this.#pending = new Map(this.#pending).set(post.$id, optimistic);
     try {
       const state = optimistic.liked ? await likePost(post.$id) : await unlikePost(post.$id);

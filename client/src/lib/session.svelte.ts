@@ -125,3 +125,16 @@ export function requireSignIn(next: string = router.fullPath): boolean {
   navigate(signInPath(next));
   return false;
 }
+
+/** What an unverified member is told where they try to post, comment or like. */
+export const VERIFY_FIRST = 'Verify your email address to post, comment and like.';
+
+/**
+ * Guard for posting, commenting and liking, which the `posts` function allows only once the email
+ * address is verified: true when it is; otherwise says so in a toast (no request is sent).
+ */
+export function requireVerified(): boolean {
+  if (session.user?.emailVerification) return true;
+  toasts.info(`${VERIFY_FIRST} Settings can send the link again.`);
+  return false;
+}

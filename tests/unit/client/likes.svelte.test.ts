@@ -32,7 +32,12 @@ const post = { $id: 'p1', likesCount: 4 };
 beforeEach(() => {
   vi.clearAllMocks();
   toasts.items = [];
-  session.user = { $id: 'me', name: 'Me', labels: [] } as unknown as typeof session.user;
+  session.user = {
+    $id: 'me',
+    name: 'Me',
+    labels: [],
+    emailVerification: true,
+  } as unknown as typeof session.user;
 });
 
 describe('Likes (optimistic)', () => {
@@ -89,5 +94,32 @@ describe('Likes (optimistic)', () => {
     await likes.toggle(post);
     expect(calls.like).not.toHaveBeenCalled();
     expect(location.hash).toContain('#/signin?next=');
+  });
+});
+
+describe('Likes for a member whose email is not verified', () => {
+  it('liking sends nothing and says to verify; unliking still works', async () => {
+    session.user = {
+      $id: 'me',
+      name: 'Me',
+      labels: [],
+      emailVerification: false,
+    } as unknown as typeof session.user;
+    const likes = new Likes(() => undefined);
+    await likes.toggle(post);
+    expect(calls.like).not.toHaveBeenCalled();
+    expect(likes.view(post)).toEqual({ liked: false, likesCount: 4 });
+    expect(toasts.items.map((toast) => [toast.kind, toast.message])).toEqual([
+      [
+        'info',
+        'Verify your email address to post, comment and like. Settings can send the link again.',
+      ],
+    ]);
+
+    calls.likedAmong.mockResolvedValue(new Set(['p1']));
+    calls.unlike.mockResolvedValue({ postId: 'p1', liked: false, likesCount: 3 });
+    await likes.load(['p1']);
+    await likes.toggle(post);
+    expect(calls.unlike).toHaveBeenCalledTimes(1);
   });
 });
