@@ -4,6 +4,7 @@
  * each load run lasts (default 5). Name groups to run only those: `npm run bench -- posts client`.
  */
 
+import { benchAbuse } from './abuse.ts';
 import { benchClient } from './client.ts';
 import { benchFunctions } from './functions.ts';
 import { benchDashboard } from './functions-dashboard.ts';
@@ -21,6 +22,7 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   posts: ['Agora functions: posts end to end (issue 6)', benchPosts],
   client: ['Svelte client: size, first feed render, live post (issue 7)', benchClient],
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
+  abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],
 };
 
 const asked = process.argv.slice(2);

@@ -317,7 +317,8 @@ describe('changing settings with a key (node-appwrite Project)', () => {
     expect(again.status).toBe(201);
   });
 
-  test('personal data: a password holding the email or name is 400 password_personal_data', async () => {
+  test('personal data (on in Agora’s settings): a password holding the email or name is 400 password_personal_data', async () => {
+    // appwrite.json turns it on; the rest of this file expects the file's settings back after.
     await project.updatePasswordPersonalDataPolicy({ enabled: true });
     try {
       const signUp = await call(server, 'POST', '/account', {
@@ -339,7 +340,9 @@ describe('changing settings with a key (node-appwrite Project)', () => {
       });
       expect(fine.status).toBe(201);
     } finally {
-      await project.updatePasswordPersonalDataPolicy({ enabled: false });
+      await project.updatePasswordPersonalDataPolicy({
+        enabled: REPO.settings.auth.security.personalDataCheck,
+      });
     }
   });
 
