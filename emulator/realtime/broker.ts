@@ -55,6 +55,11 @@ export const GUEST: ConnectionIdentity = { userId: '', sessionId: '', roles: ['g
 export const REALTIME_LIMITS = {
   subscriptionsPerConnection: 256,
   channelsPerSubscription: 100,
+  /**
+   * Distinct channels across a connection's subscriptions: what closing it or re-subscribing it on a
+   * sign-in costs (each is a listener entry), so a socket cannot make either a long pause.
+   */
+  channelsPerConnection: 1000,
   /** The frame budget those subscriptions must fit in (transport.ts enforces both). */
   messagesPerMinute: 32,
   maxFrameBytes: 64 * 1024,
@@ -122,8 +127,9 @@ export class Broker {
     if (previous === identity.userId) return;
     this.#unindexUser(connectionId, previous);
     this.#indexUser(connectionId, identity.userId);
+    // A rebind changes only the `account.<user>` channels, so it is not held to the limits again.
     for (const [id, subscription] of [...connection.subscriptions]) {
-      this.subscribe(connectionId, id, subscription.requested, subscription.queries);
+      this.#subscribe(connection, connectionId, id, subscription.requested, subscription.queries);
     }
   }
 
@@ -141,6 +147,17 @@ export class Broker {
     const connection = this.#connections.get(connectionId);
     if (!connection) return [];
     this.checkLimits(connectionId, [{ subscriptionId, channels: requested }]);
+    return this.#subscribe(connection, connectionId, subscriptionId, requested, queries);
+  }
+
+  /** `subscribe` without the limits: the index work itself. */
+  #subscribe(
+    connection: Connection,
+    connectionId: number,
+    subscriptionId: string,
+    requested: readonly string[],
+    queries: RealtimeQueries,
+  ): readonly string[] {
     this.unsubscribe(connectionId, subscriptionId);
     const channels = convertChannels(requested, connection.identity.userId);
     connection.subscriptions.set(subscriptionId, { requested, channels, queries });
@@ -198,11 +215,23 @@ export class Broker {
         `A subscription may list at most ${channelsPerSubscription} channels.`,
       );
     }
-    const held = this.#connections.get(connectionId)?.subscriptions;
+    const connection = this.#connections.get(connectionId);
+    const held = connection?.subscriptions;
     const added = new Set(items.map((i) => i.subscriptionId).filter((id) => !held?.has(id)));
     if ((held?.size ?? 0) + added.size > subscriptionsPerConnection) {
       throw new SubscriptionLimitError(
         `A connection may hold at most ${subscriptionsPerConnection} subscriptions.`,
+      );
+    }
+    // Counted before any replaced subscription lets go of its channels: a bound, not an exact count.
+    const known = connection?.channels;
+    const fresh = new Set<string>();
+    for (const item of items) {
+      for (const channel of item.channels) if (!known?.has(channel)) fresh.add(channel);
+    }
+    if ((known?.size ?? 0) + fresh.size > REALTIME_LIMITS.channelsPerConnection) {
+      throw new SubscriptionLimitError(
+        `A connection may listen on at most ${REALTIME_LIMITS.channelsPerConnection} channels.`,
       );
     }
   }

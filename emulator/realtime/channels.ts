@@ -114,9 +114,10 @@ function actionOf(parts: readonly string[]): string | null {
  * which carry nothing for it until it signs in.
  */
 export function convertChannels(requested: readonly string[], userId: string): string[] {
-  const out: string[] = [];
+  // A set keeps the first occurrence's order and makes the de-duplication linear in the channels.
+  const out = new Set<string>();
   const add = (channel: string) => {
-    if (!out.includes(channel)) out.push(channel);
+    out.add(channel);
   };
   for (const channel of requested) {
     if (channel === 'account') {
@@ -130,5 +131,5 @@ export function convertChannels(requested: readonly string[], userId: string): s
       add(channel);
     }
   }
-  return out;
+  return [...out];
 }

@@ -78,6 +78,9 @@ interface Live {
   /** Start of the current one-minute window and the messages received in it. */
   windowStart: number;
   messages: number;
+  /** Admitted frames waiting their turn (at most the per-minute limit: see `onFrame`). */
+  queue: ({ raw: RawData; isBinary: boolean } | { close: number })[];
+  draining: boolean;
 }
 
 /**
@@ -272,7 +275,13 @@ export function attachRealtime(
     return { type: 'response', data: { to: 'unsubscribe', success: true, subscriptions } };
   };
 
-  const onMessage = (id: number, raw: RawData, isBinary: boolean) => {
+  /**
+   * A frame off the wire: counted against the message limit at once, then queued. Frames are handled
+   * one per turn of the event loop (`drain`), so a burst of full frames — ws hands every frame of one
+   * TCP read over in the same tick — costs other clients at most one frame's work at a time, not
+   * the whole burst's. The queue holds only admitted frames, at most the per-minute limit.
+   */
+  const onFrame = (id: number, raw: RawData, isBinary: boolean) => {
     const connection = live.get(id);
     if (!connection) return;
     const now = Date.now();
@@ -283,11 +292,39 @@ export function attachRealtime(
     connection.messages++;
     if (connection.messages > limit) {
       sendError(id, REALTIME_CODES.tooManyMessages, 'Too many messages.');
-      if (connection.messages >= 2 * limit) {
-        connection.socket.close(REALTIME_CODES.tooManyMessages, 'Too many messages.');
+      // Closed after the frames admitted before it are answered, in order.
+      if (connection.messages === 2 * limit) {
+        connection.queue.push({ close: REALTIME_CODES.tooManyMessages });
+      } else {
+        return;
       }
+    } else {
+      connection.queue.push({ raw, isBinary });
+    }
+    if (connection.draining) return;
+    connection.draining = true;
+    setImmediate(drain, id);
+  };
+
+  const drain = (id: number) => {
+    const connection = live.get(id);
+    const next = connection?.queue.shift();
+    if (!connection || !next) {
+      if (connection) connection.draining = false;
       return;
     }
+    if ('close' in next) {
+      connection.queue.length = 0;
+      connection.socket.close(next.close, 'Too many messages.');
+      return;
+    }
+    onMessage(id, next.raw, next.isBinary);
+    setImmediate(drain, id);
+  };
+
+  const onMessage = (id: number, raw: RawData, isBinary: boolean) => {
+    const connection = live.get(id);
+    if (!connection) return;
     try {
       const message = parseFrame(raw, isBinary);
       const data = message.data;
@@ -328,13 +365,13 @@ export function attachRealtime(
 
   const onConnection = (socket: WebSocket, request: IncomingMessage) => {
     const id = ++nextId;
-    live.set(id, { socket, windowStart: Date.now(), messages: 0 });
+    live.set(id, { socket, windowStart: Date.now(), messages: 0, queue: [], draining: false });
     socket.on('close', () => {
       live.delete(id);
       broker.disconnect(id);
     });
     socket.on('error', () => socket.terminate());
-    socket.on('message', (raw, isBinary) => onMessage(id, raw, isBinary));
+    socket.on('message', (raw, isBinary) => onFrame(id, raw, isBinary));
     const refuse = (code: number, message: string) => {
       sendError(id, code, message);
       socket.close(REALTIME_CODES.policyViolation, message.slice(0, 120));

@@ -227,6 +227,27 @@ describe('broker', () => {
     expect(broker.channelCounts(1)).toMatchObject({ rows: cap - 2, files: 1, c1: 1 });
   });
 
+  test('a connection listens on at most the cap of distinct channels; known channels stay free', () => {
+    const { channelsPerConnection: cap, channelsPerSubscription: width } = REALTIME_LIMITS;
+    const all = compileRealtimeQueries([]);
+    const broker = new Broker();
+    broker.connect(1);
+    const channel = (i: number) => `databases.db.tables.t.rows.r${i}`;
+    for (let i = 0; i < cap / width; i++) {
+      const channels = Array.from({ length: width }, (_, c) => channel(i * width + c));
+      broker.subscribe(1, `s${i}`, channels, all);
+    }
+    expect(Object.keys(broker.channelCounts(1))).toHaveLength(cap);
+    expect(() => broker.subscribe(1, 'new', [channel(cap)], all)).toThrow(
+      `A connection may listen on at most ${cap} channels.`,
+    );
+    // Channels it already listens on cost no listener entry, so they may be subscribed again.
+    expect(broker.subscribe(1, 'again', [channel(0), channel(cap - 1)], all)).toHaveLength(2);
+    const before = broker.indexSteps;
+    broker.disconnect(1);
+    expect(broker.indexSteps - before).toBe(cap + 2);
+  });
+
   test('removing a subscription costs its own channels, not the rest of the connection', () => {
     const cap = REALTIME_LIMITS.subscriptionsPerConnection;
     const all = compileRealtimeQueries([]);
