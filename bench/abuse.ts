@@ -213,7 +213,6 @@ export async function benchAbuse(): Promise<Figure[]> {
         unit: 'ms',
         baseline: idle,
       },
-      ),
     ];
   } finally {
     await server.stop();
