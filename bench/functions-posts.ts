@@ -28,7 +28,7 @@ import {
 import { findProjectFile } from '../emulator/project-file.ts';
 import { buildFunction } from '../scripts/build-functions.ts';
 import { FunctionId, Route, type RouteKey, routeRequest } from '../shared/functions.ts';
-import { DATABASE_ID, STATS_ROW_ID, TableId } from '../shared/ids.ts';
+import { DATABASE_ID, MEMBER_LABEL, STATS_ROW_ID, TableId } from '../shared/ids.ts';
 import { round } from './lib/load.ts';
 import type { Figure } from './lib/report.ts';
 
@@ -172,7 +172,10 @@ export async function benchPosts(): Promise<Figure[]> {
     const sessions: Client[] = [];
     for (let i = 0; i < CONCURRENCY; i++) {
       const userId = `bench-${i}`;
+      // As the sign-up gate leaves a member: the `member` label, a verified email, a profile.
       await users.create({ userId, email: `${userId}@bench.local` });
+      await users.updateLabels({ userId, labels: [MEMBER_LABEL] });
+      await users.updateEmailVerification({ userId, emailVerification: true });
       await tables.createRow({
         databaseId: DATABASE_ID,
         tableId: TableId.profiles,
