@@ -186,7 +186,7 @@ describe('CSV export end to end', () => {
       requestedBy: adminId,
       error: null,
     });
-    expect(job.$permissions).toEqual([`read("user:${adminId}")`]);
+    expect(job.$permissions).toEqual([`read("user:${adminId}/verified")`]);
     expect(Date.parse(job.downloadExpiresAt ?? '') - Date.now()).toBeGreaterThan(23 * 3600_000);
 
     const response = await fetch(downloadUrl(job));
@@ -226,6 +226,15 @@ describe('CSV export end to end', () => {
     expect((await file(admin)).$id).toBe(jobId);
     await expect(file(otherAdmin)).rejects.toMatchObject({ code: 404 });
     await expect(file(plain)).rejects.toMatchObject({ code: 404 });
+    // Only while verified: whoever takes the id after the admin is deleted starts unverified.
+    const users = new Users(keyClient);
+    await users.updateEmailVerification({ userId: adminId, emailVerification: false });
+    try {
+      await expect(read(admin)).rejects.toMatchObject({ code: 404 });
+      await expect(file(admin)).rejects.toMatchObject({ code: 404 });
+    } finally {
+      await users.updateEmailVerification({ userId: adminId, emailVerification: true });
+    }
   });
 
   test('a replayed execution of the finished job does nothing', async () => {

@@ -96,6 +96,8 @@ export async function sessionUser(
     const user = await users.get({ userId });
     return user.labels.includes(MEMBER_LABEL) ? user : undefined;
   });
+  // Verified, as a member who acts is (an export is readable by `user:<id>/verified`).
+  await users.updateEmailVerification({ userId, emailVerification: true });
   const others = labels.filter((label) => !vetted.labels.includes(label));
   if (others.length > 0)
     await users.updateLabels({ userId, labels: [...vetted.labels, ...others] });

@@ -176,7 +176,8 @@ export function createExportRepo(client: Client): ExportRepo {
         fileId,
         path,
         name,
-        permissions: [Permission.read(Role.user(readerId))],
+        // As the job row: the admin who asked, verified (see admin-repo.ts `createJob`).
+        permissions: [Permission.read(Role.user(readerId, 'verified'))],
       });
     },
     async createDownloadToken(fileId, expire) {
