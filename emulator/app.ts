@@ -7,19 +7,27 @@
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { openDatabase, type Sql } from './core/db.ts';
-import { AppwriteError } from './core/errors.ts';
-import { EventBus } from './core/events.ts';
-import { openIdentity } from './core/identity.ts';
-import { makePrivateFolder, tightenTree } from './core/private-files.ts';
-import { type AbuseSettings, registerAbuseLimits } from './http/abuse.ts';
-import { registerAccount } from './http/account.ts';
-import { resolvePrincipal } from './http/authenticate.ts';
-import { parseQueryString, registerBodyParsers } from './http/body.ts';
-import { registerFunctions } from './http/compute.ts';
-import { CONSOLE_PROJECT, consoleAdminPrincipal } from './http/console.ts';
-import { SERVER_VERSION, type ServiceContext, type ServicePlugin } from './http/context.ts';
-import { registerCors } from './http/cors.ts';
+import { openIdentity } from './core/identity/service.ts';
+import { openDatabase, type Sql } from './core/platform/db.ts';
+import { AppwriteError } from './core/platform/errors.ts';
+import { EventBus } from './core/platform/events.ts';
+import { makePrivateFolder, tightenTree } from './core/platform/private-files.ts';
+import { rewriteFunctionHost } from './http/functions/domains.ts';
+import { registerFunctions } from './http/functions/service.ts';
+import { registerHealth } from './http/health/health.ts';
+import { registerAccount } from './http/identity/account.ts';
+import { CONSOLE_PROJECT, consoleAdminPrincipal } from './http/identity/console.ts';
+import { registerOutbox } from './http/identity/outbox.ts';
+import { registerUsers } from './http/identity/users.ts';
+import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
+import { resolvePrincipal } from './http/platform/authenticate.ts';
+import { parseQueryString, registerBodyParsers } from './http/platform/body.ts';
+import {
+  SERVER_VERSION,
+  type ServiceContext,
+  type ServicePlugin,
+} from './http/platform/context.ts';
+import { registerCors } from './http/platform/cors.ts';
 import {
   errorBody,
   frameworkErrorHandler,
@@ -27,16 +35,16 @@ import {
   MAX_PARAM_LENGTH,
   sendError,
   toErrorBody,
-} from './http/errors.ts';
-import { rewriteFunctionHost } from './http/function-domains.ts';
-import { registerHealth } from './http/health.ts';
-import { registerOutbox } from './http/outbox.ts';
-import { registerProject } from './http/project.ts';
-import { refuseDisabledService } from './http/project-access.ts';
-import { answerOutsideRoutes, clientErrorHandler, requireHost } from './http/protocol-errors.ts';
-import { registerStorage } from './http/storage.ts';
-import { registerTablesDB } from './http/tablesdb.ts';
-import { registerUsers } from './http/users.ts';
+} from './http/platform/errors.ts';
+import {
+  answerOutsideRoutes,
+  clientErrorHandler,
+  requireHost,
+} from './http/platform/protocol-errors.ts';
+import { refuseDisabledService } from './http/project/access.ts';
+import { registerProject } from './http/project/routes.ts';
+import { registerStorage } from './http/storage/service.ts';
+import { registerTablesDB } from './http/tablesdb/service.ts';
 import { attachRealtime } from './realtime/transport.ts';
 
 /** The services, in registration order. Add one line per service. */
@@ -53,7 +61,7 @@ const SERVICES: readonly ServicePlugin[] = [
 
 /**
  * How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there; the
- * folder is created 0700, an existing one tightened to owner-only modes: core/private-files.ts).
+ * folder is created 0700, an existing one tightened to owner-only modes: core/platform/private-files.ts).
  */
 export interface BuildOptions {
   projectId: string;
@@ -64,7 +72,7 @@ export interface BuildOptions {
   /** Where unexpected errors are reported; defaults to stderr. Never reaches the client. */
   onInternalError?: InternalErrorSink;
   /**
-   * Appwrite's abuse limits (http/abuse.ts): on unless `_APP_OPTIONS_ABUSE=disabled`, as in Appwrite;
+   * Appwrite's abuse limits (http/platform/abuse.ts): on unless `_APP_OPTIONS_ABUSE=disabled`, as in Appwrite;
    * `false` turns them off (tests, benchmarks), an object also bounds the counter store.
    */
   abuse?: boolean | AbuseSettings;
@@ -111,10 +119,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
-    // `<function>.functions.localhost` requests go to that function (http/function-domains.ts).
+    // `<function>.functions.localhost` requests go to that function (http/functions/domains.ts).
     rewriteUrl: rewriteFunctionHost,
-    // Errors found before any route runs are answered in Appwrite's shape too (http/errors.ts,
-    // http/protocol-errors.ts).
+    // Errors found before any route runs are answered in Appwrite's shape too (http/platform/errors.ts,
+    // http/platform/protocol-errors.ts).
     frameworkErrors: frameworkErrorHandler(sink),
     clientErrorHandler,
     http: { requireHostHeader: false },

@@ -13,8 +13,8 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
-import { CONSOLE_EMAIL, consoleAccountsFor } from './core/console-account.ts';
-import { makePrivateFolder } from './core/private-files.ts';
+import { CONSOLE_EMAIL, consoleAccountsFor } from './core/identity/console-account.ts';
+import { makePrivateFolder } from './core/platform/private-files.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
 import { printExecutionLogs } from './terminal-logs.ts';
 
@@ -93,7 +93,7 @@ function previousKey(file: string, projectId: string): string | null {
 
 async function main(): Promise<void> {
   // Whatever this process creates — SQLite's files, function code, files made outside our own
-  // writers — is its owner's only; the writers set 0600/0700 themselves too (core/private-files.ts).
+  // writers — is its owner's only; the writers set 0600/0700 themselves too (core/platform/private-files.ts).
   process.umask(0o077);
   const options = readOptions(process.argv.slice(2));
   const config = findProjectFile(process.cwd());

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { applyProjectConfig } from './core/project-config.ts';
-import { projectSettingsFor } from './core/project-settings.ts';
-import { applySettingsConfig } from './core/settings-config.ts';
-import { openStorage } from './core/storage.ts';
-import { applyBucketsConfig } from './core/storage-config.ts';
-import type { ServiceContext } from './http/context.ts';
+import { applySettingsConfig } from './core/project/config.ts';
+import { projectSettingsFor } from './core/project/settings.ts';
+import { applyBucketsConfig } from './core/storage/config.ts';
+import { openStorage } from './core/storage/service.ts';
+import { applyProjectConfig } from './core/tablesdb/config.ts';
+import type { ServiceContext } from './http/platform/context.ts';
 import { applyFunctionsConfig } from './project-functions.ts';
 
 /** The parts of an appwrite.json the emulator reads; the rest is kept as parsed for appliers. */
@@ -39,7 +39,7 @@ export function findProjectFile(cwd: string): ProjectFile | null {
 /**
  * Steps that apply a project file at start, as `appwrite push` would: each gets the context and the
  * parsed file. Settings, TablesDB and buckets add one line each to PROJECT_FILE_APPLIERS, e.g.
- * `(ctx, file) => applyProjectConfig(ctx.db, file)` from core/project-config.ts; main.ts runs them in
+ * `(ctx, file) => applyProjectConfig(ctx.db, file)` from core/tablesdb/config.ts; main.ts runs them in
  * order before it serves.
  */
 export type ProjectFileApplier = (ctx: ServiceContext, config: ProjectFile) => void | Promise<void>;

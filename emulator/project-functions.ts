@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
-import { DocTable } from './core/doc-table.ts';
-import { functionsServiceOf } from './core/functions-service.ts';
-import type { ServiceContext } from './http/context.ts';
-import { readFunctionSettings } from './http/functions.ts';
+import { functionsServiceOf } from './core/functions/service.ts';
+import { DocTable } from './core/platform/doc-table.ts';
+import { readFunctionSettings } from './http/functions/functions.ts';
+import type { ServiceContext } from './http/platform/context.ts';
 import type { ProjectFile } from './project-file.ts';
 
 /** What applying the `functions` of a project file did, for the start-up log. */

@@ -1,4 +1,4 @@
-import type { EventBus } from './core/events.ts';
+import type { EventBus } from './core/platform/events.ts';
 
 /**
  * Prints each finished execution to the terminal, every line prefixed with its function's id, so a

@@ -4,7 +4,7 @@
  * it and under which subscription ids. Sockets, frames and timers live in transport.ts.
  * (PocketBase keeps the same split: tools/subscriptions is the broker, apis/realtime the transport.)
  */
-import type { AppwriteEvent } from '../core/events.ts';
+import type { AppwriteEvent } from '../core/platform/events.ts';
 import { channelsOf, convertChannels } from './channels.ts';
 import { matchesQueries, type RealtimeQueries } from './queries.ts';
 

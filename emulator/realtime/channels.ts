@@ -3,8 +3,8 @@
  * channels become for its identity. Mirrors Appwrite 1.9.5 src/Appwrite/Messaging/Adapter/Realtime.php
  * (`fromPayload`, `getDatabaseChannels`, `convertChannels`).
  */
-import { eventNames } from '../core/event-names.ts';
-import type { AppwriteEvent } from '../core/events.ts';
+import { eventNames } from '../core/platform/event-names.ts';
+import type { AppwriteEvent } from '../core/platform/events.ts';
 
 /** The actions that also get a channel of their own (`…rows.create`, `…rows.<id>.update`). */
 const ACTIONS = ['create', 'update', 'upsert', 'delete'] as const;

@@ -4,7 +4,7 @@
  * transport.ts reads frames off the wire and hands them over.
  */
 import type { RawData } from 'ws';
-import { resolveId } from '../core/ids.ts';
+import { resolveId } from '../core/platform/ids.ts';
 import { REALTIME_LIMITS } from './broker.ts';
 import { compileRealtimeQueries } from './queries.ts';
 

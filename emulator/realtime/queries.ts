@@ -4,8 +4,8 @@
  * src/Appwrite/Utopia/Database/RuntimeQuery.php). Anything else is refused with 1003, so a client
  * learns at subscribe time, not by silently missing events.
  */
-import { AppwriteError } from '../core/errors.ts';
-import { type ParsedQuery, parseQueries } from '../core/query-parse.ts';
+import { AppwriteError } from '../core/platform/errors.ts';
+import { type ParsedQuery, parseQueries } from '../core/platform/query-parse.ts';
 
 /** The methods Realtime accepts, in Appwrite's order (also listed in the error message). */
 export const REALTIME_QUERY_METHODS = [

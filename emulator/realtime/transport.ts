@@ -13,18 +13,18 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { AppwriteError } from '../core/errors.ts';
-import { eventNames } from '../core/event-names.ts';
-import type { AppwriteEvent } from '../core/events.ts';
-import { uniqueId } from '../core/ids.ts';
-import { rolesForUser } from '../core/roles.ts';
-import { decodeSessionValue } from '../core/sessions.ts';
-import { resolvePrincipal } from '../http/authenticate.ts';
-import { parseQueryString } from '../http/body.ts';
-import type { ServiceContext } from '../http/context.ts';
-import { errorBody } from '../http/errors.ts';
-import { userModel } from '../http/identity-models.ts';
-import { writeRawError } from '../http/protocol-errors.ts';
+import { decodeSessionValue } from '../core/identity/sessions.ts';
+import { AppwriteError } from '../core/platform/errors.ts';
+import { eventNames } from '../core/platform/event-names.ts';
+import type { AppwriteEvent } from '../core/platform/events.ts';
+import { uniqueId } from '../core/platform/ids.ts';
+import { rolesForUser } from '../core/platform/roles.ts';
+import { userModel } from '../http/identity/models.ts';
+import { resolvePrincipal } from '../http/platform/authenticate.ts';
+import { parseQueryString } from '../http/platform/body.ts';
+import type { ServiceContext } from '../http/platform/context.ts';
+import { errorBody } from '../http/platform/errors.ts';
+import { writeRawError } from '../http/platform/protocol-errors.ts';
 import {
   Broker,
   type ConnectionIdentity,

@@ -2,8 +2,8 @@
 import { AppwriteException, Client, type Models, Query, TablesDB } from 'appwrite';
 import { Client as ServerClient, TablesDB as ServerTablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyProjectConfig } from '../../emulator/core/project-config.ts';
-import { openTablesDB } from '../../emulator/core/tables-db.ts';
+import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
+import { openTablesDB } from '../../emulator/core/tablesdb/service.ts';
 import { findProjectFile } from '../../emulator/project-file.ts';
 import { DATABASE_ID, TableId } from '../../shared/ids.ts';
 import {

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Functions, Proxy as ProxyRules } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { consoleAccountsFor } from '../../emulator/core/console-account.ts';
-import { applyProjectConfig } from '../../emulator/core/project-config.ts';
-import { openStorage } from '../../emulator/core/storage.ts';
-import { applyBucketsConfig } from '../../emulator/core/storage-config.ts';
+import { consoleAccountsFor } from '../../emulator/core/identity/console-account.ts';
+import { applyBucketsConfig } from '../../emulator/core/storage/config.ts';
+import { openStorage } from '../../emulator/core/storage/service.ts';
+import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
 import { appwriteCli, type CliProject, cliProject } from '../support/appwrite-cli.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   type FunctionsService,
   functionsServiceOf,
-} from '../../emulator/core/functions-service.ts';
+} from '../../emulator/core/functions/service.ts';
 import { deployFunction, esmFunction } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 

@@ -1,10 +1,10 @@
 import { AppwriteException, Client, Functions, type Models, Project, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AppwriteEvent } from '../../emulator/core/events.ts';
 import {
   type FunctionsService,
   functionsServiceOf,
-} from '../../emulator/core/functions-service.ts';
+} from '../../emulator/core/functions/service.ts';
+import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 

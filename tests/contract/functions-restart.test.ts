@@ -8,7 +8,7 @@ import { buildApp } from '../../emulator/app.ts';
 import {
   type FunctionsService,
   functionsServiceOf,
-} from '../../emulator/core/functions-service.ts';
+} from '../../emulator/core/functions/service.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 
 /**

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   type FunctionsService,
   functionsServiceOf,
-} from '../../emulator/core/functions-service.ts';
+} from '../../emulator/core/functions/service.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 

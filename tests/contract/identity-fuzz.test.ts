@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildApp } from '../../emulator/app.ts';
-import { ERROR_CODES } from '../../emulator/core/error-types.ts';
+import { ERROR_CODES } from '../../emulator/core/platform/error-types.ts';
 
 /**
  * Bad input to the identity routes: random bodies, ids and query strings always get a 2xx or a 4xx

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Account, AppwriteException, Client, ID, Project, Storage, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { projectSettingsFor } from '../../emulator/core/project-settings.ts';
-import { applySettingsConfig } from '../../emulator/core/settings-config.ts';
+import { applySettingsConfig } from '../../emulator/core/project/config.ts';
+import { projectSettingsFor } from '../../emulator/core/project/settings.ts';
 import { applyProjectFile } from '../../emulator/project-file.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -44,7 +44,7 @@ async function signedIn(email: string, password = 'a-long-unusual-phrase') {
 /** The console cookie `appwrite login` gets (X-Appwrite-Project: console). */
 async function consoleCookie(): Promise<string> {
   const { consoleAccountsFor, CONSOLE_EMAIL } = await import(
-    '../../emulator/core/console-account.ts'
+    '../../emulator/core/identity/console-account.ts'
   );
   await consoleAccountsFor(server.app.emulator.db).ensure(CONSOLE_EMAIL, 'console-password-1');
   const login = await call(server, 'POST', '/account/sessions/email', {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Project } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CONSOLE_EMAIL, consoleAccountsFor } from '../../emulator/core/console-account.ts';
+import { CONSOLE_EMAIL, consoleAccountsFor } from '../../emulator/core/identity/console-account.ts';
 import { appwriteCli, type CliProject, cliProject, saveCliKey } from '../support/appwrite-cli.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../emulator/app.ts';
-import { openStorage } from '../../emulator/core/storage.ts';
+import { openStorage } from '../../emulator/core/storage/service.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
 /**

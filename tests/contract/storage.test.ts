@@ -15,7 +15,7 @@ import {
 import { InputFile } from 'node-appwrite/file';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppwriteEvent } from '../../emulator/core/events.ts';
+import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
 /**

@@ -9,8 +9,8 @@ import {
   Users,
 } from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { eventNames } from '../../emulator/core/event-names.ts';
-import type { AppwriteEvent } from '../../emulator/core/events.ts';
+import { eventNames } from '../../emulator/core/platform/event-names.ts';
+import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**

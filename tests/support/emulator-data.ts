@@ -1,6 +1,6 @@
-import { openDatabase } from '../../emulator/core/db.ts';
-import type { Principal } from '../../emulator/core/principal.ts';
-import { openTablesDB, type TablesDB } from '../../emulator/core/tables-db.ts';
+import { openDatabase } from '../../emulator/core/platform/db.ts';
+import type { Principal } from '../../emulator/core/platform/principal.ts';
+import { openTablesDB, type TablesDB } from '../../emulator/core/tablesdb/service.ts';
 
 /** Principals for core-level tests, with roles in Appwrite's order. */
 export const who = {

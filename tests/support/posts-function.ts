@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, type ExecutionMethod, Functions, TablesDB, Users } from 'node-appwrite';
-import { applyProjectConfig } from '../../emulator/core/project-config.ts';
+import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
 import { findProjectFile } from '../../emulator/project-file.ts';
 import { DATABASE_ID, MEMBER_LABEL, TableId } from '../../shared/ids.ts';
 import type { LocalServer } from '../contract/harness.ts';

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
-import { openDatabase } from '../../emulator/core/db.ts';
-import { AppwriteError } from '../../emulator/core/errors.ts';
-import { compileFileList } from '../../emulator/core/file-queries.ts';
-import { FileStore } from '../../emulator/core/files.ts';
-import { listMetadata } from '../../emulator/core/metadata-list.ts';
-import { parsePermissions, ROW_ACTIONS } from '../../emulator/core/permissions.ts';
-import type { Principal } from '../../emulator/core/principal.ts';
-import type { TablesDB } from '../../emulator/core/tables-db.ts';
-import { compileUserList } from '../../emulator/core/user-queries.ts';
-import { UserStore } from '../../emulator/core/users.ts';
+import { compileUserList } from '../../emulator/core/identity/user-queries.ts';
+import { UserStore } from '../../emulator/core/identity/users.ts';
+import { openDatabase } from '../../emulator/core/platform/db.ts';
+import { AppwriteError } from '../../emulator/core/platform/errors.ts';
+import { listMetadata } from '../../emulator/core/platform/metadata-list.ts';
+import { parsePermissions, ROW_ACTIONS } from '../../emulator/core/platform/permissions.ts';
+import type { Principal } from '../../emulator/core/platform/principal.ts';
+import { compileFileList } from '../../emulator/core/storage/file-queries.ts';
+import { FileStore } from '../../emulator/core/storage/files.ts';
+import type { TablesDB } from '../../emulator/core/tablesdb/service.ts';
 import {
   compileRealtimeQueries,
   matchesQueries,

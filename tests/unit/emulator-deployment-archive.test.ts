@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveError, unpackDeployment } from '../../emulator/core/deployment-archive.ts';
+import {
+  ArchiveError,
+  unpackDeployment,
+} from '../../emulator/core/functions/deployment-archive.ts';
 
 /**
  * A deployment archive unpacks with the owner's bits only (the server may run as root): no setuid,

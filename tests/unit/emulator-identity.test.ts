@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../emulator/core/db.ts';
-import { JwtSigner } from '../../emulator/core/jwt.ts';
-import { hashPassword, verifyPassword } from '../../emulator/core/passwords.ts';
-import { rolesForUser } from '../../emulator/core/roles.ts';
-import { decodeSessionValue, encodeSessionValue } from '../../emulator/core/sessions.ts';
-import { compareVersions } from '../../emulator/http/context.ts';
-import { parseCookies } from '../../emulator/http/cookies.ts';
+import { JwtSigner } from '../../emulator/core/identity/jwt.ts';
+import { hashPassword, verifyPassword } from '../../emulator/core/identity/passwords.ts';
+import { decodeSessionValue, encodeSessionValue } from '../../emulator/core/identity/sessions.ts';
+import { openDatabase } from '../../emulator/core/platform/db.ts';
+import { rolesForUser } from '../../emulator/core/platform/roles.ts';
+import { compareVersions } from '../../emulator/http/platform/context.ts';
+import { parseCookies } from '../../emulator/http/platform/cookies.ts';
 
 /** The identity core's small pure pieces: the places where a slip would be a security hole. */
 

@@ -1,7 +1,11 @@
 import { Permission, Query, Role } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
-import { parsePermissions, ROW_ACTIONS, TABLE_ACTIONS } from '../../emulator/core/permissions.ts';
-import type { Principal } from '../../emulator/core/principal.ts';
+import {
+  parsePermissions,
+  ROW_ACTIONS,
+  TABLE_ACTIONS,
+} from '../../emulator/core/platform/permissions.ts';
+import type { Principal } from '../../emulator/core/platform/principal.ts';
 import { errorType, freshData, who } from '../support/emulator-data.ts';
 
 describe('permission strings', () => {

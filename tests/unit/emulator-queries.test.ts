@@ -2,13 +2,17 @@ import fc from 'fast-check';
 import { Query } from 'node-appwrite';
 import { RE2JS } from 're2js';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
-import { compileFileList } from '../../emulator/core/file-queries.ts';
-import { compileQueries } from '../../emulator/core/queries.ts';
-import { parseQueries } from '../../emulator/core/query-parse.ts';
-import { compileRegex, expandedSize, MAX_REGEX_SIZE } from '../../emulator/core/query-regex.ts';
-import { COUNT_LIMIT } from '../../emulator/core/rows.ts';
-import type { TablesDB } from '../../emulator/core/tables-db.ts';
-import { compileUserList } from '../../emulator/core/user-queries.ts';
+import { compileUserList } from '../../emulator/core/identity/user-queries.ts';
+import { parseQueries } from '../../emulator/core/platform/query-parse.ts';
+import { compileFileList } from '../../emulator/core/storage/file-queries.ts';
+import { compileQueries } from '../../emulator/core/tablesdb/queries.ts';
+import {
+  compileRegex,
+  expandedSize,
+  MAX_REGEX_SIZE,
+} from '../../emulator/core/tablesdb/query-regex.ts';
+import { COUNT_LIMIT } from '../../emulator/core/tablesdb/rows.ts';
+import type { TablesDB } from '../../emulator/core/tablesdb/service.ts';
 import { errorType, freshData, who } from '../support/emulator-data.ts';
 
 // Queries are written with the real SDK's Query builder, so the JSON is exactly what clients send.

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { type ColumnKind, columnModel } from '../../emulator/core/column-types.ts';
-import { applyProjectConfig } from '../../emulator/core/project-config.ts';
-import { presentRow } from '../../emulator/core/rows.ts';
-import { tableModel } from '../../emulator/core/schema-models.ts';
+import { type ColumnKind, columnModel } from '../../emulator/core/tablesdb/column-types.ts';
+import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
+import { presentRow } from '../../emulator/core/tablesdb/rows.ts';
+import { tableModel } from '../../emulator/core/tablesdb/schema-models.ts';
 import { errorType, freshData, who } from '../support/emulator-data.ts';
 
 describe('column models are what Appwrite returns (appwrite-cli recreates a column that differs)', () => {

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { openDatabase } from '../../emulator/core/db.ts';
-import { WriteQueue } from '../../emulator/core/write-queue.ts';
+import { openDatabase } from '../../emulator/core/platform/db.ts';
+import { WriteQueue } from '../../emulator/core/tablesdb/write-queue.ts';
 
 test('writes queued in one turn share a transaction, and a failing one rolls back alone', async () => {
   const db = openDatabase(':memory:');

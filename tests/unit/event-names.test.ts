@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { type DatabaseType, generateEvents } from '../../emulator/core/event-names.ts';
+import { type DatabaseType, generateEvents } from '../../emulator/core/platform/event-names.ts';
 
 /** Appwrite 1.9.5's exact lists for one change each (copied from the team's reference vectors). */
 interface Vector {

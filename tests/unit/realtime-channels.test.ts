@@ -1,6 +1,6 @@
 import { Query } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
-import type { AppwriteEvent } from '../../emulator/core/events.ts';
+import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { Broker, REALTIME_LIMITS, SubscriptionLimitError } from '../../emulator/realtime/broker.ts';
 import { channelsOf, convertChannels } from '../../emulator/realtime/channels.ts';
 import {

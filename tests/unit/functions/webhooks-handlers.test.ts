@@ -312,7 +312,7 @@ describe('POST / (webhooks)', () => {
 describe('verifyWebhookSignature', () => {
   test('matches what the local Appwrite sends (base64 HMAC-SHA1 of URL + body)', async () => {
     const { webhookSignature: emulatorSignature } = await import(
-      '../../../emulator/core/webhooks.ts'
+      '../../../emulator/core/functions/webhooks.ts'
     );
     const body = '{"$id":"x","name":"Ünïcode"}';
     const expected = emulatorSignature(SECRET, URL, body);

@@ -1,0 +1,323 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Sql } from '../platform/db.ts';
+import { DocTable } from '../platform/doc-table.ts';
+import { AppwriteError } from '../platform/errors.ts';
+import { uniqueId } from '../platform/ids.ts';
+import { FILE_MODE, FOLDER_MODE } from '../platform/private-files.ts';
+import { isoDate } from '../platform/time.ts';
+import { ArchiveError, unpackDeployment } from './deployment-archive.ts';
+import type { FunctionDoc, FunctionStore } from './functions.ts';
+
+/**
+ * Function deployments: the code upload (single or chunked, as `POST /functions/{id}/deployments`
+ * receives it), unpacking into `<root>/<functionId>/<deploymentId>/`, statuses and activation
+ * (SRV Modules/Functions/Http/Deployments/Create.php and Workers/Builds.php).
+ *
+ * There is no build: `commands` are stored and shown but never run, so the bundle must be prebuilt
+ * (e.g. `dist/main.js` with its dependencies bundled). A deployment is `ready` as soon as its
+ * archive is unpacked, or `failed` with the reason in `buildLogs` when the archive is refused —
+ * which is how Appwrite reports an archive its build cannot use.
+ */
+
+/** The SDKs' and the CLI's chunk size (`APP_LIMIT_UPLOAD_CHUNK_SIZE`). */
+export const DEPLOYMENT_CHUNK_SIZE = 5 * 1024 * 1024;
+
+/** `_APP_COMPUTE_SIZE_LIMIT` default: the largest code archive. */
+export const DEPLOYMENT_SIZE_LIMIT = 30_000_000;
+
+/** A stored deployment: the Deployment model plus the chunk bookkeeping Appwrite keeps too. */
+export interface DeploymentDoc {
+  $id: string;
+  $createdAt: string;
+  $updatedAt: string;
+  type: string;
+  resourceId: string;
+  resourceType: 'functions';
+  entrypoint: string;
+  buildCommands: string;
+  sourceSize: number;
+  buildSize: number;
+  totalSize: number;
+  buildId: string;
+  activate: boolean;
+  screenshotLight: string;
+  screenshotDark: string;
+  status: 'waiting' | 'processing' | 'building' | 'ready' | 'canceled' | 'failed';
+  buildLogs: string;
+  buildDuration: number;
+  sourceChunksTotal: number;
+  sourceChunksUploaded: number;
+}
+
+/** One upload request, as the HTTP layer read it. */
+export interface DeploymentUpload {
+  functionId: string;
+  entrypoint: string | null;
+  commands: string | null;
+  activate: boolean;
+  file: { name: string; data: Buffer } | null;
+  contentRange: string | undefined;
+  appwriteId: string | undefined;
+  /** `cli` when appwrite-cli sent it (`x-sdk-language: cli`), else `manual`, as Appwrite records. */
+  type: 'cli' | 'manual';
+}
+
+const RANGE = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/;
+const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+
+/** Deployments of every function, and the folders they are unpacked into. */
+export class DeploymentStore {
+  readonly #docs: DocTable<DeploymentDoc>;
+  readonly #root: string;
+  readonly #functions: FunctionStore;
+  /** Called when a deployment became ready and active (the scheduler re-reads the function). */
+  onActivated: (fn: FunctionDoc) => void = () => {};
+
+  constructor(db: Sql, functions: FunctionStore, root: string) {
+    this.#docs = new DocTable(db, 'fn_deployments');
+    this.#functions = functions;
+    this.#root = root;
+  }
+
+  /** The folder a deployment is unpacked into (the runner's `deploymentPath`). */
+  folder(functionId: string, deploymentId: string): string {
+    return join(this.#root, functionId, deploymentId);
+  }
+
+  /** The deployment of a function, or 404 `deployment_not_found`. */
+  get(functionId: string, deploymentId: string): DeploymentDoc {
+    const doc = this.#docs.get(deploymentId);
+    if (!doc || doc.resourceId !== functionId) {
+      throw new AppwriteError(
+        'deployment_not_found',
+        `No deployment has the id '${deploymentId}'.`,
+      );
+    }
+    return doc;
+  }
+
+  /** A function's deployments, oldest first. */
+  list(functionId: string): DeploymentDoc[] {
+    return this.#docs.byParent(functionId);
+  }
+
+  /** The Deployment model (without the chunk bookkeeping). */
+  model(doc: DeploymentDoc): Record<string, unknown> {
+    const { buildCommands: _c, sourceChunksTotal: _t, sourceChunksUploaded: _u, ...model } = doc;
+    return {
+      ...model,
+      providerRepositoryName: '',
+      providerRepositoryOwner: '',
+      providerRepositoryUrl: '',
+      providerCommitHash: '',
+      providerCommitAuthorUrl: '',
+      providerCommitAuthor: '',
+      providerCommitMessage: '',
+      providerCommitUrl: '',
+      providerBranch: '',
+      providerBranchUrl: '',
+    };
+  }
+
+  /**
+   * Accepts one upload request (the whole archive, or one chunk of it) and returns the deployment.
+   * The request that completes the archive unpacks it before answering, so the answer already says
+   * `ready` or `failed`.
+   */
+  async upload(input: DeploymentUpload): Promise<DeploymentDoc> {
+    const fn = this.#functions.get(input.functionId);
+    const entrypoint = input.entrypoint ?? fn.entrypoint;
+    const commands = input.commands ?? fn.commands;
+    if (entrypoint === '') {
+      throw new AppwriteError('function_entrypoint_missing', 'Give the deployment an entrypoint.');
+    }
+    if (!input.file) throw new AppwriteError('storage_file_empty', 'No code file was sent.');
+    if (!input.file.name.toLowerCase().endsWith('.gz')) {
+      throw new AppwriteError(
+        'storage_file_type_unsupported',
+        'The code must be a gzip archive (.tar.gz).',
+      );
+    }
+
+    let deploymentId = uniqueId();
+    let chunk = 0;
+    let chunks = 1;
+    let size = input.file.data.length;
+    if (input.contentRange) {
+      const match = RANGE.exec(input.contentRange.trim());
+      const start = Number(match?.[1]);
+      const end = Number(match?.[2]);
+      size = Number(match?.[3]);
+      if (!match || end < start || end >= size || start % DEPLOYMENT_CHUNK_SIZE !== 0) {
+        throw new AppwriteError('storage_invalid_content_range', 'The Content-Range is invalid.');
+      }
+      if (end - start + 1 !== input.file.data.length) {
+        throw new AppwriteError(
+          'storage_invalid_content_range',
+          'The chunk is not as long as its Content-Range says.',
+        );
+      }
+      chunks = Math.ceil(size / DEPLOYMENT_CHUNK_SIZE);
+      chunk = Math.floor(start / DEPLOYMENT_CHUNK_SIZE);
+      if (input.appwriteId !== undefined && input.appwriteId !== '') {
+        if (!UID.test(input.appwriteId)) {
+          throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is invalid.');
+        }
+        deploymentId = input.appwriteId;
+      }
+    }
+    if (size > DEPLOYMENT_SIZE_LIMIT) {
+      throw new AppwriteError(
+        'storage_invalid_file_size',
+        `The code archive is larger than ${DEPLOYMENT_SIZE_LIMIT} bytes.`,
+      );
+    }
+
+    let doc = this.#docs.get(deploymentId);
+    if (doc && doc.resourceId !== fn.$id) {
+      throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is taken.');
+    }
+    // A chunk of an archive that is already whole: Appwrite answers with the deployment as it is.
+    if (doc && doc.sourceChunksUploaded >= doc.sourceChunksTotal) return doc;
+    if (doc && doc.sourceChunksTotal !== chunks) {
+      throw new AppwriteError(
+        'storage_invalid_content_range',
+        'The chunk disagrees with the earlier ones on the total size.',
+      );
+    }
+    if (!doc) {
+      const now = isoDate();
+      doc = {
+        $id: deploymentId,
+        $createdAt: now,
+        $updatedAt: now,
+        type: input.type,
+        resourceId: fn.$id,
+        resourceType: 'functions',
+        entrypoint,
+        buildCommands: commands,
+        sourceSize: size,
+        buildSize: 0,
+        totalSize: size,
+        buildId: '',
+        activate: input.activate,
+        screenshotLight: '',
+        screenshotDark: '',
+        status: 'waiting',
+        buildLogs: '',
+        buildDuration: 0,
+        sourceChunksTotal: chunks,
+        sourceChunksUploaded: 0,
+      };
+      this.#functions.patch(fn.$id, {
+        latestDeploymentId: deploymentId,
+        latestDeploymentCreatedAt: now,
+        latestDeploymentStatus: 'waiting',
+      });
+    }
+
+    // Chunks are kept one file each, so they may arrive in any order; the count of files present is
+    // the progress. Everything up to the last write is synchronous, so two requests never interleave.
+    const staging = join(this.#root, fn.$id, '.uploads', deploymentId);
+    mkdirSync(staging, { recursive: true, mode: FOLDER_MODE });
+    writeFileSync(join(staging, String(chunk).padStart(6, '0')), input.file.data, {
+      mode: FILE_MODE,
+    });
+    const present = readdirSync(staging).length;
+    doc = this.save({ ...doc, sourceChunksUploaded: present });
+    if (present < chunks) return doc;
+
+    doc = this.save({ ...doc, status: 'processing' });
+    const started = Date.now();
+    const archive = join(this.#root, fn.$id, '.uploads', `${deploymentId}.tar.gz`);
+    try {
+      await rm(archive, { force: true });
+      for (const part of readdirSync(staging).sort()) {
+        await appendFile(archive, await readFile(join(staging, part)), { mode: FILE_MODE });
+      }
+      await unpackDeployment(archive, this.folder(fn.$id, deploymentId));
+      doc = this.save({
+        ...doc,
+        status: 'ready',
+        sourceSize: statSync(archive).size,
+        totalSize: statSync(archive).size,
+        buildLogs: 'The local Appwrite does not build: the archive was unpacked as it is.\n',
+        buildDuration: (Date.now() - started) / 1000,
+      });
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      doc = this.save({
+        ...doc,
+        status: 'failed',
+        buildLogs: `${error.message}\n`,
+        buildDuration: (Date.now() - started) / 1000,
+      });
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+      rmSync(archive, { force: true });
+    }
+    if (doc.status === 'ready' && doc.activate) this.activate(fn.$id, doc.$id);
+    return doc;
+  }
+
+  /**
+   * Makes a ready deployment the function's active one (`PATCH /functions/{id}/deployment`). A
+   * deployment that is not ready is 400 `build_not_ready`.
+   */
+  activate(functionId: string, deploymentId: string): FunctionDoc {
+    const doc = this.get(functionId, deploymentId);
+    if (doc.status !== 'ready') {
+      throw new AppwriteError('build_not_ready', 'The deployment is not ready yet.');
+    }
+    const fn = this.#functions.patch(functionId, {
+      deploymentId,
+      deploymentCreatedAt: doc.$createdAt,
+      live: true,
+    });
+    this.onActivated(fn);
+    return fn;
+  }
+
+  /** Deletes a deployment and its folder; the function loses it as its active one. */
+  delete(functionId: string, deploymentId: string): void {
+    this.get(functionId, deploymentId);
+    this.#docs.delete(deploymentId);
+    rmSync(this.folder(functionId, deploymentId), { recursive: true, force: true });
+    const fn = this.#functions.get(functionId);
+    const fields: Partial<FunctionDoc> = {};
+    if (fn.deploymentId === deploymentId) {
+      Object.assign(fields, { deploymentId: '', deploymentCreatedAt: '' });
+    }
+    if (fn.latestDeploymentId === deploymentId) {
+      const latest = this.list(functionId).at(-1);
+      Object.assign(fields, {
+        latestDeploymentId: latest?.$id ?? '',
+        latestDeploymentCreatedAt: latest?.$createdAt ?? '',
+        latestDeploymentStatus: latest?.status ?? '',
+      });
+    }
+    if (Object.keys(fields).length > 0) this.#functions.patch(functionId, fields);
+  }
+
+  /** Deletes every deployment of a function and its folder (the function is being deleted). */
+  deleteAll(functionId: string): void {
+    this.#docs.deleteByParent(functionId);
+    rmSync(join(this.#root, functionId), { recursive: true, force: true });
+  }
+
+  /** Whether a deployment's folder is there (it is gone if the data folder was tampered with). */
+  unpacked(functionId: string, deploymentId: string): boolean {
+    return existsSync(this.folder(functionId, deploymentId));
+  }
+
+  private save(doc: DeploymentDoc): DeploymentDoc {
+    const saved = this.#docs.put({ ...doc, $updatedAt: isoDate() }, doc.resourceId);
+    const fn = this.#functions.find(doc.resourceId);
+    if (fn?.latestDeploymentId === doc.$id && fn.latestDeploymentStatus !== doc.status) {
+      this.#functions.patch(fn.$id, { latestDeploymentStatus: doc.status });
+    }
+    return saved;
+  }
+}

@@ -1,0 +1,88 @@
+import type { Sql } from '../platform/db.ts';
+import { DocTable } from '../platform/doc-table.ts';
+import { AppwriteError } from '../platform/errors.ts';
+import { isoDate } from '../platform/time.ts';
+
+/**
+ * Proxy rules (`/v1/proxy/rules`), kept only as far as appwrite-cli 12 needs them: after creating a
+ * function it adds a function rule `<unique>.<_APP_DOMAIN_FUNCTIONS>` and, after each deployment,
+ * lists the function's `manual` rule to print its URL (facts §5.5). The local Appwrite does not route
+ * by these domains; a function is reached at `/v1/local/functions/<id>/…` instead (README).
+ */
+export interface ProxyRuleDoc {
+  $id: string;
+  $createdAt: string;
+  $updatedAt: string;
+  domain: string;
+  type: 'deployment';
+  trigger: 'manual';
+  redirectUrl: string;
+  redirectStatusCode: number;
+  deploymentId: string;
+  deploymentResourceType: 'function';
+  deploymentResourceId: string;
+  deploymentVcsProviderBranch: string;
+  status: 'verified';
+  logs: string;
+  renewAt: string;
+}
+
+/** The project's proxy rules. */
+export class ProxyRuleStore {
+  readonly #docs: DocTable<ProxyRuleDoc>;
+
+  constructor(db: Sql) {
+    this.#docs = new DocTable(db, 'proxy_rules');
+  }
+
+  /** Every rule, oldest first. */
+  list(): ProxyRuleDoc[] {
+    return this.#docs.all();
+  }
+
+  /** Adds a function rule; a domain already in use is 409 `rule_already_exists`. */
+  createFunctionRule(id: string, domain: string, functionId: string): ProxyRuleDoc {
+    if (this.list().some((r) => r.domain === domain)) {
+      throw new AppwriteError('rule_already_exists', `The domain '${domain}' already has a rule.`);
+    }
+    const now = isoDate();
+    return this.#docs.put(
+      {
+        $id: id,
+        $createdAt: now,
+        $updatedAt: now,
+        domain,
+        type: 'deployment',
+        trigger: 'manual',
+        redirectUrl: '',
+        redirectStatusCode: 301,
+        deploymentId: '',
+        deploymentResourceType: 'function',
+        deploymentResourceId: functionId,
+        deploymentVcsProviderBranch: '',
+        status: 'verified',
+        logs: '',
+        renewAt: '',
+      },
+      functionId,
+    );
+  }
+
+  /** The rule, or 404 `rule_not_found`. */
+  get(id: string): ProxyRuleDoc {
+    const doc = this.#docs.get(id);
+    if (!doc) throw new AppwriteError('rule_not_found', `No rule has the id '${id}'.`);
+    return doc;
+  }
+
+  /** Deletes a rule. */
+  delete(id: string): void {
+    this.get(id);
+    this.#docs.delete(id);
+  }
+
+  /** Deletes a function's rules (the function is being deleted). */
+  deleteForFunction(functionId: string): void {
+    this.#docs.deleteByParent(functionId);
+  }
+}

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FunctionRunner } from '../../runtime/runner.ts';
+import type { Identity } from '../identity/service.ts';
+import type { Sql } from '../platform/db.ts';
+import type { AppwriteEvent } from '../platform/events.ts';
+import { isoDate } from '../platform/time.ts';
+import { DeploymentStore } from './deployments.ts';
+import { ExecutionStore } from './executions.ts';
+import { FunctionExecutor } from './executor.ts';
+import { FunctionStore } from './functions.ts';
+import { ProxyRuleStore } from './proxy-rules.ts';
+import { FunctionTriggers } from './triggers.ts';
+import { WebhookStore } from './webhooks.ts';
+
+/**
+ * Everything Functions needs, built once per server: the stores (functions, variables, deployments,
+ * executions, proxy rules, webhooks), the runner, the executor, the triggers and the clock that
+ * drives schedules. http/functions-routes.ts builds it; tests reach it with `functionsServiceOf(db)`
+ * to drive the clock or wait for background executions.
+ */
+export interface FunctionsService {
+  functions: FunctionStore;
+  deployments: DeploymentStore;
+  executions: ExecutionStore;
+  executor: FunctionExecutor;
+  triggers: FunctionTriggers;
+  webhooks: WebhookStore;
+  rules: ProxyRuleStore;
+  runner: FunctionRunner;
+  /**
+   * Publishes a change to functions, deployments or variables (`functions.[functionId].create`…)
+   * with the model as payload; only the console may read these, so they carry no read roles.
+   */
+  announce(pattern: string, params: Record<string, string>, payload: Record<string, unknown>): void;
+  /** Receives every published event: starts matching functions and delivers webhooks. */
+  onEvent(event: AppwriteEvent): void;
+  /** Stops the one-second clock (tests then call `triggers.tick(date)` themselves). */
+  stopClock(): void;
+  /** Waits for background executions and webhook deliveries to finish. */
+  idle(): Promise<void>;
+  /** Stops the clock, kills the workers and removes a temporary deployments folder. */
+  close(): Promise<void>;
+}
+
+/** What the service is built from. */
+export interface FunctionsServiceOptions {
+  db: Sql;
+  projectId: string;
+  /** Deployments are unpacked under `<dataDir>/functions`; `null` → a temporary folder. */
+  dataDir: string | null;
+  identity: Identity;
+  endpoint: () => string;
+  publish: (event: AppwriteEvent) => void;
+}
+
+const services = new WeakMap<Sql, FunctionsService>();
+
+/** The Functions service of a server's database, once built. */
+export function functionsServiceOf(db: Sql): FunctionsService | undefined {
+  return services.get(db);
+}
+
+/**
+ * Builds the service and starts the clock. Queued executions left by a previous run are resumed by
+ * the caller once the server listens (`executor.resume()`), so they see its real endpoint.
+ */
+export function openFunctionsService(options: FunctionsServiceOptions): FunctionsService {
+  const { db, projectId } = options;
+  const temporary = options.dataDir === null;
+  const root = options.dataDir
+    ? join(options.dataDir, 'functions')
+    : mkdtempSync(join(tmpdir(), 'appwrite-local-functions-'));
+  const functions = new FunctionStore(db);
+  const deployments = new DeploymentStore(db, functions, root);
+  const executions = new ExecutionStore(db);
+  const runner = new FunctionRunner();
+  const executor = new FunctionExecutor({
+    projectId,
+    functions,
+    deployments,
+    executions,
+    identity: options.identity,
+    runner,
+    endpoint: options.endpoint,
+    publish: options.publish,
+  });
+  const triggers = new FunctionTriggers(functions, executor);
+  const webhooks = new WebhookStore(db);
+  const rules = new ProxyRuleStore(db);
+
+  let clock: NodeJS.Timeout | null = setInterval(() => triggers.tick(), 1000);
+  clock.unref();
+  const stopClock = () => {
+    if (clock) clearInterval(clock);
+    clock = null;
+  };
+
+  const service: FunctionsService = {
+    functions,
+    deployments,
+    executions,
+    executor,
+    triggers,
+    webhooks,
+    rules,
+    runner,
+    announce(pattern, params, payload) {
+      options.publish({ pattern, params, payload, readRoles: [], timestamp: isoDate() });
+    },
+    onEvent(event) {
+      triggers.onEvent(event);
+      webhooks.onEvent(event, projectId);
+    },
+    stopClock,
+    async idle() {
+      await executor.idle();
+      await webhooks.idle();
+    },
+    async close() {
+      stopClock();
+      executor.close();
+      await runner.close();
+      await executor.idle().catch(() => undefined);
+      services.delete(db);
+      if (temporary) rmSync(root, { recursive: true, force: true });
+    },
+  };
+  services.set(db, service);
+  return service;
+}

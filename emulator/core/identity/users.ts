@@ -1,0 +1,305 @@
+import type { Sql } from '../platform/db.ts';
+import { AppwriteError } from '../platform/errors.ts';
+import { uniqueId } from '../platform/ids.ts';
+import { isoDate } from '../platform/time.ts';
+import type { UserListPlan } from './user-queries.ts';
+
+/** A user as the core holds it. The password hash stays in the core: no model ever carries it. */
+export interface UserRecord {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  name: string;
+  email: string;
+  phone: string;
+  passwordHash: string | null;
+  passwordUpdate: string;
+  registration: string;
+  status: boolean;
+  labels: string[];
+  emailVerification: boolean;
+  phoneVerification: boolean;
+  mfa: boolean;
+  prefs: Record<string, unknown>;
+  accessedAt: string;
+  targetId: string;
+}
+
+/** The fields a caller may set when creating a user; the password arrives already hashed. */
+export interface NewUser {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  name: string;
+  passwordHash: string | null;
+}
+
+/** Fields that may change after creation. */
+export type UserPatch = Partial<
+  Pick<
+    UserRecord,
+    | 'name'
+    | 'email'
+    | 'phone'
+    | 'passwordHash'
+    | 'status'
+    | 'labels'
+    | 'emailVerification'
+    | 'phoneVerification'
+    | 'prefs'
+    | 'accessedAt'
+  >
+>;
+
+interface UserRow {
+  seq: number;
+  id: string;
+  created_at: string;
+  updated_at: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  password_hash: string | null;
+  password_update: string;
+  registration: string;
+  status: number;
+  labels: string;
+  email_verification: number;
+  phone_verification: number;
+  mfa: number;
+  prefs: string;
+  accessed_at: string;
+  target_id: string;
+}
+
+/** Maps a SQL row to a record. */
+export function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    name: row.name,
+    email: row.email ?? '',
+    phone: row.phone ?? '',
+    passwordHash: row.password_hash,
+    passwordUpdate: row.password_update,
+    registration: row.registration,
+    status: row.status === 1,
+    labels: JSON.parse(row.labels),
+    emailVerification: row.email_verification === 1,
+    phoneVerification: row.phone_verification === 1,
+    mfa: row.mfa === 1,
+    prefs: JSON.parse(row.prefs),
+    accessedAt: row.accessed_at,
+    targetId: row.target_id,
+  };
+}
+
+/**
+ * The project's users. Emails are stored lower-cased and unique (Appwrite lower-cases them too), so
+ * sign-in by email is one indexed lookup. `seq` gives a stable insertion order for cursors.
+ */
+export class UserStore {
+  private readonly byId;
+  private readonly byEmail;
+
+  constructor(private readonly db: Sql) {
+    db.exec(`CREATE TABLE IF NOT EXISTS auth_users (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      id TEXT NOT NULL UNIQUE,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      name TEXT NOT NULL,
+      email TEXT UNIQUE,
+      phone TEXT UNIQUE,
+      password_hash TEXT,
+      password_update TEXT NOT NULL,
+      registration TEXT NOT NULL,
+      status INTEGER NOT NULL,
+      labels TEXT NOT NULL,
+      email_verification INTEGER NOT NULL,
+      phone_verification INTEGER NOT NULL,
+      mfa INTEGER NOT NULL,
+      prefs TEXT NOT NULL,
+      accessed_at TEXT NOT NULL,
+      target_id TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS auth_users_name ON auth_users (name);
+    CREATE INDEX IF NOT EXISTS auth_users_created ON auth_users (created_at);`);
+    // Every signed-in request loads its user: prepare the lookups once.
+    this.byId = db.prepare('SELECT * FROM auth_users WHERE id = ?');
+    this.byEmail = db.prepare('SELECT * FROM auth_users WHERE email = ?');
+  }
+
+  /** Creates a user; a taken id, email or phone is `user_already_exists` as in Appwrite. */
+  create(input: NewUser): UserRecord {
+    const now = isoDate();
+    const taken = this.db
+      .prepare('SELECT 1 FROM auth_users WHERE id = ? OR email = ? OR phone = ?')
+      .get(input.id, input.email?.toLowerCase() ?? null, input.phone);
+    if (taken) {
+      throw new AppwriteError(
+        'user_already_exists',
+        'A user with this id, email or phone already exists in this project.',
+      );
+    }
+    this.db
+      .prepare(
+        `INSERT INTO auth_users (id, created_at, updated_at, name, email, phone, password_hash,
+          password_update, registration, status, labels, email_verification, phone_verification, mfa,
+          prefs, accessed_at, target_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '[]', 0, 0, 0, '{}', ?, ?)`,
+      )
+      .run(
+        input.id,
+        now,
+        now,
+        input.name,
+        input.email?.toLowerCase() ?? null,
+        input.phone,
+        input.passwordHash,
+        input.passwordHash ? now : '',
+        now,
+        now,
+        uniqueId(),
+      );
+    return this.get(input.id) as UserRecord;
+  }
+
+  /** A user by id, or `null`. */
+  get(id: string): UserRecord | null {
+    const row = this.byId.get(id) as UserRow | undefined;
+    return row ? toUserRecord(row) : null;
+  }
+
+  /** A user by email (case-insensitive), or `null`. */
+  getByEmail(email: string): UserRecord | null {
+    const row = this.byEmail.get(email.toLowerCase()) as UserRow | undefined;
+    return row ? toUserRecord(row) : null;
+  }
+
+  /** The insertion sequence of a user (for cursor paging), or `null`. */
+  sequenceOf(id: string): number | null {
+    const row = this.db.prepare('SELECT seq FROM auth_users WHERE id = ?').get(id) as
+      | { seq: number }
+      | undefined;
+    return row ? row.seq : null;
+  }
+
+  /** Applies a patch and returns the updated user; `user_not_found` if it is gone. */
+  update(id: string, patch: UserPatch): UserRecord {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    const set = (column: string, value: unknown) => {
+      sets.push(`${column} = ?`);
+      values.push(value);
+    };
+    if (patch.name !== undefined) set('name', patch.name);
+    if (patch.email !== undefined) {
+      const email = patch.email.toLowerCase();
+      const other = this.db
+        .prepare('SELECT 1 FROM auth_users WHERE email = ? AND id != ?')
+        .get(email, id);
+      if (other) {
+        throw new AppwriteError(
+          'user_email_already_exists',
+          'Another user already uses this email address.',
+        );
+      }
+      set('email', email === '' ? null : email);
+    }
+    if (patch.phone !== undefined) {
+      const other = this.db
+        .prepare('SELECT 1 FROM auth_users WHERE phone = ? AND id != ?')
+        .get(patch.phone, id);
+      if (other) {
+        throw new AppwriteError(
+          'user_phone_already_exists',
+          'Another user already uses this number.',
+        );
+      }
+      set('phone', patch.phone === '' ? null : patch.phone);
+    }
+    if (patch.passwordHash !== undefined) {
+      set('password_hash', patch.passwordHash);
+      set('password_update', isoDate());
+    }
+    if (patch.status !== undefined) set('status', patch.status ? 1 : 0);
+    if (patch.labels !== undefined) set('labels', JSON.stringify(patch.labels));
+    if (patch.emailVerification !== undefined)
+      set('email_verification', patch.emailVerification ? 1 : 0);
+    if (patch.phoneVerification !== undefined)
+      set('phone_verification', patch.phoneVerification ? 1 : 0);
+    if (patch.prefs !== undefined) set('prefs', JSON.stringify(patch.prefs));
+    if (patch.accessedAt !== undefined) set('accessed_at', patch.accessedAt);
+    // accessedAt alone is bookkeeping, not an edit: Appwrite does not bump $updatedAt for it.
+    if (sets.some((s) => !s.startsWith('accessed_at'))) set('updated_at', isoDate());
+    if (sets.length > 0) {
+      const result = this.db
+        .prepare(`UPDATE auth_users SET ${sets.join(', ')} WHERE id = ?`)
+        .run(...values, id);
+      if (result.changes === 0) throw new AppwriteError('user_not_found', 'User not found.');
+    }
+    const user = this.get(id);
+    if (!user) throw new AppwriteError('user_not_found', 'User not found.');
+    return user;
+  }
+
+  /** Deletes a user and, through foreign keys, their sessions and tokens. Returns whether one existed. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM auth_users WHERE id = ?').run(id).changes > 0;
+  }
+
+  /**
+   * Lists users for a compiled plan: filters, then order (with insertion order as the tie-break), then
+   * keyset paging from a cursor user, then limit/offset. `total` counts the filtered users up to `cap`
+   * (Appwrite counts lists only up to 5,000) and is skipped when `withTotal` is false.
+   */
+  list(plan: UserListPlan, withTotal: boolean, cap: number) {
+    const where = [...plan.where];
+    const params = [...plan.params];
+    const total = withTotal ? this.count(where, params, cap) : 0;
+    const orders = [...plan.orders, { sql: 'seq', desc: false }];
+    const reverse = plan.cursor?.direction === 'before';
+    if (plan.cursor) {
+      const row = this.db
+        .prepare(
+          `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM auth_users WHERE id = ?`,
+        )
+        .get(plan.cursor.id) as Record<string, unknown> | undefined;
+      if (!row) {
+        throw new AppwriteError(
+          'general_cursor_not_found',
+          `No user '${plan.cursor.id}' to page from.`,
+        );
+      }
+      // (a, b, c) after (x, y, z) under mixed directions: a > x OR (a = x AND b > y) OR ...
+      const clauses: string[] = [];
+      orders.forEach((order, i) => {
+        const forward = order.desc !== reverse ? '<' : '>';
+        const equal = orders.slice(0, i).map((o) => `${o.sql} = ?`);
+        clauses.push([...equal, `${order.sql} ${forward} ?`].join(' AND '));
+        for (let j = 0; j < i; j++) params.push(row[`c${j}`]);
+        params.push(row[`c${i}`]);
+      });
+      where.push(`(${clauses.map((c) => `(${c})`).join(' OR ')})`);
+    }
+    const orderSql = orders
+      .map((o) => `${o.sql} ${o.desc !== reverse ? 'DESC' : 'ASC'}`)
+      .join(', ');
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM auth_users ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`)
+      .all(...params, plan.limit, plan.offset) as UserRow[];
+    if (reverse) rows.reverse();
+    return { total, users: rows.map(toUserRecord) };
+  }
+
+  private count(where: string[], params: unknown[], cap: number): number {
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM auth_users ${whereSql} LIMIT ?)`)
+      .get(...params, cap) as { n: number };
+    return row.n;
+  }
+}

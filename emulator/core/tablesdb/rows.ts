@@ -1,0 +1,640 @@
+import type { Statement } from 'better-sqlite3';
+import { AppwriteError } from '../platform/errors.ts';
+import { resolveId } from '../platform/ids.ts';
+import {
+  type Action,
+  allows,
+  effectiveRoles,
+  grantsOf,
+  parsePermissions,
+  ROW_ACTIONS,
+  rowGrantSql,
+  rowPermissionsForWrite,
+} from '../platform/permissions.ts';
+import type { Principal } from '../platform/principal.ts';
+import { parseQueries } from '../platform/query-parse.ts';
+import { ident, isConstraint } from '../platform/sql-text.ts';
+import { formatDate } from './column-types.ts';
+import { type CompiledQuery, compileQueries, type OrderTerm } from './queries.ts';
+import { requireData, requireRowList, timestamps, validateData } from './row-data.ts';
+import { type Row, type RowList, toRow } from './row-model.ts';
+import type { Schema, TableInfo } from './schema.ts';
+
+export { presentRow, type Row, type RowList } from './row-model.ts';
+
+/** Appwrite counts list totals up to APP_LIMIT_COUNT; deeper pages are reached with cursors. */
+export const COUNT_LIMIT = 5000;
+
+type Access = 'all' | 'rows' | 'none';
+
+/**
+ * Rows of Appwrite tables: reads filtered by permissions in SQL, writes validated against the
+ * columns, each write one SQLite transaction. Access follows Appwrite (facts §2.4): a table-level
+ * permission OR, with rowSecurity, a row-level one; create needs the table-level permission; API
+ * keys bypass permissions.
+ */
+export class Rows {
+  private readonly schema: Schema;
+  private statements = new Map<string, Statement>();
+  private statementsVersion = -1;
+
+  constructor(schema: Schema) {
+    this.schema = schema;
+  }
+
+  // ---- reads -----------------------------------------------------------------------------
+
+  /** One row; unreadable or missing is 404 `row_not_found` (Appwrite does not reveal it exists). */
+  get(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    rowId: string,
+    queries?: unknown,
+  ): Row {
+    const table = this.table(principal, databaseId, tableId);
+    const compiled = compileQueries(table, parseQueries(queries));
+    const access = this.access(principal, table, 'read');
+    let sql = `SELECT * FROM "${table.rowsTable}" r WHERE r."$id" = ?`;
+    const params: unknown[] = [rowId];
+    if (access === 'rows') {
+      const grant = rowGrantSql(table.permsTable, 'read', effectiveRoles(principal));
+      sql += ` AND ${grant.sql}`;
+      params.push(...grant.params);
+    }
+    const record = access === 'none' ? undefined : this.prepare(sql).get(...params);
+    if (!record) throw notFound(rowId);
+    return toRow(table, record as Record<string, unknown>, compiled.select);
+  }
+
+  /**
+   * A page of rows. Without table-level read and without rowSecurity a user gets 401
+   * `user_unauthorized` (utopia-php/database `find` throws AuthorizationException); with rowSecurity
+   * the permission check is an EXISTS on the side table inside the same SELECT.
+   */
+  list(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    queries?: unknown,
+    includeTotal = true,
+  ): RowList {
+    const table = this.table(principal, databaseId, tableId);
+    const compiled = compileQueries(table, parseQueries(queries));
+    const access = this.access(principal, table, 'read');
+    if (access === 'none') throw unauthorized();
+    const rows = this.select(table, compiled, access === 'rows' ? principal : null);
+    const total = includeTotal
+      ? this.count(table, compiled, access === 'rows' ? principal : null)
+      : 0;
+    return { total, rows: rows.map((r) => toRow(table, r, compiled.select)) };
+  }
+
+  private select(
+    table: TableInfo,
+    q: CompiledQuery,
+    filterFor: Principal | null,
+  ): Record<string, unknown>[] {
+    const { sql, params, reversed } = this.listSql(table, q, filterFor);
+    const rows = this.prepare(sql).all(...params) as Record<string, unknown>[];
+    return reversed ? rows.reverse() : rows;
+  }
+
+  /**
+   * The page query: filters, the read-permission EXISTS (for callers without table-level read),
+   * the cursor as a keyset condition, and ORDER BY with `"$sequence"` appended in the direction of
+   * the last term so the order is total. `cursorBefore` runs the order reversed and flips the page.
+   */
+  private listSql(
+    table: TableInfo,
+    q: CompiledQuery,
+    filterFor: Principal | null,
+  ): { sql: string; params: unknown[]; reversed: boolean } {
+    const conditions = [q.where];
+    const params = [...q.params];
+    if (filterFor) {
+      const grant = rowGrantSql(table.permsTable, 'read', effectiveRoles(filterFor));
+      conditions.push(grant.sql);
+      params.push(...grant.params);
+    }
+    let orders: OrderTerm[] = [...q.orders];
+    const tieDesc = orders.length > 0 ? (orders[orders.length - 1] as OrderTerm).desc : false;
+    if (!orders.some((o) => o.column === '$sequence')) {
+      orders.push({ column: '$sequence', expr: 'r."$sequence"', desc: tieDesc });
+    }
+    const reversed = q.cursor !== null && !q.cursor.after;
+    if (reversed) orders = orders.map((o) => ({ ...o, desc: !o.desc }));
+    if (q.cursor) {
+      const anchor = this.prepare(`SELECT * FROM "${table.rowsTable}" r WHERE r."$id" = ?`).get(
+        q.cursor.id,
+      ) as Record<string, unknown> | undefined;
+      if (!anchor) {
+        throw new AppwriteError(
+          'general_cursor_not_found',
+          `Row "${q.cursor.id}" given as the cursor was not found.`,
+        );
+      }
+      const keyset = keysetCondition(orders, anchor);
+      conditions.push(keyset.sql);
+      params.push(...keyset.params);
+    }
+    const orderBy = q.random
+      ? 'random()'
+      : orders.map((o) => `${o.expr} ${o.desc ? 'DESC' : 'ASC'}`).join(', ');
+    const sql = `SELECT * FROM "${table.rowsTable}" r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
+    params.push(q.limit, q.offset);
+    return { sql, params, reversed };
+  }
+
+  private count(table: TableInfo, q: CompiledQuery, filterFor: Principal | null): number {
+    let where = q.where;
+    const params = [...q.params];
+    if (filterFor) {
+      const grant = rowGrantSql(table.permsTable, 'read', effectiveRoles(filterFor));
+      where += ` AND ${grant.sql}`;
+      params.push(...grant.params);
+    }
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "${table.rowsTable}" r WHERE ${where} LIMIT ${COUNT_LIMIT})`;
+    return (this.prepare(sql).get(...params) as { n: number }).n;
+  }
+
+  /**
+   * The plan SQLite picks for the page query a list runs (EXPLAIN QUERY PLAN), so tests and
+   * benchmarks can check that an index serves it rather than a scan and a sort.
+   */
+  explainList(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    queries?: unknown,
+  ): string[] {
+    const table = this.table(principal, databaseId, tableId);
+    const compiled = compileQueries(table, parseQueries(queries));
+    const access = this.access(principal, table, 'read');
+    const { sql, params } = this.listSql(table, compiled, access === 'rows' ? principal : null);
+    const plan = this.schema.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+      detail: string;
+    }[];
+    return plan.map((r) => r.detail);
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  /** Creates one row; needs table-level create (or a key). 409 `row_already_exists` on a taken id. */
+  create(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    rowId: unknown,
+    data: unknown,
+    permissions: unknown,
+  ): Row {
+    const table = this.table(principal, databaseId, tableId);
+    this.requireTableGrant(principal, table, 'create');
+    const record = requireData(data);
+    if (Object.keys(record).length === 0) {
+      throw new AppwriteError('row_missing_data', 'The row data is missing.');
+    }
+    return this.write(() => this.insert(principal, table, rowId, record, permissions));
+  }
+
+  /** Creates many rows in one transaction (API keys only, as Appwrite's bulk routes). */
+  createMany(principal: Principal, databaseId: string, tableId: string, rows: unknown): RowList {
+    const table = this.table(principal, databaseId, tableId);
+    requireKey(principal);
+    const list = requireRowList(rows);
+    const created = this.write(() =>
+      list.map((item) => {
+        const { $id, $permissions, ...data } = item;
+        bulkPermissions($permissions);
+        return this.insert(principal, table, $id ?? 'unique()', data, $permissions);
+      }),
+    );
+    return { total: created.length, rows: created };
+  }
+
+  /** Updates the given columns (and permissions, if sent) of one row. */
+  update(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    rowId: string,
+    data: unknown,
+    permissions: unknown,
+  ): Row {
+    const table = this.table(principal, databaseId, tableId);
+    const record = data === undefined || data === null ? {} : requireData(data);
+    if (Object.keys(record).length === 0 && (permissions === undefined || permissions === null)) {
+      throw new AppwriteError('row_missing_payload', 'Send data or permissions to update.');
+    }
+    return this.write(() => {
+      const existing = this.raw(table, rowId);
+      if (!existing) throw notFound(rowId);
+      this.requireRowGrant(principal, table, existing, 'update');
+      return this.change(principal, table, existing, record, permissions);
+    });
+  }
+
+  /** Creates the row if it is missing, else updates it; `created` tells which (both answer 201). */
+  upsert(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    rowId: string,
+    data: unknown,
+    permissions: unknown,
+  ): Row {
+    const table = this.table(principal, databaseId, tableId);
+    const record = data === undefined || data === null ? {} : requireData(data);
+    return this.write(() => {
+      const existing = this.raw(table, rowId);
+      if (!existing) {
+        this.requireTableGrant(principal, table, 'create');
+        return this.insert(principal, table, rowId, record, permissions);
+      }
+      this.requireRowGrant(principal, table, existing, 'update');
+      return this.change(principal, table, existing, record, permissions);
+    });
+  }
+
+  /** Upserts many rows in one transaction (API keys only). */
+  upsertMany(principal: Principal, databaseId: string, tableId: string, rows: unknown): RowList {
+    const table = this.table(principal, databaseId, tableId);
+    requireKey(principal);
+    const list = requireRowList(rows);
+    const out = this.write(() =>
+      list.map((item) => {
+        const { $id, $permissions, ...data } = item;
+        bulkPermissions($permissions);
+        const existing = typeof $id === 'string' ? this.raw(table, $id) : undefined;
+        return existing
+          ? this.change(principal, table, existing, data, $permissions)
+          : this.insert(principal, table, $id ?? 'unique()', data, $permissions);
+      }),
+    );
+    return { total: out.length, rows: out };
+  }
+
+  /** Applies `data` to every row matching `queries` (API keys only), in one transaction. */
+  updateMany(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    data: unknown,
+    queries: unknown,
+  ): RowList {
+    const table = this.table(principal, databaseId, tableId);
+    requireKey(principal);
+    const record = data === undefined || data === null ? {} : requireData(data);
+    const compiled = compileQueries(table, parseQueries(queries));
+    // Without a limit, bulk operations cover every matching row, not a default page.
+    if (!compiled.limitGiven) compiled.limit = Number.MAX_SAFE_INTEGER;
+    const rows = this.write(() =>
+      this.select(table, compiled, null).map((existing) =>
+        this.change(principal, table, existing, record, undefined),
+      ),
+    );
+    return { total: rows.length, rows };
+  }
+
+  /** Deletes every row matching `queries` (API keys only), in one transaction. */
+  deleteMany(principal: Principal, databaseId: string, tableId: string, queries: unknown): RowList {
+    const table = this.table(principal, databaseId, tableId);
+    requireKey(principal);
+    const compiled = compileQueries(table, parseQueries(queries));
+    // Without a limit, bulk operations cover every matching row, not a default page.
+    if (!compiled.limitGiven) compiled.limit = Number.MAX_SAFE_INTEGER;
+    const deleted = this.write(() => {
+      const rows = this.select(table, compiled, null);
+      const del = this.prepare(`DELETE FROM "${table.rowsTable}" WHERE "$sequence" = ?`);
+      for (const r of rows) del.run(r.$sequence);
+      return rows.map((r) => toRow(table, r, null));
+    });
+    return { total: deleted.length, rows: deleted };
+  }
+
+  /** Deletes one row and returns it as it was; its permissions go with it (ON DELETE CASCADE). */
+  delete(principal: Principal, databaseId: string, tableId: string, rowId: string): Row {
+    const table = this.table(principal, databaseId, tableId);
+    return this.write(() => {
+      const existing = this.raw(table, rowId);
+      if (!existing) throw notFound(rowId);
+      this.requireRowGrant(principal, table, existing, 'delete');
+      this.prepare(`DELETE FROM "${table.rowsTable}" WHERE "$sequence" = ?`).run(
+        existing.$sequence,
+      );
+      return toRow(table, existing, null);
+    });
+  }
+
+  /**
+   * Adds `by` to (or, going down, subtracts it from) a numeric column in one `UPDATE … WHERE` that also checks
+   * the bound, so concurrent calls never overshoot it. A missing value counts as 0. Passing the
+   * bound is 400 `column_limit_exceeded`; a non-numeric column is 400 `attribute_type_invalid`
+   * (Appwrite uses that type on both APIs, Rows/Column/Increment.php).
+   */
+  increment(
+    principal: Principal,
+    databaseId: string,
+    tableId: string,
+    rowId: string,
+    columnKey: string,
+    by: unknown,
+    bound: unknown,
+    direction: 'up' | 'down',
+  ): Row {
+    const table = this.table(principal, databaseId, tableId);
+    const column = table.columns.find((c) => c.key === columnKey);
+    if (!column)
+      throw new AppwriteError('column_not_found', `Column "${columnKey}" was not found.`);
+    if ((column.kind !== 'integer' && column.kind !== 'float') || column.array) {
+      throw new AppwriteError('attribute_type_invalid', `Column "${columnKey}" is not a number.`);
+    }
+    const value = by === undefined || by === null ? 1 : by;
+    const valid = column.kind === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value);
+    if (!valid || typeof value !== 'number') {
+      throw new AppwriteError(
+        'general_argument_invalid',
+        'Invalid `value` param: must be a number.',
+      );
+    }
+    if (bound !== undefined && bound !== null && typeof bound !== 'number') {
+      throw new AppwriteError('general_argument_invalid', 'Invalid bound: must be a number.');
+    }
+    const up = direction === 'up';
+    const amount = up ? value : -value;
+    const limits = [bound as number | null | undefined, up ? column.max : column.min].filter(
+      (v): v is number => typeof v === 'number',
+    );
+    const limit = limits.length === 0 ? null : up ? Math.min(...limits) : Math.max(...limits);
+    return this.write(() => {
+      const existing = this.raw(table, rowId);
+      if (!existing) throw notFound(rowId);
+      this.requireRowGrant(principal, table, existing, 'update');
+      const col = ident(column.key);
+      let sql = `UPDATE "${table.rowsTable}" SET ${col} = COALESCE(${col}, 0) + ?, "$updatedAt" = ? WHERE "$sequence" = ?`;
+      const params: unknown[] = [amount, formatDate(new Date()), existing.$sequence];
+      if (limit !== null) {
+        sql += ` AND COALESCE(${col}, 0) + ? ${up ? '<=' : '>='} ?`;
+        params.push(amount, limit);
+      }
+      const result = this.prepare(sql).run(...params);
+      if (result.changes === 0) {
+        throw new AppwriteError(
+          'column_limit_exceeded',
+          `Column "${column.key}" would pass its ${up ? 'maximum' : 'minimum'} of ${limit}.`,
+        );
+      }
+      return toRow(table, this.raw(table, rowId) as Record<string, unknown>, null);
+    });
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private insert(
+    principal: Principal,
+    table: TableInfo,
+    rowId: unknown,
+    data: Record<string, unknown>,
+    permissions: unknown,
+  ): Row {
+    const id = typeof rowId === 'string' ? resolveId(rowId) : null;
+    if (!id) {
+      throw new AppwriteError(
+        'general_argument_invalid',
+        'Invalid `rowId` param: use letters, digits, ".", "-", "_" (no leading special), at most 36 characters, or "unique()".',
+      );
+    }
+    const perms = rowPermissionsForWrite(
+      principal,
+      parsePermissions(permissions ?? data.$permissions, ROW_ACTIONS),
+      true,
+    ) as string[];
+    const now = formatDate(new Date());
+    const values = validateData(table, data, true);
+    const times = timestamps(principal, data, now, now);
+    const keys = Object.keys(values);
+    const sql = `INSERT INTO "${table.rowsTable}" ("$id", "$createdAt", "$updatedAt", "$permissions"${keys
+      .map((k) => `, ${ident(k)}`)
+      .join('')}) VALUES (?, ?, ?, ?${keys.map(() => ', ?').join('')})`;
+    let seq: number;
+    try {
+      seq = Number(
+        this.prepare(sql).run(
+          id,
+          times.createdAt,
+          times.updatedAt,
+          JSON.stringify(perms),
+          ...Object.values(values),
+        ).lastInsertRowid,
+      );
+    } catch (error) {
+      if (isConstraint(error)) {
+        throw new AppwriteError(
+          'row_already_exists',
+          `A row with the id "${id}" or the same unique values already exists.`,
+        );
+      }
+      throw error;
+    }
+    this.writePermissions(table, seq, perms);
+    // The stored record is known: build the answer from it rather than reading the row back.
+    const record: Record<string, unknown> = {
+      ...values,
+      $id: id,
+      $sequence: seq,
+      $createdAt: times.createdAt,
+      $updatedAt: times.updatedAt,
+      $permissions: JSON.stringify(perms),
+    };
+    return toRow(table, record, null);
+  }
+
+  private change(
+    principal: Principal,
+    table: TableInfo,
+    existing: Record<string, unknown>,
+    data: Record<string, unknown>,
+    permissions: unknown,
+  ): Row {
+    const requested = parsePermissions(permissions ?? data.$permissions, ROW_ACTIONS);
+    const perms = rowPermissionsForWrite(principal, requested, false);
+    const values = validateData(table, data, false);
+    const now = formatDate(new Date());
+    const times = timestamps(principal, data, existing.$createdAt as string, now);
+    const sets = ['"$updatedAt" = ?', '"$createdAt" = ?'];
+    const params: unknown[] = [times.updatedAt, times.createdAt];
+    for (const [key, v] of Object.entries(values)) {
+      sets.push(`${ident(key)} = ?`);
+      params.push(v);
+    }
+    if (perms) {
+      sets.push('"$permissions" = ?');
+      params.push(JSON.stringify(perms));
+    }
+    try {
+      this.prepare(`UPDATE "${table.rowsTable}" SET ${sets.join(', ')} WHERE "$sequence" = ?`).run(
+        ...params,
+        existing.$sequence,
+      );
+    } catch (error) {
+      if (isConstraint(error)) {
+        throw new AppwriteError(
+          'row_already_exists',
+          'Another row already has these unique values.',
+        );
+      }
+      throw error;
+    }
+    if (perms) {
+      this.prepare(`DELETE FROM "${table.permsTable}" WHERE seq = ?`).run(existing.$sequence);
+      this.writePermissions(table, existing.$sequence as number, perms);
+    }
+    const record: Record<string, unknown> = {
+      ...existing,
+      ...values,
+      $createdAt: times.createdAt,
+      $updatedAt: times.updatedAt,
+      $permissions: perms ? JSON.stringify(perms) : existing.$permissions,
+    };
+    return toRow(table, record, null);
+  }
+
+  private writePermissions(table: TableInfo, seq: number, perms: string[]): void {
+    const put = this.prepare(
+      `INSERT OR IGNORE INTO "${table.permsTable}" (seq, action, role) VALUES (?, ?, ?)`,
+    );
+    for (const g of grantsOf(perms)) put.run(seq, g.action, g.role);
+  }
+
+  private raw(table: TableInfo, rowId: string): Record<string, unknown> | undefined {
+    return this.prepare(`SELECT * FROM "${table.rowsTable}" WHERE "$id" = ?`).get(rowId) as
+      | Record<string, unknown>
+      | undefined;
+  }
+
+  /** The table, hidden (404) from non-keys while it or its database is disabled. */
+  private table(principal: Principal, databaseId: string, tableId: string): TableInfo {
+    const table = this.schema.table(databaseId, tableId);
+    if (!table.databaseEnabled && principal.kind !== 'key') {
+      throw new AppwriteError('database_not_found', `Database "${databaseId}" was not found.`);
+    }
+    if (!table.enabled && principal.kind !== 'key') {
+      throw new AppwriteError('table_not_found', `Table "${tableId}" was not found.`);
+    }
+    return table;
+  }
+
+  private access(principal: Principal, table: TableInfo, action: Action): Access {
+    if (principal.kind === 'key') return 'all';
+    if (allows(table.permissions, action, effectiveRoles(principal))) return 'all';
+    return table.rowSecurity ? 'rows' : 'none';
+  }
+
+  private requireTableGrant(principal: Principal, table: TableInfo, action: Action): void {
+    if (this.access(principal, table, action) !== 'all') throw unauthorized();
+  }
+
+  /** Table-level grant, or with rowSecurity a grant on this row (a point lookup in the side table). */
+  private requireRowGrant(
+    principal: Principal,
+    table: TableInfo,
+    row: Record<string, unknown>,
+    action: Action,
+  ): void {
+    const access = this.access(principal, table, action);
+    if (access === 'all') return;
+    if (access === 'rows') {
+      const roles = effectiveRoles(principal);
+      const found = this.prepare(
+        `SELECT 1 FROM "${table.permsTable}" WHERE seq = ? AND action = ? AND role IN (${roles.map(() => '?').join(', ')})`,
+      ).get(row.$sequence, action, ...roles);
+      if (found) return;
+    }
+    throw unauthorized();
+  }
+
+  private write<T>(fn: () => T): T {
+    return this.schema.db.transaction(fn)();
+  }
+
+  /** Prepared statements are reused until the schema changes (an ALTER may change `SELECT *`). */
+  private prepare(sql: string): Statement {
+    if (this.statementsVersion !== this.schema.version) {
+      this.statements = new Map();
+      this.statementsVersion = this.schema.version;
+    }
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.schema.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** `(a > ?) OR (a = ? AND b > ?) …` over the order terms, from the cursor row's values. */
+function keysetCondition(
+  orders: OrderTerm[],
+  anchor: Record<string, unknown>,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const ors: string[] = [];
+  orders.forEach((term, i) => {
+    const ands: string[] = [];
+    for (const prior of orders.slice(0, i)) {
+      ands.push(`${prior.expr} = ?`);
+      params.push(anchorValue(anchor, prior));
+    }
+    ands.push(`${term.expr} ${term.desc ? '<' : '>'} ?`);
+    params.push(anchorValue(anchor, term));
+    ors.push(`(${ands.join(' AND ')})`);
+  });
+  return { sql: `(${ors.join(' OR ')})`, params };
+}
+
+function anchorValue(anchor: Record<string, unknown>, term: OrderTerm): unknown {
+  const v = anchor[term.column];
+  if (v === null || v === undefined) {
+    throw new AppwriteError(
+      'database_query_order_null',
+      `The order column "${term.column}" is null on the cursor row; cursor paging needs non-null order values.`,
+    );
+  }
+  return v;
+}
+
+/**
+ * Bulk rows carry their own `$permissions`; Appwrite checks those inside the action and answers
+ * 400 `general_bad_request` (Documents/Create.php), not the param validator's `general_argument_invalid`.
+ */
+function bulkPermissions(permissions: unknown): void {
+  try {
+    parsePermissions(permissions, ROW_ACTIONS);
+  } catch (error) {
+    if (error instanceof AppwriteError)
+      throw new AppwriteError('general_bad_request', error.message);
+    throw error;
+  }
+}
+
+function requireKey(principal: Principal): void {
+  if (principal.kind !== 'key') {
+    throw new AppwriteError('user_unauthorized', 'Bulk row operations need an API key.');
+  }
+}
+
+function notFound(rowId: string): AppwriteError {
+  return new AppwriteError(
+    'row_not_found',
+    `Row with the requested ID "${rowId}" could not be found.`,
+  );
+}
+
+function unauthorized(): AppwriteError {
+  return new AppwriteError(
+    'user_unauthorized',
+    'The current user is not authorized to perform the requested action.',
+  );
+}

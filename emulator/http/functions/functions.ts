@@ -1,0 +1,200 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  FUNCTION_DEFAULTS,
+  type FunctionDoc,
+  type FunctionSettings,
+  functionForFormat,
+} from '../../core/functions/functions.ts';
+import type { FunctionsService } from '../../core/functions/service.ts';
+import {
+  checkFunctionEvents,
+  checkRoles,
+  checkRuntime,
+  checkSchedule,
+  checkScopes,
+  checkSpecification,
+  checkTimeout,
+  RUNTIMES,
+  SPECIFICATIONS,
+} from '../../core/functions/settings.ts';
+import { AppwriteError } from '../../core/platform/errors.ts';
+import { resolveId } from '../../core/platform/ids.ts';
+import { listMetadata } from '../../core/platform/metadata-list.ts';
+import { abuse } from '../platform/abuse.ts';
+import { formatBefore, requireScope } from '../platform/context.ts';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  requiredString,
+  stringArray,
+} from '../platform/params.ts';
+
+type Body = Record<string, unknown>;
+
+/** The JSON body as an object (`{}` for anything else). */
+export function bodyOf(request: FastifyRequest): Body {
+  const body = request.body;
+  return body && typeof body === 'object' && !Buffer.isBuffer(body) ? (body as Body) : {};
+}
+
+/** `total=false` skips counting (query strings carry it as text). */
+export function includeTotal(source: Body): boolean {
+  const total = source.total;
+  return !(total === false || total === 'false' || total === '0');
+}
+
+/** A custom id or `unique()`; anything else is 400 naming the param. */
+export function readId(body: Body, name: string): string {
+  const id = resolveId(requiredString(body, name, 1, 36));
+  if (!id) {
+    throw new AppwriteError(
+      'general_argument_invalid',
+      `Invalid \`${name}\` param: use unique() or up to 36 letters, digits, ".", "-" and "_", not starting with a special character.`,
+    );
+  }
+  return id;
+}
+
+/**
+ * A function's settings from a create or update body (SRV Functions/Create.php, Update.php). Update
+ * is a PUT: what the body lacks falls back to Appwrite's defaults, except `runtime` (kept when
+ * empty) and the specifications (kept). appwrite-cli 12 sends one `specification`, which sets both
+ * (SRV Request/Filters/V21.php).
+ */
+export function readFunctionSettings(body: Body, current: FunctionDoc | null): FunctionSettings {
+  const runtimeParam = optionalString(body, 'runtime', '', 64);
+  const runtime = current && runtimeParam === '' ? current.runtime : checkRuntime(runtimeParam);
+  const single = optionalString(body, 'specification', '', 64);
+  const spec = (name: string, fallback: string) => {
+    const value = optionalString(body, name, single || fallback, 64);
+    return checkSpecification(name, value);
+  };
+  return {
+    name: requiredString(body, 'name', 1, 128),
+    runtime,
+    execute: checkRoles('execute', stringArray(body, 'execute', FUNCTION_DEFAULTS.execute)),
+    events: checkFunctionEvents(stringArray(body, 'events', FUNCTION_DEFAULTS.events)),
+    schedule: checkSchedule(optionalString(body, 'schedule', '', 256)),
+    timeout: checkTimeout(optionalInteger(body, 'timeout', FUNCTION_DEFAULTS.timeout, 1, 900)),
+    enabled: optionalBoolean(body, 'enabled', true),
+    logging: optionalBoolean(body, 'logging', true),
+    entrypoint: optionalString(body, 'entrypoint', '', 1028),
+    commands: optionalString(body, 'commands', '', 8192),
+    scopes: checkScopes(stringArray(body, 'scopes', FUNCTION_DEFAULTS.scopes)),
+    buildSpecification: spec(
+      'buildSpecification',
+      current?.buildSpecification ?? FUNCTION_DEFAULTS.buildSpecification,
+    ),
+    runtimeSpecification: spec(
+      'runtimeSpecification',
+      current?.runtimeSpecification ?? FUNCTION_DEFAULTS.runtimeSpecification,
+    ),
+    deploymentRetention: optionalInteger(
+      body,
+      'deploymentRetention',
+      current?.deploymentRetention ?? 0,
+      0,
+      36_500,
+    ),
+  };
+}
+
+/**
+ * Functions: `GET|POST /functions`, `GET|PUT|DELETE /functions/{id}`, `GET /functions/runtimes`,
+ * `GET /functions/specifications` (keys and the console admin; scope `functions.read|write`).
+ */
+export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsService): void {
+  const { functions } = service;
+  const model = (request: FastifyRequest, fn: FunctionDoc) =>
+    functionForFormat(functions.model(fn), formatBefore(request, '1.9.0'));
+
+  app.get('/functions', async (request) => {
+    requireScope(request, 'functions.read');
+    const query = request.query as Body;
+    const search = optionalString(query, 'search', '', 256);
+    const all = functions.list().map((fn) => model(request, fn));
+    const { total, items } = listMetadata(all, query.queries, search, '$id', includeTotal(query));
+    return { total, functions: items };
+  });
+
+  // Appwrite's "temporary abuse check" in Functions/Create.php: 50 a day per project, for every
+  // caller (keys included), `{url}` fixed to `/v1/functions`.
+  const createLimit = abuse({
+    limit: 50,
+    time: 86_400,
+    key: 'projectId:{projectId},url:/v1/functions',
+    everyone: true,
+  });
+  app.post('/functions', createLimit, async (request, reply) => {
+    requireScope(request, 'functions.write');
+    const body = bodyOf(request);
+    const id = readId(body, 'functionId');
+    const fn = functions.create(id, readFunctionSettings(body, null));
+    service.announce('functions.[functionId].create', { functionId: id }, functions.model(fn));
+    return reply.code(201).send(model(request, fn));
+  });
+
+  app.get('/functions/runtimes', async (request) => {
+    requireScope(request, 'functions.read');
+    const runtimes = RUNTIMES.map((id) => {
+      const version = id.replace(/^node-/, '');
+      return {
+        $id: id,
+        key: 'node',
+        name: 'Node.js',
+        version,
+        base: `node:${version}-alpine`,
+        image: `openruntimes/node:v5-${version}`,
+        logo: 'node.png',
+        supports: ['amd64', 'arm64'],
+      };
+    });
+    return { total: runtimes.length, runtimes };
+  });
+
+  app.get('/functions/specifications', async (request) => {
+    requireScope(request, 'functions.read');
+    const specifications = Object.entries(SPECIFICATIONS).map(([slug, spec]) => ({
+      memory: spec.memory,
+      cpus: spec.cpus,
+      enabled: true,
+      slug,
+    }));
+    return { total: specifications.length, specifications };
+  });
+
+  app.get('/functions/:functionId', async (request) => {
+    requireScope(request, 'functions.read');
+    const { functionId } = request.params as { functionId: string };
+    return model(request, functions.get(functionId));
+  });
+
+  app.put('/functions/:functionId', async (request) => {
+    requireScope(request, 'functions.write');
+    const { functionId } = request.params as { functionId: string };
+    const current = functions.get(functionId);
+    const settings = readFunctionSettings(bodyOf(request), current);
+    // Settings the deployment was made with changed: Appwrite reports the function as not live.
+    const live =
+      current.live &&
+      settings.entrypoint === current.entrypoint &&
+      settings.commands === current.commands &&
+      settings.runtime === current.runtime;
+    const fn = functions.patch(functionId, { ...settings, live });
+    service.announce('functions.[functionId].update', { functionId }, functions.model(fn));
+    return model(request, fn);
+  });
+
+  app.delete('/functions/:functionId', async (request, reply) => {
+    requireScope(request, 'functions.write');
+    const { functionId } = request.params as { functionId: string };
+    const gone = functions.model(functions.get(functionId));
+    functions.delete(functionId);
+    service.deployments.deleteAll(functionId);
+    service.executions.deleteAll(functionId);
+    service.rules.deleteForFunction(functionId);
+    service.announce('functions.[functionId].delete', { functionId }, gone);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,409 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { linkWith } from '../../core/identity/outbox.ts';
+import { passwordHistoryFor } from '../../core/identity/password-history.ts';
+import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
+import { hashPassword, verifyPassword } from '../../core/identity/passwords.ts';
+import { encodeSessionValue } from '../../core/identity/sessions.ts';
+import type { UserRecord } from '../../core/identity/users.ts';
+import { AppwriteError } from '../../core/platform/errors.ts';
+import { resolveId, uniqueId } from '../../core/platform/ids.ts';
+import { projectSettingsFor } from '../../core/project/settings.ts';
+import { type AbuseLabel, abuse } from '../platform/abuse.ts';
+import { usesJwt } from '../platform/authenticate.ts';
+import { requireScope, requireUser, type ServiceContext } from '../platform/context.ts';
+import {
+  optionalInteger,
+  optionalString,
+  requiredEmail,
+  requiredObject,
+  requiredPassword,
+  requiredString,
+  requiredUrl,
+} from '../platform/params.ts';
+import { refuseOverUserLimit, requireAuthMethod } from '../project/access.ts';
+import { IdentityEvents } from './identity-events.ts';
+import { sessionModel, tokenModel, userModel } from './models.ts';
+import { checkPrefs } from './prefs.ts';
+import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
+
+/**
+ * `POST /account/sessions/email`'s abuse label (account.php): 10 per hour per email, reset by a
+ * successful sign-in. The console's sign-in (console.ts) is the same Appwrite route.
+ */
+export const EMAIL_SESSION_LIMIT: AbuseLabel = {
+  limit: 10,
+  key: 'url:{url},email:{param-email}',
+  reset: [201],
+};
+
+/**
+ * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
+ * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
+ * URL and MFA are listed in DIFFERENCES.md.
+ */
+export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
+  const { users, sessions, tokens, jwt, outbox } = ctx.identity;
+  /** The project's auth policies (session length and limit, user limit, password checks). */
+  const policies = () => projectSettingsFor(ctx.db).get().policies;
+  const history = passwordHistoryFor(ctx.db);
+
+  const me = (request: FastifyRequest): UserRecord => {
+    const { userId } = requireUser(request);
+    const user = users.get(userId);
+    if (!user) throw new AppwriteError('user_not_found', 'The signed-in user no longer exists.');
+    return user;
+  };
+
+  const isKey = (request: FastifyRequest) => request.principal.kind === 'key';
+
+  // Each change publishes the event Appwrite labels the route with (account.php), after it is
+  // written. DELETE /account publishes none, as upstream (its route has no event label).
+  const events = new IdentityEvents(ctx.events);
+  const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
+    events.user(request, what, user);
+    return user;
+  };
+
+  /** Session-creating routes refuse a caller who is already signed in (SRV shared/api.php). */
+  const refuseIfSignedIn = (request: FastifyRequest) => {
+    if (request.principal.kind === 'user') {
+      throw new AppwriteError(
+        'user_session_already_exists',
+        'Sign out before creating another session.',
+      );
+    }
+  };
+
+  /** Opens a session: cookies, fallback header, and the secret in the body for API keys only. */
+  const openSession = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: UserRecord,
+    provider: { name: string; uid: string },
+    factor: string,
+  ) => {
+    if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
+    const { session, secret } = sessions.create(
+      user.id,
+      provider,
+      request.ip,
+      String(request.headers['user-agent'] ?? 'UNKNOWN'),
+      [factor],
+      policies().duration,
+    );
+    events.session(request, 'create', session);
+    // Past the session limit the oldest sessions go, as Appwrite trims them after answering.
+    if (policies().sessionLimit > 0) sessions.trim(user.id, policies().sessionLimit);
+    const value = encodeSessionValue(user.id, secret);
+    setSessionCookies(request, reply, ctx.projectId, value, session.expire);
+    return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
+  };
+
+  const sessionIdParam = (request: FastifyRequest, current: string | null) => {
+    const { sessionId } = request.params as { sessionId: string };
+    return sessionId === 'current' ? (current ?? '') : sessionId;
+  };
+
+  app.post('/account', abuse({ limit: 10 }), async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    requireAuthMethod(request, ctx.db, 'email-password');
+    const body = request.body;
+    const userId = resolveId(requiredString(body, 'userId', 1, 36));
+    if (!userId) throw new AppwriteError('general_argument_invalid', 'Invalid `userId` param.');
+    const email = requiredEmail(body, 'email');
+    const password = requiredPassword(body, 'password');
+    await checkDictionary(policies(), password);
+    const name = optionalString(body, 'name', '', 128);
+    refuseOverUserLimit(ctx.db, users);
+    checkPersonalData(policies(), password, { userId, email, name, phone: '' });
+    const passwordHash = await hashPassword(password);
+    const user = users.create({ id: userId, email, phone: null, name, passwordHash });
+    history.start(user.id, passwordHash, policies().passwordHistory);
+    return reply.code(201).send(userModel(announce(request, 'create', user)));
+  });
+
+  app.get('/account', async (request) => userModel(me(request)));
+
+  app.delete('/account', async (request, reply) => {
+    const user = me(request);
+    users.delete(user.id);
+    clearSessionCookies(request, reply, ctx.projectId);
+    return reply.code(204).send();
+  });
+
+  app.patch('/account/status', async (request, reply) => {
+    const user = announce(
+      request,
+      'update.status',
+      users.update(me(request).id, { status: false }),
+    );
+    clearSessionCookies(request, reply, ctx.projectId);
+    return userModel(user);
+  });
+
+  app.post('/account/sessions/email', abuse(EMAIL_SESSION_LIMIT), async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    refuseIfSignedIn(request);
+    requireAuthMethod(request, ctx.db, 'email-password');
+    const email = requiredEmail(request.body, 'email');
+    const password = requiredString(request.body, 'password', 1, 256);
+    const user = users.getByEmail(email);
+    // The same answer for an unknown email and a wrong password, so sign-in does not reveal accounts.
+    if (!user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) {
+      throw new AppwriteError('user_invalid_credentials', 'Wrong email or password.');
+    }
+    return openSession(request, reply, user, { name: 'email', uid: user.email }, 'password');
+  });
+
+  const anonymousLimit = abuse({ limit: 50, key: 'ip:{ip}' });
+  app.post('/account/sessions/anonymous', anonymousLimit, async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    refuseIfSignedIn(request);
+    requireAuthMethod(request, ctx.db, 'anonymous');
+    refuseOverUserLimit(ctx.db, users);
+    const user = users.create({
+      id: uniqueId(),
+      email: null,
+      phone: null,
+      name: '',
+      passwordHash: null,
+    });
+    announce(request, 'create', user);
+    return openSession(request, reply, user, { name: 'anonymous', uid: '' }, 'anonymous');
+  });
+
+  const tokenSessionLimit = abuse({
+    limit: 10,
+    key: 'ip:{ip},userId:{param-userId}',
+    reset: [201],
+  });
+  app.post('/account/sessions/token', tokenSessionLimit, async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    refuseIfSignedIn(request);
+    const userId = requiredString(request.body, 'userId', 1, 36);
+    const secret = requiredString(request.body, 'secret', 1, 256);
+    const user = users.get(userId);
+    const token = user ? tokens.consume(userId, 'session', secret) : null;
+    if (!user || !token) {
+      throw new AppwriteError('user_invalid_token', 'The token is invalid or has expired.');
+    }
+    return openSession(request, reply, user, { name: 'token', uid: '' }, 'token');
+  });
+
+  app.get('/account/sessions', async (request) => {
+    const { userId, sessionId } = requireUser(request);
+    const list = sessions.list(userId).map((s) => sessionModel(s, s.id === sessionId));
+    return { total: list.length, sessions: list };
+  });
+
+  app.delete('/account/sessions', abuse({ limit: 100 }), async (request, reply) => {
+    const { userId } = requireUser(request);
+    const ended = sessions.list(userId);
+    sessions.deleteAll(userId);
+    for (const session of ended) events.session(request, 'delete', session);
+    clearSessionCookies(request, reply, ctx.projectId);
+    return reply.code(204).send();
+  });
+
+  app.get('/account/sessions/:sessionId', async (request) => {
+    const { userId, sessionId: current } = requireUser(request);
+    const session = sessions.get(userId, sessionIdParam(request, current));
+    if (!session) throw new AppwriteError('user_session_not_found', 'Session not found.');
+    return sessionModel(session, session.id === current);
+  });
+
+  app.patch('/account/sessions/:sessionId', abuse({ limit: 10 }), async (request) => {
+    const { userId, sessionId: current } = requireUser(request);
+    const session = sessions.get(userId, sessionIdParam(request, current));
+    if (!session) throw new AppwriteError('user_session_not_found', 'Session not found.');
+    // Only OAuth sessions have provider tokens to refresh; an email session is returned unchanged.
+    return sessionModel(session, session.id === current);
+  });
+
+  app.delete('/account/sessions/:sessionId', abuse({ limit: 100 }), async (request, reply) => {
+    const { userId, sessionId: current } = requireUser(request);
+    const target = sessionIdParam(request, current);
+    const session = sessions.get(userId, target);
+    if (!session || !sessions.delete(userId, target)) {
+      throw new AppwriteError('user_session_not_found', 'Session not found.');
+    }
+    events.session(request, 'delete', session);
+    if (target === current) clearSessionCookies(request, reply, ctx.projectId);
+    return reply.code(204).send();
+  });
+
+  const createJwt = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { userId, sessionId } = requireUser(request);
+    requireAuthMethod(request, ctx.db, 'jwt');
+    if (usesJwt(request)) {
+      throw new AppwriteError('user_jwt_creation_denied', 'A JWT cannot be used to create a JWT.');
+    }
+    if (!sessionId) throw new AppwriteError('user_session_not_found', 'No current session.');
+    const duration = optionalInteger(request.body, 'duration', 900, 0, 3600);
+    return reply.code(201).send({ jwt: jwt.issue(userId, sessionId, duration) });
+  };
+  // APP_LIMIT_WRITE_RATE_DEFAULT * 2 a minute; the alias is counted as the route.
+  const jwtLimit = abuse({
+    limit: 120,
+    time: 60,
+    key: 'url:{url},userId:{userId}',
+    path: '/v1/account/jwts',
+  });
+  app.post('/account/jwts', jwtLimit, createJwt);
+  app.post('/account/jwt', jwtLimit, createJwt);
+
+  app.get('/account/prefs', async (request) => me(request).prefs);
+
+  app.patch('/account/prefs', async (request) => {
+    const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
+    return userModel(announce(request, 'update.prefs', users.update(me(request).id, { prefs })));
+  });
+
+  app.patch('/account/name', async (request) => {
+    const name = requiredString(request.body, 'name', 0, 128);
+    return userModel(announce(request, 'update.name', users.update(me(request).id, { name })));
+  });
+
+  app.patch('/account/password', abuse({ limit: 10 }), async (request) => {
+    const user = me(request);
+    const password = requiredPassword(request.body, 'password');
+    await checkDictionary(policies(), password);
+    const oldPassword = optionalString(request.body, 'oldPassword', '', 256);
+    if (user.passwordHash && !(await verifyPassword(oldPassword, user.passwordHash))) {
+      throw new AppwriteError('user_invalid_credentials', 'The current password is wrong.');
+    }
+    await history.refuseRecent(user.id, password, policies().passwordHistory);
+    checkPersonalData(policies(), password, {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      phone: user.phone,
+    });
+    const passwordHash = await hashPassword(password);
+    history.record(user.id, passwordHash, policies().passwordHistory);
+    const updated = users.update(user.id, { passwordHash });
+    // A new password signs out every other device (Appwrite's "invalidate sessions" option, on here).
+    sessions.deleteAll(user.id, requireUser(request).sessionId);
+    return userModel(announce(request, 'update.password', updated));
+  });
+
+  app.patch('/account/email', async (request) => {
+    const user = me(request);
+    const email = requiredEmail(request.body, 'email');
+    const password = requiredPassword(request.body, 'password');
+    if (user.passwordHash && !(await verifyPassword(password, user.passwordHash))) {
+      throw new AppwriteError('user_invalid_credentials', 'The password is wrong.');
+    }
+    const other = users.getByEmail(email);
+    if (other && other.id !== user.id) {
+      throw new AppwriteError(
+        'user_target_already_exists',
+        'This email address is already in use.',
+      );
+    }
+    const passwordHash = user.passwordHash ? undefined : await hashPassword(password);
+    const updated = users.update(user.id, { email, emailVerification: false, passwordHash });
+    return userModel(announce(request, 'update.email', updated));
+  });
+
+  const recoveryLimit = abuse({
+    limit: 10,
+    key: ['url:{url},email:{param-email}', 'url:{url},ip:{ip}'],
+  });
+  app.post('/account/recovery', recoveryLimit, async (request, reply) => {
+    requireScope(request, 'sessions.write');
+    const email = requiredEmail(request.body, 'email');
+    const url = requiredUrl(request.body, 'url');
+    const user = users.getByEmail(email);
+    if (!user) throw new AppwriteError('user_not_found', 'No user has this email address.');
+    if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
+    const { token, secret } = tokens.create(user.id, 'recovery');
+    const link = linkWith(url, { userId: user.id, secret, expire: token.expire });
+    outbox.send({
+      kind: 'recovery',
+      to: user.email,
+      userId: user.id,
+      subject: 'Reset your password',
+      text: `Follow this link to choose a new password: ${link}`,
+      url: link,
+      secret,
+    });
+    return reply.code(201).send(tokenModel(token, isKey(request) ? secret : ''));
+  });
+
+  const resetLimit = abuse({ limit: 10, key: 'url:{url},userId:{param-userId}' });
+  app.put('/account/recovery', resetLimit, async (request) => {
+    requireScope(request, 'sessions.write');
+    const userId = requiredString(request.body, 'userId', 1, 36);
+    const secret = requiredString(request.body, 'secret', 1, 256);
+    const password = requiredPassword(request.body, 'password');
+    await checkDictionary(policies(), password);
+    if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
+    const invalid = () =>
+      new AppwriteError('user_invalid_token', 'The recovery link is invalid or expired.');
+    if (!tokens.isLive(userId, 'recovery', secret)) throw invalid();
+    // A recently used password is refused before the link is used up, so it can be tried again.
+    await history.refuseRecent(userId, password, policies().passwordHistory);
+    const token = tokens.consume(userId, 'recovery', secret);
+    if (!token) throw invalid();
+    const passwordHash = await hashPassword(password);
+    history.record(userId, passwordHash, policies().passwordHistory);
+    users.update(userId, { passwordHash, emailVerification: true });
+    sessions.deleteAll(userId);
+    events.tokenUsed(request, 'recovery', token);
+    return tokenModel(token);
+  });
+
+  const createVerification = async (request: FastifyRequest, reply: FastifyReply) => {
+    const user = me(request);
+    const url = requiredUrl(request.body, 'url');
+    if (!user.email)
+      throw new AppwriteError('user_email_not_found', 'This user has no email address.');
+    if (user.emailVerification) {
+      throw new AppwriteError(
+        'user_email_already_verified',
+        'This email address is already verified.',
+      );
+    }
+    const { token, secret } = tokens.create(user.id, 'verification');
+    const link = linkWith(url, { userId: user.id, secret, expire: token.expire });
+    outbox.send({
+      kind: 'verification',
+      to: user.email,
+      userId: user.id,
+      subject: 'Verify your email address',
+      text: `Follow this link to verify your email address: ${link}`,
+      url: link,
+      secret,
+    });
+    return reply.code(201).send(tokenModel(token, isKey(request) ? secret : ''));
+  };
+  const verifyLimit = abuse({
+    limit: 10,
+    key: 'url:{url},userId:{userId}',
+    path: '/v1/account/verifications/email',
+  });
+  app.post('/account/verifications/email', verifyLimit, createVerification);
+  app.post('/account/verification', verifyLimit, createVerification);
+
+  const confirmVerification = async (request: FastifyRequest) => {
+    requireScope(request, 'public');
+    const userId = requiredString(request.body, 'userId', 1, 36);
+    const secret = requiredString(request.body, 'secret', 1, 256);
+    if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
+    const token = tokens.consume(userId, 'verification', secret);
+    if (!token) {
+      throw new AppwriteError('user_invalid_token', 'The verification link is invalid or expired.');
+    }
+    users.update(userId, { emailVerification: true });
+    events.tokenUsed(request, 'verification', token);
+    return tokenModel(token);
+  };
+  const confirmLimit = abuse({
+    limit: 10,
+    key: 'url:{url},userId:{param-userId}',
+    path: '/v1/account/verifications/email',
+  });
+  app.put('/account/verifications/email', confirmLimit, confirmVerification);
+  app.put('/account/verification', confirmLimit, confirmVerification);
+}

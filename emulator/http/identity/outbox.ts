@@ -1,0 +1,47 @@
+import { isIP } from 'node:net';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppwriteError } from '../../core/platform/errors.ts';
+import { requireScope, type ServiceContext } from '../platform/context.ts';
+import { optionalInteger, optionalString } from '../platform/params.ts';
+
+/**
+ * The local outbox: not an Appwrite route. `GET /v1/local/outbox[?to=<email>&limit=N]` lists the
+ * verification and recovery messages a real Appwrite would have emailed, newest first, each with its
+ * link (`url`, carrying `userId`, `secret`, `expire`) and `secret`; `DELETE /v1/local/outbox` empties
+ * it. The messages hold live secrets, so only a caller on this machine (a loopback peer: the default
+ * bind) or an API key with `users.read` may read them — exposing the server with `--host` does not
+ * expose the mailbox.
+ */
+export function registerOutbox(app: FastifyInstance, ctx: ServiceContext): void {
+  const allow = (request: FastifyRequest) => {
+    if (request.principal.kind === 'key') return requireScope(request, 'users.read');
+    if (!isLoopback(request.socket.remoteAddress ?? '')) {
+      throw new AppwriteError(
+        'general_access_forbidden',
+        'The local outbox is readable from this machine or with an API key only.',
+      );
+    }
+  };
+
+  app.get('/local/outbox', { config: { project: 'optional' } }, async (request) => {
+    allow(request);
+    const query = request.query as Record<string, unknown>;
+    const to = optionalString(query, 'to', '', 254) || null;
+    const limit = optionalInteger(query, 'limit', 100, 1, 1000);
+    const messages = ctx.identity.outbox.list(to, limit);
+    return { total: messages.length, messages };
+  });
+
+  app.delete('/local/outbox', { config: { project: 'optional' } }, async (request, reply) => {
+    allow(request);
+    ctx.identity.outbox.clear();
+    return reply.code(204).send();
+  });
+}
+
+/** Whether a socket peer is this machine (IPv4 127/8, IPv6 ::1, or IPv4-mapped loopback). */
+export function isLoopback(address: string): boolean {
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(plain) === 4) return plain.startsWith('127.');
+  return plain === '::1';
+}

@@ -1,0 +1,75 @@
+import { isIP } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { serializeCookie } from '../platform/cookies.ts';
+
+/**
+ * A hostname's registrable domain, roughly: its last two labels. IPs and single-label hosts
+ * (`localhost`) have none, exactly the cases where Appwrite's domain library returns ''.
+ */
+function registrableDomain(hostname: string): string {
+  if (!hostname || isIP(hostname) || !hostname.includes('.')) return '';
+  return hostname.split('.').slice(-2).join('.');
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Whether the browser may not keep our cookies, so the session must also travel in the
+ * `X-Fallback-Cookies` header (SRV request.php `domainVerification`): true unless the page (Origin, else
+ * Referer) and the API share a non-empty registrable domain. On localhost and IPs that is always true.
+ */
+export function needsFallbackCookies(request: FastifyRequest): boolean {
+  const page = request.headers.origin ?? request.headers.referer ?? '';
+  const pageDomain = registrableDomain(hostnameOf(page));
+  return (
+    pageDomain === '' || pageDomain !== registrableDomain(request.hostname.replace(/:\d+$/, ''))
+  );
+}
+
+/**
+ * Sets both session cookies (`a_session_<project>` with SameSite=None, `_legacy` without) and, when the
+ * page is on another site, `X-Fallback-Cookies: {"a_session_<project>": value}`. Cookies are host-only:
+ * Appwrite adds `Domain=.<host>` for real domains, which a loopback server never has.
+ */
+export function setSessionCookies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  projectId: string,
+  value: string,
+  expire: string,
+): void {
+  const name = `a_session_${projectId}`;
+  const options = {
+    expires: new Date(expire),
+    secure: request.protocol === 'https',
+    domain: null,
+  };
+  reply.header('set-cookie', [
+    serializeCookie(`${name}_legacy`, value, { ...options, sameSiteNone: false }),
+    serializeCookie(name, value, { ...options, sameSiteNone: true }),
+  ]);
+  if (needsFallbackCookies(request)) {
+    reply.header('x-fallback-cookies', JSON.stringify({ [name]: value }));
+  }
+}
+
+/** Expires both session cookies and, for cross-site pages, tells the web SDK to forget its copy (`[]`). */
+export function clearSessionCookies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  projectId: string,
+): void {
+  const name = `a_session_${projectId}`;
+  const options = { expires: new Date(0), secure: request.protocol === 'https', domain: null };
+  reply.header('set-cookie', [
+    serializeCookie(`${name}_legacy`, '', { ...options, sameSiteNone: false }),
+    serializeCookie(name, '', { ...options, sameSiteNone: true }),
+  ]);
+  if (needsFallbackCookies(request)) reply.header('x-fallback-cookies', '[]');
+}

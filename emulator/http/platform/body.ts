@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import qs from 'qs';
+import { AppwriteError } from '../../core/platform/errors.ts';
+
+/**
+ * Query strings as the SDKs write them: `queries[0]=<json>&queries[1]=<json>`, nested `a[b][c]`.
+ * qs turns indices above its `arrayLimit` into object keys, so the limit is raised well past any real
+ * list of queries.
+ */
+export function parseQueryString(text: string): Record<string, unknown> {
+  return qs.parse(text, { arrayLimit: 10_000, parameterLimit: 10_000, depth: 10 });
+}
+
+/**
+ * Request bodies. JSON is the SDKs' format for every non-GET call, including DELETE with no body, so
+ * an empty JSON body is `{}` rather than an error; malformed JSON is 400 `general_argument_invalid`.
+ * Form bodies are read with qs (Appwrite accepts them too). Other content types are left as a raw
+ * Buffer for routes that want them (uploads register their own multipart parser).
+ */
+export function registerBodyParsers(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    // An unknown route is a 404 whatever its body says.
+    if (text.trim() === '' || request.is404) return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AppwriteError('general_argument_invalid', 'The request body is not valid JSON.'));
+    }
+  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, parseQueryString(String(body))),
+  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Identity } from '../../core/identity/service.ts';
+import type { Sql } from '../../core/platform/db.ts';
+import { AppwriteError } from '../../core/platform/errors.ts';
+import type { EventBus } from '../../core/platform/events.ts';
+import type { Principal } from '../../core/platform/principal.ts';
+import { GUEST_SCOPES, USER_SCOPES } from '../../core/platform/scopes.ts';
+
+/** The Appwrite server version we speak, reported in error bodies and `/health/version`. */
+export const SERVER_VERSION = '1.9.5';
+
+/** What every service plugin receives once, at registration. */
+export interface ServiceContext {
+  /** The one SQLite handle (WAL). Core modules take it; HTTP code should go through them. */
+  db: Sql;
+  /** The single project this emulator serves; requests for any other id get 404 `project_not_found`. */
+  projectId: string;
+  /** The data folder (stored files live here), or `null` for an in-memory app in tests. */
+  dataDir: string | null;
+  /** Users, sessions, tokens, API keys, JWTs and the outbox. */
+  identity: Identity;
+  /**
+   * Every committed change, published once as an `AppwriteEvent` (core/platform/events.ts); Realtime, function
+   * triggers and webhooks subscribe. Names for matching come from `eventNames` (core/platform/event-names.ts).
+   */
+  events: EventBus;
+}
+
+/**
+ * A service: a plain function that registers its routes. It is called with the `/v1`-prefixed
+ * instance, so it declares paths as Appwrite does without the prefix (`/users/:userId`).
+ */
+export type ServicePlugin = (app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>;
+
+/**
+ * Whether a route needs `X-Appwrite-Project`. Nearly all do; `/health/version` does not (the CLI asks it
+ * before it knows a project). Set per route: `app.get('/x', { config: { project: 'optional' } }, h)`.
+ */
+export type ProjectRequirement = 'required' | 'optional';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is asking: an API key, a signed-in user or a guest (resolved before the handler runs). */
+    principal: Principal;
+    /** The project asked for (always this emulator's project on a route that requires one). */
+    projectId: string;
+    /** `X-Appwrite-Response-Format`, defaulting to the server version; compare with `formatBefore`. */
+    responseFormat: string;
+  }
+  interface FastifyContextConfig {
+    project?: ProjectRequirement;
+  }
+}
+
+/** Compares two dotted versions numerically: negative when `a < b`, 0 when equal, positive otherwise. */
+export function compareVersions(a: string, b: string): number {
+  const left = a.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const right = b.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const diff = (left[i] ?? 0) - (right[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/**
+ * Whether the caller asked for a response format older than `version`, e.g.
+ * `formatBefore(request, '1.9.0')` is true for appwrite-cli 12 (format 1.8.0), which expects `$sequence`
+ * as an integer. Mirrors Appwrite's response filters, which apply below a threshold.
+ */
+export function formatBefore(request: FastifyRequest, version: string): boolean {
+  return compareVersions(request.responseFormat, version) < 0;
+}
+
+/** The scopes the caller holds: a key's own (plus the base ones), else the role's. */
+export function scopesOf(principal: Principal): ReadonlySet<string> {
+  if (principal.kind === 'key') return principal.scopes;
+  return principal.kind === 'user' ? USER_SCOPES : GUEST_SCOPES;
+}
+
+/**
+ * Throws 401 `general_unauthorized_scope` unless the caller holds `scope` (or one of `alternatives`,
+ * for the few Appwrite routes that accept several). Call it first in every handler with the scope
+ * Appwrite's route declares (`rows.read`, `users.write`, `account`...). Keys are checked against their
+ * scopes; users and guests against their role's (a guest lacks `account`, no user holds `users.read`).
+ */
+export function requireScope(
+  request: FastifyRequest,
+  scope: string,
+  ...alternatives: string[]
+): void {
+  const principal = request.principal;
+  const held = scopesOf(principal);
+  if (held.has(scope) || alternatives.some((s) => held.has(s))) return;
+  const who =
+    principal.kind === 'key' ? 'API key' : principal.kind === 'user' ? 'User (users)' : 'Guest';
+  throw new AppwriteError(
+    'general_unauthorized_scope',
+    `${who} lacks the scope this route needs (${JSON.stringify([scope, ...alternatives])}).`,
+  );
+}
+
+/** The signed-in user's id, or 401 `general_unauthorized_scope` like Appwrite's `account` scope check. */
+export function requireUser(request: FastifyRequest): { userId: string; sessionId: string | null } {
+  requireScope(request, 'account');
+  const principal = request.principal;
+  if (principal.kind !== 'user') {
+    throw new AppwriteError('general_unauthorized_scope', 'Sign in first.');
+  }
+  return { userId: principal.userId, sessionId: principal.sessionId };
+}

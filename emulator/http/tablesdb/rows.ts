@@ -1,0 +1,213 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppwriteError } from '../../core/platform/errors.ts';
+import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
+import { openTablesDB } from '../../core/tablesdb/service.ts';
+import { abuse, WRITE_RATE } from '../platform/abuse.ts';
+import { formatBefore, type ServiceContext } from '../platform/context.ts';
+import {
+  bodyOf,
+  type Dialect,
+  includeTotal,
+  type Params,
+  pathsOf,
+  queryOf,
+  type Req,
+  refuseTransaction,
+  requireAnyScope,
+} from './dialect.ts';
+import { DataEvents } from './events.ts';
+
+/**
+ * Registers the row routes of one dialect. Writes go through the group-commit queue, so they are
+ * answered only once committed.
+ */
+export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
+  const { schema, rows, writes } = openTablesDB(ctx.db);
+  const events = new DataEvents(ctx, d);
+  const s = d.scopes;
+  const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
+  /** Publishes row events once the write has committed. */
+  const announce = (request: Req, p: Params, changed: readonly Row[], action: string) =>
+    events.rows(request, schema.table(p.databaseId as string, tableId(p)), changed, action);
+  const shapeRow = (request: Req, row: Row) =>
+    presentRow(row, {
+      responseFormat: formatBefore(request, '1.9.0') ? '1.8.0' : request.responseFormat,
+      legacy: d.legacy,
+    });
+  const shapeRows = (request: Req, list: { total: number; rows: Row[] }) => ({
+    total: list.total,
+    [d.rows]: list.rows.map((r) => shapeRow(request, r)),
+  });
+
+  // Appwrite's write limits: deletes WRITE_RATE, the other writes twice that.
+  const once = abuse(WRITE_RATE);
+  const twice = abuse({ ...WRITE_RATE, limit: WRITE_RATE.limit * 2 });
+
+  // ---- rows --------------------------------------------------------------------------------
+  const rowsPath = `${tablePath}/${d.rows}`;
+  app.get(rowsPath, async (request) => {
+    requireAnyScope(request, s.rowsRead);
+    const p = request.params as Params;
+    const q = queryOf(request);
+    refuseTransaction(q);
+    const list = rows.list(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      q.queries,
+      includeTotal(q),
+    );
+    return shapeRows(request, list);
+  });
+  app.post(rowsPath, twice, async (request, reply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const many = body[d.rows];
+    if (many !== undefined && body.data !== undefined) {
+      throw new AppwriteError('general_bad_request', `Send either data or ${d.rows}, not both.`);
+    }
+    if (many !== undefined) {
+      const list = await writes.run(() =>
+        rows.createMany(request.principal, p.databaseId as string, tableId(p), many),
+      );
+      announce(request, p, list.rows, 'create');
+      return reply.code(201).send(shapeRows(request, list));
+    }
+    const row = await writes.run(() =>
+      rows.create(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        body[d.rowParam],
+        body.data,
+        body.permissions,
+      ),
+    );
+    announce(request, p, [row], 'create');
+    return reply.code(201).send(shapeRow(request, row));
+  });
+  app.put(rowsPath, twice, async (request, reply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const list = await writes.run(() =>
+      rows.upsertMany(request.principal, p.databaseId as string, tableId(p), body[d.rows]),
+    );
+    announce(request, p, list.rows, 'upsert');
+    return reply.code(201).send(shapeRows(request, list));
+  });
+  app.patch(rowsPath, twice, async (request) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const list = await writes.run(() =>
+      rows.updateMany(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        body.data,
+        body.queries,
+      ),
+    );
+    announce(request, p, list.rows, 'update');
+    return shapeRows(request, list);
+  });
+  app.delete(rowsPath, once, async (request) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const list = await writes.run(() =>
+      rows.deleteMany(request.principal, p.databaseId as string, tableId(p), body.queries),
+    );
+    announce(request, p, list.rows, 'delete');
+    return shapeRows(request, list);
+  });
+  app.get(rowPath, async (request) => {
+    requireAnyScope(request, s.rowsRead);
+    const p = request.params as Params;
+    const q = queryOf(request);
+    refuseTransaction(q);
+    const row = rows.get(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      rowId(p),
+      q.queries,
+    );
+    return shapeRow(request, row);
+  });
+  app.put(rowPath, twice, async (request, reply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const row = await writes.run(() =>
+      rows.upsert(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+      ),
+    );
+    announce(request, p, [row], 'upsert');
+    return reply.code(201).send(shapeRow(request, row));
+  });
+  app.patch(rowPath, twice, async (request) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    const body = bodyOf(request);
+    refuseTransaction(body);
+    const row = await writes.run(() =>
+      rows.update(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+      ),
+    );
+    announce(request, p, [row], 'update');
+    return shapeRow(request, row);
+  });
+  app.delete(rowPath, once, async (request, reply: FastifyReply) => {
+    requireAnyScope(request, s.rowsWrite);
+    const p = request.params as Params;
+    refuseTransaction(bodyOf(request));
+    const row = await writes.run(() =>
+      rows.delete(request.principal, p.databaseId as string, tableId(p), rowId(p)),
+    );
+    announce(request, p, [row], 'delete');
+    return reply.code(204).send();
+  });
+  for (const direction of ['increment', 'decrement'] as const) {
+    app.patch(`${rowPath}/:column/${direction}`, twice, async (request) => {
+      requireAnyScope(request, s.rowsWrite);
+      const p = request.params as Params;
+      const body = bodyOf(request);
+      refuseTransaction(body);
+      const row = await writes.run(() =>
+        rows.increment(
+          request.principal,
+          p.databaseId as string,
+          tableId(p),
+          rowId(p),
+          p.column as string,
+          body.value,
+          direction === 'increment' ? body.max : body.min,
+          direction === 'increment' ? 'up' : 'down',
+        ),
+      );
+      // Appwrite labels increment and decrement as updates (Rows/Column/Increment.php).
+      announce(request, p, [row], 'update');
+      return shapeRow(request, row);
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { AppwriteError } from '../../core/platform/errors.ts';
+import type { ServiceContext } from '../platform/context.ts';
+import { registerDatabases } from './databases.ts';
+import type { Dialect } from './dialect.ts';
+import { registerRowRoutes } from './rows.ts';
+import { registerSchemaRoutes } from './schema.ts';
+
+/** TablesDB's names, list wrappers and scopes (Appwrite 1.9.5 route labels). */
+const TABLESDB: Dialect = {
+  root: '/tablesdb',
+  tables: 'tables',
+  tableParam: 'tableId',
+  columns: 'columns',
+  rows: 'rows',
+  rowParam: 'rowId',
+  security: 'rowSecurity',
+  legacy: false,
+  databaseType: 'tablesdb',
+  scopes: {
+    databasesRead: ['databases.read'],
+    databasesWrite: ['databases.write'],
+    tablesRead: ['tables.read', 'collections.read'],
+    tablesWrite: ['tables.write', 'collections.write'],
+    columnsRead: ['tables.read', 'collections.read', 'columns.read', 'attributes.read'],
+    columnsWrite: ['tables.write', 'collections.write', 'columns.write', 'attributes.write'],
+    indexesRead: ['tables.read', 'collections.read', 'indexes.read'],
+    indexesWrite: ['tables.write', 'collections.write', 'indexes.write'],
+    rowsRead: ['rows.read', 'documents.read'],
+    rowsWrite: ['rows.write', 'documents.write'],
+  },
+};
+
+/**
+ * TablesDB (`/v1/tablesdb/...`): databases, tables, columns, indexes and rows as node-appwrite's
+ * `TablesDB` service calls them (facts §2.2). Scopes are Appwrite 1.9.5's: each route accepts the
+ * TablesDB scope or its legacy twin (TablesDB/Tables/Create.php: `['tables.write', 'collections.write']`).
+ * Also registers the legacy Databases paths (http/tablesdb/databases.ts), so app.ts needs one line.
+ */
+export async function registerTablesDB(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  // Transactions are not supported yet; their paths say so instead of reading as a database id.
+  const refuse = async () => {
+    throw new AppwriteError(
+      'general_not_implemented',
+      'Transactions are not supported by the local Appwrite yet.',
+    );
+  };
+  for (const path of [
+    '/tablesdb/transactions',
+    '/tablesdb/transactions/:transactionId',
+    '/tablesdb/transactions/:transactionId/operations',
+  ]) {
+    app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url: path, handler: refuse });
+  }
+  registerSchemaRoutes(app, ctx, TABLESDB);
+  registerRowRoutes(app, ctx, TABLESDB);
+  await registerDatabases(app, ctx);
+}
