@@ -1,6 +1,6 @@
 import type { Sql } from '../platform/db.ts';
 import { ident } from '../platform/sql-text.ts';
-import type { IndexInfo, TableInfo } from './schema.ts';
+import type { IndexInfo, TableInfo } from './schema-types.ts';
 
 /*
  * Fulltext indexes as SQLite FTS5 tables: one external-content FTS5 table per fulltext index,

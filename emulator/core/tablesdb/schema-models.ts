@@ -1,5 +1,5 @@
 import { columnModel } from './column-types.ts';
-import type { DatabaseInfo, IndexInfo, TableInfo } from './schema.ts';
+import type { DatabaseInfo, IndexInfo, TableInfo } from './schema-types.ts';
 
 /** Appwrite's Database model. */
 export function databaseModel(info: DatabaseInfo): Record<string, unknown> {
