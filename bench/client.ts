@@ -19,14 +19,8 @@ import { gzipSync } from 'node:zlib';
 import { Client, Functions, ID } from 'node-appwrite';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import { launchChromium } from '../tests/e2e/chromium.ts';
-import {
-  ROOT,
-  type ServedClient,
-  type Stack,
-  serveClient,
-  startStack,
-} from '../tests/e2e/stack.ts';
+import { launchChromium } from '#lib/chromium.ts';
+import { ROOT, type ServedClient, type Stack, serveClient, startStack } from '#lib/stack.ts';
 import type { Figure } from './lib/report.ts';
 
 const LOADS = 10;

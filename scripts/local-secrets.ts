@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /** Secrets Agora's functions need on the local Appwrite, kept beside its data so restarts agree. */
 export interface LocalSecrets {
-  /** `AGORA_ID_SECRET`: the key user ids are derived with (functions/_lib/user-ids.ts). */
+  /** `AGORA_ID_SECRET`: the key user ids are derived with (lib/user-ids.ts). */
   idSecret: string;
   /** `AGORA_WEBHOOK_SECRET`: the key a local webhook signs with (functions/webhooks). */
   webhookSecret: string;

@@ -13,10 +13,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, type ExecutionMethod, Functions, Query, TablesDB, Users } from 'node-appwrite';
+import { registrationStore } from '#lib/registrations.ts';
+import { deriveUserId } from '#lib/user-ids.ts';
 import { FunctionId, Route, type RouteKey, routeRequest } from '#shared/functions.ts';
 import { ADMIN_LABEL, DATABASE_ID, MEMBER_LABEL, TableId } from '#shared/ids.ts';
-import { registrationStore } from '../functions/_lib/registrations.ts';
-import { deriveUserId } from '../functions/_lib/user-ids.ts';
 import { localSecrets } from './local-secrets.ts';
 
 /**

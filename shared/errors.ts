@@ -3,8 +3,8 @@ import { AGORA_VERSION } from './version.ts';
 
 /**
  * The error types Agora's functions answer with. They are Appwrite's own type names with Appwrite's
- * HTTP codes (../shared/reference/appwrite-error-types.tsv in the handbook), so one client-side mapping
- * covers errors from Appwrite itself and from our functions alike.
+ * HTTP codes (Appwrite's list: tests/unit/fixtures/appwrite-error-types.tsv), so one client-side
+ * mapping covers errors from Appwrite itself and from our functions alike.
  */
 export const ErrorType = {
   /** The body is not JSON, or not the JSON object the route expects. */

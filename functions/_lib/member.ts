@@ -1,10 +1,10 @@
 import type { Users } from 'node-appwrite';
+import { orNull } from '#lib/appwrite-errors.ts';
+import { withRetry } from '#lib/retry.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import { AppError } from './app-error.ts';
-import { orNull } from './appwrite-errors.ts';
 import { signedIn } from './caller.ts';
 import type { RuntimeRequest } from './context.ts';
-import { withRetry } from './retry.ts';
 
 /** The caller as Appwrite knows them now: what a write on their behalf must check. */
 export interface Member {

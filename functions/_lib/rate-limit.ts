@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { TablesDB } from 'node-appwrite';
+import { isStatus, isType } from '#lib/appwrite-errors.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import { type RateLimitAction, RateLimits } from '#shared/limits.ts';
 import type { RateLimitFields } from '#shared/schemas/rate-limit.ts';
 import { AppError } from './app-error.ts';
-import { isStatus, isType } from './appwrite-errors.ts';
 
 /** One action's limit: at most `limit` per fixed window of `windowSeconds`. */
 export interface RateLimit {

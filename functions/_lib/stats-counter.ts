@@ -1,8 +1,8 @@
 import type { TablesDB } from 'node-appwrite';
+import { isStatus } from '#lib/appwrite-errors.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import { type ActivityFields, activityRowId } from '#shared/schemas/activity.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
-import { isStatus } from './appwrite-errors.ts';
 
 const STATS_ZERO: StatsFields = { users: 0, posts: 0, comments: 0, likes: 0 };
 const ACTIVITY_ZERO: ActivityFields = { users: 0, posts: 0, comments: 0, likes: 0 };

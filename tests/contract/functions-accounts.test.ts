@@ -9,7 +9,7 @@ import {
   Users,
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isDerivedUserId } from '../../functions/_lib/user-ids.ts';
+import { isDerivedUserId } from '#lib/user-ids.ts';
 import { FunctionId, Route, routeRequest } from '../../shared/functions.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';
 import { deployWithVariables, eventually } from '../support/accounts-function.ts';

@@ -17,7 +17,7 @@ import {
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
-import { deriveUserId } from '../../functions/_lib/user-ids.ts';
+import { deriveUserId } from '#lib/user-ids.ts';
 import { CHUNK_BYTES, uploadInChunks } from '../../functions/export-users/src/export-repo.ts';
 import { FunctionId, Route, routeRequest } from '../../shared/functions.ts';
 import { BucketId, DATABASE_ID, TableId } from '../../shared/ids.ts';

@@ -10,8 +10,8 @@ import {
   Users,
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { registrationStore } from '../../functions/_lib/registrations.ts';
-import { deriveUserId } from '../../functions/_lib/user-ids.ts';
+import { registrationStore } from '#lib/registrations.ts';
+import { deriveUserId } from '#lib/user-ids.ts';
 import { FunctionId, Route, type RouteKey, routeRequest } from '../../shared/functions.ts';
 import { BucketId, DATABASE_ID, MEMBER_LABEL, TableId } from '../../shared/ids.ts';
 import type { Job } from '../../shared/schemas/job.ts';

@@ -1,6 +1,6 @@
 import { Account, Client, Query, TablesDB, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDerivedUserId } from '../../functions/_lib/user-ids.ts';
+import { isDerivedUserId } from '#lib/user-ids.ts';
 import { DEMO_POSTS, DEMO_USERS, seedBoard, seedUsers } from '../../scripts/seed.ts';
 import { FunctionId } from '../../shared/functions.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from './chromium.ts';
+import { findChromium, launchChromium } from '#lib/chromium.ts';
 
 /** How the end-to-end tests find their browser (provisioning itself runs once, in the journey). */
 describe('findChromium', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LaunchedChromium, launchChromium } from './chromium.ts';
+import { type LaunchedChromium, launchChromium } from '#lib/chromium.ts';
 import {
   buildClient,
   outboxLink,
@@ -13,7 +13,7 @@ import {
   type Stack,
   serveClient,
   startStack,
-} from './stack.ts';
+} from '#lib/stack.ts';
 
 /**
  * The whole product in a real browser, as people use it: Chromium against the `npm start` stack on

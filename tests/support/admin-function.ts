@@ -4,8 +4,8 @@
  * variables API, `export-users` as appwrite.json says, and helpers to execute `admin` as a session.
  */
 import { AppwriteException, Client, TablesDB, Users } from 'node-appwrite';
-import { registrationStore } from '../../functions/_lib/registrations.ts';
-import { deriveUserId } from '../../functions/_lib/user-ids.ts';
+import { registrationStore } from '#lib/registrations.ts';
+import { deriveUserId } from '#lib/user-ids.ts';
 import { FunctionId } from '../../shared/functions.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '../../shared/ids.ts';
 import type { LocalServer } from '../contract/harness.ts';

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { AppwriteException } from 'node-appwrite';
+import { isType } from '#lib/appwrite-errors.ts';
+import { deriveUserId } from '#lib/user-ids.ts';
 import { RecoveryComplete, Registration } from '#shared/schemas/account.ts';
 import { AppError } from '../../_lib/app-error.ts';
-import { isType } from '../../_lib/appwrite-errors.ts';
 import { noBody, parseInput } from '../../_lib/body.ts';
 import { signedIn } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import type { RateLimiter } from '../../_lib/rate-limit.ts';
-import { deriveUserId } from '../../_lib/user-ids.ts';
 import type { AccountsRepo, CreatedUser } from './accounts-repo.ts';
 
 /** What a handler needs per execution: the repository, the id secret and the rate limiter. */

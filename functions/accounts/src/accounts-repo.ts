@@ -1,7 +1,7 @@
 import { Account, AppwriteException, type Client, TablesDB, Users } from 'node-appwrite';
+import { registrationStore } from '#lib/registrations.ts';
+import { withRetry } from '#lib/retry.ts';
 import type { RegistrationFields } from '#shared/schemas/registration.ts';
-import { registrationStore } from '../../_lib/registrations.ts';
-import { withRetry } from '../../_lib/retry.ts';
 
 /** What `accounts` hands back about a user it made. */
 export interface CreatedUser {

@@ -1,11 +1,11 @@
 import { Client, TablesDB } from 'node-appwrite';
+import { idSecret } from '#lib/user-ids.ts';
 import { Route } from '#shared/functions.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
 import { functionEnv } from '../../_lib/env.ts';
 import { rateLimiterFor } from '../../_lib/rate-limit.ts';
-import { idSecret } from '../../_lib/user-ids.ts';
 import { completeRecovery, deleteAccount, register } from './accounts-handlers.ts';
 import { createAccountsRepo } from './accounts-repo.ts';
 

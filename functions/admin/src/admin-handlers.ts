@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { deriveUserId } from '#lib/user-ids.ts';
 import { fieldsFromIssues } from '#shared/errors.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import {
@@ -17,7 +18,6 @@ import { noBody, parseInput } from '../../_lib/body.ts';
 import { callerOf } from '../../_lib/caller.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
-import { deriveUserId } from '../../_lib/user-ids.ts';
 import type { AdminRepo } from './admin-repo.ts';
 
 /** What the handlers need per execution. */

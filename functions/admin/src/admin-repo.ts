@@ -10,14 +10,14 @@ import {
   TablesDB,
   Users,
 } from 'node-appwrite';
+import { isStatus, orNull } from '#lib/appwrite-errors.ts';
+import { registrationStore } from '#lib/registrations.ts';
+import { withRetry } from '#lib/retry.ts';
 import { FunctionId } from '#shared/functions.ts';
 import { ADMIN_LABEL, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { AdminUserView } from '#shared/schemas/admin.ts';
 import type { JobFields } from '#shared/schemas/job.ts';
 import type { RegistrationFields } from '#shared/schemas/registration.ts';
-import { isStatus, orNull } from '../../_lib/appwrite-errors.ts';
-import { registrationStore } from '../../_lib/registrations.ts';
-import { withRetry } from '../../_lib/retry.ts';
 
 /** One page of users as Appwrite lists them (by cursor), before the handler decides `nextCursor`. */
 export interface UserListQuery {

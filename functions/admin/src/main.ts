@@ -1,9 +1,9 @@
 import { TablesDB } from 'node-appwrite';
+import { idSecret } from '#lib/user-ids.ts';
 import { Route } from '#shared/functions.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
 import { rateLimiterFor } from '../../_lib/rate-limit.ts';
-import { idSecret } from '../../_lib/user-ids.ts';
 import {
   type AdminDeps,
   createUser,

@@ -11,10 +11,10 @@ import {
   Users,
 } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
+import { isStatus } from '#lib/appwrite-errors.ts';
+import { withRetry } from '#lib/retry.ts';
 import { BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { JobFields } from '#shared/schemas/job.ts';
-import { isStatus } from '../../_lib/appwrite-errors.ts';
-import { withRetry } from '../../_lib/retry.ts';
 import type { CsvUser } from './csv.ts';
 
 /** A `jobs` row as the export reads it. */

@@ -7,10 +7,10 @@ import {
   TablesDB,
   Users,
 } from 'node-appwrite';
+import { isStatus } from '#lib/appwrite-errors.ts';
+import { withRetry } from '#lib/retry.ts';
 import { ADMIN_LABEL, BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
-import { isStatus } from '../../_lib/appwrite-errors.ts';
-import { withRetry } from '../../_lib/retry.ts';
 
 /** A post's counters as stored. */
 export interface PostCounters {

@@ -1,6 +1,6 @@
+import { idSecret } from '#lib/user-ids.ts';
 import { appwriteClient } from '../../_lib/caller.ts';
 import { createHandler } from '../../_lib/create-handler.ts';
-import { idSecret } from '../../_lib/user-ids.ts';
 import { onUserCreated } from './on-user-created-handlers.ts';
 import { createOnUserCreatedRepo } from './on-user-created-repo.ts';
 

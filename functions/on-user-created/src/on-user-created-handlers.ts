@@ -1,17 +1,17 @@
 import * as z from 'zod/mini';
+import { isDerivedUserId } from '#lib/user-ids.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import { Limits } from '#shared/limits.ts';
 import { AppError } from '../../_lib/app-error.ts';
 import { readJson } from '../../_lib/body.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
-import { isDerivedUserId } from '../../_lib/user-ids.ts';
 import type { OnUserCreatedRepo } from './on-user-created-repo.ts';
 
 /** What a handler needs per execution: the repository and the id secret. */
 export interface OnUserCreatedDeps {
   repoFor: (req: RuntimeRequest) => OnUserCreatedRepo;
-  /** Throws when the secret is missing or too short (functions/_lib/user-ids.ts `idSecret`). */
+  /** Throws when the secret is missing or too short (lib/user-ids.ts `idSecret`). */
   secret: () => string;
 }
 

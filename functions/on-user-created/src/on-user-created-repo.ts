@@ -1,10 +1,10 @@
 import { AppwriteException, type Client, TablesDB, Users } from 'node-appwrite';
+import { orNull } from '#lib/appwrite-errors.ts';
+import { registrationStore } from '#lib/registrations.ts';
+import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { ProfileFields } from '#shared/schemas/profile.ts';
 import type { RegistrationFields } from '#shared/schemas/registration.ts';
-import { orNull } from '../../_lib/appwrite-errors.ts';
-import { registrationStore } from '../../_lib/registrations.ts';
-import { withRetry } from '../../_lib/retry.ts';
 import { incrementStat } from '../../_lib/stats-counter.ts';
 
 /**

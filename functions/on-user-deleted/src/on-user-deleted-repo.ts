@@ -1,9 +1,9 @@
 import { type Client, Query, Storage, TablesDB, Tokens, Users } from 'node-appwrite';
+import { orNull } from '#lib/appwrite-errors.ts';
+import { registrationStore } from '#lib/registrations.ts';
+import { withRetry } from '#lib/retry.ts';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
-import { orNull } from '../../_lib/appwrite-errors.ts';
 import type { CommentRow, PostCascadeRepo } from '../../_lib/post-cascade.ts';
-import { registrationStore } from '../../_lib/registrations.ts';
-import { withRetry } from '../../_lib/retry.ts';
 import { createPostsRepo } from '../../posts/src/posts-repo.ts';
 
 /** A post as the cleanup needs it. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Client, ID, type Models, Query, TablesDB, Users } from 'node-appwrite';
+import { isStatus, isType, orNull } from '#lib/appwrite-errors.ts';
+import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
-import { isStatus, isType, orNull } from '../../_lib/appwrite-errors.ts';
 import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
-import { withRetry } from '../../_lib/retry.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
 
 export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';

@@ -1,9 +1,9 @@
 import { type Client, type Models, Storage, TablesDB, Users } from 'node-appwrite';
+import { orNull } from '#lib/appwrite-errors.ts';
+import { withRetry } from '#lib/retry.ts';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { Profile, ProfileFields } from '#shared/schemas/profile.ts';
-import { orNull } from '../../_lib/appwrite-errors.ts';
 import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
-import { withRetry } from '../../_lib/retry.ts';
 
 /** What the function knows about a file in the `avatars` bucket. */
 export interface AvatarFile {

@@ -1,8 +1,8 @@
 import { type Client, Query, TablesDB } from 'node-appwrite';
+import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { ActivityFields } from '#shared/schemas/activity.ts';
 import type { StatsFields, TopPost } from '#shared/schemas/stats.ts';
-import { withRetry } from '../../_lib/retry.ts';
 
 /**
  * What the `stats` function reads. Three reads whose cost does not depend on how many rows the board

@@ -1,8 +1,8 @@
 import { type Client, TablesDB } from 'node-appwrite';
+import { isStatus } from '#lib/appwrite-errors.ts';
+import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { WebhookDeliveryFields } from '#shared/schemas/webhook.ts';
-import { isStatus } from '../../_lib/appwrite-errors.ts';
-import { withRetry } from '../../_lib/retry.ts';
 
 /**
  * What the `webhooks` function asks of Appwrite: the `webhook_deliveries` rows, by the id derived

@@ -1,7 +1,7 @@
 import { AppwriteException } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
+import { isDerivedUserId } from '#lib/user-ids.ts';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
-import { isDerivedUserId } from '../../../functions/_lib/user-ids.ts';
 import { register } from '../../../functions/accounts/src/accounts-handlers.ts';
 import type { AccountsRepo } from '../../../functions/accounts/src/accounts-repo.ts';
 import { Route, routeRequest } from '../../../shared/functions.ts';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { isDerivedUserId } from '#lib/user-ids.ts';
 import { AppError } from '../../../functions/_lib/app-error.ts';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
-import { isDerivedUserId } from '../../../functions/_lib/user-ids.ts';
 import {
   type AdminDeps,
   createUser,

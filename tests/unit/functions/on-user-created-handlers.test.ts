@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { deriveUserId, readIdSecret } from '#lib/user-ids.ts';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
-import { deriveUserId, readIdSecret } from '../../../functions/_lib/user-ids.ts';
 import { onUserCreated } from '../../../functions/on-user-created/src/on-user-created-handlers.ts';
 import type { OnUserCreatedRepo } from '../../../functions/on-user-created/src/on-user-created-repo.ts';
 import type { ProfileFields } from '../../../shared/schemas/profile.ts';

@@ -1,6 +1,6 @@
 import { AppwriteException } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isTransient, withRetry } from '../../../functions/_lib/retry.ts';
+import { backoffDelay, isTransient, withRetry } from '#lib/retry.ts';
 
 /** A call that fails with each of `failures` in turn, then answers `value`; counts its tries. */
 function flaky<T>(failures: unknown[], value: T) {

@@ -1,11 +1,6 @@
 import * as crypto from 'node:crypto';
 import { describe, expect, test, vi } from 'vitest';
-import {
-  deriveUserId,
-  isDerivedUserId,
-  readIdSecret,
-  USER_ID_LENGTH,
-} from '../../../functions/_lib/user-ids.ts';
+import { deriveUserId, isDerivedUserId, readIdSecret, USER_ID_LENGTH } from '#lib/user-ids.ts';
 
 vi.mock('node:crypto', { spy: true });
 

@@ -8,10 +8,12 @@ import { preview } from 'vite';
 /**
  * `npm start` as a person runs it — functions built, local Appwrite, demo users, the client through
  * Vite with `/v1` proxied — on free ports and a temporary data folder. Its output is kept for error
- * messages; `stop()` ends the whole process group and removes the data.
+ * messages; `stop()` ends the whole process group and removes the data. Used by the end-to-end tests
+ * (tests/e2e/) and the client figures of `npm run bench` (bench/client.ts).
  */
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+/** The repository's root folder. */
+export const ROOT = resolve(import.meta.dirname, '..');
 
 export interface Stack {
   /** The client, e.g. `http://127.0.0.1:43123/` (trailing slash). */
