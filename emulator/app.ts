@@ -1,32 +1,31 @@
 /**
- * Builds the local Appwrite's HTTP app from its parts, without listening (main.ts listens; tests use
- * `app.inject` or `listen({ port: 0 })`).
+ * Builds the local Appwrite's HTTP app from one project, without listening (main.ts listens; tests
+ * use `app.inject` or `listen({ port: 0 })`). `openProject` (core/project.ts) builds every service;
+ * the HTTP layer only registers routes on it.
  *
- * Adding a service is one line in SERVICES: a `ServicePlugin` is `(app, ctx) => void`, called on the
- * `/v1`-prefixed instance. See http/README-internal.md for what a service receives and must do.
+ * Adding a service is one line in SERVICES: a `ServicePlugin` is `(app, project) => void`, called on
+ * the `/v1`-prefixed instance. See http/README-internal.md for what a service receives and must do.
  */
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { openIdentity } from './core/identity/service.ts';
-import { openDatabase, type Sql } from './core/platform/db.ts';
+import type { Sql } from './core/platform/db.ts';
 import { AppwriteError } from './core/platform/errors.ts';
-import { EventBus } from './core/platform/events.ts';
-import { makePrivateFolder, tightenTree } from './core/platform/private-files.ts';
+import { openProject, type Project } from './core/project.ts';
 import { rewriteFunctionHost } from './http/functions/domains.ts';
-import { registerFunctions } from './http/functions/service.ts';
+import { registerFunctionsService } from './http/functions/service.ts';
 import { registerHealth } from './http/health/health.ts';
 import { registerAccount } from './http/identity/account.ts';
-import { CONSOLE_PROJECT, consoleAdminPrincipal } from './http/identity/console.ts';
+import {
+  CONSOLE_PROJECT,
+  consoleAdminPrincipal,
+  registerConsole,
+} from './http/identity/console.ts';
 import { registerOutbox } from './http/identity/outbox.ts';
 import { registerUsers } from './http/identity/users.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
 import { resolvePrincipal } from './http/platform/authenticate.ts';
 import { parseQueryString, registerBodyParsers } from './http/platform/body.ts';
-import {
-  SERVER_VERSION,
-  type ServiceContext,
-  type ServicePlugin,
-} from './http/platform/context.ts';
+import { SERVER_VERSION, type ServicePlugin } from './http/platform/context.ts';
 import { registerCors } from './http/platform/cors.ts';
 import {
   errorBody,
@@ -45,7 +44,9 @@ import { refuseDisabledService } from './http/project/access.ts';
 import { registerProject } from './http/project/routes.ts';
 import { registerStorage } from './http/storage/service.ts';
 import { registerTablesDB } from './http/tablesdb/service.ts';
-import { attachRealtime } from './realtime/transport.ts';
+import { attachRealtime, type RealtimeServer } from './realtime/transport.ts';
+
+export { databaseFile } from './core/project.ts';
 
 /** The services, in registration order. Add one line per service. */
 const SERVICES: readonly ServicePlugin[] = [
@@ -53,15 +54,17 @@ const SERVICES: readonly ServicePlugin[] = [
   registerAccount,
   registerUsers,
   registerOutbox,
+  registerConsole,
   registerTablesDB,
   registerStorage,
-  registerFunctions,
+  registerFunctionsService,
   registerProject,
 ];
 
 /**
  * How to build the app. Give `db` (tests, in-memory) or `dataDir` (the SQLite file lives there; the
  * folder is created 0700, an existing one tightened to owner-only modes: core/platform/private-files.ts).
+ * Both are handed to `openProject` (core/project.ts).
  */
 export interface BuildOptions {
   projectId: string;
@@ -80,16 +83,25 @@ export interface BuildOptions {
   extraServices?: readonly ServicePlugin[];
 }
 
-/** The SQLite file inside a data folder. */
-export function databaseFile(dataDir: string): string {
-  return join(dataDir, 'appwrite-local.sqlite');
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The context every service was built with (tests use it to mint keys and read the outbox). */
-    emulator: ServiceContext;
+    /** The project every route serves (tests reach its services here: keys, outbox, functions…). */
+    emulator: Project;
+    /** The Realtime endpoint on this app's server (tests count its subscriptions). */
+    realtime: RealtimeServer;
   }
+}
+
+/** Where a function reaches this server: its listening address, else localhost. */
+function listeningEndpoint(address: AddressInfo | string | null): string {
+  if (!address || typeof address === 'string') return 'http://localhost/v1';
+  const host =
+    address.address === '0.0.0.0' || address.address === '::'
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address}]`
+        : address.address;
+  return `http://${host}:${address.port}/v1`;
 }
 
 // The query string is left out: it can carry a file token or a Realtime JWT, which are never logged.
@@ -98,22 +110,8 @@ const defaultSink: InternalErrorSink = (error, request) => {
   console.error(`[local appwrite] ${request.method} ${path} failed:`, error);
 };
 
-/** Builds the Fastify app. The database it opened itself is closed with the app. */
+/** Builds the Fastify app on a new project, which closes with the app (and the database it opened). */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
-  const dataDir = options.dataDir ?? null;
-  if (dataDir) {
-    makePrivateFolder(dataDir);
-    tightenTree(dataDir);
-  }
-  const ownsDb = !options.db;
-  const db = options.db ?? openDatabase(dataDir ? databaseFile(dataDir) : ':memory:');
-  const ctx: ServiceContext = {
-    db,
-    projectId: options.projectId,
-    dataDir,
-    identity: openIdentity(db),
-    events: new EventBus(),
-  };
   const sink = options.onInternalError ?? defaultSink;
 
   const app = Fastify({
@@ -132,14 +130,24 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       maxParamLength: MAX_PARAM_LENGTH,
     },
   });
-  app.decorate('emulator', ctx);
+  const project = await openProject({
+    projectId: options.projectId,
+    db: options.db,
+    dataDir: options.dataDir,
+    endpoint: () => listeningEndpoint(app.server.address()),
+    abuse: typeof options.abuse === 'object' ? options.abuse : undefined,
+  });
+  app.decorate('emulator', project);
   app.decorateRequest('principal', null as never);
   app.decorateRequest('projectId', '');
   app.decorateRequest('responseFormat', SERVER_VERSION);
-  if (ownsDb) app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => project.close());
+  // Executions queued before a restart run once the server listens, so they see its address.
+  app.addHook('onListen', async () => project.functions.executor.resume());
   // Realtime rides on the same HTTP server's upgrade event (listening stays main.ts's job); its
   // sockets are closed before the server, which would otherwise wait for them.
-  const realtime = attachRealtime(app.server, ctx);
+  const realtime = attachRealtime(app.server, project);
+  app.decorate('realtime', realtime);
   answerOutsideRoutes(app.server);
   app.addHook('preClose', () => realtime.close());
 
@@ -156,10 +164,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (request.is404) return;
     const query = request.query as Record<string, unknown>;
     const header = request.headers['x-appwrite-project'];
-    const project =
+    const asked =
       (typeof header === 'string' && header) ||
       (typeof query.project === 'string' ? query.project : '');
-    if (!project) {
+    if (!asked) {
       if (request.routeOptions.config.project === 'optional') return;
       throw new AppwriteError(
         'project_id_missing',
@@ -170,22 +178,23 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // route that needs no project (`/health/version`, which `appwrite client` asks as the console)
     // serves the console too.
     const config = request.routeOptions.config;
-    if (project === CONSOLE_PROJECT && (config.console || config.project === 'optional')) {
-      request.projectId = project;
+    if (asked === CONSOLE_PROJECT && (config.console || config.project === 'optional')) {
+      request.projectId = asked;
       return;
     }
-    if (project !== ctx.projectId) {
-      throw new AppwriteError('project_not_found', `This server has no project '${project}'.`);
+    if (asked !== project.projectId) {
+      throw new AppwriteError('project_not_found', `This server has no project '${asked}'.`);
     }
-    request.projectId = project;
+    request.projectId = asked;
     request.principal =
-      consoleAdminPrincipal(request, db) ?? resolvePrincipal(request, project, ctx.identity);
+      consoleAdminPrincipal(request, project.consoleAccounts) ??
+      resolvePrincipal(request, asked, project.identity);
     // A service the project turned off refuses sessions and guests before any scope check.
-    refuseDisabledService(request, db);
+    refuseDisabledService(request, project.settings);
   });
 
   // After the principal (it decides who is exempt), before every handler.
-  registerAbuseLimits(app, options.abuse);
+  registerAbuseLimits(app, project.abuse, options.abuse);
 
   app.setErrorHandler((error, request, reply) =>
     sendError(reply, toErrorBody(error, request, sink)),
@@ -194,13 +203,19 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     sendError(reply, errorBody('general_route_not_found', 'No route matches this path.')),
   );
 
-  await app.register(
-    async (v1) => {
-      for (const service of [...SERVICES, ...(options.extraServices ?? [])]) {
-        await service(v1, ctx);
-      }
-    },
-    { prefix: '/v1' },
-  );
+  try {
+    await app.register(
+      async (v1) => {
+        for (const service of [...SERVICES, ...(options.extraServices ?? [])]) {
+          await service(v1, project);
+        }
+      },
+      { prefix: '/v1' },
+    );
+  } catch (error) {
+    // The app never started, so its onClose hook will not run: stop the clock, close the database.
+    await project.close();
+    throw error;
+  }
   return app;
 }

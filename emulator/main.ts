@@ -13,7 +13,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
-import { CONSOLE_EMAIL, consoleAccountsFor } from './core/identity/console-account.ts';
+import { CONSOLE_EMAIL } from './core/identity/console-account.ts';
 import { makePrivateFolder } from './core/platform/private-files.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
 import { printExecutionLogs } from './terminal-logs.ts';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   // The local console account `appwrite login` signs in with (see emulator/README-functions.md).
   const consolePassword =
     previousConsolePassword(credentialsFile) ?? randomBytes(18).toString('base64url');
-  await consoleAccountsFor(app.emulator.db).ensure(CONSOLE_EMAIL, consolePassword);
+  await app.emulator.consoleAccounts.ensure(CONSOLE_EMAIL, consolePassword);
 
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();

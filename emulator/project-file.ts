@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { applySettingsConfig } from './core/project/config.ts';
-import { projectSettingsFor } from './core/project/settings.ts';
+import type { Project } from './core/project.ts';
 import { applyBucketsConfig } from './core/storage/config.ts';
-import { openStorage } from './core/storage/service.ts';
 import { applyProjectConfig } from './core/tablesdb/config.ts';
-import type { ServiceContext } from './http/platform/context.ts';
 import { applyFunctionsConfig } from './project-functions.ts';
 
 /** The parts of an appwrite.json the emulator reads; the rest is kept as parsed for appliers. */
@@ -37,31 +35,31 @@ export function findProjectFile(cwd: string): ProjectFile | null {
 }
 
 /**
- * Steps that apply a project file at start, as `appwrite push` would: each gets the context and the
- * parsed file. Settings, TablesDB and buckets add one line each to PROJECT_FILE_APPLIERS, e.g.
- * `(ctx, file) => applyProjectConfig(ctx.db, file)` from core/tablesdb/config.ts; main.ts runs them in
- * order before it serves.
+ * Steps that apply a project file at start, as `appwrite push` would: each gets the project
+ * (core/project.ts) and the parsed file. Settings, TablesDB and buckets add one line each to
+ * PROJECT_FILE_APPLIERS, e.g. `(project, file) => applyProjectConfig(project.tablesdb.schema, file)`
+ * from core/tablesdb/config.ts; main.ts runs them in order before it serves.
  */
-export type ProjectFileApplier = (ctx: ServiceContext, config: ProjectFile) => void | Promise<void>;
+export type ProjectFileApplier = (project: Project, config: ProjectFile) => void | Promise<void>;
 
 /** The registered appliers, in order. */
 export const PROJECT_FILE_APPLIERS: readonly ProjectFileApplier[] = [
   // `settings` (services, auth methods and policies) first, as `appwrite push all` pushes them first.
-  (ctx, file) => {
-    applySettingsConfig(projectSettingsFor(ctx.db), file);
+  (project, file) => {
+    applySettingsConfig(project.settings, file);
   },
-  (ctx, file) => {
-    applyProjectConfig(ctx.db, file);
+  (project, file) => {
+    applyProjectConfig(project.tablesdb.schema, file);
   },
-  (ctx, file) => {
-    applyBucketsConfig(openStorage(ctx.db, ctx.dataDir), file);
+  (project, file) => {
+    applyBucketsConfig(project.storage, file);
   },
-  async (ctx, file) => {
-    await applyFunctionsConfig(ctx, file);
+  async (project, file) => {
+    await applyFunctionsConfig(project, file);
   },
 ];
 
 /** Runs every applier on a project file. */
-export async function applyProjectFile(ctx: ServiceContext, config: ProjectFile) {
-  for (const apply of PROJECT_FILE_APPLIERS) await apply(ctx, config);
+export async function applyProjectFile(project: Project, config: ProjectFile) {
+  for (const apply of PROJECT_FILE_APPLIERS) await apply(project, config);
 }

@@ -3,16 +3,24 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
-import { functionsServiceOf } from './core/functions/service.ts';
 import { DocTable } from './core/platform/doc-table.ts';
+import type { Project } from './core/project.ts';
 import { readFunctionSettings } from './http/functions/functions.ts';
-import type { ServiceContext } from './http/platform/context.ts';
-import type { ProjectFile } from './project-file.ts';
 
 /** What applying the `functions` of a project file did, for the start-up log. */
 export interface FunctionsReport {
   functions: number;
   deployed: string[];
+}
+
+/**
+ * What this applier reads of a project file (project-file.ts `ProjectFile`, which it is given; not
+ * imported, as project-file.ts imports this module).
+ */
+interface FunctionsSection {
+  /** Where the file was found: function paths are relative to its folder. */
+  path: string;
+  functions?: unknown;
 }
 
 /** Entries never packed, whatever the function's `ignore` says (the CLI always skips `.appwrite`). */
@@ -26,15 +34,15 @@ const ALWAYS_IGNORED = ['node_modules', '.git', '.appwrite'];
  * of the function folder (no globs).
  */
 export async function applyFunctionsConfig(
-  ctx: ServiceContext,
-  file: ProjectFile,
+  project: Project,
+  file: FunctionsSection,
 ): Promise<FunctionsReport> {
-  const service = functionsServiceOf(ctx.db);
+  const service = project.functions;
   const report: FunctionsReport = { functions: 0, deployed: [] };
-  if (!service || !Array.isArray(file.functions)) return report;
+  if (!Array.isArray(file.functions)) return report;
   const base = dirname(file.path);
   const packed = new DocTable<{ $id: string; sha: string; deploymentId: string }>(
-    ctx.db,
+    project.db,
     'fn_start_deployments',
   );
   for (const entry of file.functions as Record<string, unknown>[]) {

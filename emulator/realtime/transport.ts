@@ -7,7 +7,7 @@
  * URL (`channels[]=…`, the pre-1.9.5 mode) work too.
  *
  * Who may hear what is the broker's business (broker.ts); this file turns frames into broker calls
- * and events into frames. Events come from `ctx.events`, after their change has committed.
+ * and events into frames. Events come from `project.events`, after their change has committed.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,10 +19,10 @@ import { eventNames } from '../core/platform/event-names.ts';
 import type { AppwriteEvent } from '../core/platform/events.ts';
 import { uniqueId } from '../core/platform/ids.ts';
 import { rolesForUser } from '../core/platform/roles.ts';
+import type { Project } from '../core/project.ts';
 import { userModel } from '../http/identity/models.ts';
 import { resolvePrincipal } from '../http/platform/authenticate.ts';
 import { parseQueryString } from '../http/platform/body.ts';
-import type { ServiceContext } from '../http/platform/context.ts';
 import { errorBody } from '../http/platform/errors.ts';
 import { writeRawError } from '../http/platform/protocol-errors.ts';
 import {
@@ -63,13 +63,6 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
-const attached = new WeakMap<Server, RealtimeServer>();
-
-/** The Realtime endpoint attached to an HTTP server, if any (for tests and benchmarks). */
-export function realtimeOf(server: Server): RealtimeServer | undefined {
-  return attached.get(server);
-}
-
 /** The path the SDKs connect to: the endpoint (`…/v1`) plus `/realtime`. */
 const PATH = '/v1/realtime';
 
@@ -85,11 +78,12 @@ interface Live {
 
 /**
  * Serves Realtime on `server`'s upgrade requests for `/v1/realtime`. Call it once the HTTP server
- * exists (buildApp does, on Fastify's server, without listening).
+ * exists (buildApp does, on Fastify's server, without listening, and keeps what it returns as
+ * `app.realtime`).
  */
 export function attachRealtime(
   server: Server,
-  ctx: ServiceContext,
+  project: Project,
   options: RealtimeOptions = {},
 ): RealtimeServer {
   const limit = options.messagesPerMinute ?? REALTIME_LIMITS.messagesPerMinute;
@@ -122,14 +116,14 @@ export function attachRealtime(
    */
   const currentIdentity = (identity: ConnectionIdentity): ConnectionIdentity => {
     if (!identity.userId) return identity;
-    const user = ctx.identity.users.get(identity.userId);
+    const user = project.identity.users.get(identity.userId);
     if (!user) return GUEST;
     if (identity.sessionId && !sessionAlive(identity)) return GUEST;
     if (!user.status) return { ...identity, roles: GUEST.roles };
     return { ...identity, roles: rolesForUser(user) };
   };
   const sessionAlive = (identity: ConnectionIdentity) => {
-    const session = ctx.identity.sessions.get(identity.userId, identity.sessionId);
+    const session = project.identity.sessions.get(identity.userId, identity.sessionId);
     return session !== null && Date.parse(session.expire) > Date.now();
   };
 
@@ -158,7 +152,7 @@ export function attachRealtime(
 
   /** Sends an event to every socket that may hear it, on the subscriptions that match. */
   const broadcast = (event: AppwriteEvent) => {
-    const { channels, deliveries } = broker.route(event, ctx.projectId);
+    const { channels, deliveries } = broker.route(event, project.projectId);
     if (deliveries.length === 0) return;
     const data = JSON.stringify({
       events: eventNames(event),
@@ -197,7 +191,7 @@ export function attachRealtime(
   };
   // Fan-out runs on the next turn of the event loop, in publish order, so the request that made the
   // change is answered first and never waits for hundreds of socket writes.
-  const unsubscribeEvents = ctx.events.subscribe((event) => {
+  const unsubscribeEvents = project.events.subscribe((event) => {
     setImmediate(() => {
       if (closed) return;
       try {
@@ -217,8 +211,8 @@ export function attachRealtime(
       throw formatError('session: Value must be a valid string and at most 2048 chars');
     }
     const stored = decodeSessionValue(session);
-    const record = stored ? ctx.identity.sessions.verify(stored.id, stored.secret) : null;
-    const user = record ? ctx.identity.users.get(record.userId) : null;
+    const record = stored ? project.identity.sessions.verify(stored.id, stored.secret) : null;
+    const user = record ? project.identity.users.get(record.userId) : null;
     if (!record || !user?.status) throw formatError('Session is not valid.');
     broker.setIdentity(id, { userId: user.id, sessionId: record.id, roles: rolesForUser(user) });
     return {
@@ -378,18 +372,18 @@ export function attachRealtime(
     };
 
     const query = parseQueryString((request.url ?? '').split('?')[1] ?? '');
-    if (query.project !== ctx.projectId) {
+    if (query.project !== project.projectId) {
       return refuse(REALTIME_CODES.policyViolation, 'Missing or unknown project ID');
     }
     let identity: ConnectionIdentity = GUEST;
     try {
-      identity = identityOfUpgrade(request, query, ctx);
+      identity = identityOfUpgrade(request, query, project);
     } catch (error) {
       if (error instanceof AppwriteError) return refuse(error.code, error.message);
       throw error;
     }
     broker.connect(id, identity);
-    const user = identity.userId ? ctx.identity.users.get(identity.userId) : null;
+    const user = identity.userId ? project.identity.users.get(identity.userId) : null;
 
     const channels = Array.isArray(query.channels)
       ? query.channels.filter((c): c is string => typeof c === 'string')
@@ -476,10 +470,8 @@ export function attachRealtime(
       await new Promise((resolve) => setTimeout(resolve, sockets.length > 0 ? 50 : 0));
       for (const socket of sockets) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      attached.delete(server);
     },
   };
-  attached.set(server, endpoint);
   return endpoint;
 }
 
@@ -491,13 +483,17 @@ export function attachRealtime(
 function identityOfUpgrade(
   request: IncomingMessage,
   query: Record<string, unknown>,
-  ctx: ServiceContext,
+  project: Project,
 ): ConnectionIdentity {
   const headers: IncomingMessage['headers'] = { ...request.headers };
   delete headers['x-appwrite-key'];
   if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
   // resolvePrincipal reads only the headers of the request it is given.
-  const principal = resolvePrincipal({ headers } as FastifyRequest, ctx.projectId, ctx.identity);
+  const principal = resolvePrincipal(
+    { headers } as FastifyRequest,
+    project.projectId,
+    project.identity,
+  );
   if (principal.kind !== 'user') return GUEST;
   return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
 }

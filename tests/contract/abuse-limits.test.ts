@@ -174,7 +174,7 @@ describe('the store is bounded', () => {
         });
         expect(answer.status).toBe(401);
       }
-      expect(small.app.abuseCounters.size).toBe(50);
+      expect(small.app.emulator.abuse.size).toBe(50);
     } finally {
       await small.close();
     }

@@ -3,7 +3,6 @@ import { AppwriteException, Client, type Models, Query, TablesDB } from 'appwrit
 import { Client as ServerClient, TablesDB as ServerTablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
-import { openTablesDB } from '../../emulator/core/tablesdb/service.ts';
 import { findProjectFile } from '../../emulator/project-file.ts';
 import { DATABASE_ID, TableId } from '../../shared/ids.ts';
 import {
@@ -57,8 +56,8 @@ function keyClientOf(local: LocalServer) {
 
 /** SQLite's plan for a list, as the local Appwrite runs it. */
 function plan(queries: string[]): string {
-  return openTablesDB(server.app.emulator.db)
-    .rows.explainList(who.key, DATABASE_ID, TableId.posts, queries)
+  return server.app.emulator.tablesdb.rows
+    .explainList(who.key, DATABASE_ID, TableId.posts, queries)
     .join('\n');
 }
 
@@ -66,7 +65,7 @@ beforeAll(async () => {
   server = await startLocalServer();
   const file = findProjectFile(process.cwd());
   if (!file) throw new Error('appwrite.json not found');
-  applyProjectConfig(server.app.emulator.db, file);
+  applyProjectConfig(server.app.emulator.tablesdb.schema, file);
   const admin = new ServerTablesDB(keyClientOf(server));
   const created: string[] = [];
   for (let i = 0; i < POSTS; i++) {

@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { AppwriteException, Client, Functions, type Models } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  type FunctionsService,
-  functionsServiceOf,
-} from '../../emulator/core/functions/service.ts';
+import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import {
   deployFunction,
   ECHO_FUNCTION,
@@ -49,7 +46,7 @@ async function upload(functionId: string, code: Buffer, name = 'code.tar.gz') {
 
 beforeAll(async () => {
   server = await startLocalServer();
-  service = functionsServiceOf(server.app.emulator.db) as FunctionsService;
+  service = server.app.emulator.functions;
   service.stopClock();
   client = new Client()
     .setEndpoint(server.endpoint)

@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Functions, Proxy as ProxyRules } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { consoleAccountsFor } from '../../emulator/core/identity/console-account.ts';
 import { applyBucketsConfig } from '../../emulator/core/storage/config.ts';
-import { openStorage } from '../../emulator/core/storage/service.ts';
 import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
 import { appwriteCli, type CliProject, cliProject } from '../support/appwrite-cli.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
@@ -83,7 +81,7 @@ async function execute(functionId: string) {
 
 beforeAll(async () => {
   server = await startLocalServer();
-  await consoleAccountsFor(server.app.emulator.db).ensure(CONSOLE_EMAIL, CONSOLE_PASSWORD);
+  await server.app.emulator.consoleAccounts.ensure(CONSOLE_EMAIL, CONSOLE_PASSWORD);
   work = mkdtempSync(join(tmpdir(), 'appwrite-cli-functions-'));
 });
 afterAll(async () => {
@@ -167,8 +165,8 @@ test.skipIf(!existsSync(join(HEALTH, 'dist', 'main.js')))(
   async () => {
     const repo = JSON.parse(readFileSync(resolve('appwrite.json'), 'utf8'));
     // The database and bucket the health function checks, as the emulator applies them at start.
-    applyProjectConfig(server.app.emulator.db, repo);
-    applyBucketsConfig(openStorage(server.app.emulator.db, server.app.emulator.dataDir), repo);
+    applyProjectConfig(server.app.emulator.tablesdb.schema, repo);
+    applyBucketsConfig(server.app.emulator.storage, repo);
     const health = repo.functions.find((f: { $id: string }) => f.$id === 'health');
     const where = cliProject(join(work, 'repo'));
     const { cwd } = where;

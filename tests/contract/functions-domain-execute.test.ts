@@ -1,10 +1,7 @@
 import { request } from 'node:http';
 import { Client, Functions, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  type FunctionsService,
-  functionsServiceOf,
-} from '../../emulator/core/functions/service.ts';
+import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import { deployFunction, esmFunction } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
@@ -58,7 +55,7 @@ function byHost(host: string) {
 
 beforeAll(async () => {
   server = await startLocalServer();
-  service = functionsServiceOf(server.app.emulator.db) as FunctionsService;
+  service = server.app.emulator.functions;
   keyClient = new Client()
     .setEndpoint(server.endpoint)
     .setProject(server.projectId)

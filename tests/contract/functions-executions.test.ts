@@ -1,9 +1,6 @@
 import { AppwriteException, Client, Functions, type Models, Project, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  type FunctionsService,
-  functionsServiceOf,
-} from '../../emulator/core/functions/service.ts';
+import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
@@ -59,7 +56,7 @@ function parsed(execution: Models.Execution) {
 
 beforeAll(async () => {
   server = await startLocalServer();
-  service = functionsServiceOf(server.app.emulator.db) as FunctionsService;
+  service = server.app.emulator.functions;
   service.stopClock();
   server.app.emulator.events.subscribe((event) => {
     if (event.pattern.startsWith('functions.')) events.push(event);

@@ -5,10 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Client, Functions } from 'node-appwrite';
 import { afterAll, expect, test } from 'vitest';
 import { buildApp } from '../../emulator/app.ts';
-import {
-  type FunctionsService,
-  functionsServiceOf,
-} from '../../emulator/core/functions/service.ts';
+import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 
 /**
@@ -34,7 +31,7 @@ async function start(): Promise<{
     .setEndpoint(`http://127.0.0.1:${port}/v1`)
     .setProject('restart')
     .setKey(key);
-  const service = functionsServiceOf(app.emulator.db) as FunctionsService;
+  const service = app.emulator.functions;
   service.stopClock();
   return { app, client, service };
 }

@@ -12,10 +12,7 @@ import {
   Webhooks,
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  type FunctionsService,
-  functionsServiceOf,
-} from '../../emulator/core/functions/service.ts';
+import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import { deployFunction, ECHO_FUNCTION, esmFunction } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
@@ -73,7 +70,7 @@ async function recorded(functionId: string) {
 
 beforeAll(async () => {
   server = await startLocalServer();
-  service = functionsServiceOf(server.app.emulator.db) as FunctionsService;
+  service = server.app.emulator.functions;
   service.stopClock();
   client = new Client()
     .setEndpoint(server.endpoint)

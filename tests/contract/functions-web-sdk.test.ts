@@ -1,10 +1,7 @@
 import { Account, AppwriteException, Client, ExecutionMethod, Functions, ID } from 'appwrite';
 import { Client as ServerClient, Functions as ServerFunctions } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  type FunctionsService,
-  functionsServiceOf,
-} from '../../emulator/core/functions/service.ts';
+import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
@@ -46,7 +43,7 @@ async function failure(promise: Promise<unknown>) {
 
 beforeAll(async () => {
   server = await startLocalServer();
-  service = functionsServiceOf(server.app.emulator.db) as FunctionsService;
+  service = server.app.emulator.functions;
   service.stopClock();
   const serverClient = new ServerClient()
     .setEndpoint(server.endpoint)

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { Account, AppwriteException, Client, ID, Project, Storage, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { applySettingsConfig } from '../../emulator/core/project/config.ts';
-import { projectSettingsFor } from '../../emulator/core/project/settings.ts';
 import { applyProjectFile } from '../../emulator/project-file.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -43,10 +42,8 @@ async function signedIn(email: string, password = 'a-long-unusual-phrase') {
 
 /** The console cookie `appwrite login` gets (X-Appwrite-Project: console). */
 async function consoleCookie(): Promise<string> {
-  const { consoleAccountsFor, CONSOLE_EMAIL } = await import(
-    '../../emulator/core/identity/console-account.ts'
-  );
-  await consoleAccountsFor(server.app.emulator.db).ensure(CONSOLE_EMAIL, 'console-password-1');
+  const { CONSOLE_EMAIL } = await import('../../emulator/core/identity/console-account.ts');
+  await server.app.emulator.consoleAccounts.ensure(CONSOLE_EMAIL, 'console-password-1');
   const login = await call(server, 'POST', '/account/sessions/email', {
     headers: { 'x-appwrite-project': 'console' },
     body: { email: CONSOLE_EMAIL, password: 'console-password-1' },
@@ -493,7 +490,7 @@ describe('the console paths appwrite-cli 12 calls (format 1.8.0, console login)'
     expect(model.authMethods.find((m) => m.$id === 'invites')?.enabled).toBe(true);
     expect(model.services.find((s) => s.$id === 'teams')?.enabled).toBe(true);
     // Put Agora's settings back.
-    applySettingsConfig(projectSettingsFor(server.app.emulator.db), { settings: REPO.settings });
+    applySettingsConfig(server.app.emulator.settings, { settings: REPO.settings });
     expect((await project.get()).authMethods.find((m) => m.$id === 'invites')?.enabled).toBe(false);
   });
 
@@ -511,7 +508,7 @@ describe('the console paths appwrite-cli 12 calls (format 1.8.0, console login)'
 
 describe('appwrite.json settings that appwrite-cli 12 could not push are refused at start', () => {
   test('security without all eight keys names the missing one', () => {
-    const store = projectSettingsFor(server.app.emulator.db);
+    const store = server.app.emulator.settings;
     const { mockNumbers: _left, ...seven } = REPO.settings.auth.security;
     expect(() => applySettingsConfig(store, { settings: { auth: { security: seven } } })).toThrow(
       /mockNumbers/,

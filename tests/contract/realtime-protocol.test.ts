@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { REALTIME_LIMITS } from '../../emulator/realtime/broker.ts';
 import { subscribeFrames } from '../../emulator/realtime/frames.ts';
-import { realtimeOf } from '../../emulator/realtime/transport.ts';
 import { deployFunction, esmFunction } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
@@ -435,7 +434,7 @@ describe('Realtime bad input', () => {
 
   it('a socket holds the cap of the widest subscriptions; one more is refused and changes nothing', async () => {
     const { subscriptionsPerConnection: cap, channelsPerSubscription: width } = REALTIME_LIMITS;
-    const held = () => realtimeOf(server.app.server)?.subscriptionCount() ?? -1;
+    const held = () => server.app.realtime.subscriptionCount();
     const socket = open();
     await socket.next();
     const before = held();

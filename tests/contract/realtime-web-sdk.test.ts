@@ -8,7 +8,6 @@ import * as server from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { buildApp } from '../../emulator/app.ts';
-import { realtimeOf } from '../../emulator/realtime/transport.ts';
 
 /**
  * Realtime through the real web SDK 26.2.0 `Realtime` class in a jsdom window: subscribe, receive,
@@ -61,7 +60,7 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 
 /** Waits until the server holds `count` subscriptions (the SDK subscribes after `connected`). */
 const subscriptions = (count: number) =>
-  until(() => realtimeOf(app.server)?.subscriptionCount() === count, `${count} subscriptions`);
+  until(() => app.realtime.subscriptionCount() === count, `${count} subscriptions`);
 
 async function start(): Promise<void> {
   app = await buildApp({ projectId: PROJECT, dataDir });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Project } from 'node-appwrite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CONSOLE_EMAIL, consoleAccountsFor } from '../../emulator/core/identity/console-account.ts';
+import { CONSOLE_EMAIL } from '../../emulator/core/identity/console-account.ts';
 import { appwriteCli, type CliProject, cliProject, saveCliKey } from '../support/appwrite-cli.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -36,7 +36,7 @@ async function methods() {
 
 beforeAll(async () => {
   server = await startLocalServer('agora');
-  await consoleAccountsFor(server.app.emulator.db).ensure(CONSOLE_EMAIL, CONSOLE_PASSWORD);
+  await server.app.emulator.consoleAccounts.ensure(CONSOLE_EMAIL, CONSOLE_PASSWORD);
   project = new Project(
     new Client().setEndpoint(server.endpoint).setProject(server.projectId).setKey(server.apiKey),
   );

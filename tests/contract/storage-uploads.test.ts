@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../emulator/app.ts';
-import { openStorage } from '../../emulator/core/storage/service.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -344,7 +343,7 @@ describe('nothing left behind', () => {
     mkdirSync(join(root, '.uploads', 'media', 'orphan'), { recursive: true });
     writeFileSync(join(root, '.uploads', 'media', 'orphan', '1.part'), 'x');
     writeFileSync(join(root, 'media', 'crashed.123.1.tmp'), 'x');
-    const storage = openStorage(server.app.emulator.db, server.app.emulator.dataDir);
+    const storage = server.app.emulator.storage;
     // A fresh upload survives a sweep of old ones.
     expect(await storage.sweepStaleUploads()).toBe(0);
     expect(existsSync(join(root, '.uploads', 'media', 'abandoned'))).toBe(true);
@@ -362,7 +361,7 @@ describe('nothing left behind', () => {
 
   it('an in-memory app keeps bytes in a temporary folder and removes it on close', async () => {
     const app = await buildApp({ projectId: 'p' });
-    const storage = openStorage(app.emulator.db, null);
+    const storage = app.emulator.storage;
     const bucket = storage.buckets.create('b', {
       name: 'b',
       permissions: [],
@@ -388,7 +387,7 @@ describe('nothing left behind', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'appwrite-local-sweep-'));
     try {
       const first = await buildApp({ projectId: 'p', dataDir });
-      const storage = openStorage(first.emulator.db, dataDir);
+      const storage = first.emulator.storage;
       const bucket = storage.buckets.create('b', {
         name: 'b',
         permissions: [],

@@ -13,7 +13,7 @@ const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export function applyAgoraTables(server: LocalServer): void {
   const file = findProjectFile(REPO_ROOT);
   if (!file) throw new Error('appwrite.json not found');
-  applyProjectConfig(server.app.emulator.db, file);
+  applyProjectConfig(server.app.emulator.tablesdb.schema, file);
 }
 
 /** Builds functions/posts and deploys it with the execute roles, scopes and timeout appwrite.json gives it. */

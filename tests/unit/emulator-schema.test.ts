@@ -299,10 +299,10 @@ describe('applyProjectConfig', () => {
 
   test('applies tables, columns and indexes, and a second run changes nothing', () => {
     const data = freshData();
-    applyProjectConfig(data.schema.db, config);
+    applyProjectConfig(data.schema, config);
     const first = tableModel(data.schema.table('main', 'tasks'));
     data.rows.create(who.key, 'main', 'tasks', 'r1', { title: 'kept' }, null);
-    applyProjectConfig(data.schema.db, config);
+    applyProjectConfig(data.schema, config);
     expect(tableModel(data.schema.table('main', 'tasks'))).toEqual(first);
     expect(data.rows.get(who.key, 'main', 'tasks', 'r1').title).toBe('kept');
     expect(first).toMatchObject({
@@ -323,13 +323,13 @@ describe('applyProjectConfig', () => {
 
   test('a changed bound updates in place; a changed type recreates the column', () => {
     const data = freshData();
-    applyProjectConfig(data.schema.db, config);
+    applyProjectConfig(data.schema, config);
     data.rows.create(who.key, 'main', 'tasks', 'r1', { title: 'kept', points: 5 }, null);
     const changed = structuredClone(config);
     const columns = changed.tables[0]?.columns as Record<string, unknown>[];
     Object.assign(columns[2] as object, { max: 50 });
     Object.assign(columns[0] as object, { type: 'string', format: 'email', size: undefined });
-    applyProjectConfig(data.schema.db, changed);
+    applyProjectConfig(data.schema, changed);
     const table = data.schema.table('main', 'tasks');
     expect(table.columns.find((c) => c.key === 'points')?.max).toBe(50);
     expect(table.columns.find((c) => c.key === 'title')?.kind).toBe('email');

@@ -15,10 +15,10 @@ import { FunctionTriggers } from './triggers.ts';
 import { WebhookStore } from './webhooks.ts';
 
 /**
- * Everything Functions needs, built once per server: the stores (functions, variables, deployments,
+ * Everything Functions needs, built once per project: the stores (functions, variables, deployments,
  * executions, proxy rules, webhooks), the runner, the executor, the triggers and the clock that
- * drives schedules. http/functions-routes.ts builds it; tests reach it with `functionsServiceOf(db)`
- * to drive the clock or wait for background executions.
+ * drives schedules. core/project.ts builds it; tests reach it as `app.emulator.functions` to drive
+ * the clock or wait for background executions.
  */
 export interface FunctionsService {
   functions: FunctionStore;
@@ -36,6 +36,8 @@ export interface FunctionsService {
   announce(pattern: string, params: Record<string, string>, payload: Record<string, unknown>): void;
   /** Receives every published event: starts matching functions and delivers webhooks. */
   onEvent(event: AppwriteEvent): void;
+  /** Starts the one-second clock that runs schedules and due executions (once; again after a stop). */
+  startClock(): void;
   /** Stops the one-second clock (tests then call `triggers.tick(date)` themselves). */
   stopClock(): void;
   /** Waits for background executions and webhook deliveries to finish. */
@@ -55,16 +57,10 @@ export interface FunctionsServiceOptions {
   publish: (event: AppwriteEvent) => void;
 }
 
-const services = new WeakMap<Sql, FunctionsService>();
-
-/** The Functions service of a server's database, once built. */
-export function functionsServiceOf(db: Sql): FunctionsService | undefined {
-  return services.get(db);
-}
-
 /**
- * Builds the service and starts the clock. Queued executions left by a previous run are resumed by
- * the caller once the server listens (`executor.resume()`), so they see its real endpoint.
+ * Builds the service; its clock starts with `startClock()`. Queued executions left by a previous run
+ * are resumed by the caller once the server listens (`executor.resume()`), so they see its real
+ * endpoint.
  */
 export function openFunctionsService(options: FunctionsServiceOptions): FunctionsService {
   const { db, projectId } = options;
@@ -90,8 +86,12 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
   const webhooks = new WebhookStore(db);
   const rules = new ProxyRuleStore(db);
 
-  let clock: NodeJS.Timeout | null = setInterval(() => triggers.tick(), 1000);
-  clock.unref();
+  let clock: NodeJS.Timeout | null = null;
+  const startClock = () => {
+    if (clock) return;
+    clock = setInterval(() => triggers.tick(), 1000);
+    clock.unref();
+  };
   const stopClock = () => {
     if (clock) clearInterval(clock);
     clock = null;
@@ -113,6 +113,7 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
       triggers.onEvent(event);
       webhooks.onEvent(event, projectId);
     },
+    startClock,
     stopClock,
     async idle() {
       await executor.idle();
@@ -123,10 +124,8 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
       executor.close();
       await runner.close();
       await executor.idle().catch(() => undefined);
-      services.delete(db);
       if (temporary) rmSync(root, { recursive: true, force: true });
     },
   };
-  services.set(db, service);
   return service;
 }

@@ -41,19 +41,7 @@ function digest(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-const stores = new WeakMap<Sql, ConsoleAccounts>();
-
-/** The console account store of a database (one per database handle). */
-export function consoleAccountsFor(db: Sql): ConsoleAccounts {
-  let store = stores.get(db);
-  if (!store) {
-    store = new ConsoleAccounts(db);
-    stores.set(db, store);
-  }
-  return store;
-}
-
-/** The console account and its sessions. */
+/** The console account and its sessions (core/project.ts builds it once: `project.consoleAccounts`). */
 export class ConsoleAccounts {
   constructor(private readonly db: Sql) {
     db.exec(`CREATE TABLE IF NOT EXISTS console_accounts (

@@ -58,15 +58,3 @@ export class PasswordHistory {
     })();
   }
 }
-
-const stores = new WeakMap<Sql, PasswordHistory>();
-
-/** The password history of a database (one per database handle). */
-export function passwordHistoryFor(db: Sql): PasswordHistory {
-  let store = stores.get(db);
-  if (!store) {
-    store = new PasswordHistory(db);
-    stores.set(db, store);
-  }
-  return store;
-}

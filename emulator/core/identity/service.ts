@@ -3,10 +3,14 @@ import { TokenStore } from './account-tokens.ts';
 import { JwtSigner } from './jwt.ts';
 import { KeyStore } from './keys.ts';
 import { Outbox } from './outbox.ts';
+import { PasswordHistory } from './password-history.ts';
 import { SessionStore } from './sessions.ts';
 import { UserStore } from './users.ts';
 
-/** The identity half of the core, built once per database: users, sessions, tokens, keys, JWTs, mail. */
+/**
+ * The identity half of the core, built once per project (core/project.ts): users, sessions, tokens,
+ * keys, JWTs, mail and the password history.
+ */
 export interface Identity {
   users: UserStore;
   sessions: SessionStore;
@@ -14,6 +18,8 @@ export interface Identity {
   keys: KeyStore;
   jwt: JwtSigner;
   outbox: Outbox;
+  /** The hashes the password-history policy keeps (core/identity/password-history.ts). */
+  passwordHistory: PasswordHistory;
 }
 
 /** Creates the identity stores (and their tables) on a database. Users first: others reference it. */
@@ -26,5 +32,6 @@ export function openIdentity(db: Sql): Identity {
     keys: new KeyStore(db),
     jwt: new JwtSigner(db),
     outbox: new Outbox(db),
+    passwordHistory: new PasswordHistory(db),
   };
 }

@@ -8,7 +8,7 @@
  * How to use it (functions triggers, webhooks, anything matching `events` against a change):
  *
  * ```ts
- * ctx.events.subscribe((event) => {            // ctx: ServiceContext; event: AppwriteEvent
+ * project.events.subscribe((event) => {        // project: Project; event: AppwriteEvent
  *   const names = eventNames(event);           // all names, most specific first
  *   const first = names[0];                    // what Appwrite sends as `x-appwrite-event`
  *   if (fn.events.some((e) => names.includes(e))) run(fn, event.payload);

@@ -243,15 +243,3 @@ export class ProjectSettingsStore {
       .run(JSON.stringify(this.#current));
   }
 }
-
-const stores = new WeakMap<Sql, ProjectSettingsStore>();
-
-/** The settings store of a database (one per database handle). */
-export function projectSettingsFor(db: Sql): ProjectSettingsStore {
-  let store = stores.get(db);
-  if (!store) {
-    store = new ProjectSettingsStore(db);
-    stores.set(db, store);
-  }
-  return store;
-}

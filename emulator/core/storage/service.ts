@@ -27,11 +27,17 @@ export const STALE_UPLOAD_MS = 24 * 3600 * 1000;
 /**
  * Storage over one SQLite handle and one folder: buckets, files, their bytes and file tokens, with
  * Appwrite's access rules applied (core/storage/file-access.ts). Uploads are in core/storage/uploads.ts.
+ * core/project.ts builds it once per project.
  */
 export class Storage {
   readonly buckets: BucketStore;
   readonly files: FileStore;
   readonly tokens: ResourceTokenStore;
+  /**
+   * Per upload in progress (bucket and file), the finishing step that holds it, so the requests
+   * of one upload join their chunks one at a time, like Appwrite's lock (core/storage/uploads.ts).
+   */
+  readonly uploadLocks = new Map<string, Promise<unknown>>();
   private readonly dataDir: string | null;
   private blobStore: FileBlobs | null = null;
   /** Set once an in-memory app has stored bytes in a temporary folder; removed by `close`. */
@@ -180,19 +186,4 @@ export function fileNotFound(fileId: string): AppwriteError {
     'storage_file_not_found',
     `No file with the id '${fileId}' in this bucket.`,
   );
-}
-
-const open = new WeakMap<Sql, Storage>();
-
-/**
- * The storage for a database handle, made once so the routes, the appwrite.json loader and tests
- * share one set of stores. `dataDir` is only read the first time.
- */
-export function openStorage(db: Sql, dataDir: string | null): Storage {
-  let storage = open.get(db);
-  if (!storage) {
-    storage = new Storage(db, dataDir);
-    open.set(db, storage);
-  }
-  return storage;
 }

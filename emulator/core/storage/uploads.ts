@@ -50,15 +50,9 @@ export interface UploadResult {
 const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 const RANGE = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/;
 
-/** Per storage, the finishing step of each upload in progress (serialised like Appwrite's lock). */
-const allLocks = new WeakMap<Storage, Map<string, Promise<unknown>>>();
-
+/** Runs `work` after the upload's earlier finishing steps (`storage.uploadLocks`), one at a time. */
 async function withLock<T>(storage: Storage, key: string, work: () => Promise<T>): Promise<T> {
-  let locks = allLocks.get(storage);
-  if (!locks) {
-    locks = new Map();
-    allLocks.set(storage, locks);
-  }
+  const locks = storage.uploadLocks;
   const before = locks.get(key) ?? Promise.resolve();
   const run = before.then(work, work);
   const settled = run.catch(() => undefined);

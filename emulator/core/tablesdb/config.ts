@@ -1,6 +1,6 @@
 /**
- * Applies an appwrite.json at start, as `appwrite push tables` would: `applyProjectConfig(db,
- * appwriteJson)`, registered in emulator/project-file.ts PROJECT_FILE_APPLIERS, which main.ts runs
+ * Applies an appwrite.json at start, as `appwrite push tables` would: `applyProjectConfig(schema,
+ * appwriteJson)` (the project's `tablesdb.schema`), registered in emulator/project-file.ts PROJECT_FILE_APPLIERS, which main.ts runs
  * before it serves. The whole file is applied in one transaction, so a bad column leaves nothing
  * half-made and the start fails loudly.
  *
@@ -11,11 +11,9 @@
  * and functions are other issues' business and are ignored here.
  */
 
-import type { Sql } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { type Column, columnKindOf, columnModel } from './column-types.ts';
-import type { TableInfo } from './schema.ts';
-import { openTablesDB } from './service.ts';
+import type { Schema, TableInfo } from './schema.ts';
 
 /** What applying a config did, for the start-up log. */
 export interface ConfigReport {
@@ -28,14 +26,13 @@ export interface ConfigReport {
 type Json = Record<string, unknown>;
 
 /** Applies `tablesDB` and `tables` of an appwrite.json object; throws AppwriteError on bad input. */
-export function applyProjectConfig(db: Sql, config: unknown): ConfigReport {
-  const { schema } = openTablesDB(db);
+export function applyProjectConfig(schema: Schema, config: unknown): ConfigReport {
   const report: ConfigReport = { databases: 0, tables: 0, columns: 0, indexes: 0 };
   if (typeof config !== 'object' || config === null) return report;
   const json = config as Json;
   const databases = list(json.tablesDB);
   const tables = list(json.tables);
-  db.transaction(() => {
+  schema.db.transaction(() => {
     for (const d of databases) {
       const id = String(d.$id);
       const name = typeof d.name === 'string' ? d.name : id;
@@ -68,11 +65,11 @@ export function applyProjectConfig(db: Sql, config: unknown): ConfigReport {
       }
       report.tables++;
       for (const c of list(t.columns)) {
-        applyColumn(db, databaseId, tableId, c);
+        applyColumn(schema, databaseId, tableId, c);
         report.columns++;
       }
       for (const i of list(t.indexes)) {
-        applyIndex(db, databaseId, tableId, i);
+        applyIndex(schema, databaseId, tableId, i);
         report.indexes++;
       }
     }
@@ -81,8 +78,7 @@ export function applyProjectConfig(db: Sql, config: unknown): ConfigReport {
 }
 
 /** Creates, updates or (on a type change) recreates one column described as appwrite.json does. */
-export function applyColumn(db: Sql, databaseId: string, tableId: string, spec: Json): void {
-  const { schema } = openTablesDB(db);
+export function applyColumn(schema: Schema, databaseId: string, tableId: string, spec: Json): void {
   const kind = columnKindOf(spec);
   if (!kind) {
     throw new AppwriteError(
@@ -110,8 +106,7 @@ function sameColumn(current: Column, spec: Json): boolean {
 }
 
 /** Creates an index, or recreates it when its type, columns or orders changed. */
-export function applyIndex(db: Sql, databaseId: string, tableId: string, spec: Json): void {
-  const { schema } = openTablesDB(db);
+export function applyIndex(schema: Schema, databaseId: string, tableId: string, spec: Json): void {
   const key = String(spec.key);
   const columns = spec.columns ?? spec.attributes;
   const table: TableInfo = schema.table(databaseId, tableId);

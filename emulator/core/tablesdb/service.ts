@@ -11,18 +11,12 @@ export interface TablesDB {
   writes: WriteQueue;
 }
 
-const open = new WeakMap<Sql, TablesDB>();
-
 /**
- * The data layer for `db`, made once per handle so the TablesDB routes, the legacy Databases routes
- * and the appwrite.json loader share one schema cache and one set of prepared statements.
+ * Builds the data layer for `db`. core/project.ts builds it once, so the TablesDB routes, the legacy
+ * Databases routes and the appwrite.json loader share one schema cache and one set of prepared
+ * statements; a second one on the same handle would keep a schema cache of its own.
  */
 export function openTablesDB(db: Sql): TablesDB {
-  let data = open.get(db);
-  if (!data) {
-    const schema = new Schema(db);
-    data = { schema, rows: new Rows(schema), writes: new WriteQueue(db) };
-    open.set(db, data);
-  }
-  return data;
+  const schema = new Schema(db);
+  return { schema, rows: new Rows(schema), writes: new WriteQueue(db) };
 }

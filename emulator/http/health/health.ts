@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { requireScope, SERVER_VERSION, type ServiceContext } from '../platform/context.ts';
+import type { Project } from '../../core/project.ts';
+import { requireScope, SERVER_VERSION } from '../platform/context.ts';
 
 /**
  * Health and connectivity: `GET /health` (scope `health.read`: API keys), `GET /health/version` (no
  * project or credentials needed: appwrite-cli asks it first), and `GET /ping`, which answers the
  * text `Pong!` as Appwrite's onboarding check does.
  */
-export function registerHealth(app: FastifyInstance, ctx: ServiceContext): void {
+export function registerHealth(app: FastifyInstance, project: Project): void {
   app.get('/health', { config: { project: 'optional' } }, async (request) => {
     requireScope(request, 'health.read');
-    ctx.db.prepare('SELECT 1').get();
+    project.db.prepare('SELECT 1').get();
     return { name: 'http', status: 'pass', ping: 0 };
   });
 

@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { linkWith } from '../../core/identity/outbox.ts';
-import { passwordHistoryFor } from '../../core/identity/password-history.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword, verifyPassword } from '../../core/identity/passwords.ts';
 import { encodeSessionValue } from '../../core/identity/sessions.ts';
 import type { UserRecord } from '../../core/identity/users.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId, uniqueId } from '../../core/platform/ids.ts';
-import { projectSettingsFor } from '../../core/project/settings.ts';
+import type { Project } from '../../core/project.ts';
 import { type AbuseLabel, abuse } from '../platform/abuse.ts';
 import { usesJwt } from '../platform/authenticate.ts';
-import { requireScope, requireUser, type ServiceContext } from '../platform/context.ts';
+import { requireScope, requireUser } from '../platform/context.ts';
 import {
   optionalInteger,
   optionalString,
@@ -41,11 +40,11 @@ export const EMAIL_SESSION_LIMIT: AbuseLabel = {
  * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
  * URL and MFA are listed in DIFFERENCES.md.
  */
-export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void {
-  const { users, sessions, tokens, jwt, outbox } = ctx.identity;
+export function registerAccount(app: FastifyInstance, project: Project): void {
+  const { users, sessions, tokens, jwt, outbox } = project.identity;
   /** The project's auth policies (session length and limit, user limit, password checks). */
-  const policies = () => projectSettingsFor(ctx.db).get().policies;
-  const history = passwordHistoryFor(ctx.db);
+  const policies = () => project.settings.get().policies;
+  const history = project.identity.passwordHistory;
 
   const me = (request: FastifyRequest): UserRecord => {
     const { userId } = requireUser(request);
@@ -58,7 +57,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   // Each change publishes the event Appwrite labels the route with (account.php), after it is
   // written. DELETE /account publishes none, as upstream (its route has no event label).
-  const events = new IdentityEvents(ctx.events);
+  const events = new IdentityEvents(project.events);
   const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
     events.user(request, what, user);
     return user;
@@ -95,7 +94,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     // Past the session limit the oldest sessions go, as Appwrite trims them after answering.
     if (policies().sessionLimit > 0) sessions.trim(user.id, policies().sessionLimit);
     const value = encodeSessionValue(user.id, secret);
-    setSessionCookies(request, reply, ctx.projectId, value, session.expire);
+    setSessionCookies(request, reply, project.projectId, value, session.expire);
     return reply.code(201).send(sessionModel(session, true, isKey(request) ? value : ''));
   };
 
@@ -106,7 +105,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
 
   app.post('/account', abuse({ limit: 10 }), async (request, reply) => {
     requireScope(request, 'sessions.write');
-    requireAuthMethod(request, ctx.db, 'email-password');
+    requireAuthMethod(request, project.settings, 'email-password');
     const body = request.body;
     const userId = resolveId(requiredString(body, 'userId', 1, 36));
     if (!userId) throw new AppwriteError('general_argument_invalid', 'Invalid `userId` param.');
@@ -114,7 +113,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const password = requiredPassword(body, 'password');
     await checkDictionary(policies(), password);
     const name = optionalString(body, 'name', '', 128);
-    refuseOverUserLimit(ctx.db, users);
+    refuseOverUserLimit(project.settings, users);
     checkPersonalData(policies(), password, { userId, email, name, phone: '' });
     const passwordHash = await hashPassword(password);
     const user = users.create({ id: userId, email, phone: null, name, passwordHash });
@@ -127,7 +126,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   app.delete('/account', async (request, reply) => {
     const user = me(request);
     users.delete(user.id);
-    clearSessionCookies(request, reply, ctx.projectId);
+    clearSessionCookies(request, reply, project.projectId);
     return reply.code(204).send();
   });
 
@@ -137,14 +136,14 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       'update.status',
       users.update(me(request).id, { status: false }),
     );
-    clearSessionCookies(request, reply, ctx.projectId);
+    clearSessionCookies(request, reply, project.projectId);
     return userModel(user);
   });
 
   app.post('/account/sessions/email', abuse(EMAIL_SESSION_LIMIT), async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
-    requireAuthMethod(request, ctx.db, 'email-password');
+    requireAuthMethod(request, project.settings, 'email-password');
     const email = requiredEmail(request.body, 'email');
     const password = requiredString(request.body, 'password', 1, 256);
     const user = users.getByEmail(email);
@@ -159,8 +158,8 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
   app.post('/account/sessions/anonymous', anonymousLimit, async (request, reply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
-    requireAuthMethod(request, ctx.db, 'anonymous');
-    refuseOverUserLimit(ctx.db, users);
+    requireAuthMethod(request, project.settings, 'anonymous');
+    refuseOverUserLimit(project.settings, users);
     const user = users.create({
       id: uniqueId(),
       email: null,
@@ -201,7 +200,7 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
     const ended = sessions.list(userId);
     sessions.deleteAll(userId);
     for (const session of ended) events.session(request, 'delete', session);
-    clearSessionCookies(request, reply, ctx.projectId);
+    clearSessionCookies(request, reply, project.projectId);
     return reply.code(204).send();
   });
 
@@ -228,13 +227,13 @@ export function registerAccount(app: FastifyInstance, ctx: ServiceContext): void
       throw new AppwriteError('user_session_not_found', 'Session not found.');
     }
     events.session(request, 'delete', session);
-    if (target === current) clearSessionCookies(request, reply, ctx.projectId);
+    if (target === current) clearSessionCookies(request, reply, project.projectId);
     return reply.code(204).send();
   });
 
   const createJwt = async (request: FastifyRequest, reply: FastifyReply) => {
     const { userId, sessionId } = requireUser(request);
-    requireAuthMethod(request, ctx.db, 'jwt');
+    requireAuthMethod(request, project.settings, 'jwt');
     if (usesJwt(request)) {
       throw new AppwriteError('user_jwt_creation_denied', 'A JWT cannot be used to create a JWT.');
     }

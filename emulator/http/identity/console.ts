@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type ConsoleAccount, consoleAccountsFor } from '../../core/identity/console-account.ts';
-import type { Sql } from '../../core/platform/db.ts';
+import type { ConsoleAccount, ConsoleAccounts } from '../../core/identity/console-account.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../../core/platform/scopes.ts';
+import type { Project } from '../../core/project.ts';
 import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from '../functions/domains.ts';
 import { bodyOf } from '../functions/functions.ts';
 import { parseCookies } from '../platform/cookies.ts';
@@ -44,11 +44,14 @@ const consoleConstraint = {
  * `X-Appwrite-Mode: admin` (what appwrite-cli sends after `appwrite login`) acts on the project with
  * every scope, as a key does — which is how Appwrite treats its console admins. `null` otherwise.
  */
-export function consoleAdminPrincipal(request: FastifyRequest, db: Sql): Principal | null {
+export function consoleAdminPrincipal(
+  request: FastifyRequest,
+  accounts: ConsoleAccounts,
+): Principal | null {
   if (request.headers['x-appwrite-mode'] !== 'admin') return null;
   const value = parseCookies(request.headers.cookie).get(`a_session_${CONSOLE_PROJECT}`);
   if (!value) return null;
-  const account = consoleAccountsFor(db).verify(value);
+  const account = accounts.verify(value);
   if (!account) return null;
   return {
     kind: 'key',
@@ -79,9 +82,9 @@ function accountModel(account: ConsoleAccount) {
 }
 
 /** The signed-in console account of a console request, or 401 as Appwrite's `account` scope. */
-function requireConsoleAccount(request: FastifyRequest, db: Sql): ConsoleAccount {
+function requireConsoleAccount(request: FastifyRequest, accounts: ConsoleAccounts): ConsoleAccount {
   const value = parseCookies(request.headers.cookie).get(`a_session_${CONSOLE_PROJECT}`);
-  const account = value ? consoleAccountsFor(db).verify(value) : null;
+  const account = value ? accounts.verify(value) : null;
   if (!account) {
     throw new AppwriteError('general_unauthorized_scope', 'Sign in to the console first.');
   }
@@ -91,13 +94,14 @@ function requireConsoleAccount(request: FastifyRequest, db: Sql): ConsoleAccount
 /**
  * The console as far as appwrite-cli needs it: `appwrite login` (`POST /account/sessions/email` and
  * `GET /account` with `X-Appwrite-Project: console`, setting the `a_session_console` cookie) and
- * `GET /console/variables` (it reads `_APP_DOMAIN_FUNCTIONS` when it creates a function).
+ * `GET /console/variables` (it reads `_APP_DOMAIN_FUNCTIONS` when it creates a function). One line
+ * in app.ts SERVICES, after the project's own `/account` routes, which these sit beside.
  */
-export function registerConsoleRoutes(app: FastifyInstance, db: Sql, publicEndpoint: () => string) {
+export function registerConsole(app: FastifyInstance, project: Project): void {
   if (!app.hasConstraintStrategy(consoleConstraint.name)) {
     app.addConstraintStrategy(consoleConstraint);
   }
-  const console = consoleAccountsFor(db);
+  const console = project.consoleAccounts;
   const onlyConsole = {
     constraints: { appwriteConsole: CONSOLE_PROJECT },
     config: { console: true },
@@ -139,12 +143,12 @@ export function registerConsoleRoutes(app: FastifyInstance, db: Sql, publicEndpo
   });
 
   app.get('/account', onlyConsole, async (request) =>
-    accountModel(requireConsoleAccount(request, db)),
+    accountModel(requireConsoleAccount(request, console)),
   );
 
   app.get('/console/variables', onlyConsole, async (request) => {
-    requireConsoleAccount(request, db);
-    const endpoint = new URL(publicEndpoint());
+    requireConsoleAccount(request, console);
+    const endpoint = new URL(project.endpoint());
     return {
       _APP_DOMAIN_TARGET_CNAME: endpoint.hostname,
       _APP_DOMAIN_TARGET_AAAA: '::1',

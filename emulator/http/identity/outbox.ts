@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import { requireScope, type ServiceContext } from '../platform/context.ts';
+import type { Project } from '../../core/project.ts';
+import { requireScope } from '../platform/context.ts';
 import { optionalInteger, optionalString } from '../platform/params.ts';
 
 /**
@@ -12,7 +13,7 @@ import { optionalInteger, optionalString } from '../platform/params.ts';
  * bind) or an API key with `users.read` may read them — exposing the server with `--host` does not
  * expose the mailbox.
  */
-export function registerOutbox(app: FastifyInstance, ctx: ServiceContext): void {
+export function registerOutbox(app: FastifyInstance, project: Project): void {
   const allow = (request: FastifyRequest) => {
     if (request.principal.kind === 'key') return requireScope(request, 'users.read');
     if (!isLoopback(request.socket.remoteAddress ?? '')) {
@@ -28,13 +29,13 @@ export function registerOutbox(app: FastifyInstance, ctx: ServiceContext): void 
     const query = request.query as Record<string, unknown>;
     const to = optionalString(query, 'to', '', 254) || null;
     const limit = optionalInteger(query, 'limit', 100, 1, 1000);
-    const messages = ctx.identity.outbox.list(to, limit);
+    const messages = project.identity.outbox.list(to, limit);
     return { total: messages.length, messages };
   });
 
   app.delete('/local/outbox', { config: { project: 'optional' } }, async (request, reply) => {
     allow(request);
-    ctx.identity.outbox.clear();
+    project.identity.outbox.clear();
     return reply.code(204).send();
   });
 }

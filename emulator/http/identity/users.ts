@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { passwordHistoryFor } from '../../core/identity/password-history.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword } from '../../core/identity/passwords.ts';
 import { encodeSessionValue } from '../../core/identity/sessions.ts';
@@ -7,8 +6,8 @@ import { compileUserList } from '../../core/identity/user-queries.ts';
 import type { UserRecord } from '../../core/identity/users.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId } from '../../core/platform/ids.ts';
-import { projectSettingsFor } from '../../core/project/settings.ts';
-import { requireScope, type ServiceContext } from '../platform/context.ts';
+import type { Project } from '../../core/project.ts';
+import { requireScope } from '../platform/context.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -37,11 +36,11 @@ const LABEL = /^[A-Za-z0-9]{1,36}$/;
  * Users: the server-side user admin routes node-appwrite's `Users` calls (SRV
  * app/controllers/api/users.php), for API keys with `users.read` / `users.write`.
  */
-export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
-  const { users, sessions, tokens, jwt } = ctx.identity;
+export function registerUsers(app: FastifyInstance, project: Project): void {
+  const { users, sessions, tokens, jwt } = project.identity;
   /** The project's auth policies: the password checks and the session length apply here too. */
-  const policies = () => projectSettingsFor(ctx.db).get().policies;
-  const history = passwordHistoryFor(ctx.db);
+  const policies = () => project.settings.get().policies;
+  const history = project.identity.passwordHistory;
 
   const target = (request: FastifyRequest): UserRecord => {
     const { userId } = request.params as { userId: string };
@@ -51,7 +50,7 @@ export function registerUsers(app: FastifyInstance, ctx: ServiceContext): void {
   };
 
   // Each change publishes the event Appwrite labels the route with (users.php), after it is written.
-  const events = new IdentityEvents(ctx.events);
+  const events = new IdentityEvents(project.events);
   const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
     events.user(request, what, user);
     return user;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AbuseCounters, DEFAULT_MAX_COUNTERS } from '../../core/platform/abuse.ts';
+import type { AbuseCounters } from '../../core/platform/abuse.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 
 /**
@@ -37,10 +37,6 @@ export interface AbuseSettings {
 declare module 'fastify' {
   interface FastifyContextConfig {
     abuse?: AbuseLabel;
-  }
-  interface FastifyInstance {
-    /** The abuse counters (tests read their size). */
-    abuseCounters: AbuseCounters;
   }
 }
 
@@ -80,16 +76,15 @@ export function abuseEnabled(
  * unless the limits are off or the caller is an API key (a function's execution key and the console
  * admin are keys here), the request is counted, and one over the limit is 429
  * `general_rate_limit_exceeded` before anything is done. A response with an `abuse-reset` status sets
- * the counters back to 0. Runs after the principal is resolved (app.ts `onRequest`).
+ * the counters back to 0. Runs after the principal is resolved (app.ts `onRequest`). The counters
+ * are the project's (`project.abuse`).
  */
 export function registerAbuseLimits(
   app: FastifyInstance,
+  counters: AbuseCounters,
   setting: boolean | AbuseSettings | undefined,
 ): void {
   const enabled = abuseEnabled(setting);
-  const tuning = typeof setting === 'object' ? setting : {};
-  const counters = new AbuseCounters(tuning.maxCounters ?? DEFAULT_MAX_COUNTERS, tuning.now);
-  app.decorate('abuseCounters', counters);
 
   app.addHook('preHandler', async (request, reply) => {
     const label = request.routeOptions.config.abuse;

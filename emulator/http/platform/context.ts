@@ -1,36 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Identity } from '../../core/identity/service.ts';
-import type { Sql } from '../../core/platform/db.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import type { EventBus } from '../../core/platform/events.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { GUEST_SCOPES, USER_SCOPES } from '../../core/platform/scopes.ts';
+import type { Project } from '../../core/project.ts';
 
 /** The Appwrite server version we speak, reported in error bodies and `/health/version`. */
 export const SERVER_VERSION = '1.9.5';
 
-/** What every service plugin receives once, at registration. */
-export interface ServiceContext {
-  /** The one SQLite handle (WAL). Core modules take it; HTTP code should go through them. */
-  db: Sql;
-  /** The single project this emulator serves; requests for any other id get 404 `project_not_found`. */
-  projectId: string;
-  /** The data folder (stored files live here), or `null` for an in-memory app in tests. */
-  dataDir: string | null;
-  /** Users, sessions, tokens, API keys, JWTs and the outbox. */
-  identity: Identity;
-  /**
-   * Every committed change, published once as an `AppwriteEvent` (core/platform/events.ts); Realtime, function
-   * triggers and webhooks subscribe. Names for matching come from `eventNames` (core/platform/event-names.ts).
-   */
-  events: EventBus;
-}
-
 /**
- * A service: a plain function that registers its routes. It is called with the `/v1`-prefixed
- * instance, so it declares paths as Appwrite does without the prefix (`/users/:userId`).
+ * A service: a plain function that registers its routes, given the project whose services they
+ * call (core/project.ts; it builds nothing itself). It is called with the `/v1`-prefixed instance,
+ * so it declares paths as Appwrite does without the prefix (`/users/:userId`).
  */
-export type ServicePlugin = (app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>;
+export type ServicePlugin = (app: FastifyInstance, project: Project) => void | Promise<void>;
 
 /**
  * Whether a route needs `X-Appwrite-Project`. Nearly all do; `/health/version` does not (the CLI asks it

@@ -1,12 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { compileUserList } from '../../core/identity/user-queries.ts';
 import type { UserStore } from '../../core/identity/users.ts';
-import type { Sql } from '../../core/platform/db.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import {
   type AuthMethodId,
   isOptionalService,
-  projectSettingsFor,
+  type ProjectSettingsStore,
 } from '../../core/project/settings.ts';
 
 /**
@@ -32,10 +31,13 @@ const METHOD_NAMES: Record<AuthMethodId, string> = {
  * the first path segment, which is the namespace for every route this server has (`/v1/account/…`,
  * `/v1/tablesdb/…`, `/v1/storage/…`). Called once per request from app.ts.
  */
-export function refuseDisabledService(request: FastifyRequest, db: Sql): void {
+export function refuseDisabledService(
+  request: FastifyRequest,
+  settings: ProjectSettingsStore,
+): void {
   if (request.principal.kind === 'key') return;
   const service = (request.routeOptions.url ?? '').split('/')[2];
-  if (!isOptionalService(service) || projectSettingsFor(db).serviceEnabled(service)) return;
+  if (!isOptionalService(service) || settings.serviceEnabled(service)) return;
   throw new AppwriteError(
     'general_service_disabled',
     `The ${service} service is disabled for this project.`,
@@ -46,9 +48,13 @@ export function refuseDisabledService(request: FastifyRequest, db: Sql): void {
  * 501 `user_auth_method_unsupported` when `method` is off (SRV app/controllers/shared/api/auth.php,
  * for the routes labelled `auth.type`). Call it in such a route after the scope and signed-in checks.
  */
-export function requireAuthMethod(request: FastifyRequest, db: Sql, method: AuthMethodId): void {
+export function requireAuthMethod(
+  request: FastifyRequest,
+  settings: ProjectSettingsStore,
+  method: AuthMethodId,
+): void {
   if (request.principal.kind === 'key') return;
-  if (projectSettingsFor(db).authMethodEnabled(method)) return;
+  if (settings.authMethodEnabled(method)) return;
   throw new AppwriteError(
     'user_auth_method_unsupported',
     `${METHOD_NAMES[method]} authentication is disabled for this project.`,
@@ -59,8 +65,8 @@ export function requireAuthMethod(request: FastifyRequest, db: Sql, method: Auth
  * 400 `user_count_exceeded` when the project has as many users as its user limit allows (SRV
  * account.php, on sign-up and anonymous sessions — for every caller: keys are not exempt here).
  */
-export function refuseOverUserLimit(db: Sql, users: UserStore): void {
-  const { userLimit } = projectSettingsFor(db).get().policies;
+export function refuseOverUserLimit(settings: ProjectSettingsStore, users: UserStore): void {
+  const { userLimit } = settings.get().policies;
   if (userLimit === 0) return;
   if (users.list(compileUserList([], ''), true, userLimit).total < userLimit) return;
   throw new AppwriteError(

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { consoleAccountsFor } from '../../core/identity/console-account.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { parseQueries } from '../../core/platform/query-parse.ts';
 import { isoDate } from '../../core/platform/time.ts';
@@ -13,10 +12,10 @@ import {
   OPTIONAL_SERVICES,
   POLICY_BOUNDS,
   type ProjectSettings,
-  projectSettingsFor,
 } from '../../core/project/settings.ts';
+import type { Project } from '../../core/project.ts';
 import { CONSOLE_PROJECT } from '../identity/console.ts';
-import { formatBefore, requireScope, type ServiceContext } from '../platform/context.ts';
+import { formatBefore, requireScope } from '../platform/context.ts';
 import { parseCookies } from '../platform/cookies.ts';
 import { requiredBoolean, requiredString } from '../platform/params.ts';
 import {
@@ -50,13 +49,12 @@ import {
  * project's own key. The CLI sends format 1.8.0 and its older parameter names (`status`, `service`,
  * `limit`, `alerts`), which are renamed as Appwrite's request filters V22/V23 rename them.
  */
-export function registerProject(app: FastifyInstance, ctx: ServiceContext): void {
-  const settings = projectSettingsFor(ctx.db);
-  const consoleAccounts = consoleAccountsFor(ctx.db);
+export function registerProject(app: FastifyInstance, project: Project): void {
+  const { settings, consoleAccounts } = project;
 
   /** The Project model in the caller's response format. */
-  const project = (request: FastifyRequest, current: ProjectSettings = settings.get()) =>
-    projectForFormat(projectModel(ctx.projectId, current), current, request.responseFormat);
+  const modelFor = (request: FastifyRequest, current: ProjectSettings = settings.get()) =>
+    projectForFormat(projectModel(project.projectId, current), current, request.responseFormat);
 
   /**
    * Who may read or change the settings. On a console path with the console project: the signed-in
@@ -65,7 +63,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
    */
   const allow = (request: FastifyRequest, scopes: string[]) => {
     const { projectId } = (request.params ?? {}) as { projectId?: string };
-    if (projectId !== undefined && projectId !== ctx.projectId) {
+    if (projectId !== undefined && projectId !== project.projectId) {
       throw new AppwriteError('project_not_found', `This server has no project '${projectId}'.`);
     }
     if (request.projectId === CONSOLE_PROJECT) {
@@ -94,7 +92,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
 
   const getProject = async (request: FastifyRequest) => {
     allow(request, ['project.read']);
-    return project(request);
+    return modelFor(request);
   };
   app.get('/project', getProject);
   app.get('/projects/:projectId', consolePath, getProject);
@@ -102,7 +100,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
   app.patch('/projects/:projectId', consolePath, async (request) => {
     allow(request, ['projects.write']);
     const name = requiredString(request.body, 'name', 0, 128);
-    return project(
+    return modelFor(
       request,
       settings.update((draft) => {
         draft.name = name;
@@ -120,7 +118,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
       );
     }
     const enabled = requiredBoolean(params(request, [['status', 'enabled', '1.9.2']]), 'enabled');
-    return project(
+    return modelFor(
       request,
       settings.update((draft) => {
         draft.authMethods[methodId] = enabled;
@@ -144,7 +142,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
       );
     }
     const enabled = requiredBoolean(body, 'enabled');
-    return project(
+    return modelFor(
       request,
       settings.update((draft) => {
         draft.services[serviceId] = enabled;
@@ -188,7 +186,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
   ) => {
     const handler = async (request: FastifyRequest) => {
       allow(request, writePolicies);
-      return project(request, settings.update(read(params(request, renames))));
+      return modelFor(request, settings.update(read(params(request, renames))));
     };
     app.patch(`/project/policies/${path}`, handler);
     app.patch(`/projects/:projectId/auth/${alias}`, consolePath, handler);
@@ -263,7 +261,7 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
   app.patch('/projects/:projectId/auth/mock-numbers', consolePath, async (request) => {
     allow(request, ['projects.write']);
     const numbers = checkMockNumbers((request.body as { numbers?: unknown })?.numbers, 'numbers');
-    return project(
+    return modelFor(
       request,
       settings.update((draft) => {
         draft.policies.mockNumbers = numbers;
@@ -271,12 +269,12 @@ export function registerProject(app: FastifyInstance, ctx: ServiceContext): void
     );
   });
 
-  registerMockPhones(app, ctx);
+  registerMockPhones(app, project);
 }
 
 /** `GET|POST /project/mock-phones`, `GET|PUT|DELETE /project/mock-phones/{number}` (SRV …/MockPhone). */
-function registerMockPhones(app: FastifyInstance, ctx: ServiceContext): void {
-  const settings = projectSettingsFor(ctx.db);
+function registerMockPhones(app: FastifyInstance, project: Project): void {
+  const { settings } = project;
   const phoneOf = (value: unknown, name: string) => {
     if (typeof value !== 'string' || !MOCK_PHONE.test(value)) {
       throw new AppwriteError(

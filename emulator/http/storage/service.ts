@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { openStorage } from '../../core/storage/service.ts';
-import type { ServiceContext } from '../platform/context.ts';
+import type { Project } from '../../core/project.ts';
 import { registerBucketRoutes } from './buckets.ts';
 import { registerContentRoutes } from './content.ts';
 import { registerTokenRoutes } from './file-tokens.ts';
@@ -8,21 +7,19 @@ import { registerFileRoutes } from './files.ts';
 
 /**
  * Storage (`/v1/storage/...`) and file tokens (`/v1/tokens/...`), as node-appwrite's `Storage` and
- * `Tokens` and the web SDK's `Storage` call them (facts §8). Files live under `<dataDir>/storage`
- * (a temporary folder for an in-memory app, removed on close). At start, unfinished uploads older than
- * a day and anything a crash left half-written are swept away.
+ * `Tokens` and the web SDK's `Storage` call them (facts §8), on the project's storage
+ * (core/storage/service.ts: files live under `<dataDir>/storage`, and `openProject` sweeps away
+ * unfinished uploads older than a day and anything a crash left half-written).
  */
-export async function registerStorage(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
-  const storage = openStorage(ctx.db, ctx.dataDir);
-  await storage.sweepStaleUploads();
-  app.addHook('onClose', async () => storage.close());
+export async function registerStorage(app: FastifyInstance, project: Project): Promise<void> {
+  const { storage } = project;
   await app.register(async (scope) => {
     // Uploads are multipart; keep them as raw bytes here and parse them in the route (http/platform/multipart.ts).
     scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, body),
     );
     registerBucketRoutes(scope, storage);
-    registerFileRoutes(scope, storage, ctx.events);
+    registerFileRoutes(scope, storage, project.events);
     registerContentRoutes(scope, storage);
     registerTokenRoutes(scope, storage);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ErrorTypeName } from '../../core/platform/error-types.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import type { ServiceContext } from '../platform/context.ts';
+import type { Project } from '../../core/project.ts';
 import type { Dialect } from './dialect.ts';
 import { registerRowRoutes } from './rows.ts';
 import { registerSchemaRoutes } from './schema.ts';
@@ -37,7 +37,7 @@ const LEGACY: Dialect = {
  * errors carry the legacy names (`document_*`, `collection_*`, `attribute_*`, `index_*`), as
  * Appwrite's Databases routes throw them (Databases/Action.php).
  */
-export async function registerDatabases(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+export async function registerDatabases(app: FastifyInstance, project: Project): Promise<void> {
   await app.register(async (legacy) => {
     // Runs before the app's error handler: renames the type, then lets the app format the body.
     legacy.setErrorHandler((error) => {
@@ -45,8 +45,8 @@ export async function registerDatabases(app: FastifyInstance, ctx: ServiceContex
         ? new AppwriteError(legacyErrorType(error.type), error.message)
         : error;
     });
-    registerSchemaRoutes(legacy, ctx, LEGACY);
-    registerRowRoutes(legacy, ctx, LEGACY);
+    registerSchemaRoutes(legacy, project, LEGACY);
+    registerRowRoutes(legacy, project, LEGACY);
   });
 }
 

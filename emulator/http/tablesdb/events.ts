@@ -1,8 +1,8 @@
 import { readRolesOf } from '../../core/platform/permissions.ts';
 import { isoDate } from '../../core/platform/time.ts';
+import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
 import type { TableInfo } from '../../core/tablesdb/schema.ts';
-import type { ServiceContext } from '../platform/context.ts';
 import type { Dialect, Req } from './dialect.ts';
 
 /**
@@ -13,11 +13,11 @@ import type { Dialect, Req } from './dialect.ts';
  * `triggerBulk` does.
  */
 export class DataEvents {
-  private readonly ctx: ServiceContext;
+  private readonly project: Project;
   private readonly d: Dialect;
 
-  constructor(ctx: ServiceContext, d: Dialect) {
-    this.ctx = ctx;
+  constructor(project: Project, d: Dialect) {
+    this.project = project;
     this.d = d;
   }
 
@@ -26,7 +26,7 @@ export class DataEvents {
     const d = this.d;
     const pattern = `databases.[databaseId].${d.tables}.[${d.tableParam}].${d.rows}.[${d.rowParam}].${action}`;
     for (const row of rows) {
-      this.ctx.events.publish({
+      this.project.events.publish({
         pattern,
         params: { databaseId: table.databaseId, [d.tableParam]: table.id, [d.rowParam]: row.$id },
         payload: presentRow(row, { responseFormat: '1.9.5', legacy: d.legacy }),
@@ -65,7 +65,7 @@ export class DataEvents {
         params.indexId = path.index;
       }
     }
-    this.ctx.events.publish({
+    this.project.events.publish({
       pattern: `${pattern}.${action}`,
       params,
       payload,

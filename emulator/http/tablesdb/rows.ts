@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
-import { openTablesDB } from '../../core/tablesdb/service.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
-import { formatBefore, type ServiceContext } from '../platform/context.ts';
+import { formatBefore } from '../platform/context.ts';
 import {
   bodyOf,
   type Dialect,
@@ -21,9 +21,9 @@ import { DataEvents } from './events.ts';
  * Registers the row routes of one dialect. Writes go through the group-commit queue, so they are
  * answered only once committed.
  */
-export function registerRowRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
-  const { schema, rows, writes } = openTablesDB(ctx.db);
-  const events = new DataEvents(ctx, d);
+export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dialect): void {
+  const { schema, rows, writes } = project.tablesdb;
+  const events = new DataEvents(project, d);
   const s = d.scopes;
   const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
   /** Publishes row events once the write has committed. */

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import type { Project } from '../../core/project.ts';
 import { columnKindOf, columnModel, isColumnKind } from '../../core/tablesdb/column-types.ts';
 import { applyColumn, applyIndex } from '../../core/tablesdb/config.ts';
 import type { TableInfo } from '../../core/tablesdb/schema.ts';
 import { databaseModel, indexModel, tableModel } from '../../core/tablesdb/schema-models.ts';
-import { openTablesDB } from '../../core/tablesdb/service.ts';
-import type { ServiceContext } from '../platform/context.ts';
 import {
   bodyOf,
   type Dialect,
@@ -18,11 +17,11 @@ import {
 import { DataEvents } from './events.ts';
 
 /** Registers the database, table, column and index routes of one dialect. */
-export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, d: Dialect): void {
-  const { schema } = openTablesDB(ctx.db);
+export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: Dialect): void {
+  const { schema } = project.tablesdb;
   const s = d.scopes;
   const { dbPath, tablePath, tableId } = pathsOf(d);
-  const events = new DataEvents(ctx, d);
+  const events = new DataEvents(project, d);
   const dbOf = (databaseId: string) => ({
     databaseId,
     databaseType: schema.getDatabase(databaseId).type,
@@ -99,15 +98,15 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: ServiceContext, 
     const body = bodyOf(request);
     const databaseId = p.databaseId as string;
     // Appwrite 1.9 accepts columns and indexes in the create body; all or nothing.
-    const info = ctx.db.transaction(() => {
+    const info = project.db.transaction(() => {
       const created = schema.createTable(databaseId, body[d.tableParam], {
         name: body.name,
         permissions: body.permissions,
         rowSecurity: body[d.security],
         enabled: body.enabled,
       });
-      for (const c of asList(body[d.columns])) applyColumn(ctx.db, databaseId, created.id, c);
-      for (const i of asList(body.indexes)) applyIndex(ctx.db, databaseId, created.id, i);
+      for (const c of asList(body[d.columns])) applyColumn(schema, databaseId, created.id, c);
+      for (const i of asList(body.indexes)) applyIndex(schema, databaseId, created.id, i);
       return created;
     })();
     const model = shapeTable(schema.table(databaseId, info.id));

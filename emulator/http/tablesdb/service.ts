@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import type { ServiceContext } from '../platform/context.ts';
+import type { Project } from '../../core/project.ts';
 import { registerDatabases } from './databases.ts';
 import type { Dialect } from './dialect.ts';
 import { registerRowRoutes } from './rows.ts';
@@ -37,7 +37,7 @@ const TABLESDB: Dialect = {
  * TablesDB scope or its legacy twin (TablesDB/Tables/Create.php: `['tables.write', 'collections.write']`).
  * Also registers the legacy Databases paths (http/tablesdb/databases.ts), so app.ts needs one line.
  */
-export async function registerTablesDB(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+export async function registerTablesDB(app: FastifyInstance, project: Project): Promise<void> {
   // Transactions are not supported yet; their paths say so instead of reading as a database id.
   const refuse = async () => {
     throw new AppwriteError(
@@ -52,7 +52,7 @@ export async function registerTablesDB(app: FastifyInstance, ctx: ServiceContext
   ]) {
     app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url: path, handler: refuse });
   }
-  registerSchemaRoutes(app, ctx, TABLESDB);
-  registerRowRoutes(app, ctx, TABLESDB);
-  await registerDatabases(app, ctx);
+  registerSchemaRoutes(app, project, TABLESDB);
+  registerRowRoutes(app, project, TABLESDB);
+  await registerDatabases(app, project);
 }
