@@ -5,8 +5,10 @@ import type { Sql } from './db.ts';
  * id for deployments, variables and executions; '' for project-level things) and an indexed `tag`
  * (an execution's status, so the clock finds scheduled ones without reading every execution). Functions, deployments,
  * variables, executions, proxy rules and webhooks are a handful of rows each with nested lists, so a
- * JSON column is simpler than a column per field and costs nothing at this size; executions, the one
- * table that grows, are listed by `parent` through the index and paged in SQL.
+ * JSON column is simpler than a column per field and costs nothing at this size. Executions, the one
+ * table that grows, are read by `parent` through the index — a function's executions, all of them —
+ * then filtered by permission and paged in memory (core/functions/executions.ts `list`): fine for a
+ * local server's history, linear in a function's executions.
  */
 export class DocTable<T extends { $id: string }> {
   readonly #db: Sql;
