@@ -9,7 +9,9 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Sql } from './core/platform/db.ts';
+import { errorBody, SERVER_VERSION } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
+import { parseQueryString } from './core/platform/query-string.ts';
 import { openProject, type Project } from './core/project.ts';
 import { rewriteFunctionHost } from './http/functions/domains.ts';
 import { registerFunctionsService } from './http/functions/service.ts';
@@ -24,11 +26,10 @@ import { registerOutbox } from './http/identity/outbox.ts';
 import { registerUsers } from './http/identity/users.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
 import { resolvePrincipal } from './http/platform/authenticate.ts';
-import { parseQueryString, registerBodyParsers } from './http/platform/body.ts';
-import { SERVER_VERSION, type ServicePlugin } from './http/platform/context.ts';
+import { registerBodyParsers } from './http/platform/body.ts';
+import type { ServicePlugin } from './http/platform/context.ts';
 import { registerCors } from './http/platform/cors.ts';
 import {
-  errorBody,
   frameworkErrorHandler,
   type InternalErrorSink,
   MAX_PARAM_LENGTH,

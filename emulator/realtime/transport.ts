@@ -11,20 +11,18 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { resolveCredentials } from '../core/identity/credentials.ts';
+import { userModel } from '../core/identity/models.ts';
 import { decodeSessionValue } from '../core/identity/sessions.ts';
+import { errorBody, writeRawError } from '../core/platform/error-body.ts';
 import { AppwriteError } from '../core/platform/errors.ts';
 import { eventNames } from '../core/platform/event-names.ts';
 import type { AppwriteEvent } from '../core/platform/events.ts';
 import { uniqueId } from '../core/platform/ids.ts';
+import { parseQueryString } from '../core/platform/query-string.ts';
 import { rolesForUser } from '../core/platform/roles.ts';
 import type { Project } from '../core/project.ts';
-import { userModel } from '../http/identity/models.ts';
-import { resolvePrincipal } from '../http/platform/authenticate.ts';
-import { parseQueryString } from '../http/platform/body.ts';
-import { errorBody } from '../http/platform/errors.ts';
-import { writeRawError } from '../http/platform/protocol-errors.ts';
 import {
   Broker,
   type ConnectionIdentity,
@@ -52,6 +50,12 @@ export interface RealtimeOptions {
    */
   messagesPerMinute?: number;
 }
+
+/**
+ * What Realtime needs of the project: its id (the `project` query parameter), identity (who a socket
+ * is, and whether that still holds) and the event bus it hangs off.
+ */
+export type RealtimeProject = Pick<Project, 'projectId' | 'identity' | 'events'>;
 
 /** The attached endpoint; `close()` disconnects every socket (code 1001, "going away"). */
 export interface RealtimeServer {
@@ -83,7 +87,7 @@ interface Live {
  */
 export function attachRealtime(
   server: Server,
-  project: Project,
+  project: RealtimeProject,
   options: RealtimeOptions = {},
 ): RealtimeServer {
   const limit = options.messagesPerMinute ?? REALTIME_LIMITS.messagesPerMinute;
@@ -483,17 +487,12 @@ export function attachRealtime(
 function identityOfUpgrade(
   request: IncomingMessage,
   query: Record<string, unknown>,
-  project: Project,
+  project: RealtimeProject,
 ): ConnectionIdentity {
   const headers: IncomingMessage['headers'] = { ...request.headers };
   delete headers['x-appwrite-key'];
   if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
-  // resolvePrincipal reads only the headers of the request it is given.
-  const principal = resolvePrincipal(
-    { headers } as FastifyRequest,
-    project.projectId,
-    project.identity,
-  );
+  const principal = resolveCredentials(headers, project.projectId, project.identity);
   if (principal.kind !== 'user') return GUEST;
   return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { JwtSigner } from '../../emulator/core/identity/jwt.ts';
 import { hashPassword, verifyPassword } from '../../emulator/core/identity/passwords.ts';
 import { decodeSessionValue, encodeSessionValue } from '../../emulator/core/identity/sessions.ts';
+import { parseCookies } from '../../emulator/core/platform/cookies.ts';
 import { openDatabase } from '../../emulator/core/platform/db.ts';
 import { rolesForUser } from '../../emulator/core/platform/roles.ts';
 import { compareVersions } from '../../emulator/http/platform/context.ts';
-import { parseCookies } from '../../emulator/http/platform/cookies.ts';
 
 /** The identity core's small pure pieces: the places where a slip would be a security hole. */
 

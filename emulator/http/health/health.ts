@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { SERVER_VERSION } from '../../core/platform/error-body.ts';
 import type { Project } from '../../core/project.ts';
-import { requireScope, SERVER_VERSION } from '../platform/context.ts';
+import { requireScope } from '../platform/context.ts';
 
 /**
  * Health and connectivity: `GET /health` (scope `health.read`: API keys), `GET /health/version` (no

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sessionModel, tokenModel, userModel } from '../../core/identity/models.ts';
 import { linkWith } from '../../core/identity/outbox.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword, verifyPassword } from '../../core/identity/passwords.ts';
@@ -21,7 +22,6 @@ import {
 } from '../platform/params.ts';
 import { refuseOverUserLimit, requireAuthMethod } from '../project/access.ts';
 import { IdentityEvents } from './identity-events.ts';
-import { sessionModel, tokenModel, userModel } from './models.ts';
 import { checkPrefs } from './prefs.ts';
 import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 

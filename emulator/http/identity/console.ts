@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ConsoleAccount, ConsoleAccounts } from '../../core/identity/console-account.ts';
+import { sessionModel } from '../../core/identity/models.ts';
+import { parseCookies } from '../../core/platform/cookies.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../../core/platform/scopes.ts';
 import type { Project } from '../../core/project.ts';
 import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from '../functions/domains.ts';
 import { bodyOf } from '../functions/functions.ts';
-import { parseCookies } from '../platform/cookies.ts';
 import { requiredString } from '../platform/params.ts';
 import { EMAIL_SESSION_LIMIT } from './account.ts';
-import { sessionModel } from './models.ts';
 import { setSessionCookies } from './session-cookies.ts';
 
 /** The project id Appwrite's console uses for itself. */

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { TokenRecord } from '../../core/identity/account-tokens.ts';
+import { sessionModel, tokenModel, userModel } from '../../core/identity/models.ts';
 import type { SessionRecord } from '../../core/identity/sessions.ts';
 import type { UserRecord } from '../../core/identity/users.ts';
 import type { EventBus } from '../../core/platform/events.ts';
 import { isoDate } from '../../core/platform/time.ts';
-import { sessionModel, tokenModel, userModel } from './models.ts';
 
 /**
  * Publishes the events Appwrite's users and account routes label themselves with

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sessionModel, tokenModel, userModel } from '../../core/identity/models.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword } from '../../core/identity/passwords.ts';
 import { encodeSessionValue } from '../../core/identity/sessions.ts';
@@ -20,7 +21,6 @@ import {
   stringArray,
 } from '../platform/params.ts';
 import { IdentityEvents } from './identity-events.ts';
-import { sessionModel, tokenModel, userModel } from './models.ts';
 import { checkPrefs } from './prefs.ts';
 
 /** Appwrite counts list totals only up to this many (`APP_LIMIT_COUNT`). */

@@ -1,15 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import qs from 'qs';
 import { AppwriteError } from '../../core/platform/errors.ts';
-
-/**
- * Query strings as the SDKs write them: `queries[0]=<json>&queries[1]=<json>`, nested `a[b][c]`.
- * qs turns indices above its `arrayLimit` into object keys, so the limit is raised well past any real
- * list of queries.
- */
-export function parseQueryString(text: string): Record<string, unknown> {
-  return qs.parse(text, { arrayLimit: 10_000, parameterLimit: 10_000, depth: 10 });
-}
+import { parseQueryString } from '../../core/platform/query-string.ts';
 
 /**
  * Request bodies. JSON is the SDKs' format for every non-GET call, including DELETE with no body, so

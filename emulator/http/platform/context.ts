@@ -4,9 +4,6 @@ import type { Principal } from '../../core/platform/principal.ts';
 import { GUEST_SCOPES, USER_SCOPES } from '../../core/platform/scopes.ts';
 import type { Project } from '../../core/project.ts';
 
-/** The Appwrite server version we speak, reported in error bodies and `/health/version`. */
-export const SERVER_VERSION = '1.9.5';
-
 /**
  * A service: a plain function that registers its routes, given the project whose services they
  * call (core/project.ts; it builds nothing itself). It is called with the `/v1`-prefixed instance,

@@ -1,27 +1,7 @@
 /**
- * The few cookie operations the emulator needs (no cookie plugin is installed): read the `Cookie`
- * header, and write `Set-Cookie` lines shaped as Appwrite's session cookies.
+ * `Set-Cookie` lines shaped as Appwrite's session cookies (no cookie plugin is installed). Reading the
+ * `Cookie` header is core/platform/cookies.ts's, as Realtime needs it too.
  */
-
-/** Parses a `Cookie` header into name → value (first occurrence wins; values are URL-decoded). */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name || cookies.has(name)) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      cookies.set(name, decodeURIComponent(value));
-    } catch {
-      cookies.set(name, value);
-    }
-  }
-  return cookies;
-}
 
 /** Options for one `Set-Cookie` line. */
 export interface CookieOptions {

@@ -1,20 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, type ErrorTypeName } from '../../core/platform/error-types.ts';
+import { type ErrorBody, errorBody } from '../../core/platform/error-body.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import { SERVER_VERSION } from './context.ts';
-
-/** Appwrite's error body. */
-export interface ErrorBody {
-  message: string;
-  code: number;
-  type: ErrorTypeName;
-  version: string;
-}
-
-/** Builds the error body for a type (the code comes from the type). */
-export function errorBody(type: ErrorTypeName, message: string): ErrorBody {
-  return { message, code: ERROR_CODES[type], type, version: SERVER_VERSION };
-}
 
 /** What a crash report sink receives: only the server sees it, never the client. */
 export type InternalErrorSink = (error: unknown, request: FastifyRequest) => void;

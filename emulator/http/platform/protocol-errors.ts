@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
+import { errorBody, writeRawError } from '../../core/platform/error-body.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import { type ErrorBody, errorBody } from './errors.ts';
 
 /**
  * Requests that never reach Fastify's router, answered in Appwrite's error shape instead of Node's or
@@ -22,33 +22,6 @@ import { type ErrorBody, errorBody } from './errors.ts';
  * a malformed request is 400 `general_bad_request`, an unknown method 404 `general_route_not_found`
  * (what Appwrite's router answers for a method no route has).
  */
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  404: 'Not Found',
-};
-
-/**
- * Writes `body` as a complete HTTP/1.1 response straight to a socket that Fastify does not own and
- * closes it. Used where there is no `reply` to send through.
- */
-export function writeRawError(socket: Duplex, body: ErrorBody): void {
-  if (socket.destroyed) return;
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const json = JSON.stringify(body);
-  const head = [
-    `HTTP/1.1 ${body.code} ${REASONS[body.code] ?? 'Error'}`,
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(json)}`,
-    'Cache-Control: no-cache, no-store, must-revalidate',
-    'Connection: close',
-  ];
-  // Ended, then destroyed once flushed: a client that never closes its side cannot keep it open.
-  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
-}
 
 /** Why the parser gave up, in words a client can act on. */
 function parserMessage(code: string | undefined): string {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseCookies } from '../../core/platform/cookies.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { parseQueries } from '../../core/platform/query-parse.ts';
 import { isoDate } from '../../core/platform/time.ts';
@@ -16,7 +17,6 @@ import {
 import type { Project } from '../../core/project.ts';
 import { CONSOLE_PROJECT } from '../identity/console.ts';
 import { formatBefore, requireScope } from '../platform/context.ts';
-import { parseCookies } from '../platform/cookies.ts';
 import { requiredBoolean, requiredString } from '../platform/params.ts';
 import {
   mockNumberModel,

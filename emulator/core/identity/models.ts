@@ -1,6 +1,6 @@
-import type { TokenRecord } from '../../core/identity/account-tokens.ts';
-import type { SessionRecord } from '../../core/identity/sessions.ts';
-import type { UserRecord } from '../../core/identity/users.ts';
+import type { TokenRecord } from './account-tokens.ts';
+import type { SessionRecord } from './sessions.ts';
+import type { UserRecord } from './users.ts';
 
 /**
  * The response models of users, sessions and tokens, shaped as node-appwrite 27.1.0's `models.d.mts`
