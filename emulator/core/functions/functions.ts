@@ -82,10 +82,14 @@ export function variableModel(variable: VariableDoc): VariableDoc {
   return variable.secret ? { ...variable, value: '' } : variable;
 }
 
+/** Told after a function is written (the stored document) or deleted (`null`). */
+export type FunctionChangeListener = (id: string, doc: FunctionDoc | null) => void;
+
 /** The function stores: functions and variables. */
 export class FunctionStore {
   readonly #functions: DocTable<FunctionDoc>;
   readonly #variables: DocTable<VariableDoc>;
+  readonly #watchers = new Set<FunctionChangeListener>();
 
   constructor(db: Sql) {
     this.#functions = new DocTable(db, 'fn_functions');
@@ -98,7 +102,7 @@ export class FunctionStore {
       throw new AppwriteError('function_already_exists', `A function with the id '${id}' exists.`);
     }
     const now = isoDate();
-    return this.#functions.put({
+    return this.#save({
       $id: id,
       $createdAt: now,
       $updatedAt: now,
@@ -140,7 +144,7 @@ export class FunctionStore {
   /** Replaces some fields of a function and stamps `$updatedAt`. */
   patch(id: string, fields: Partial<FunctionDoc>): FunctionDoc {
     const doc = { ...this.get(id), ...fields, $id: id, $updatedAt: isoDate() };
-    return this.#functions.put(doc);
+    return this.#save(doc);
   }
 
   /** Deletes a function and its variables (deployments and executions are the caller's). */
@@ -148,6 +152,16 @@ export class FunctionStore {
     this.get(id);
     this.#functions.delete(id);
     this.#variables.deleteByParent(`function:${id}`);
+    for (const watcher of this.#watchers) watcher(id, null);
+  }
+
+  /**
+   * Calls `listener` after every create, patch and delete of a function — every write this store
+   * makes (FunctionTriggers keeps its index of functions by event this way). Returns the unsubscribe.
+   */
+  watch(listener: FunctionChangeListener): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
   }
 
   /** Variables of a function (`functionId`) or of the project (`null`). */
@@ -236,6 +250,12 @@ export class FunctionStore {
   /** The Function model: the stored function plus its variables (secret values blanked). */
   model(doc: FunctionDoc): Record<string, unknown> {
     return { ...doc, vars: this.variables(doc.$id).map(variableModel) };
+  }
+
+  #save(doc: FunctionDoc): FunctionDoc {
+    const saved = this.#functions.put(doc);
+    for (const watcher of this.#watchers) watcher(saved.$id, saved);
+    return saved;
   }
 
   /**

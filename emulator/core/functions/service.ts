@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { FunctionRunner } from '../../runtime/runner.ts';
 import type { Identity } from '../identity/service.ts';
 import type { Sql } from '../platform/db.ts';
-import type { AppwriteEvent } from '../platform/events.ts';
+import { eventNames } from '../platform/event-names.ts';
+import { type AppwriteEvent, EventQueue } from '../platform/events.ts';
 import { isoDate } from '../platform/time.ts';
 import { DeploymentStore } from './deployments.ts';
 import { ExecutionStore } from './executions.ts';
@@ -34,15 +35,27 @@ export interface FunctionsService {
    * with the model as payload; only the console may read these, so they carry no read roles.
    */
   announce(pattern: string, params: Record<string, string>, payload: Record<string, unknown>): void;
-  /** Receives every published event: starts matching functions and delivers webhooks. */
+  /**
+   * Receives every published event, inside `publish`: queues it (when a trigger or webhook may hear
+   * it) for the drain after the current turn, which names it once and starts matching functions and
+   * webhook deliveries — so a write's response never waits for them.
+   */
   onEvent(event: AppwriteEvent): void;
+  /** The queue between the event bus and the triggers and webhooks (platform/events.ts). */
+  readonly eventQueue: EventQueue;
   /** Starts the one-second clock that runs schedules and due executions (once; again after a stop). */
   startClock(): void;
   /** Stops the one-second clock (tests then call `triggers.tick(date)` themselves). */
   stopClock(): void;
-  /** Waits for background executions and webhook deliveries to finish. */
+  /**
+   * Waits until the event queue is drained and the background executions and webhook deliveries it
+   * started (and those of the events they publish in turn) have finished.
+   */
   idle(): Promise<void>;
-  /** Stops the clock, kills the workers and removes a temporary deployments folder. */
+  /**
+   * Stops the clock, handles the events still queued (their executions and deliveries start), kills
+   * the workers, waits for executions and deliveries, and removes a temporary deployments folder.
+   */
   close(): Promise<void>;
 }
 
@@ -55,6 +68,8 @@ export interface FunctionsServiceOptions {
   identity: Identity;
   endpoint: () => string;
   publish: (event: AppwriteEvent) => void;
+  /** Where an error of a trigger or webhook listener is reported (default: the console). */
+  onListenerError?: (error: unknown) => void;
 }
 
 /**
@@ -86,6 +101,25 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
   const webhooks = new WebhookStore(db);
   const rules = new ProxyRuleStore(db);
 
+  const report =
+    options.onListenerError ??
+    ((error: unknown) => console.error('[local appwrite] event listener failed:', error));
+  /** One queued event: named once, then heard by the triggers and the webhooks, each on its own. */
+  const hear = (event: AppwriteEvent) => {
+    const triggered = triggers.hears(event);
+    if (!triggered && !webhooks.listening) return;
+    const names = eventNames(event);
+    if (triggered) {
+      try {
+        triggers.onEvent(event, names);
+      } catch (error) {
+        report(error);
+      }
+    }
+    webhooks.onEvent(event, projectId, names);
+  };
+  const eventQueue = new EventQueue({ handle: hear, onError: report });
+
   let clock: NodeJS.Timeout | null = null;
   const startClock = () => {
     if (clock) return;
@@ -110,20 +144,29 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
       options.publish({ pattern, params, payload, readRoles: [], timestamp: isoDate() });
     },
     onEvent(event) {
-      triggers.onEvent(event);
-      webhooks.onEvent(event, projectId);
+      if (triggers.hears(event) || webhooks.listening) eventQueue.push(event);
     },
+    eventQueue,
     startClock,
     stopClock,
     async idle() {
-      await executor.idle();
-      await webhooks.idle();
+      // An execution that finishes publishes its update, which may queue a webhook delivery: go
+      // round until a pass handles no new event.
+      for (;;) {
+        const handled = eventQueue.handled;
+        await eventQueue.idle();
+        await executor.idle();
+        await webhooks.idle();
+        if (eventQueue.pending === 0 && eventQueue.handled === handled) return;
+      }
     },
     async close() {
       stopClock();
+      eventQueue.close();
       executor.close();
       await runner.close();
       await executor.idle().catch(() => undefined);
+      await webhooks.idle();
       if (temporary) rmSync(root, { recursive: true, force: true });
     },
   };

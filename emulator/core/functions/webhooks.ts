@@ -60,6 +60,8 @@ export function webhookModel(doc: WebhookDoc, showSecret = false): Record<string
 export class WebhookStore {
   readonly #docs: DocTable<WebhookDoc>;
   readonly #deliveries = new Set<Promise<void>>();
+  /** The enabled webhooks with events, oldest first; read again after any write of this store. */
+  #listening: WebhookDoc[] | null = null;
 
   constructor(db: Sql) {
     this.#docs = new DocTable(db, 'project_webhooks');
@@ -83,7 +85,7 @@ export class WebhookStore {
       throw new AppwriteError('webhook_already_exists', `A webhook with the id '${id}' exists.`);
     }
     const now = isoDate();
-    return this.#docs.put({
+    return this.#save({
       $id: id,
       $createdAt: now,
       $updatedAt: now,
@@ -98,13 +100,13 @@ export class WebhookStore {
   update(id: string, input: WebhookInput): WebhookDoc {
     const current = this.get(id);
     const attempts = input.enabled && !current.enabled ? 0 : current.attempts;
-    return this.#docs.put({ ...current, ...input, attempts, $updatedAt: isoDate() });
+    return this.#save({ ...current, ...input, attempts, $updatedAt: isoDate() });
   }
 
   /** Sets a new secret (given or random). */
   updateSecret(id: string, secret: string | null): WebhookDoc {
     const current = this.get(id);
-    return this.#docs.put({
+    return this.#save({
       ...current,
       secret: secret ?? randomBytes(64).toString('hex'),
       $updatedAt: isoDate(),
@@ -115,18 +117,27 @@ export class WebhookStore {
   delete(id: string): void {
     this.get(id);
     this.#docs.delete(id);
+    this.#listening = null;
   }
 
-  /** Delivers an event to every enabled webhook that listens to one of its names. */
-  onEvent(event: AppwriteEvent, projectId: string): void {
-    const hooks = this.list().filter((w) => w.enabled && w.events.length > 0);
+  /** Whether an enabled webhook lists events (so a published event needs naming at all). */
+  get listening(): boolean {
+    return this.#enabled().length > 0;
+  }
+
+  /**
+   * Delivers an event to every enabled webhook that listens to one of its names. `names` are the
+   * event's names when the caller has them already (the functions service names each event once).
+   */
+  onEvent(event: AppwriteEvent, projectId: string, names?: readonly string[]): void {
+    const hooks = this.#enabled();
     if (hooks.length === 0) return;
-    const names = eventNames(event);
-    const heard = new Set(names);
+    const all = [...(names ?? eventNames(event))];
+    const heard = new Set(all);
     const body = JSON.stringify(event.payload);
     for (const hook of hooks) {
       if (!hook.events.some((e) => heard.has(e))) continue;
-      const delivery = this.deliver(hook, names, body, event.userId ?? '', projectId);
+      const delivery = this.deliver(hook, all, body, event.userId ?? '', projectId);
       this.#deliveries.add(delivery);
       void delivery.finally(() => this.#deliveries.delete(delivery));
     }
@@ -135,6 +146,16 @@ export class WebhookStore {
   /** Waits until every delivery under way has finished (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#deliveries.size > 0) await Promise.allSettled([...this.#deliveries]);
+  }
+
+  #enabled(): WebhookDoc[] {
+    this.#listening ??= this.list().filter((w) => w.enabled && w.events.length > 0);
+    return this.#listening;
+  }
+
+  #save(doc: WebhookDoc): WebhookDoc {
+    this.#listening = null;
+    return this.#docs.put(doc);
   }
 
   private async deliver(
@@ -178,11 +199,11 @@ export class WebhookStore {
     const current = this.#docs.get(hook.$id);
     if (!current) return;
     if (failure === null) {
-      if (current.attempts !== 0) this.#docs.put({ ...current, attempts: 0 });
+      if (current.attempts !== 0) this.#save({ ...current, attempts: 0 });
       return;
     }
     const attempts = current.attempts + 1;
-    this.#docs.put({
+    this.#save({
       ...current,
       attempts,
       logs: failure,

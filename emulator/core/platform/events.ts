@@ -33,7 +33,11 @@ export interface AppwriteEvent {
 /** Called for every published event; must not throw (errors are caught and reported, not rethrown). */
 export type EventListener = (event: AppwriteEvent) => void;
 
-/** Publishes events to listeners, synchronously and in order, after the change has committed. */
+/**
+ * Publishes events to listeners, synchronously and in order, after the change has committed. A
+ * listener runs inside the write that published, so it must be cheap: Realtime routes here (it names
+ * channels only when a socket listens); triggers and webhooks only put the event on an `EventQueue`.
+ */
 export class EventBus {
   readonly #listeners = new Set<EventListener>();
   readonly #onListenerError: (error: unknown) => void;
@@ -57,5 +61,121 @@ export class EventBus {
         this.#onListenerError(error);
       }
     }
+  }
+}
+
+/** How many events an `EventQueue` holds before `push` handles the oldest one itself. */
+export const EVENT_QUEUE_CAP = 10_000;
+
+/** How many queued events one turn of the event loop handles before yielding to I/O. */
+export const EVENT_QUEUE_BATCH = 256;
+
+/** What an `EventQueue` is built with. */
+export interface EventQueueOptions {
+  /** Handles one event, in publishing order; an error it throws goes to `onError`. */
+  handle: (event: AppwriteEvent) => void;
+  /** Where a handler's error is reported (never rethrown to the publisher). */
+  onError?: (error: unknown) => void;
+  /** `EVENT_QUEUE_CAP` unless a test shrinks it. */
+  cap?: number;
+}
+
+/**
+ * Takes a listener off the write path: `push` (called inside `publish`) only appends the event, and
+ * a drain scheduled with `setImmediate` — after the current turn, so after the write's response is
+ * decided — hands events to `handle` one by one, oldest first, at most `EVENT_QUEUE_BATCH` per turn.
+ *
+ * Bounded: when `cap` events are waiting, `push` first handles the oldest one itself, so memory
+ * stays bounded and no event is dropped; only a publisher outrunning the drain by `cap` events pays
+ * for it (Appwrite's Redis queue has no cap). `idle()` waits for the drain, `flush()` handles what is
+ * left at once (shutdown), `close()` flushes and then ignores later pushes.
+ */
+export class EventQueue {
+  readonly #handle: (event: AppwriteEvent) => void;
+  readonly #onError: (error: unknown) => void;
+  readonly #cap: number;
+  #events: AppwriteEvent[] = [];
+  #head = 0;
+  #drain: NodeJS.Immediate | null = null;
+  #waiters: (() => void)[] = [];
+  #handled = 0;
+  #closed = false;
+
+  constructor(options: EventQueueOptions) {
+    this.#handle = options.handle;
+    this.#onError = options.onError ?? ((error) => console.error(error));
+    this.#cap = Math.max(1, options.cap ?? EVENT_QUEUE_CAP);
+  }
+
+  /** Events waiting to be handled. */
+  get pending(): number {
+    return this.#events.length - this.#head;
+  }
+
+  /** Events handled so far (by the drain, by a full `push` or by `flush`). */
+  get handled(): number {
+    return this.#handled;
+  }
+
+  /** Queues an event; when the queue is full, handles the oldest waiting one first. */
+  push(event: AppwriteEvent): void {
+    if (this.#closed) return;
+    if (this.pending >= this.#cap) this.#handleNext();
+    this.#events.push(event);
+    this.#drain ??= setImmediate(() => this.#drainTurn());
+  }
+
+  /** Resolves once no event is waiting (at once when none is). */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Handles every waiting event now, in order. */
+  flush(): void {
+    if (this.#drain) clearImmediate(this.#drain);
+    this.#drain = null;
+    while (this.pending > 0) this.#handleNext();
+    this.#settle();
+  }
+
+  /** Flushes, then ignores further pushes. */
+  close(): void {
+    this.flush();
+    this.#closed = true;
+  }
+
+  #drainTurn(): void {
+    this.#drain = null;
+    for (let n = 0; n < EVENT_QUEUE_BATCH && this.pending > 0; n++) this.#handleNext();
+    if (this.pending > 0) this.#drain = setImmediate(() => this.#drainTurn());
+    else this.#settle();
+  }
+
+  #handleNext(): void {
+    const event = this.#events[this.#head];
+    this.#head += 1;
+    if (this.#head === this.#events.length) {
+      this.#events = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#events.length) {
+      this.#events = this.#events.slice(this.#head);
+      this.#head = 0;
+    }
+    if (event === undefined) return;
+    this.#handled += 1;
+    try {
+      this.#handle(event);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  /** Wakes `idle()` callers once the queue is empty (a handler may have pushed more). */
+  #settle(): void {
+    if (this.pending > 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 }
