@@ -145,11 +145,11 @@ export class EventQueue {
     this.#closed = true;
   }
 
+  /** One turn's batch; `#drain` stays set meanwhile, so a handler's own push schedules nothing. */
   #drainTurn(): void {
-    this.#drain = null;
     for (let n = 0; n < EVENT_QUEUE_BATCH && this.pending > 0; n++) this.#handleNext();
-    if (this.pending > 0) this.#drain = setImmediate(() => this.#drainTurn());
-    else this.#settle();
+    this.#drain = this.pending > 0 ? setImmediate(() => this.#drainTurn()) : null;
+    this.#settle();
   }
 
   #handleNext(): void {
