@@ -27,6 +27,7 @@ import { Client, ExecutionMethod, Functions, ID, Permission, Role, TablesDB } fr
 import { databaseFile } from '../emulator/app.ts';
 import { openIdentity } from '../emulator/core/identity/service.ts';
 import { openDatabase } from '../emulator/core/platform/db.ts';
+import { EventBus } from '../emulator/core/platform/events.ts';
 import { findProjectFile } from '../emulator/project-file.ts';
 import { buildFunction } from '../scripts/build-functions.ts';
 import { FunctionId } from '../shared/functions.ts';
@@ -43,7 +44,8 @@ const ADMIN_ID = 'bench-admin';
 function seedUsers(dataDir: string, count: number): void {
   const db = openDatabase(databaseFile(dataDir));
   try {
-    const { users } = openIdentity(db);
+    // Nobody listens yet: the server that serves this folder starts afterwards.
+    const { users } = openIdentity(db, new EventBus());
     db.transaction(() => {
       users.create({
         id: ADMIN_ID,

@@ -107,11 +107,11 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
   const endpoint = options.endpoint ?? NOT_LISTENING;
   try {
     const events = new EventBus();
-    const identity = openIdentity(db);
+    const identity = openIdentity(db, events);
     const settings = new ProjectSettingsStore(db);
     const consoleAccounts = new ConsoleAccounts(db);
-    const tablesdb = openTablesDB(db);
-    const storage = new Storage(db, dataDir);
+    const tablesdb = openTablesDB(db, events);
+    const storage = new Storage(db, dataDir, events);
     await storage.sweepStaleUploads();
 
     const functions = openFunctionsService({

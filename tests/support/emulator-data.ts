@@ -1,4 +1,5 @@
 import { openDatabase } from '../../emulator/core/platform/db.ts';
+import { EventBus } from '../../emulator/core/platform/events.ts';
 import type { Principal } from '../../emulator/core/platform/principal.ts';
 import { openTablesDB, type TablesDB } from '../../emulator/core/tablesdb/service.ts';
 
@@ -28,7 +29,7 @@ export const who = {
 
 /** An in-memory data layer with database `main`. */
 export function freshData(): TablesDB {
-  const data = openTablesDB(openDatabase(':memory:'));
+  const data = openTablesDB(openDatabase(':memory:'), new EventBus());
   data.schema.createDatabase({ databaseId: 'main', name: 'main' }, 'tablesdb');
   return data;
 }

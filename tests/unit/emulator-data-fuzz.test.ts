@@ -4,6 +4,7 @@ import { compileUserList } from '../../emulator/core/identity/user-queries.ts';
 import { UserStore } from '../../emulator/core/identity/users.ts';
 import { openDatabase } from '../../emulator/core/platform/db.ts';
 import { AppwriteError } from '../../emulator/core/platform/errors.ts';
+import { EventBus } from '../../emulator/core/platform/events.ts';
 import { listMetadata } from '../../emulator/core/platform/metadata-list.ts';
 import { parsePermissions, ROW_ACTIONS } from '../../emulator/core/platform/permissions.ts';
 import type { Principal } from '../../emulator/core/platform/principal.ts';
@@ -214,7 +215,7 @@ test('random queries: a page or a 4xx, never anything else', () => {
 
 test('random queries on the users and files lists: a page or a 4xx', () => {
   const db = openDatabase(':memory:');
-  const users = new UserStore(db);
+  const users = new UserStore(db, new EventBus());
   const files = new FileStore(db);
   fc.assert(
     fc.property(queryList, fc.string({ maxLength: 12 }), (queries, search) => {

@@ -1,13 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from '../platform/db.ts';
+import type { EventBus } from '../platform/events.ts';
 import { uniqueId } from '../platform/ids.ts';
 import { isoDate } from '../platform/time.ts';
-
-/**
- * What a one-time token proves: an email address, the right to set a new password, or (`session`,
- * made by `POST /users/{id}/tokens`) the right to open a session with `POST /account/sessions/token`.
- */
-export type TokenKind = 'verification' | 'recovery' | 'session';
+import type { WriteOptions } from '../platform/write-options.ts';
+import { tokenUsedEvent } from './events.ts';
+import type { TokenKind, TokenRecord } from './records.ts';
 
 /** Lifetimes Appwrite uses: a week to verify an email, an hour to recover, 15 minutes for a token. */
 const LIFETIME_SECONDS: Record<TokenKind, number> = {
@@ -22,15 +20,6 @@ export interface TokenOptions {
   seconds?: number;
 }
 
-/** A one-time token as stored (its secret only as a SHA-256). */
-export interface TokenRecord {
-  id: string;
-  userId: string;
-  kind: TokenKind;
-  createdAt: string;
-  expire: string;
-}
-
 /**
  * The stored digest binds the secret to its user and kind: short admin-made secrets (6 characters by
  * default) may repeat across users without colliding in the unique column.
@@ -39,12 +28,24 @@ function digest(userId: string, kind: TokenKind, secret: string): string {
   return createHash('sha256').update(`${userId}\n${kind}\n${secret}`).digest('hex');
 }
 
+/** How a token is used up: what it allows, applied in the same transaction, and who used it. */
+export interface ConsumeOptions extends WriteOptions {
+  /**
+   * The change the token allows (a new password, a verified email), made in the transaction that
+   * uses the token up, so the event follows the whole change; if it throws, the token stays.
+   */
+  apply?: (token: TokenRecord) => void;
+}
+
 /**
  * One-time secrets for email verification and password recovery. The secret reaches the user only in
  * the link we put in the outbox; consuming it deletes it, so a link works once.
  */
 export class TokenStore {
-  constructor(private readonly db: Sql) {
+  constructor(
+    private readonly db: Sql,
+    private readonly events: EventBus,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_tokens (
       id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL REFERENCES auth_users (id) ON DELETE CASCADE,
@@ -88,24 +89,42 @@ export class TokenStore {
     return row !== undefined && Date.parse(row.expire) > Date.now();
   }
 
-  /** Uses up a live token of this kind for this user; `null` when the secret is wrong or expired. */
-  consume(userId: string, kind: TokenKind, secret: string): TokenRecord | null {
-    const row = this.db
-      .prepare(
-        'SELECT id, user_id, kind, created_at, expire FROM auth_tokens WHERE secret_hash = ? AND user_id = ? AND kind = ?',
-      )
-      .get(digest(userId, kind, secret), userId, kind) as
-      | { id: string; user_id: string; kind: TokenKind; created_at: string; expire: string }
-      | undefined;
-    if (!row) return null;
-    this.db.prepare('DELETE FROM auth_tokens WHERE id = ?').run(row.id);
-    if (Date.parse(row.expire) <= Date.now()) return null;
-    return {
-      id: row.id,
-      userId: row.user_id,
-      kind: row.kind,
-      createdAt: row.created_at,
-      expire: row.expire,
-    };
+  /**
+   * Uses up a live token of this kind for this user and applies what it allows (`options.apply`), in
+   * one transaction; `null` when the secret is wrong or expired. Once committed, a recovery or
+   * verification link used is announced (`users.[userId].recovery|verification.[tokenId].update`); a
+   * session token is not (the session it opens is).
+   */
+  consume(
+    userId: string,
+    kind: TokenKind,
+    secret: string,
+    options: ConsumeOptions = {},
+  ): TokenRecord | null {
+    const token = this.db.transaction((): TokenRecord | null => {
+      const row = this.db
+        .prepare(
+          'SELECT id, user_id, kind, created_at, expire FROM auth_tokens WHERE secret_hash = ? AND user_id = ? AND kind = ?',
+        )
+        .get(digest(userId, kind, secret), userId, kind) as
+        | { id: string; user_id: string; kind: TokenKind; created_at: string; expire: string }
+        | undefined;
+      if (!row) return null;
+      this.db.prepare('DELETE FROM auth_tokens WHERE id = ?').run(row.id);
+      if (Date.parse(row.expire) <= Date.now()) return null;
+      const used: TokenRecord = {
+        id: row.id,
+        userId: row.user_id,
+        kind: row.kind,
+        createdAt: row.created_at,
+        expire: row.expire,
+      };
+      options.apply?.(used);
+      return used;
+    })();
+    if (token && token.kind !== 'session') {
+      this.events.publish(tokenUsedEvent(token.kind, token, options));
+    }
+    return token;
   }
 }

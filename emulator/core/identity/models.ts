@@ -1,6 +1,4 @@
-import type { TokenRecord } from './account-tokens.ts';
-import type { SessionRecord } from './sessions.ts';
-import type { UserRecord } from './users.ts';
+import type { SessionRecord, TokenRecord, UserRecord } from './records.ts';
 
 /**
  * The response models of users, sessions and tokens, shaped as node-appwrite 27.1.0's `models.d.mts`

@@ -1,4 +1,5 @@
 import type { Sql } from '../platform/db.ts';
+import type { EventBus } from '../platform/events.ts';
 import { TokenStore } from './account-tokens.ts';
 import { JwtSigner } from './jwt.ts';
 import { KeyStore } from './keys.ts';
@@ -22,13 +23,16 @@ export interface Identity {
   passwordHistory: PasswordHistory;
 }
 
-/** Creates the identity stores (and their tables) on a database. Users first: others reference it. */
-export function openIdentity(db: Sql): Identity {
-  const users = new UserStore(db);
+/**
+ * Creates the identity stores (and their tables) on a database; their writes are announced on
+ * `events`. Users first: others reference it.
+ */
+export function openIdentity(db: Sql, events: EventBus): Identity {
+  const users = new UserStore(db, events);
   return {
     users,
-    sessions: new SessionStore(db),
-    tokens: new TokenStore(db),
+    sessions: new SessionStore(db, events, users),
+    tokens: new TokenStore(db, events),
     keys: new KeyStore(db),
     jwt: new JwtSigner(db),
     outbox: new Outbox(db),

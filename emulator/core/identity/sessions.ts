@@ -1,24 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from '../platform/db.ts';
+import type { EventBus } from '../platform/events.ts';
 import { uniqueId } from '../platform/ids.ts';
 import { isoDate } from '../platform/time.ts';
+import type { WriteOptions } from '../platform/write-options.ts';
+import { sessionEvent, userEvent } from './events.ts';
+import type { SessionRecord } from './records.ts';
+import type { UserStore } from './users.ts';
 
 /** Appwrite's default session length: one year (`TOKEN_EXPIRATION_LOGIN_LONG`). */
 export const SESSION_SECONDS = 31_536_000;
-
-/** A session as stored. Its secret is never stored: only a SHA-256 of it. */
-export interface SessionRecord {
-  id: string;
-  userId: string;
-  createdAt: string;
-  updatedAt: string;
-  expire: string;
-  provider: string;
-  providerUid: string;
-  ip: string;
-  userAgent: string;
-  factors: string[];
-}
 
 interface SessionRow {
   id: string;
@@ -75,14 +66,33 @@ export function decodeSessionValue(value: string): { id: string; secret: string 
 }
 
 /**
+ * How signing a user out everywhere is announced: each live session's own
+ * `users.[userId].sessions.[sessionId].delete` (`DELETE /account/sessions`), the user's
+ * `users.[userId].sessions.delete` with the User (`DELETE /users/{userId}/sessions`), or nothing
+ * (`null`: a side effect of another change — a new password, a recovery).
+ */
+export interface SignOutOptions extends WriteOptions {
+  event: 'sessions.[sessionId].delete' | 'sessions.delete' | null;
+  /** A session to keep (the one that changed the password). */
+  except?: string | null;
+}
+
+/**
  * Sessions. A secret is 32 random bytes; the store keeps its SHA-256, so a copy of the database does not
  * let anyone sign in, while every request still resolves its session with one indexed lookup.
+ *
+ * Opening and deleting a session publish `users.[userId].sessions.[sessionId].create|delete` on the
+ * project's bus once written (trimming past the session limit announces nothing, as in Appwrite).
  */
 export class SessionStore {
   private readonly bySecret;
   private readonly byId;
 
-  constructor(private readonly db: Sql) {
+  constructor(
+    private readonly db: Sql,
+    private readonly events: EventBus,
+    private readonly users: UserStore,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_sessions (
       id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL REFERENCES auth_users (id) ON DELETE CASCADE,
@@ -103,8 +113,8 @@ export class SessionStore {
   }
 
   /**
-   * Opens a session for a user, lasting `seconds` (the project's session duration); returns it with
-   * its secret, which is never stored.
+   * Opens a session for a user, lasting `seconds` (the project's session duration), announced as
+   * `…sessions.[sessionId].create`; returns it with its secret, which is never stored.
    */
   create(
     userId: string,
@@ -113,6 +123,7 @@ export class SessionStore {
     userAgent: string,
     factors: string[],
     seconds: number = SESSION_SECONDS,
+    options: WriteOptions = {},
   ) {
     const secret = randomBytes(32).toString('hex');
     const now = Date.now();
@@ -146,6 +157,7 @@ export class SessionStore {
         userAgent,
         JSON.stringify(factors),
       );
+    this.events.publish(sessionEvent('create', session, options));
     return { session, secret };
   }
 
@@ -170,8 +182,18 @@ export class SessionStore {
     return rows.map(toSession).filter((s) => Date.parse(s.expire) > Date.now());
   }
 
-  /** Deletes one session of a user; returns whether it existed. */
-  delete(userId: string, sessionId: string): boolean {
+  /**
+   * Deletes one session of a user, announced as `…sessions.[sessionId].delete` with the session as
+   * it was; returns whether it existed.
+   */
+  delete(userId: string, sessionId: string, options: WriteOptions = {}): boolean {
+    const session = this.get(userId, sessionId);
+    const deleted = this.remove(userId, sessionId);
+    if (deleted && session) this.events.publish(sessionEvent('delete', session, options));
+    return deleted;
+  }
+
+  private remove(userId: string, sessionId: string): boolean {
     return (
       this.db
         .prepare('DELETE FROM auth_sessions WHERE id = ? AND user_id = ?')
@@ -186,14 +208,27 @@ export class SessionStore {
   trim(userId: string, keep: number): SessionRecord[] {
     const all = this.list(userId);
     const removed = all.slice(0, Math.max(0, all.length - keep));
-    for (const session of removed) this.delete(userId, session.id);
+    for (const session of removed) this.remove(userId, session.id);
     return removed;
   }
 
-  /** Deletes every session of a user (sign out everywhere, password reset, block). */
-  deleteAll(userId: string, exceptSessionId: string | null = null): void {
+  /**
+   * Deletes every session of a user but `options.except` (sign out everywhere, a new password, a
+   * recovery), announced as `options.event` says.
+   */
+  deleteAll(userId: string, options: SignOutOptions): void {
+    const except = options.except ?? null;
+    const ended =
+      options.event === 'sessions.[sessionId].delete'
+        ? this.list(userId).filter((s) => s.id !== except)
+        : [];
     this.db
       .prepare('DELETE FROM auth_sessions WHERE user_id = ? AND id IS NOT ?')
-      .run(userId, exceptSessionId);
+      .run(userId, except);
+    for (const session of ended) this.events.publish(sessionEvent('delete', session, options));
+    if (options.event === 'sessions.delete') {
+      const user = this.users.get(userId);
+      if (user) this.events.publish(userEvent('sessions.delete', user, options));
+    }
   }
 }

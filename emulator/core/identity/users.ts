@@ -1,29 +1,12 @@
 import type { Sql } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
 import { uniqueId } from '../platform/ids.ts';
 import { isoDate } from '../platform/time.ts';
+import type { WriteOptions } from '../platform/write-options.ts';
+import { type UserUpdate, userEvent } from './events.ts';
+import type { UserRecord } from './records.ts';
 import type { UserListPlan } from './user-queries.ts';
-
-/** A user as the core holds it. The password hash stays in the core: no model ever carries it. */
-export interface UserRecord {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-  name: string;
-  email: string;
-  phone: string;
-  passwordHash: string | null;
-  passwordUpdate: string;
-  registration: string;
-  status: boolean;
-  labels: string[];
-  emailVerification: boolean;
-  phoneVerification: boolean;
-  mfa: boolean;
-  prefs: Record<string, unknown>;
-  accessedAt: string;
-  targetId: string;
-}
 
 /** The fields a caller may set when creating a user; the password arrives already hashed. */
 export interface NewUser {
@@ -72,6 +55,15 @@ interface UserRow {
   target_id: string;
 }
 
+/**
+ * How a user update or delete is announced: the event Appwrite's route labels it with (the part
+ * after `users.[userId].`), or `null` when the route labels none (`DELETE /account`) or the write is
+ * part of a change announced otherwise (a recovery or verification link used: the token's event).
+ */
+export interface UserWriteOptions<Event extends string> extends WriteOptions {
+  event: Event | null;
+}
+
 /** Maps a SQL row to a record. */
 export function toUserRecord(row: UserRow): UserRecord {
   return {
@@ -98,12 +90,19 @@ export function toUserRecord(row: UserRow): UserRecord {
 /**
  * The project's users. Emails are stored lower-cased and unique (Appwrite lower-cases them too), so
  * sign-in by email is one indexed lookup. `seq` gives a stable insertion order for cursors.
+ *
+ * Each write publishes its event (`users.[userId].create`, `.update.*`, `.delete`) on the project's
+ * bus once its statement has committed; a write that fails announces nothing. Do not call an
+ * announcing write inside a transaction of your own: its event would precede your commit.
  */
 export class UserStore {
   private readonly byId;
   private readonly byEmail;
 
-  constructor(private readonly db: Sql) {
+  constructor(
+    private readonly db: Sql,
+    private readonly events: EventBus,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_users (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       id TEXT NOT NULL UNIQUE,
@@ -131,8 +130,11 @@ export class UserStore {
     this.byEmail = db.prepare('SELECT * FROM auth_users WHERE email = ?');
   }
 
-  /** Creates a user; a taken id, email or phone is `user_already_exists` as in Appwrite. */
-  create(input: NewUser): UserRecord {
+  /**
+   * Creates a user (`users.[userId].create`); a taken id, email or phone is `user_already_exists` as
+   * in Appwrite.
+   */
+  create(input: NewUser, options: WriteOptions = {}): UserRecord {
     const now = isoDate();
     const taken = this.db
       .prepare('SELECT 1 FROM auth_users WHERE id = ? OR email = ? OR phone = ?')
@@ -163,7 +165,9 @@ export class UserStore {
         now,
         uniqueId(),
       );
-    return this.get(input.id) as UserRecord;
+    const user = this.get(input.id) as UserRecord;
+    this.events.publish(userEvent('create', user, options));
+    return user;
   }
 
   /** A user by id, or `null`. */
@@ -186,8 +190,11 @@ export class UserStore {
     return row ? row.seq : null;
   }
 
-  /** Applies a patch and returns the updated user; `user_not_found` if it is gone. */
-  update(id: string, patch: UserPatch): UserRecord {
+  /**
+   * Applies a patch and returns the updated user, announced as `options.event`; `user_not_found` if
+   * it is gone.
+   */
+  update(id: string, patch: UserPatch, options: UserWriteOptions<UserUpdate>): UserRecord {
     const sets: string[] = [];
     const values: unknown[] = [];
     const set = (column: string, value: unknown) => {
@@ -242,12 +249,21 @@ export class UserStore {
     }
     const user = this.get(id);
     if (!user) throw new AppwriteError('user_not_found', 'User not found.');
+    if (options.event) this.events.publish(userEvent(options.event, user, options));
     return user;
   }
 
-  /** Deletes a user and, through foreign keys, their sessions and tokens. Returns whether one existed. */
-  delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM auth_users WHERE id = ?').run(id).changes > 0;
+  /**
+   * Deletes a user and, through foreign keys, their sessions and tokens; the event (`delete`)
+   * carries the user as they were. Returns whether one existed.
+   */
+  delete(id: string, options: UserWriteOptions<'delete'>): boolean {
+    const user = this.get(id);
+    const deleted = this.db.prepare('DELETE FROM auth_users WHERE id = ?').run(id).changes > 0;
+    if (deleted && user && options.event) {
+      this.events.publish(userEvent(options.event, user, options));
+    }
+    return deleted;
   }
 
   /**

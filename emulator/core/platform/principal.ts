@@ -19,3 +19,8 @@ export type Principal =
 export function rolesOf(principal: Principal): readonly string[] {
   return principal.kind === 'key' ? [] : principal.roles;
 }
+
+/** The user a principal is, if it is one: who a write is made by (`WriteOptions.by`). */
+export function userIdOf(principal: Principal): string | undefined {
+  return principal.kind === 'user' ? principal.userId : undefined;
+}

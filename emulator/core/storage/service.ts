@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
 import {
   type Action,
   parsePermissions,
@@ -11,12 +12,15 @@ import {
 } from '../platform/permissions.ts';
 import type { Principal } from '../platform/principal.ts';
 import { isoDate } from '../platform/time.ts';
+import type { WriteOptions } from '../platform/write-options.ts';
 import { type Bucket, BucketStore } from './buckets.ts';
 import { bucketAllows, bucketForFiles, checkRoles, unauthorized } from './file-access.ts';
 import { FileBlobs } from './file-blobs.ts';
+import { fileEvent } from './file-events.ts';
 import type { FileListPlan } from './file-queries.ts';
 import { ResourceTokenStore, type TokenGrant } from './file-tokens.ts';
 import { FileStore, type StoredFile } from './files.ts';
+import { acceptUpload, type UploadRequest, type UploadResult } from './uploads.ts';
 
 /** Appwrite's `APP_LIMIT_COUNT`: list totals are counted up to this. */
 export const COUNT_LIMIT = 5000;
@@ -28,6 +32,9 @@ export const STALE_UPLOAD_MS = 24 * 3600 * 1000;
  * Storage over one SQLite handle and one folder: buckets, files, their bytes and file tokens, with
  * Appwrite's access rules applied (core/storage/file-access.ts). Uploads are in core/storage/uploads.ts.
  * core/project.ts builds it once per project.
+ *
+ * A file's upload (once complete), update and delete publish `buckets.[bucketId].files.[fileId].*` on
+ * the project's event bus once made (core/storage/file-events.ts).
  */
 export class Storage {
   readonly buckets: BucketStore;
@@ -39,15 +46,17 @@ export class Storage {
    */
   readonly uploadLocks = new Map<string, Promise<unknown>>();
   private readonly dataDir: string | null;
+  private readonly events: EventBus;
   private blobStore: FileBlobs | null = null;
   /** Set once an in-memory app has stored bytes in a temporary folder; removed by `close`. */
   private ownedRoot: string | null = null;
 
-  constructor(db: Sql, dataDir: string | null) {
+  constructor(db: Sql, dataDir: string | null, events: EventBus) {
     this.buckets = new BucketStore(db);
     this.files = new FileStore(db);
     this.tokens = new ResourceTokenStore(db);
     this.dataDir = dataDir;
+    this.events = events;
   }
 
   /**
@@ -134,25 +143,52 @@ export class Storage {
     return { bucket, file };
   }
 
+  /**
+   * Handles one upload request, a whole file or one chunk (core/storage/uploads.ts). The create event
+   * is published once, with the request that completes the file, as in Appwrite.
+   */
+  async upload(
+    principal: Principal,
+    request: UploadRequest,
+    options: WriteOptions = {},
+  ): Promise<UploadResult> {
+    const result = await acceptUpload(this, principal, request);
+    const file = result.file;
+    const bucket = this.buckets.get(request.bucketId);
+    if (bucket && result.status === 201 && file.chunksUploaded >= file.chunksTotal) {
+      this.events.publish(fileEvent('create', bucket, file, options));
+    }
+    return result;
+  }
+
   /** Renames a file and/or replaces its permissions (a user may only grant roles they hold). */
   updateFile(
     bucketId: string,
     fileId: string,
     principal: Principal,
     changes: { name?: string; permissions?: unknown },
+    options: WriteOptions = {},
   ): StoredFile {
     const { bucket, file } = this.writableFile(bucketId, fileId, principal, 'update');
     const requested = parsePermissions(changes.permissions, ROW_ACTIONS);
     const permissions = rowPermissionsForWrite(principal, requested, false) ?? undefined;
     this.files.update(file.seq, { name: changes.name, permissions });
-    return this.files.get(bucket.seq, fileId) as StoredFile;
+    const updated = this.files.get(bucket.seq, fileId) as StoredFile;
+    this.events.publish(fileEvent('update', bucket, updated, options));
+    return updated;
   }
 
   /** Deletes a file: its row, its bytes (or the chunks of an unfinished upload) and its tokens. */
-  async deleteFile(bucketId: string, fileId: string, principal: Principal) {
+  async deleteFile(
+    bucketId: string,
+    fileId: string,
+    principal: Principal,
+    options: WriteOptions = {},
+  ) {
     const found = this.writableFile(bucketId, fileId, principal, 'delete');
     this.files.delete(found.file.seq);
     await this.blobs.remove(found.file.bucketId, found.file.id);
+    this.events.publish(fileEvent('delete', found.bucket, found.file, options));
     return found;
   }
 

@@ -2,10 +2,11 @@ import { AppwriteError } from '../platform/errors.ts';
 import { resolveId } from '../platform/ids.ts';
 import { parsePermissions, ROW_ACTIONS, rowPermissionsForWrite } from '../platform/permissions.ts';
 import type { Principal } from '../platform/principal.ts';
+import type { BucketStore } from './buckets.ts';
 import { bucketAllows, bucketForFiles } from './file-access.ts';
-import type { StoredFile } from './files.ts';
+import type { FileBlobs } from './file-blobs.ts';
+import type { FileStore, StoredFile } from './files.ts';
 import { detectMimeType, extensionOf } from './mime.ts';
-import type { Storage } from './service.ts';
 
 /**
  * `POST /storage/buckets/{bucketId}/files`: single and chunked uploads (facts §8.1; SRV
@@ -41,6 +42,18 @@ export interface UploadRequest {
   appwriteId: string | undefined;
 }
 
+/**
+ * What an upload works on: the project's Storage (core/storage/service.ts), whose `upload` calls
+ * `acceptUpload` and announces the file once it is complete.
+ */
+export interface UploadStore {
+  readonly buckets: BucketStore;
+  readonly files: FileStore;
+  readonly blobs: FileBlobs;
+  /** Per upload in progress, the finishing step that holds it (`withLock`). */
+  readonly uploadLocks: Map<string, Promise<unknown>>;
+}
+
 /** The stored file and the status to answer with. */
 export interface UploadResult {
   file: StoredFile;
@@ -51,7 +64,7 @@ const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 const RANGE = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/;
 
 /** Runs `work` after the upload's earlier finishing steps (`storage.uploadLocks`), one at a time. */
-async function withLock<T>(storage: Storage, key: string, work: () => Promise<T>): Promise<T> {
+async function withLock<T>(storage: UploadStore, key: string, work: () => Promise<T>): Promise<T> {
   const locks = storage.uploadLocks;
   const before = locks.get(key) ?? Promise.resolve();
   const run = before.then(work, work);
@@ -85,9 +98,9 @@ function chunkOf(header: string, length: number) {
   return { size, chunk: start / CHUNK_SIZE + 1, chunks: Math.ceil(size / CHUNK_SIZE) };
 }
 
-/** Handles one upload request (a whole file or one chunk). */
+/** Handles one upload request (a whole file or one chunk); `Storage.upload` announces it. */
 export async function acceptUpload(
-  storage: Storage,
+  storage: UploadStore,
   principal: Principal,
   request: UploadRequest,
 ): Promise<UploadResult> {

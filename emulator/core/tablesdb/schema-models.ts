@@ -46,3 +46,32 @@ export function indexModel(index: IndexInfo): Record<string, unknown> {
     orders: index.orders,
   };
 }
+
+/**
+ * The Table model as a route of either dialect shows it: TablesDB's, or the legacy Collection
+ * (`documentSecurity`, `attributes`, and indexes with `attributes`) on the /databases paths.
+ */
+export function presentTable(info: TableInfo, legacy: boolean): Record<string, unknown> {
+  const model = tableModel(info);
+  if (!legacy) return model;
+  const { columns, indexes, rowSecurity, ...rest } = model;
+  return {
+    ...rest,
+    documentSecurity: rowSecurity,
+    attributes: columns,
+    indexes: (indexes as Record<string, unknown>[]).map(legacyIndexModel),
+  };
+}
+
+/** The Index model as a route of either dialect shows it (`attributes` on the legacy paths). */
+export function presentIndex(index: IndexInfo, legacy: boolean): Record<string, unknown> {
+  const model = indexModel(index);
+  return legacy ? legacyIndexModel(model) : model;
+}
+
+/** The legacy Index model: `attributes` where TablesDB says `columns`. */
+export function legacyIndexModel(model: Record<string, unknown>): Record<string, unknown> {
+  const { columns, ...rest } = model;
+  const { lengths, orders, ...head } = rest;
+  return { ...head, attributes: columns, lengths, orders };
+}

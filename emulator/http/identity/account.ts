@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { UserUpdate } from '../../core/identity/events.ts';
 import { sessionModel, tokenModel, userModel } from '../../core/identity/models.ts';
 import { linkWith } from '../../core/identity/outbox.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword, verifyPassword } from '../../core/identity/passwords.ts';
+import type { UserRecord } from '../../core/identity/records.ts';
 import { encodeSessionValue } from '../../core/identity/sessions.ts';
-import type { UserRecord } from '../../core/identity/users.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId, uniqueId } from '../../core/platform/ids.ts';
+import { userIdOf } from '../../core/platform/principal.ts';
 import type { Project } from '../../core/project.ts';
 import { type AbuseLabel, abuse } from '../platform/abuse.ts';
 import { usesJwt } from '../platform/authenticate.ts';
@@ -21,7 +23,6 @@ import {
   requiredUrl,
 } from '../platform/params.ts';
 import { refuseOverUserLimit, requireAuthMethod } from '../project/access.ts';
-import { IdentityEvents } from './identity-events.ts';
 import { checkPrefs } from './prefs.ts';
 import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
@@ -55,13 +56,11 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
 
   const isKey = (request: FastifyRequest) => request.principal.kind === 'key';
 
-  // Each change publishes the event Appwrite labels the route with (account.php), after it is
-  // written. DELETE /account publishes none, as upstream (its route has no event label).
-  const events = new IdentityEvents(project.events);
-  const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
-    events.user(request, what, user);
-    return user;
-  };
+  // Each change is announced by the core with the event Appwrite labels the route with
+  // (account.php), after it is written; the route says which, and who asked. DELETE /account
+  // announces none, as upstream (its route has no event label).
+  const by = (request: FastifyRequest) => ({ by: userIdOf(request.principal) });
+  const as = (request: FastifyRequest, event: UserUpdate) => ({ event, ...by(request) });
 
   /** Session-creating routes refuse a caller who is already signed in (SRV shared/api.php). */
   const refuseIfSignedIn = (request: FastifyRequest) => {
@@ -89,8 +88,8 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
       String(request.headers['user-agent'] ?? 'UNKNOWN'),
       [factor],
       policies().duration,
+      by(request),
     );
-    events.session(request, 'create', session);
     // Past the session limit the oldest sessions go, as Appwrite trims them after answering.
     if (policies().sessionLimit > 0) sessions.trim(user.id, policies().sessionLimit);
     const value = encodeSessionValue(user.id, secret);
@@ -116,26 +115,21 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     refuseOverUserLimit(project.settings, users);
     checkPersonalData(policies(), password, { userId, email, name, phone: '' });
     const passwordHash = await hashPassword(password);
-    const user = users.create({ id: userId, email, phone: null, name, passwordHash });
+    const user = users.create({ id: userId, email, phone: null, name, passwordHash }, by(request));
     history.start(user.id, passwordHash, policies().passwordHistory);
-    return reply.code(201).send(userModel(announce(request, 'create', user)));
+    return reply.code(201).send(userModel(user));
   });
 
   app.get('/account', async (request) => userModel(me(request)));
 
   app.delete('/account', async (request, reply) => {
-    const user = me(request);
-    users.delete(user.id);
+    users.delete(me(request).id, { event: null });
     clearSessionCookies(request, reply, project.projectId);
     return reply.code(204).send();
   });
 
   app.patch('/account/status', async (request, reply) => {
-    const user = announce(
-      request,
-      'update.status',
-      users.update(me(request).id, { status: false }),
-    );
+    const user = users.update(me(request).id, { status: false }, as(request, 'update.status'));
     clearSessionCookies(request, reply, project.projectId);
     return userModel(user);
   });
@@ -160,14 +154,10 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     refuseIfSignedIn(request);
     requireAuthMethod(request, project.settings, 'anonymous');
     refuseOverUserLimit(project.settings, users);
-    const user = users.create({
-      id: uniqueId(),
-      email: null,
-      phone: null,
-      name: '',
-      passwordHash: null,
-    });
-    announce(request, 'create', user);
+    const user = users.create(
+      { id: uniqueId(), email: null, phone: null, name: '', passwordHash: null },
+      by(request),
+    );
     return openSession(request, reply, user, { name: 'anonymous', uid: '' }, 'anonymous');
   });
 
@@ -197,9 +187,7 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
 
   app.delete('/account/sessions', abuse({ limit: 100 }), async (request, reply) => {
     const { userId } = requireUser(request);
-    const ended = sessions.list(userId);
-    sessions.deleteAll(userId);
-    for (const session of ended) events.session(request, 'delete', session);
+    sessions.deleteAll(userId, { event: 'sessions.[sessionId].delete', ...by(request) });
     clearSessionCookies(request, reply, project.projectId);
     return reply.code(204).send();
   });
@@ -223,10 +211,9 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     const { userId, sessionId: current } = requireUser(request);
     const target = sessionIdParam(request, current);
     const session = sessions.get(userId, target);
-    if (!session || !sessions.delete(userId, target)) {
+    if (!session || !sessions.delete(userId, target, by(request))) {
       throw new AppwriteError('user_session_not_found', 'Session not found.');
     }
-    events.session(request, 'delete', session);
     if (target === current) clearSessionCookies(request, reply, project.projectId);
     return reply.code(204).send();
   });
@@ -255,12 +242,12 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
 
   app.patch('/account/prefs', async (request) => {
     const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
-    return userModel(announce(request, 'update.prefs', users.update(me(request).id, { prefs })));
+    return userModel(users.update(me(request).id, { prefs }, as(request, 'update.prefs')));
   });
 
   app.patch('/account/name', async (request) => {
     const name = requiredString(request.body, 'name', 0, 128);
-    return userModel(announce(request, 'update.name', users.update(me(request).id, { name })));
+    return userModel(users.update(me(request).id, { name }, as(request, 'update.name')));
   });
 
   app.patch('/account/password', abuse({ limit: 10 }), async (request) => {
@@ -280,10 +267,11 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     });
     const passwordHash = await hashPassword(password);
     history.record(user.id, passwordHash, policies().passwordHistory);
-    const updated = users.update(user.id, { passwordHash });
-    // A new password signs out every other device (Appwrite's "invalidate sessions" option, on here).
-    sessions.deleteAll(user.id, requireUser(request).sessionId);
-    return userModel(announce(request, 'update.password', updated));
+    // A new password signs out every other device (Appwrite's "invalidate sessions" option, on
+    // here), before the update, whose event tells of the whole change.
+    sessions.deleteAll(user.id, { event: null, except: requireUser(request).sessionId });
+    const updated = users.update(user.id, { passwordHash }, as(request, 'update.password'));
+    return userModel(updated);
   });
 
   app.patch('/account/email', async (request) => {
@@ -301,8 +289,12 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
       );
     }
     const passwordHash = user.passwordHash ? undefined : await hashPassword(password);
-    const updated = users.update(user.id, { email, emailVerification: false, passwordHash });
-    return userModel(announce(request, 'update.email', updated));
+    const updated = users.update(
+      user.id,
+      { email, emailVerification: false, passwordHash },
+      as(request, 'update.email'),
+    );
+    return userModel(updated);
   });
 
   const recoveryLimit = abuse({
@@ -343,13 +335,18 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     if (!tokens.isLive(userId, 'recovery', secret)) throw invalid();
     // A recently used password is refused before the link is used up, so it can be tried again.
     await history.refuseRecent(userId, password, policies().passwordHistory);
-    const token = tokens.consume(userId, 'recovery', secret);
-    if (!token) throw invalid();
     const passwordHash = await hashPassword(password);
-    history.record(userId, passwordHash, policies().passwordHistory);
-    users.update(userId, { passwordHash, emailVerification: true });
-    sessions.deleteAll(userId);
-    events.tokenUsed(request, 'recovery', token);
+    // The link is used up with the change it allows, in one transaction; the core then announces
+    // the recovery.
+    const token = tokens.consume(userId, 'recovery', secret, {
+      ...by(request),
+      apply: () => {
+        history.record(userId, passwordHash, policies().passwordHistory);
+        users.update(userId, { passwordHash, emailVerification: true }, { event: null });
+        sessions.deleteAll(userId, { event: null });
+      },
+    });
+    if (!token) throw invalid();
     return tokenModel(token);
   });
 
@@ -390,12 +387,13 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     const userId = requiredString(request.body, 'userId', 1, 36);
     const secret = requiredString(request.body, 'secret', 1, 256);
     if (!users.get(userId)) throw new AppwriteError('user_not_found', 'User not found.');
-    const token = tokens.consume(userId, 'verification', secret);
+    const token = tokens.consume(userId, 'verification', secret, {
+      ...by(request),
+      apply: () => users.update(userId, { emailVerification: true }, { event: null }),
+    });
     if (!token) {
       throw new AppwriteError('user_invalid_token', 'The verification link is invalid or expired.');
     }
-    users.update(userId, { emailVerification: true });
-    events.tokenUsed(request, 'verification', token);
     return tokenModel(token);
   };
   const confirmLimit = abuse({

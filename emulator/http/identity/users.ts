@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UserUpdate } from '../../core/identity/events.ts';
 import { sessionModel, tokenModel, userModel } from '../../core/identity/models.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword } from '../../core/identity/passwords.ts';
+import type { UserRecord } from '../../core/identity/records.ts';
 import { encodeSessionValue } from '../../core/identity/sessions.ts';
 import { compileUserList } from '../../core/identity/user-queries.ts';
-import type { UserRecord } from '../../core/identity/users.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId } from '../../core/platform/ids.ts';
+import { userIdOf } from '../../core/platform/principal.ts';
 import type { Project } from '../../core/project.ts';
 import { requireScope } from '../platform/context.ts';
 import {
@@ -20,7 +22,6 @@ import {
   requiredString,
   stringArray,
 } from '../platform/params.ts';
-import { IdentityEvents } from './identity-events.ts';
 import { checkPrefs } from './prefs.ts';
 
 /** Appwrite counts list totals only up to this many (`APP_LIMIT_COUNT`). */
@@ -49,12 +50,10 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
     return user;
   };
 
-  // Each change publishes the event Appwrite labels the route with (users.php), after it is written.
-  const events = new IdentityEvents(project.events);
-  const announce = (request: FastifyRequest, what: string, user: UserRecord): UserRecord => {
-    events.user(request, what, user);
-    return user;
-  };
+  // Each change is announced by the core with the event Appwrite labels the route with
+  // (users.php), after it is written; the route says which, and who asked.
+  const by = (request: FastifyRequest) => ({ by: userIdOf(request.principal) });
+  const as = (request: FastifyRequest, event: UserUpdate) => ({ event, ...by(request) });
 
   const read = (request: FastifyRequest) => requireScope(request, 'users.read');
   const write = (request: FastifyRequest) => requireScope(request, 'users.write');
@@ -92,9 +91,9 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
       checkPersonalData(policies(), password, owner);
     }
     const passwordHash = password ? await hashPassword(password) : null;
-    const user = users.create({ id: userId, email, phone, name, passwordHash });
+    const user = users.create({ id: userId, email, phone, name, passwordHash }, by(request));
     history.start(user.id, passwordHash, policies().passwordHistory);
-    return reply.code(201).send(userModel(announce(request, 'create', user)));
+    return reply.code(201).send(userModel(user));
   });
 
   app.get('/users/:userId', async (request) => {
@@ -104,23 +103,25 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
 
   app.delete('/users/:userId', async (request, reply) => {
     write(request);
-    const user = target(request);
-    users.delete(user.id);
-    announce(request, 'delete', user);
+    users.delete(target(request).id, { event: 'delete', ...by(request) });
     return reply.code(204).send();
   });
 
   app.patch('/users/:userId/name', async (request) => {
     write(request);
     const name = requiredString(request.body, 'name', 0, 128);
-    return userModel(announce(request, 'update.name', users.update(target(request).id, { name })));
+    return userModel(users.update(target(request).id, { name }, as(request, 'update.name')));
   });
 
   app.patch('/users/:userId/email', async (request) => {
     write(request);
     const email = requiredEmail(request.body, 'email');
-    const user = users.update(target(request).id, { email, emailVerification: false });
-    return userModel(announce(request, 'update.email', user));
+    const user = users.update(
+      target(request).id,
+      { email, emailVerification: false },
+      as(request, 'update.email'),
+    );
+    return userModel(user);
   });
 
   app.patch('/users/:userId/password', async (request) => {
@@ -137,8 +138,8 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
     await history.refuseRecent(user.id, password, policies().passwordHistory);
     const passwordHash = await hashPassword(password);
     history.record(user.id, passwordHash, policies().passwordHistory);
-    const updated = users.update(user.id, { passwordHash });
-    return userModel(announce(request, 'update.password', updated));
+    const updated = users.update(user.id, { passwordHash }, as(request, 'update.password'));
+    return userModel(updated);
   });
 
   app.patch('/users/:userId/phone', async (request) => {
@@ -147,15 +148,23 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
     if (number !== '' && !PHONE.test(number)) {
       throw new AppwriteError('general_invalid_phone', 'Invalid `number` param.');
     }
-    const user = users.update(target(request).id, { phone: number, phoneVerification: false });
-    return userModel(announce(request, 'update.phone', user));
+    const user = users.update(
+      target(request).id,
+      { phone: number, phoneVerification: false },
+      as(request, 'update.phone'),
+    );
+    return userModel(user);
   });
 
   app.patch('/users/:userId/verification/phone', async (request) => {
     write(request);
     const phoneVerification = requiredBoolean(request.body, 'phoneVerification');
-    const user = users.update(target(request).id, { phoneVerification });
-    return userModel(announce(request, 'update.verification', user));
+    const user = users.update(
+      target(request).id,
+      { phoneVerification },
+      as(request, 'update.verification'),
+    );
+    return userModel(user);
   });
 
   app.post('/users/:userId/tokens', async (request, reply) => {
@@ -170,16 +179,18 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
   app.patch('/users/:userId/status', async (request) => {
     write(request);
     const status = requiredBoolean(request.body, 'status');
-    return userModel(
-      announce(request, 'update.status', users.update(target(request).id, { status })),
-    );
+    return userModel(users.update(target(request).id, { status }, as(request, 'update.status')));
   });
 
   app.patch('/users/:userId/verification', async (request) => {
     write(request);
     const emailVerification = requiredBoolean(request.body, 'emailVerification');
-    const user = users.update(target(request).id, { emailVerification });
-    return userModel(announce(request, 'update.verification', user));
+    const user = users.update(
+      target(request).id,
+      { emailVerification },
+      as(request, 'update.verification'),
+    );
+    return userModel(user);
   });
 
   app.put('/users/:userId/labels', async (request) => {
@@ -191,8 +202,12 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
         'Invalid `labels` param: each label is 1-36 letters or digits, at most 1000 labels.',
       );
     }
-    const user = users.update(target(request).id, { labels: [...new Set(labels)] });
-    return userModel(announce(request, 'update.labels', user));
+    const user = users.update(
+      target(request).id,
+      { labels: [...new Set(labels)] },
+      as(request, 'update.labels'),
+    );
+    return userModel(user);
   });
 
   app.get('/users/:userId/prefs', async (request) => {
@@ -203,7 +218,7 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
   app.patch('/users/:userId/prefs', async (request) => {
     write(request);
     const prefs = checkPrefs(requiredObject(request.body, 'prefs'));
-    return announce(request, 'update.prefs', users.update(target(request).id, { prefs })).prefs;
+    return users.update(target(request).id, { prefs }, as(request, 'update.prefs')).prefs;
   });
 
   app.get('/users/:userId/sessions', async (request) => {
@@ -222,16 +237,14 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
       String(request.headers['user-agent'] ?? 'UNKNOWN'),
       ['server'],
       policies().duration,
+      by(request),
     );
-    events.session(request, 'create', session);
     return reply.code(201).send(sessionModel(session, false, encodeSessionValue(user.id, secret)));
   });
 
   app.delete('/users/:userId/sessions', async (request, reply) => {
     write(request);
-    const user = target(request);
-    sessions.deleteAll(user.id);
-    announce(request, 'sessions.delete', user);
+    sessions.deleteAll(target(request).id, { event: 'sessions.delete', ...by(request) });
     return reply.code(204).send();
   });
 
@@ -239,10 +252,9 @@ export function registerUsers(app: FastifyInstance, project: Project): void {
     write(request);
     const { sessionId } = request.params as { sessionId: string };
     const session = sessions.get(target(request).id, sessionId);
-    if (!session || !sessions.delete(session.userId, sessionId)) {
+    if (!session || !sessions.delete(session.userId, sessionId, by(request))) {
       throw new AppwriteError('user_session_not_found', 'Session not found.');
     }
-    events.session(request, 'delete', session);
     return reply.code(204).send();
   });
 

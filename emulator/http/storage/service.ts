@@ -19,7 +19,7 @@ export async function registerStorage(app: FastifyInstance, project: Project): P
       done(null, body),
     );
     registerBucketRoutes(scope, storage);
-    registerFileRoutes(scope, storage, project.events);
+    registerFileRoutes(scope, storage);
     registerContentRoutes(scope, storage);
     registerTokenRoutes(scope, storage);
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { userIdOf } from '../../core/platform/principal.ts';
 import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
@@ -15,20 +16,18 @@ import {
   refuseTransaction,
   requireAnyScope,
 } from './dialect.ts';
-import { DataEvents } from './events.ts';
 
 /**
- * Registers the row routes of one dialect. Writes go through the group-commit queue, so they are
- * answered only once committed.
+ * Registers the row routes of one dialect. Writes go through `rowWrites` (core/tablesdb/row-writes.ts):
+ * group-committed, so they are answered only once committed, and announced by the core in this
+ * route's dialect.
  */
 export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dialect): void {
-  const { schema, rows, writes } = project.tablesdb;
-  const events = new DataEvents(project, d);
+  const { rows, rowWrites } = project.tablesdb;
   const s = d.scopes;
   const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
-  /** Publishes row events once the write has committed. */
-  const announce = (request: Req, p: Params, changed: readonly Row[], action: string) =>
-    events.rows(request, schema.table(p.databaseId as string, tableId(p)), changed, action);
+  /** How the core announces a write: in this dialect, by the user who asked. */
+  const announced = (request: Req) => ({ legacy: d.legacy, by: userIdOf(request.principal) });
   const shapeRow = (request: Req, row: Row) =>
     presentRow(row, {
       responseFormat: formatBefore(request, '1.9.0') ? '1.8.0' : request.responseFormat,
@@ -69,23 +68,24 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       throw new AppwriteError('general_bad_request', `Send either data or ${d.rows}, not both.`);
     }
     if (many !== undefined) {
-      const list = await writes.run(() =>
-        rows.createMany(request.principal, p.databaseId as string, tableId(p), many),
-      );
-      announce(request, p, list.rows, 'create');
-      return reply.code(201).send(shapeRows(request, list));
-    }
-    const row = await writes.run(() =>
-      rows.create(
+      const list = await rowWrites.createMany(
         request.principal,
         p.databaseId as string,
         tableId(p),
-        body[d.rowParam],
-        body.data,
-        body.permissions,
-      ),
+        many,
+        announced(request),
+      );
+      return reply.code(201).send(shapeRows(request, list));
+    }
+    const row = await rowWrites.create(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      body[d.rowParam],
+      body.data,
+      body.permissions,
+      announced(request),
     );
-    announce(request, p, [row], 'create');
     return reply.code(201).send(shapeRow(request, row));
   });
   app.put(rowsPath, twice, async (request, reply) => {
@@ -93,10 +93,13 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const list = await writes.run(() =>
-      rows.upsertMany(request.principal, p.databaseId as string, tableId(p), body[d.rows]),
+    const list = await rowWrites.upsertMany(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      body[d.rows],
+      announced(request),
     );
-    announce(request, p, list.rows, 'upsert');
     return reply.code(201).send(shapeRows(request, list));
   });
   app.patch(rowsPath, twice, async (request) => {
@@ -104,16 +107,14 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const list = await writes.run(() =>
-      rows.updateMany(
-        request.principal,
-        p.databaseId as string,
-        tableId(p),
-        body.data,
-        body.queries,
-      ),
+    const list = await rowWrites.updateMany(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      body.data,
+      body.queries,
+      announced(request),
     );
-    announce(request, p, list.rows, 'update');
     return shapeRows(request, list);
   });
   app.delete(rowsPath, once, async (request) => {
@@ -121,10 +122,13 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const list = await writes.run(() =>
-      rows.deleteMany(request.principal, p.databaseId as string, tableId(p), body.queries),
+    const list = await rowWrites.deleteMany(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      body.queries,
+      announced(request),
     );
-    announce(request, p, list.rows, 'delete');
     return shapeRows(request, list);
   });
   app.get(rowPath, async (request) => {
@@ -146,17 +150,15 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const row = await writes.run(() =>
-      rows.upsert(
-        request.principal,
-        p.databaseId as string,
-        tableId(p),
-        rowId(p),
-        body.data,
-        body.permissions,
-      ),
+    const row = await rowWrites.upsert(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      rowId(p),
+      body.data,
+      body.permissions,
+      announced(request),
     );
-    announce(request, p, [row], 'upsert');
     return reply.code(201).send(shapeRow(request, row));
   });
   app.patch(rowPath, twice, async (request) => {
@@ -164,27 +166,28 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const body = bodyOf(request);
     refuseTransaction(body);
-    const row = await writes.run(() =>
-      rows.update(
-        request.principal,
-        p.databaseId as string,
-        tableId(p),
-        rowId(p),
-        body.data,
-        body.permissions,
-      ),
+    const row = await rowWrites.update(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      rowId(p),
+      body.data,
+      body.permissions,
+      announced(request),
     );
-    announce(request, p, [row], 'update');
     return shapeRow(request, row);
   });
   app.delete(rowPath, once, async (request, reply: FastifyReply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     refuseTransaction(bodyOf(request));
-    const row = await writes.run(() =>
-      rows.delete(request.principal, p.databaseId as string, tableId(p), rowId(p)),
+    await rowWrites.delete(
+      request.principal,
+      p.databaseId as string,
+      tableId(p),
+      rowId(p),
+      announced(request),
     );
-    announce(request, p, [row], 'delete');
     return reply.code(204).send();
   });
   for (const direction of ['increment', 'decrement'] as const) {
@@ -193,20 +196,18 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       const p = request.params as Params;
       const body = bodyOf(request);
       refuseTransaction(body);
-      const row = await writes.run(() =>
-        rows.increment(
-          request.principal,
-          p.databaseId as string,
-          tableId(p),
-          rowId(p),
-          p.column as string,
-          body.value,
-          direction === 'increment' ? body.max : body.min,
-          direction === 'increment' ? 'up' : 'down',
-        ),
+      // Announced as an update, as Appwrite labels increment and decrement.
+      const row = await rowWrites.increment(
+        request.principal,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        p.column as string,
+        body.value,
+        direction === 'increment' ? body.max : body.min,
+        direction === 'increment' ? 'up' : 'down',
+        announced(request),
       );
-      // Appwrite labels increment and decrement as updates (Rows/Column/Increment.php).
-      announce(request, p, [row], 'update');
       return shapeRow(request, row);
     });
   }

@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { userIdOf } from '../../core/platform/principal.ts';
 import type { Project } from '../../core/project.ts';
 import { columnKindOf, columnModel, isColumnKind } from '../../core/tablesdb/column-types.ts';
-import { applyColumn, applyIndex } from '../../core/tablesdb/config.ts';
-import type { TableInfo } from '../../core/tablesdb/schema.ts';
-import { databaseModel, indexModel, tableModel } from '../../core/tablesdb/schema-models.ts';
+import type { IndexInfo, TableInfo } from '../../core/tablesdb/schema.ts';
+import {
+  databaseModel,
+  legacyIndexModel,
+  presentIndex,
+  presentTable,
+} from '../../core/tablesdb/schema-models.ts';
 import {
   bodyOf,
   type Dialect,
@@ -12,33 +17,22 @@ import {
   type Params,
   pathsOf,
   queryOf,
+  type Req,
   requireAnyScope,
 } from './dialect.ts';
-import { DataEvents } from './events.ts';
 
-/** Registers the database, table, column and index routes of one dialect. */
+/**
+ * Registers the database, table, column and index routes of one dialect. Changes go through
+ * `schemaWrites` (core/tablesdb/schema-writes.ts), which announces each in this route's dialect.
+ */
 export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: Dialect): void {
-  const { schema } = project.tablesdb;
+  const { schema, schemaWrites } = project.tablesdb;
   const s = d.scopes;
   const { dbPath, tablePath, tableId } = pathsOf(d);
-  const events = new DataEvents(project, d);
-  const dbOf = (databaseId: string) => ({
-    databaseId,
-    databaseType: schema.getDatabase(databaseId).type,
-  });
-
-  const shapeTable = (info: TableInfo) => {
-    const model = tableModel(info);
-    if (!d.legacy) return model;
-    const { columns, indexes, rowSecurity, ...rest } = model;
-    return {
-      ...rest,
-      [d.security]: rowSecurity,
-      attributes: columns,
-      indexes: (indexes as Record<string, unknown>[]).map(legacyIndex),
-    };
-  };
-  const shapeIndex = (model: Record<string, unknown>) => (d.legacy ? legacyIndex(model) : model);
+  /** How the core announces a change: in this dialect, by the user who asked. */
+  const announced = (request: Req) => ({ legacy: d.legacy, by: userIdOf(request.principal) });
+  const shapeTable = (info: TableInfo) => presentTable(info, d.legacy);
+  const shapeIndex = (index: IndexInfo) => presentIndex(index, d.legacy);
 
   // ---- databases ---------------------------------------------------------------------------
   app.get(d.root, async (request) => {
@@ -48,10 +42,8 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
   });
   app.post(d.root, async (request, reply) => {
     requireAnyScope(request, s.databasesWrite);
-    const info = schema.createDatabase(bodyOf(request), d.databaseType);
-    const model = databaseModel(info);
-    events.schema(request, dbOf(info.id), 'database', 'create', model);
-    return reply.code(201).send(model);
+    const info = schemaWrites.createDatabase(bodyOf(request), d.databaseType, announced(request));
+    return reply.code(201).send(databaseModel(info));
   });
   app.get(dbPath, async (request) => {
     requireAnyScope(request, s.databasesRead);
@@ -60,22 +52,12 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
   app.put(dbPath, async (request) => {
     requireAnyScope(request, s.databasesWrite);
     const id = (request.params as Params).databaseId as string;
-    const model = databaseModel(schema.updateDatabase(id, bodyOf(request)));
-    events.schema(request, dbOf(id), 'database', 'update', model);
-    return model;
+    return databaseModel(schemaWrites.updateDatabase(id, bodyOf(request), announced(request)));
   });
   app.delete(dbPath, async (request, reply) => {
     requireAnyScope(request, s.databasesWrite);
     const id = (request.params as Params).databaseId as string;
-    const info = schema.getDatabase(id);
-    schema.deleteDatabase(id);
-    events.schema(
-      request,
-      { databaseId: id, databaseType: info.type },
-      'database',
-      'delete',
-      databaseModel(info),
-    );
+    schemaWrites.deleteDatabase(id, announced(request));
     return reply.code(204).send();
   });
 
@@ -96,22 +78,21 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
     requireAnyScope(request, s.tablesWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    const databaseId = p.databaseId as string;
     // Appwrite 1.9 accepts columns and indexes in the create body; all or nothing.
-    const info = project.db.transaction(() => {
-      const created = schema.createTable(databaseId, body[d.tableParam], {
+    const info = schemaWrites.createTable(
+      p.databaseId as string,
+      body[d.tableParam],
+      {
         name: body.name,
         permissions: body.permissions,
         rowSecurity: body[d.security],
         enabled: body.enabled,
-      });
-      for (const c of asList(body[d.columns])) applyColumn(schema, databaseId, created.id, c);
-      for (const i of asList(body.indexes)) applyIndex(schema, databaseId, created.id, i);
-      return created;
-    })();
-    const model = shapeTable(schema.table(databaseId, info.id));
-    events.schema(request, dbOf(databaseId), { table: info.id }, 'create', model);
-    return reply.code(201).send(model);
+      },
+      asList(body[d.columns]),
+      asList(body.indexes),
+      announced(request),
+    );
+    return reply.code(201).send(shapeTable(info));
   });
   app.get(tablePath, async (request) => {
     requireAnyScope(request, s.tablesRead);
@@ -122,23 +103,23 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
     requireAnyScope(request, s.tablesWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    const model = shapeTable(
-      schema.updateTable(p.databaseId as string, tableId(p), {
+    const info = schemaWrites.updateTable(
+      p.databaseId as string,
+      tableId(p),
+      {
         name: body.name,
         permissions: body.permissions,
         rowSecurity: body[d.security],
         enabled: body.enabled,
-      }),
+      },
+      announced(request),
     );
-    events.schema(request, dbOf(p.databaseId as string), { table: tableId(p) }, 'update', model);
-    return model;
+    return shapeTable(info);
   });
   app.delete(tablePath, async (request, reply) => {
     requireAnyScope(request, s.tablesWrite);
     const p = request.params as Params;
-    const model = shapeTable(schema.table(p.databaseId as string, tableId(p)));
-    schema.deleteTable(p.databaseId as string, tableId(p));
-    events.schema(request, dbOf(p.databaseId as string), { table: tableId(p) }, 'delete', model);
+    schemaWrites.deleteTable(p.databaseId as string, tableId(p), announced(request));
     return reply.code(204).send();
   });
 
@@ -155,39 +136,29 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
     requireAnyScope(request, s.columnsWrite);
     const p = request.params as Params;
     const kind = columnKindFromRoute(p.kind as string);
-    const column = schema.createColumn(p.databaseId as string, tableId(p), kind, bodyOf(request));
-    // Created synchronously, so the model already says `available` (Appwrite: `processing`).
-    const model = columnModel(column);
-    events.schema(
-      request,
-      dbOf(p.databaseId as string),
-      { table: tableId(p), column: column.key },
-      'create',
-      model,
+    const column = schemaWrites.createColumn(
+      p.databaseId as string,
+      tableId(p),
+      kind,
+      bodyOf(request),
+      announced(request),
     );
-    return reply.code(202).send(model);
+    // Created synchronously, so the model already says `available` (Appwrite: `processing`).
+    return reply.code(202).send(columnModel(column));
   });
   app.patch(`${columnsPath}/:kind/:key`, async (request) => {
     requireAnyScope(request, s.columnsWrite);
     const p = request.params as Params;
     const kind = columnKindFromRoute(p.kind as string);
-    const model = columnModel(
-      schema.updateColumn(
-        p.databaseId as string,
-        tableId(p),
-        kind,
-        p.key as string,
-        bodyOf(request),
-      ),
+    const column = schemaWrites.updateColumn(
+      p.databaseId as string,
+      tableId(p),
+      kind,
+      p.key as string,
+      bodyOf(request),
+      announced(request),
     );
-    events.schema(
-      request,
-      dbOf(p.databaseId as string),
-      { table: tableId(p), column: p.key as string },
-      'update',
-      model,
-    );
-    return model;
+    return columnModel(column);
   });
   app.get(`${columnsPath}/:key`, async (request) => {
     requireAnyScope(request, s.columnsRead);
@@ -197,14 +168,11 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
   app.delete(`${columnsPath}/:key`, async (request, reply) => {
     requireAnyScope(request, s.columnsWrite);
     const p = request.params as Params;
-    const model = columnModel(schema.column(p.databaseId as string, tableId(p), p.key as string));
-    schema.deleteColumn(p.databaseId as string, tableId(p), p.key as string);
-    events.schema(
-      request,
-      dbOf(p.databaseId as string),
-      { table: tableId(p), column: p.key as string },
-      'delete',
-      model,
+    schemaWrites.deleteColumn(
+      p.databaseId as string,
+      tableId(p),
+      p.key as string,
+      announced(request),
     );
     return reply.code(204).send();
   });
@@ -216,59 +184,45 @@ export function registerSchemaRoutes(app: FastifyInstance, project: Project, d: 
     const p = request.params as Params;
     const q = queryOf(request);
     const list = schema.listIndexes(p.databaseId as string, tableId(p), q.queries, includeTotal(q));
-    return { total: list.total, indexes: list.indexes.map(shapeIndex) };
+    return {
+      total: list.total,
+      indexes: list.indexes.map((model) => (d.legacy ? legacyIndexModel(model) : model)),
+    };
   });
   app.post(indexesPath, async (request, reply) => {
     requireAnyScope(request, s.indexesWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    const index = schema.createIndex(p.databaseId as string, tableId(p), {
-      key: body.key,
-      type: body.type,
-      columns: d.legacy ? body.attributes : body.columns,
-      orders: body.orders,
-      lengths: body.lengths,
-    });
-    const model = shapeIndex(indexModel(index));
-    events.schema(
-      request,
-      dbOf(p.databaseId as string),
-      { table: tableId(p), index: index.key },
-      'create',
-      model,
+    const index = schemaWrites.createIndex(
+      p.databaseId as string,
+      tableId(p),
+      {
+        key: body.key,
+        type: body.type,
+        columns: d.legacy ? body.attributes : body.columns,
+        orders: body.orders,
+        lengths: body.lengths,
+      },
+      announced(request),
     );
-    return reply.code(202).send(model);
+    return reply.code(202).send(shapeIndex(index));
   });
   app.get(`${indexesPath}/:key`, async (request) => {
     requireAnyScope(request, s.indexesRead);
     const p = request.params as Params;
-    return shapeIndex(
-      indexModel(schema.index(p.databaseId as string, tableId(p), p.key as string)),
-    );
+    return shapeIndex(schema.index(p.databaseId as string, tableId(p), p.key as string));
   });
   app.delete(`${indexesPath}/:key`, async (request, reply) => {
     requireAnyScope(request, s.indexesWrite);
     const p = request.params as Params;
-    const model = shapeIndex(
-      indexModel(schema.index(p.databaseId as string, tableId(p), p.key as string)),
-    );
-    schema.deleteIndex(p.databaseId as string, tableId(p), p.key as string);
-    events.schema(
-      request,
-      dbOf(p.databaseId as string),
-      { table: tableId(p), index: p.key as string },
-      'delete',
-      model,
+    schemaWrites.deleteIndex(
+      p.databaseId as string,
+      tableId(p),
+      p.key as string,
+      announced(request),
     );
     return reply.code(204).send();
   });
-}
-
-/** The legacy Index model: `attributes` where TablesDB says `columns`. */
-function legacyIndex(model: Record<string, unknown>): Record<string, unknown> {
-  const { columns, ...rest } = model;
-  const { lengths, orders, ...head } = rest;
-  return { ...head, attributes: columns, lengths, orders };
 }
 
 /** The column kind a route segment names (`/columns/{kind}`); unsupported kinds are 405. */
