@@ -83,7 +83,8 @@ function cycles(): string[][] {
       component.push(member);
       if (member === node) break;
     }
-    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node))
+      found.push(component.sort());
   };
   for (const node of graph.keys()) if (!index.has(node)) visit(node);
   return found;
@@ -106,7 +107,9 @@ describe('the local Appwrite’s layers', () => {
   test('no module in http/ publishes an event: core’s writes do', () => {
     const publishers = [...graph.keys()]
       .filter((path) => layer(path) === 'http')
-      .filter((path) => /\.publish\(|\bEventBus\b/.test(readFileSync(join(EMULATOR, path), 'utf8')));
+      .filter((path) =>
+        /\.(publish|announce)\(|\bEventBus\b/.test(readFileSync(join(EMULATOR, path), 'utf8')),
+      );
     expect(publishers).toEqual([]);
   });
 

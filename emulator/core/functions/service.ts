@@ -10,6 +10,7 @@ import { isoDate } from '../platform/time.ts';
 import { DeploymentStore } from './deployments.ts';
 import { ExecutionStore } from './executions.ts';
 import { FunctionExecutor } from './executor.ts';
+import { FunctionWrites } from './function-writes.ts';
 import { FunctionStore } from './functions.ts';
 import { ProxyRuleStore } from './proxy-rules.ts';
 import { FunctionTriggers } from './triggers.ts';
@@ -30,11 +31,8 @@ export interface FunctionsService {
   webhooks: WebhookStore;
   rules: ProxyRuleStore;
   runner: FunctionRunner;
-  /**
-   * Publishes a change to functions, deployments or variables (`functions.[functionId].create`…)
-   * with the model as payload; only the console may read these, so they carry no read roles.
-   */
-  announce(pattern: string, params: Record<string, string>, payload: Record<string, unknown>): void;
+  /** The writes Appwrite announces (functions, variables, deployments), each publishing its event. */
+  writes: FunctionWrites;
   /**
    * Receives every published event, inside `publish`: queues it (when a trigger or webhook may hear
    * it) for the drain after the current turn, which names it once and starts matching functions and
@@ -140,9 +138,13 @@ export function openFunctionsService(options: FunctionsServiceOptions): Function
     webhooks,
     rules,
     runner,
-    announce(pattern, params, payload) {
-      options.publish({ pattern, params, payload, readRoles: [], timestamp: isoDate() });
-    },
+    writes: new FunctionWrites({
+      functions,
+      deployments,
+      executions,
+      rules,
+      publish: options.publish,
+    }),
     onEvent(event) {
       if (triggers.hears(event) || webhooks.listening) eventQueue.push(event);
     },

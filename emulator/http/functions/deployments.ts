@@ -41,7 +41,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
     if (entrypoint !== null && entrypoint.length > 1028) {
       throw new AppwriteError('general_argument_invalid', 'Invalid `entrypoint` param.');
     }
-    const deployment = await deployments.upload({
+    const deployment = await service.writes.uploadDeployment({
       functionId,
       entrypoint,
       commands: text('commands'),
@@ -51,14 +51,6 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
       appwriteId: header(request, 'x-appwrite-id'),
       type: header(request, 'x-sdk-language') === 'cli' ? 'cli' : 'manual',
     });
-    // Announced once the code is whole, as Appwrite does (not for each chunk).
-    if (deployment.sourceChunksUploaded >= deployment.sourceChunksTotal) {
-      service.announce(
-        'functions.[functionId].deployments.[deploymentId].create',
-        { functionId, deploymentId: deployment.$id },
-        deployments.model(deployment),
-      );
-    }
     return reply.code(202).send(deployments.model(deployment));
   });
 
@@ -95,13 +87,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
       deploymentId: string;
     };
     functions.get(functionId);
-    const gone = deployments.model(deployments.get(functionId, deploymentId));
-    deployments.delete(functionId, deploymentId);
-    service.announce(
-      'functions.[functionId].deployments.[deploymentId].delete',
-      { functionId, deploymentId },
-      gone,
-    );
+    service.writes.deleteDeployment(functionId, deploymentId);
     return reply.code(204).send();
   });
 
@@ -110,12 +96,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
     const { functionId } = request.params as { functionId: string };
     functions.get(functionId);
     const deploymentId = requiredString(bodyOf(request), 'deploymentId', 1, 36);
-    const fn = deployments.activate(functionId, deploymentId);
-    service.announce(
-      'functions.[functionId].deployments.[deploymentId].update',
-      { functionId, deploymentId },
-      deployments.model(deployments.get(functionId, deploymentId)),
-    );
+    const fn = service.writes.activateDeployment(functionId, deploymentId);
     return functionForFormat(functions.model(fn), formatBefore(request, '1.9.0'));
   });
 

@@ -130,8 +130,7 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
     requireScope(request, 'functions.write');
     const body = bodyOf(request);
     const id = readId(body, 'functionId');
-    const fn = functions.create(id, readFunctionSettings(body, null));
-    service.announce('functions.[functionId].create', { functionId: id }, functions.model(fn));
+    const fn = service.writes.createFunction(id, readFunctionSettings(body, null));
     return reply.code(201).send(model(request, fn));
   });
 
@@ -173,28 +172,14 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
   app.put('/functions/:functionId', async (request) => {
     requireScope(request, 'functions.write');
     const { functionId } = request.params as { functionId: string };
-    const current = functions.get(functionId);
-    const settings = readFunctionSettings(bodyOf(request), current);
-    // Settings the deployment was made with changed: Appwrite reports the function as not live.
-    const live =
-      current.live &&
-      settings.entrypoint === current.entrypoint &&
-      settings.commands === current.commands &&
-      settings.runtime === current.runtime;
-    const fn = functions.patch(functionId, { ...settings, live });
-    service.announce('functions.[functionId].update', { functionId }, functions.model(fn));
-    return model(request, fn);
+    const settings = readFunctionSettings(bodyOf(request), functions.get(functionId));
+    return model(request, service.writes.updateFunction(functionId, settings));
   });
 
   app.delete('/functions/:functionId', async (request, reply) => {
     requireScope(request, 'functions.write');
     const { functionId } = request.params as { functionId: string };
-    const gone = functions.model(functions.get(functionId));
-    functions.delete(functionId);
-    service.deployments.deleteAll(functionId);
-    service.executions.deleteAll(functionId);
-    service.rules.deleteForFunction(functionId);
-    service.announce('functions.[functionId].delete', { functionId }, gone);
+    service.writes.deleteFunction(functionId);
     return reply.code(204).send();
   });
 }

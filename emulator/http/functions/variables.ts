@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type VariableDoc, variableModel } from '../../core/functions/functions.ts';
+import { variableModel } from '../../core/functions/functions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { uniqueId } from '../../core/platform/ids.ts';
@@ -21,16 +21,7 @@ function readKey(body: Body): string {
  * sees both at execution, its own winning (facts §3.2).
  */
 export function registerVariableRoutes(app: FastifyInstance, service: FunctionsService): void {
-  const { functions } = service;
-  /** Function variable changes are announced (`functions.[functionId].variables.[variableId].…`). */
-  const announce = (owner: string | null, variable: VariableDoc, action: string) => {
-    if (owner === null) return;
-    service.announce(
-      `functions.[functionId].variables.[variableId].${action}`,
-      { functionId: owner, variableId: variable.$id },
-      { ...variableModel(variable) },
-    );
-  };
+  const { functions, writes } = service;
   const scopeOf = (request: FastifyRequest) => {
     const { functionId } = request.params as { functionId?: string };
     if (functionId === undefined) return null;
@@ -58,12 +49,11 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       const body = bodyOf(request);
       // appwrite-cli 12 sends no variableId; Appwrite then makes one.
       const id = body.variableId === undefined ? uniqueId() : readId(body, 'variableId');
-      const variable = functions.createVariable(owner, id, {
+      const variable = writes.createVariable(owner, id, {
         key: readKey(body),
         value: requiredString(body, 'value', 0, 8192),
         secret: optionalBoolean(body, 'secret', false),
       });
-      announce(owner, variable, 'create');
       return reply.code(201).send(variableModel(variable));
     });
 
@@ -86,8 +76,7 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       }
       const current = functions.variable(owner, variableId);
       const key = body.key === undefined ? current.key : readKey(body);
-      const variable = functions.updateVariable(owner, variableId, { key, value, secret });
-      announce(owner, variable, 'update');
+      const variable = writes.updateVariable(owner, variableId, { key, value, secret });
       return variableModel(variable);
     });
 
@@ -95,9 +84,7 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       requireScope(request, write);
       const owner = scopeOf(request);
       const { variableId } = request.params as { variableId: string };
-      const gone = functions.variable(owner, variableId);
-      functions.deleteVariable(owner, variableId);
-      announce(owner, gone, 'delete');
+      writes.deleteVariable(owner, variableId);
       return reply.code(204).send();
     });
   }
