@@ -39,7 +39,7 @@ function readExpire(body: Body): string | null {
  * delete. Keys only in practice (scopes `tokens.read`/`tokens.write`, which no session holds). The
  * file must be readable by the caller and, to mint a token, updatable (SRV Modules/Tokens).
  */
-export function registerTokenRoutes(app: FastifyInstance, storage: Storage): void {
+export function registerFileTokenRoutes(app: FastifyInstance, storage: Storage): void {
   const model = (token: ResourceToken) => resourceTokenModel(token, storage.tokens.secretOf(token));
 
   /** SRV Tokens/Http/Tokens/Buckets/Files/Action.php getFileAndBucket. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Project } from '../../core/project.ts';
 import { registerBucketRoutes } from './buckets.ts';
 import { registerContentRoutes } from './content.ts';
-import { registerTokenRoutes } from './file-tokens.ts';
+import { registerFileTokenRoutes } from './file-tokens.ts';
 import { registerFileRoutes } from './files.ts';
 
 /**
@@ -21,6 +21,6 @@ export async function registerStorage(app: FastifyInstance, project: Project): P
     registerBucketRoutes(scope, storage);
     registerFileRoutes(scope, storage);
     registerContentRoutes(scope, storage);
-    registerTokenRoutes(scope, storage);
+    registerFileTokenRoutes(scope, storage);
   });
 }
