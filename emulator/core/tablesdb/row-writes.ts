@@ -39,11 +39,9 @@ export class RowWrites {
     permissions: unknown,
     options: DataWriteOptions = {},
   ): Promise<Row> {
-    const row = await this.#queue.run(() =>
+    return this.#one(databaseId, tableId, 'create', options, () =>
       this.#rows.create(principal, databaseId, tableId, rowId, data, permissions),
     );
-    this.#announce(databaseId, tableId, [row], 'create', options);
-    return row;
   }
 
   /** Creates many rows (API keys only): one `create` per row. */
@@ -54,11 +52,9 @@ export class RowWrites {
     rows: unknown,
     options: DataWriteOptions = {},
   ): Promise<RowList> {
-    const list = await this.#queue.run(() =>
+    return this.#many(databaseId, tableId, 'create', options, () =>
       this.#rows.createMany(principal, databaseId, tableId, rows),
     );
-    this.#announce(databaseId, tableId, list.rows, 'create', options);
-    return list;
   }
 
   /** Creates or updates one row: `upsert`. */
@@ -71,11 +67,9 @@ export class RowWrites {
     permissions: unknown,
     options: DataWriteOptions = {},
   ): Promise<Row> {
-    const row = await this.#queue.run(() =>
+    return this.#one(databaseId, tableId, 'upsert', options, () =>
       this.#rows.upsert(principal, databaseId, tableId, rowId, data, permissions),
     );
-    this.#announce(databaseId, tableId, [row], 'upsert', options);
-    return row;
   }
 
   /** Upserts many rows (API keys only): one `upsert` per row. */
@@ -86,11 +80,9 @@ export class RowWrites {
     rows: unknown,
     options: DataWriteOptions = {},
   ): Promise<RowList> {
-    const list = await this.#queue.run(() =>
+    return this.#many(databaseId, tableId, 'upsert', options, () =>
       this.#rows.upsertMany(principal, databaseId, tableId, rows),
     );
-    this.#announce(databaseId, tableId, list.rows, 'upsert', options);
-    return list;
   }
 
   /** Updates one row: `update`. */
@@ -103,11 +95,9 @@ export class RowWrites {
     permissions: unknown,
     options: DataWriteOptions = {},
   ): Promise<Row> {
-    const row = await this.#queue.run(() =>
+    return this.#one(databaseId, tableId, 'update', options, () =>
       this.#rows.update(principal, databaseId, tableId, rowId, data, permissions),
     );
-    this.#announce(databaseId, tableId, [row], 'update', options);
-    return row;
   }
 
   /** Updates every row matching `queries` (API keys only): one `update` per row. */
@@ -119,11 +109,9 @@ export class RowWrites {
     queries: unknown,
     options: DataWriteOptions = {},
   ): Promise<RowList> {
-    const list = await this.#queue.run(() =>
+    return this.#many(databaseId, tableId, 'update', options, () =>
       this.#rows.updateMany(principal, databaseId, tableId, data, queries),
     );
-    this.#announce(databaseId, tableId, list.rows, 'update', options);
-    return list;
   }
 
   /** Deletes one row: `delete`, with the row as it was. */
@@ -134,11 +122,9 @@ export class RowWrites {
     rowId: string,
     options: DataWriteOptions = {},
   ): Promise<Row> {
-    const row = await this.#queue.run(() =>
+    return this.#one(databaseId, tableId, 'delete', options, () =>
       this.#rows.delete(principal, databaseId, tableId, rowId),
     );
-    this.#announce(databaseId, tableId, [row], 'delete', options);
-    return row;
   }
 
   /** Deletes every row matching `queries` (API keys only): one `delete` per row. */
@@ -149,11 +135,9 @@ export class RowWrites {
     queries: unknown,
     options: DataWriteOptions = {},
   ): Promise<RowList> {
-    const list = await this.#queue.run(() =>
+    return this.#many(databaseId, tableId, 'delete', options, () =>
       this.#rows.deleteMany(principal, databaseId, tableId, queries),
     );
-    this.#announce(databaseId, tableId, list.rows, 'delete', options);
-    return list;
   }
 
   /**
@@ -171,14 +155,38 @@ export class RowWrites {
     direction: 'up' | 'down',
     options: DataWriteOptions = {},
   ): Promise<Row> {
-    const row = await this.#queue.run(() =>
+    return this.#one(databaseId, tableId, 'update', options, () =>
       this.#rows.increment(principal, databaseId, tableId, rowId, column, amount, bound, direction),
     );
-    this.#announce(databaseId, tableId, [row], 'update', options);
-    return row;
   }
 
   /** After commit: one event per row, read roles from the table as it is now. */
+  /** Runs one row's write in the group-commit queue, then announces it once committed. */
+  async #one(
+    databaseId: string,
+    tableId: string,
+    action: RowAction,
+    options: DataWriteOptions,
+    write: () => Row,
+  ): Promise<Row> {
+    const row = await this.#queue.run(write);
+    this.#announce(databaseId, tableId, [row], action, options);
+    return row;
+  }
+
+  /** As `#one` for a bulk write: one event per row it changed. */
+  async #many(
+    databaseId: string,
+    tableId: string,
+    action: RowAction,
+    options: DataWriteOptions,
+    write: () => RowList,
+  ): Promise<RowList> {
+    const list = await this.#queue.run(write);
+    this.#announce(databaseId, tableId, list.rows, action, options);
+    return list;
+  }
+
   #announce(
     databaseId: string,
     tableId: string,
