@@ -32,6 +32,12 @@ export const Limits = {
 } as const;
 
 /**
+ * How far Appwrite counts a list's `total` (APP_LIMIT_COUNT): a list of more rows says 5,000, so a
+ * total at the cap means "at least this many".
+ */
+export const APPWRITE_COUNT_CAP = 5000;
+
+/**
  * Per-user rate limits: at most `limit` actions of a kind per fixed window of `windowSeconds`,
  * counted in the `ratelimits` table so they hold across concurrent executions and runtimes. Liking
  * and unliking share `like`. The `AGORA_RATE_LIMITS` function variable can switch them off or

@@ -14,6 +14,7 @@ import { InputFile } from 'node-appwrite/file';
 import { isStatus } from '#lib/appwrite-errors.ts';
 import { withRetry } from '#lib/retry.ts';
 import { BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
+import { APPWRITE_COUNT_CAP } from '#shared/limits.ts';
 import type { JobFields } from '#shared/schemas/job.ts';
 import type { CsvUser } from './csv.ts';
 
@@ -27,7 +28,7 @@ export interface UserPage {
 }
 
 /** How many users Appwrite counts at most in a list's `total`. */
-export const COUNT_CAP = 5000;
+export const COUNT_CAP = APPWRITE_COUNT_CAP;
 
 /**
  * What `export-users` asks of Appwrite. The node-appwrite implementation is below; the unit tests

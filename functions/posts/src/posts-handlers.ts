@@ -1,3 +1,4 @@
+import { APPWRITE_COUNT_CAP } from '#shared/limits.ts';
 import { CommentCreate } from '#shared/schemas/comment.ts';
 import { Id } from '#shared/schemas/common.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
@@ -111,9 +112,11 @@ export function removePost(repoFor: RepoFor): RouteHandler {
 }
 
 /**
- * The post's `likesCount` as stored after this call: the counter's value after this call's own move,
- * or — when another call made or removed the like (a double click, two tabs) — read again now, not the
- * value read before that call's counter moved.
+ * The post's like count after this call. When this call made or removed the like, it is the counter's
+ * value after this call's own move. When another call did (a double click, two tabs), that call may
+ * not have moved the counter yet — its like row is already there or gone, its counter move a moment
+ * later — so the answer counts the like rows themselves, which this call saw settled; past Appwrite's
+ * count cap, the counter read again now.
  */
 async function likesCountAfter(
   repo: PostsRepo,
@@ -129,6 +132,8 @@ async function likesCountAfter(
     ]);
     if (count !== null) return count;
   }
+  const rows = await repo.countLikes(post.$id);
+  if (rows < APPWRITE_COUNT_CAP) return rows;
   return (await repo.getPost(post.$id))?.likesCount ?? post.likesCount;
 }
 

@@ -28,6 +28,8 @@ export interface PostsRepo extends PostCascadeRepo {
   updatePost(postId: string, patch: Partial<PostFields>): Promise<PostRow | null>;
   /** `true` when this call created the like, `false` when it already existed (409). */
   createLike(postId: string, userId: string): Promise<boolean>;
+  /** How many like rows the post has, counted up to Appwrite's cap (`APPWRITE_COUNT_CAP`). */
+  countLikes(postId: string): Promise<number>;
   /** `true` when this call deleted the like, `false` when there was none (404). */
   deleteLike(postId: string, userId: string): Promise<boolean>;
   getComment(commentId: string): Promise<CommentRow | null>;
@@ -216,6 +218,17 @@ export function createPostsRepo(client: Client): PostsRepo {
         }),
       );
       return list.rows.map((row) => commentOf(row as unknown as CommentRow));
+    },
+    async countLikes(postId) {
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId,
+          tableId: TableId.likes,
+          queries: [Query.equal('postId', postId), Query.limit(1), Query.select(['$id'])],
+          total: true,
+        }),
+      );
+      return list.total;
     },
     async listLikeIds(postId, limit) {
       const list = await withRetry(() =>

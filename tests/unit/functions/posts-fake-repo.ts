@@ -82,6 +82,10 @@ export class FakePostsRepo implements PostsRepo {
     return this.posts.delete(postId);
   }
 
+  async countLikes(postId: string) {
+    return [...this.likes.values()].filter((like) => like.postId === postId).length;
+  }
+
   async createLike(postId: string, userId: string) {
     this.writes.push(`createLike ${postId} ${userId}`);
     const id = likeRowId(postId, userId);

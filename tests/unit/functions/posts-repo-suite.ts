@@ -48,7 +48,9 @@ export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>
       expect(await repo.createLike(post.$id, userId)).toBe(false);
       expect(await repo.createLike(post.$id, adminId)).toBe(true);
       expect((await repo.listLikeIds(post.$id, 10)).length).toBe(2);
+      expect(await repo.countLikes(post.$id)).toBe(2);
       expect(await repo.deleteLike(post.$id, userId)).toBe(true);
+      expect(await repo.countLikes(post.$id)).toBe(1);
       expect(await repo.deleteLike(post.$id, userId)).toBe(false);
       const [left] = await repo.listLikeIds(post.$id, 10);
       expect(left).toBeDefined();
