@@ -1,6 +1,7 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
+import { describeBundle, measureClientBundle } from './lib/client-bundle.ts';
 
 /**
  * The browser app's build and dev server. In development the page and the API share one origin:
@@ -19,7 +20,8 @@ const appwrite = process.env.AGORA_APPWRITE_URL ?? 'http://127.0.0.1:8080';
  */
 const vendorChunks = [
   { name: 'svelte', test: /node_modules[\\/](svelte|esm-env|clsx)[\\/]/ },
-  { name: 'appwrite', test: /node_modules[\\/]appwrite[\\/]/ },
+  // The SDK with its JSON library (an npm alias of the SDK, e.g. `appwrite26`, too).
+  { name: 'appwrite', test: /node_modules[\\/](appwrite\d*|json-bigint|bignumber\.js)[\\/]/ },
   { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
 ];
 
@@ -48,12 +50,30 @@ function cssHash({
   return name;
 }
 
+/**
+ * After a production build, one line with what a first visit to the feed downloads (budget: 100 KB
+ * gzip, JS + CSS) and what all chunks weigh, split Svelte / SDK / zod / app (lib/client-bundle.ts).
+ */
+function reportBundleSize(): Plugin {
+  let config: ResolvedConfig | undefined;
+  return {
+    name: 'agora:bundle-size',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    writeBundle() {
+      if (!config) return;
+      const outDir = resolve(config.root, config.build.outDir);
+      config.logger.info(describeBundle(measureClientBundle(outDir)));
+    },
+  };
+}
+
 export default defineConfig({
   root: 'client',
-  plugins: [svelte({ compilerOptions: { cssHash } })],
+  plugins: [svelte({ compilerOptions: { cssHash } }), reportBundleSize()],
   envPrefix: 'VITE_',
-  // The appwrite SDK's JSON goes through the native JSON (client/src/lib/json-bigint.ts says why).
-  resolve: { alias: { 'json-bigint': `${import.meta.dirname}/client/src/lib/json-bigint.ts` } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
- * Account through the real web SDK 26.2.0 in a jsdom window. Node's fetch keeps no cookies, so this is
+ * Account through the real web SDK 28.0.0 in a jsdom window. Node's fetch keeps no cookies, so this is
  * the path a browser takes when cookies are refused: the session travels in `X-Fallback-Cookies`, which
  * the SDK stores in localStorage (`cookieFallback`) and sends back on every call.
  */

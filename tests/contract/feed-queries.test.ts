@@ -16,7 +16,7 @@ import { who } from '../support/emulator-data.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
- * The browser's read paths, with the web SDK 26.2.0 in a jsdom window as a guest (posts are
+ * The browser's read paths, with the web SDK 28.0.0 in a jsdom window as a guest (posts are
  * `read("any")`), using the very query builders the client uses (shared/queries.ts): the feed
  * newest first by cursor, one author's posts, fulltext search on title and body — and that the local
  * Appwrite serves the feed and author pages from appwrite.json's indexes without a sort.

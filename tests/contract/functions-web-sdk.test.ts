@@ -6,9 +6,9 @@ import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
- * The web SDK (appwrite 26.2.0) runs functions as a browser would: a signed-in user executes a
+ * The web SDK (appwrite 28.0.0) runs functions as a browser would: a signed-in user executes a
  * `users` function with the session the SDK keeps, sees only its own executions and no logs; the
- * 1.9.5 Execution model (`functionId`). And executions are deleted by keys only, not while running.
+ * 2.3 Execution model (`resourceId`/`resourceType`; web-sdk-26.test.ts keeps 1.9.5's `functionId`). And executions are deleted by keys only, not while running.
  *
  * Node environment with a `window.localStorage` stand-in (what the SDK keeps its session in when the
  * API is on another site): under jsdom the forked function workers' IPC messages arrive as another
@@ -75,7 +75,13 @@ test('a signed-in user executes, sees its execution, and no logs', async () => {
     method: ExecutionMethod.PUT,
     headers: { 'content-type': 'application/json' },
   });
-  expect(execution).toMatchObject({ functionId: 'members', status: 'completed', logs: '' });
+  expect(execution).toMatchObject({
+    resourceId: 'members',
+    resourceType: 'functions',
+    status: 'completed',
+    logs: '',
+  });
+  expect(execution).not.toHaveProperty('functionId');
   const seen = JSON.parse(execution.responseBody);
   expect(seen).toMatchObject({ method: 'PUT', path: '/p', query: { q: '1' }, bodyText: '{"a":1}' });
   expect(seen.headers['x-appwrite-user-jwt']).not.toBe('');

@@ -10,7 +10,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { buildApp } from '../../emulator/app.ts';
 
 /**
- * Realtime through the real web SDK 26.2.0 `Realtime` class in a jsdom window: subscribe, receive,
+ * Realtime through the real web SDK 28.0.0 `Realtime` class in a jsdom window: subscribe, receive,
  * update, unsubscribe, permission filtering, sign-out on an open socket, and reconnection after a
  * server restart on the same data folder and port. Rows are written with node-appwrite and an API key,
  * as a function would.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
- * Storage through the real web SDK 26.2.0 (in Node: its Storage needs no window; the session is given
+ * Storage through the real web SDK 28.0.0 (in Node: its Storage needs no window; the session is given
  * with `setSession`, as the SSR pattern does): a signed-in user uploads, and the SDK's URL helpers
  * (`getFileView`/`getFileDownload`/`getFilePreview`, which only build URLs carrying `project=` and an
  * empty `impersonateuserid=`) work the way an `<img src>` uses them: with the session cookie, or with

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
 /**
- * TablesDB through the real web SDK 26.2.0 in a jsdom window, signed in through the
+ * TablesDB through the real web SDK 28.0.0 in a jsdom window, signed in through the
  * `X-Fallback-Cookies` path (Node's fetch keeps no cookies). The schema is made with node-appwrite
  * and an API key, as a project's deploy would.
  */

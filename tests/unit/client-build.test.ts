@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeBundle, FIRST_VISIT_BUDGET, measureClientBundle } from '#lib/client-bundle.ts';
 
 /**
  * The production client build (`npm run build` → `client/dist/`) is public: everything in it goes
@@ -135,6 +136,13 @@ describe('the production client build', () => {
     expect(files).toContain('index.html');
     expect(files.some((file) => /^assets\/.+\.js$/.test(file))).toBe(true);
     expect(files.some((file) => /^assets\/.+\.css$/.test(file))).toBe(true);
+  });
+
+  it('a first visit to the feed downloads at most 100 KB gzip of JS + CSS', () => {
+    const bundle = measureClientBundle(outDir);
+    console.info(describeBundle(bundle));
+    expect(bundle.firstVisit.parts.appwrite, 'the SDK is loaded up front').toBeGreaterThan(0);
+    expect(bundle.firstVisit.total).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
   });
 
   it('takes its endpoint and project from VITE_ variables at build time', () => {

@@ -24,12 +24,12 @@ export async function register(input: Registration): Promise<void> {
 
 /** Mails the signed-in user a verification link. */
 export async function sendVerification(): Promise<void> {
-  await account.createVerification({ url: appLink('/verify') });
+  await account.createEmailVerification({ url: appLink('/verify') });
 }
 
 /** Completes verification with the link's userId and secret. */
 export async function completeVerification(userId: string, secret: string): Promise<void> {
-  await account.updateVerification({ userId, secret });
+  await account.updateEmailVerification({ userId, secret });
   if (session.user) await session.refreshUser();
 }
 

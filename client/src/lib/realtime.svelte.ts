@@ -1,10 +1,11 @@
-import { Realtime, type RealtimeResponseEvent, type RealtimeSubscription } from 'appwrite';
+import type { Realtime, RealtimeResponseEvent, RealtimeSubscription } from 'appwrite';
 import { untrack } from 'svelte';
-import { client } from './appwrite.ts';
+import { realtime } from './appwrite.ts';
 
 /**
- * Realtime, with the connection's state for the header's indicator and a refetch hook, so a page
- * never misses what happened while the socket was down.
+ * Realtime through the SDK's one `Realtime` (lib/appwrite.ts), with the connection's state for the
+ * header's indicator and a refetch hook, so a page never misses what happened while the socket was
+ * down.
  *
  *   const stop = subscribe([Channel.rows(TableId.posts)], (event) => apply(event), {
  *     onReconnect: () => refetch(),   // the socket came back: reload what you show
@@ -34,7 +35,7 @@ interface Listener {
 }
 
 const listeners = new Set<Listener>();
-let realtime: Realtime | null = null;
+let watched = false;
 let wasLive = false;
 let droppedSinceLive = false;
 let socketOpen = false;
@@ -43,10 +44,11 @@ function refetchAll() {
   for (const listener of listeners) listener.onReconnect?.();
 }
 
-function ensureRealtime(): Realtime {
-  if (realtime) return realtime;
-  const instance = new Realtime(client);
-  instance.onOpen(() => {
+/** The shared Realtime, its opens and closes (and the browser's online state) watched from first use. */
+function watchedRealtime(): Realtime {
+  if (watched) return realtime;
+  watched = true;
+  realtime.onOpen(() => {
     socketOpen = true;
     connection.state = 'live';
     // A reopened socket: what happened meanwhile was not pushed to us, so readers refetch.
@@ -54,7 +56,7 @@ function ensureRealtime(): Realtime {
     wasLive = true;
     droppedSinceLive = false;
   });
-  instance.onClose(() => {
+  realtime.onClose(() => {
     socketOpen = false;
     if (listeners.size === 0) {
       connection.state = 'idle';
@@ -76,8 +78,7 @@ function ensureRealtime(): Realtime {
       connection.state = 'reconnecting';
     }
   });
-  realtime = instance;
-  return instance;
+  return realtime;
 }
 
 /** Subscribes to channels; returns a synchronous stop function. */
@@ -95,7 +96,7 @@ export function subscribe<T = unknown>(
   if (untrack(() => connection.state) === 'idle') connection.state = 'connecting';
   let subscription: RealtimeSubscription | null = null;
   let stopped = false;
-  ensureRealtime()
+  watchedRealtime()
     .subscribe(channels, (event) => listener.onEvent(event))
     .then((made) => {
       if (stopped) void made.close();

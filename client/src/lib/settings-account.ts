@@ -16,7 +16,7 @@ export function verificationUrl(): string {
 
 /** Sends the signed-in user a verification mail. */
 export async function sendVerificationEmail(): Promise<void> {
-  await account.createVerification({ url: verificationUrl() });
+  await account.createEmailVerification({ url: verificationUrl() });
 }
 
 /**

@@ -1,136 +1,214 @@
-import { ExecutionMethod, Storage } from 'appwrite';
-import { describe, expect, it, vi } from 'vitest';
-import { account, client, functions, storage, tables } from '../../../client/src/lib/appwrite.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  completeVerification,
+  requestRecovery,
+  sendVerification,
+} from '../../../client/src/lib/accounts.ts';
+import { listFeed } from '../../../client/src/lib/api/posts.ts';
+import { endpoint, storage } from '../../../client/src/lib/appwrite.ts';
+import { callFunction } from '../../../client/src/lib/call-function.ts';
+import { session } from '../../../client/src/lib/session.svelte.ts';
+import { AvatarUpload } from '../../../client/src/lib/settings-avatar-upload.svelte.ts';
+import { FunctionId, Route } from '../../../shared/functions.ts';
+import { feedQueries } from '../../../shared/queries.ts';
 
-/** What the app's own Account and TablesDB calls hand to `client.call` (the SDK's services send the same). */
-const sent = async (call: () => Promise<unknown>) => {
-  const spy = vi.spyOn(client, 'call').mockResolvedValue({});
-  await call();
-  const [method, url, headers, payload] = spy.mock.calls[0] ?? [];
-  spy.mockRestore();
-  return { method, path: (url as URL).pathname, headers, payload };
-};
+/**
+ * What the app's calls put on the wire: `fetch` is intercepted under the SDK's own service classes
+ * (lib/appwrite.ts), so each test pins the method, path, query or body and headers Appwrite expects —
+ * SDK 28.0.0's: response format 2.3.0 — and how the answer (or its failure) comes back to the app.
+ */
+interface Sent {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
-describe('account: the SDK Account endpoints the app uses, over client.call', () => {
-  it('reads, opens and closes the session', async () => {
-    expect(await sent(() => account.get())).toMatchObject({
-      method: 'get',
-      path: '/v1/account',
-      headers: { 'X-Appwrite-Project': 'agora' },
-      payload: {},
+let sent: Sent[] = [];
+/** Answers, in order, for the next requests (then `{}` with 200). */
+let answers: (Response | Error)[] = [];
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const noContent = () => new Response(null, { status: 204 });
+
+beforeEach(() => {
+  sent = [];
+  answers = [];
+  vi.stubGlobal('fetch', async (uri: string, init: RequestInit) => {
+    const url = new URL(uri);
+    const body = init.body;
+    sent.push({
+      method: init.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...(init.headers as Record<string, string>) },
+      body: typeof body === 'string' ? JSON.parse(body) : body,
     });
-    expect(
-      await sent(() => account.createEmailPasswordSession({ email: 'a@b.c', password: 'pw' })),
-    ).toMatchObject({
-      method: 'post',
-      path: '/v1/account/sessions/email',
-      payload: { email: 'a@b.c', password: 'pw' },
+    const answer = answers.shift() ?? json({});
+    if (answer instanceof Error) throw answer;
+    return answer;
+  });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  session.forget();
+});
+
+const user = { $id: 'u1', name: 'Ada', labels: [], emailVerification: true };
+
+describe('every request', () => {
+  it('names the project and asks for the response format of SDK 28 (Appwrite 2.3.0)', async () => {
+    await sendVerification();
+    expect(sent[0]?.headers).toMatchObject({
+      'X-Appwrite-Project': 'agora',
+      'X-Appwrite-Response-Format': '2.3.0',
+      'x-sdk-version': '28.0.0',
+      'content-type': 'application/json',
     });
-    expect(await sent(() => account.deleteSession({ sessionId: 'current' }))).toMatchObject({
-      method: 'delete',
-      path: '/v1/account/sessions/current',
-    });
+    expect(new URL(endpoint).pathname).toBe('/v1');
+  });
+});
+
+describe('account', () => {
+  it('signs in: the email session, then the account and its profile row', async () => {
+    answers = [json({ $id: 's1' }, 201), json(user), json({ $id: 'u1', name: 'Ada' })];
+    await session.signIn('ada@example.com', 'pw');
+    expect(sent.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'POST /v1/account/sessions/email',
+      'GET /v1/account',
+      'GET /v1/tablesdb/agora/tables/profiles/rows/u1',
+    ]);
+    expect(sent[0]?.body).toEqual({ email: 'ada@example.com', password: 'pw' });
+    expect(session.user?.$id).toBe('u1');
+  });
+
+  it('a stale session cookie: deletes the current session and signs in once more', async () => {
+    answers = [
+      json({ message: 'exists', code: 401, type: 'user_session_already_exists' }, 401),
+      noContent(),
+      json({ $id: 's2' }, 201),
+      json(user),
+    ];
+    await session.signIn('ada@example.com', 'pw');
+    expect(sent.slice(0, 3).map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'POST /v1/account/sessions/email',
+      'DELETE /v1/account/sessions/current',
+      'POST /v1/account/sessions/email',
+    ]);
   });
 
   it('sends and confirms the verification email, and asks for a recovery link', async () => {
-    expect(
-      await sent(() => account.createVerification({ url: 'https://x/#/verify' })),
-    ).toMatchObject({
-      method: 'post',
-      path: '/v1/account/verifications/email',
-      payload: { url: 'https://x/#/verify' },
-    });
-    expect(
-      await sent(() => account.updateVerification({ userId: 'u1', secret: 's' })),
-    ).toMatchObject({
-      method: 'put',
-      path: '/v1/account/verifications/email',
-      payload: { userId: 'u1', secret: 's' },
-    });
-    expect(
-      await sent(() => account.createRecovery({ email: 'a@b.c', url: 'https://x/#/recover' })),
-    ).toMatchObject({
-      method: 'post',
-      path: '/v1/account/recovery',
-      payload: { email: 'a@b.c', url: 'https://x/#/recover' },
+    await sendVerification();
+    await completeVerification('u1', 's');
+    await requestRecovery('ada@example.com');
+    expect(sent.map(({ method, path, body }) => [method, path, body])).toEqual([
+      ['POST', '/v1/account/verifications/email', { url: `${location.origin}/#/verify` }],
+      ['PUT', '/v1/account/verifications/email', { userId: 'u1', secret: 's' }],
+      [
+        'POST',
+        '/v1/account/recovery',
+        { email: 'ada@example.com', url: `${location.origin}/#/recover` },
+      ],
+    ]);
+  });
+
+  it("turns Appwrite's error into ApiError", async () => {
+    answers = [
+      json({ message: 'Invalid credentials', code: 401, type: 'user_invalid_credentials' }, 401),
+    ];
+    await expect(session.signIn('ada@example.com', 'wrong')).rejects.toMatchObject({
+      name: 'ApiError',
+      type: 'user_invalid_credentials',
+      status: 401,
     });
   });
 });
 
-describe('tables: the two TablesDB reads, over client.call', () => {
-  it('lists rows with queries and reads one row', async () => {
-    expect(
-      await sent(() =>
-        tables.listRows({ databaseId: 'agora', tableId: 'posts', queries: ['q1'], total: false }),
-      ),
-    ).toEqual({
-      method: 'get',
-      path: '/v1/tablesdb/agora/tables/posts/rows',
-      headers: { 'X-Appwrite-Project': 'agora', accept: 'application/json' },
-      payload: { queries: ['q1'], total: false },
-    });
-    expect(
-      await sent(() => tables.getRow({ databaseId: 'agora', tableId: 'stats', rowId: 'a b' })),
-    ).toMatchObject({
-      method: 'get',
-      path: '/v1/tablesdb/agora/tables/stats/rows/a%20b',
-      payload: {},
+describe('tables', () => {
+  it('lists the feed with its queries in the query string, retrying when no answer came', async () => {
+    answers = [new TypeError('fetch failed'), json({ total: 0, rows: [] })];
+    await expect(listFeed()).resolves.toEqual({ posts: [], more: false });
+    expect(sent).toHaveLength(2);
+    const [, second] = sent;
+    expect(second?.method).toBe('GET');
+    expect(second?.path).toBe('/v1/tablesdb/agora/tables/posts/rows');
+    const queries = feedQueries();
+    expect(second?.query).toEqual({
+      ...Object.fromEntries(queries.map((query, i) => [`queries[${i}]`, query])),
+      total: 'false',
     });
   });
 });
 
-describe('functions: an execution, over client.call', () => {
-  it('posts the body, method, path and headers of the request', async () => {
-    expect(
-      await sent(() =>
-        functions.createExecution({
-          functionId: 'posts',
-          body: '{}',
-          async: false,
-          xpath: '/posts?x=1',
-          method: ExecutionMethod.POST,
-          headers: { 'content-type': 'application/json' },
-        }),
-      ),
-    ).toMatchObject({
-      method: 'post',
+describe('functions', () => {
+  it('runs a route as a synchronous execution and reads its answer', async () => {
+    answers = [
+      json({ status: 'completed', responseStatusCode: 200, responseBody: '{"liked":true}' }, 201),
+    ];
+    const answer = await callFunction(FunctionId.posts, Route.posts.like, { postId: 'p1' });
+    expect(answer).toEqual({ liked: true });
+    expect(sent[0]).toMatchObject({
+      method: 'POST',
       path: '/v1/functions/posts/executions',
-      payload: {
-        body: '{}',
+      body: {
+        body: '',
         async: false,
-        path: '/posts?x=1',
-        method: 'POST',
+        path: '/posts/p1/like',
+        method: 'PUT',
         headers: { 'content-type': 'application/json' },
       },
     });
   });
 });
 
-describe('storage: the same requests and URLs as the SDK Storage', () => {
-  const sdk = new Storage(client);
-
-  it('builds the preview and download URLs the SDK builds', () => {
-    const preview = { bucketId: 'avatars', fileId: 'f1', width: 80, height: 80 };
-    expect(storage.getFilePreview(preview)).toBe(sdk.getFilePreview(preview));
-    const download = { bucketId: 'exports', fileId: 'f2', token: 'tok' };
-    expect(storage.getFileDownload(download)).toBe(sdk.getFileDownload(download));
+describe('storage', () => {
+  it('builds preview and download URLs with the project in the query', () => {
+    const preview = new URL(
+      storage.getFilePreview({ bucketId: 'avatars', fileId: 'f 1', width: 80, height: 80 }),
+    );
+    expect(preview.pathname).toBe('/v1/storage/buckets/avatars/files/f%201/preview');
+    expect(Object.fromEntries(preview.searchParams)).toMatchObject({
+      width: '80',
+      height: '80',
+      project: 'agora',
+    });
+    const download = new URL(
+      storage.getFileDownload({ bucketId: 'exports', fileId: 'f2', token: 'tok' }),
+    );
+    expect(download.pathname).toBe('/v1/storage/buckets/exports/files/f2/download');
+    expect(Object.fromEntries(download.searchParams)).toMatchObject({
+      token: 'tok',
+      project: 'agora',
+    });
   });
 
-  it('uploads and deletes as the SDK does', async () => {
-    const upload = vi.spyOn(client, 'chunkedUpload').mockResolvedValue({});
-    const file = new File(['x'], 'a.png', { type: 'image/png' });
-    const args = { bucketId: 'avatars', fileId: 'f1', file, permissions: ['read("any")'] };
-    const onProgress = () => undefined;
-    await storage.createFile({ ...args, onProgress });
-    await sdk.createFile({ ...args, onProgress });
-    const [ours, theirs] = upload.mock.calls;
-    expect(String(ours?.[1])).toBe(String(theirs?.[1]));
-    expect(ours?.slice(2)).toEqual(theirs?.slice(2));
-    upload.mockRestore();
-
-    const deleteArgs = { bucketId: 'avatars', fileId: 'f1' };
-    expect(await sent(() => storage.deleteFile(deleteArgs))).toMatchObject(
-      await sent(() => sdk.deleteFile(deleteArgs)),
-    );
+  it('uploads an avatar as multipart form data; deletes it again when linking fails', async () => {
+    answers = [
+      json({ $id: 'f1', chunksTotal: 1, chunksUploaded: 1 }, 201),
+      json({ status: 'completed', responseStatusCode: 400, responseBody: '{"type":"x"}' }, 201),
+      noContent(),
+    ];
+    const upload = new AvatarUpload('u1');
+    URL.createObjectURL = () => 'blob:x';
+    URL.revokeObjectURL = () => undefined;
+    upload.choose(new File(['x'], 'a.png', { type: 'image/png' }));
+    await expect(upload.upload()).rejects.toMatchObject({ type: 'x', status: 400 });
+    expect(sent.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'POST /v1/storage/buckets/avatars/files',
+      'POST /v1/functions/profiles/executions',
+      'DELETE /v1/storage/buckets/avatars/files/f1',
+    ]);
+    const form = sent[0]?.body as FormData;
+    expect(form).toBeInstanceOf(FormData);
+    expect(sent[0]?.headers['content-type']).toBeUndefined();
+    expect(typeof form.get('fileId')).toBe('string');
+    expect((form.get('file') as File).name).toBe('a.png');
+    expect(form.getAll('permissions[]')).toEqual([
+      'read("any")',
+      'update("user:u1")',
+      'delete("user:u1")',
+    ]);
   });
 });
