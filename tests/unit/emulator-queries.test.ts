@@ -316,8 +316,9 @@ test('total counts at most 5,000 and total=false skips counting', () => {
   const { schema, rows } = freshData();
   schema.createTable('main', 'many', { name: 'many' });
   schema.createColumn('main', 'many', 'integer', { key: 'i' });
-  for (let start = 0; start < COUNT_LIMIT + 10; start += 1000) {
-    const batch = Array.from({ length: Math.min(1000, COUNT_LIMIT + 10 - start) }, (_, k) => ({
+  // Appwrite takes at most 100 rows per bulk create (APP_LIMIT_DATABASE_BATCH).
+  for (let start = 0; start < COUNT_LIMIT + 10; start += 100) {
+    const batch = Array.from({ length: Math.min(100, COUNT_LIMIT + 10 - start) }, (_, k) => ({
       i: start + k,
     }));
     rows.createMany(who.key, 'main', 'many', batch);

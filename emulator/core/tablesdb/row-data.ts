@@ -4,14 +4,23 @@ import { type Column, encodeValue, normalizeDatetime, scalarProblem } from './co
 import type { TableInfo } from './schema.ts';
 
 /**
- * Validates row data against the columns and returns the values to store, by key. On create,
- * missing columns take their default and a missing required column is an error; on update only the
- * given keys are checked. Keys starting with `$` are Appwrite's own and are handled by the caller.
+ * How row data meets the columns it does not mention:
+ * - `create`: they take their default; a required one is an error;
+ * - `update`: they are left as they are;
+ * - `upsert` (an upsert of a row that exists): optional ones are left as they are, a required one is
+ *   an error — utopia-php/database's upsertDocuments carries over only the optional attributes of
+ *   the old document ("Force matching optional parameter sets") before its Structure check.
+ */
+export type DataMode = 'create' | 'update' | 'upsert';
+
+/**
+ * Validates row data against the columns and returns the values to store, by key (see DataMode).
+ * Keys starting with `$` are Appwrite's own and are handled by the caller.
  */
 export function validateData(
   table: TableInfo,
   data: Record<string, unknown>,
-  creating: boolean,
+  mode: DataMode,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
@@ -20,14 +29,13 @@ export function validateData(
     if (!column) throw invalid(`Unknown column "${key}".`);
     out[column.key] = checkValue(column, value);
   }
-  if (creating) {
-    for (const column of table.columns) {
-      if (column.key in out) continue;
-      if (column.default !== null && column.default !== undefined) {
-        out[column.key] = encodeValue(column, column.default);
-      } else if (column.required) {
-        throw invalid(`Missing required column "${column.key}".`);
-      }
+  if (mode === 'update') return out;
+  for (const column of table.columns) {
+    if (column.key in out) continue;
+    if (mode === 'create' && column.default !== null && column.default !== undefined) {
+      out[column.key] = encodeValue(column, column.default);
+    } else if (column.required) {
+      throw invalid(`Missing required column "${column.key}".`);
     }
   }
   return out;
@@ -86,11 +94,19 @@ export function requireData(data: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Rows per bulk call: Appwrite's `rows` param is `ArrayList(JSON, APP_LIMIT_DATABASE_BATCH)`
+ * (TablesDB/Tables/Rows/Create.php, Bulk/Upsert.php; app/init/constants.php: 100), and bulk
+ * update and delete answer at most that many of the rows they changed (Bulk/Update.php `onNext`).
+ */
+export const BULK_LIMIT = 100;
+
+/** The `rows` param of a bulk create or upsert: an array of at most BULK_LIMIT row objects. */
 export function requireRowList(rows: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(rows) || rows.length === 0 || rows.length > 1000) {
+  if (!Array.isArray(rows) || rows.length > BULK_LIMIT) {
     throw new AppwriteError(
       'general_argument_invalid',
-      'Invalid `rows` param: must be an array of 1 to 1000 row objects.',
+      `Invalid \`rows\` param: must be an array of at most ${BULK_LIMIT} row objects.`,
     );
   }
   return rows.map(requireData);

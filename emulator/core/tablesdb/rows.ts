@@ -16,7 +16,14 @@ import { parseQueries } from '../platform/query-parse.ts';
 import { ident, isConstraint } from '../platform/sql-text.ts';
 import { formatDate } from './column-types.ts';
 import { type CompiledQuery, compileQueries, type OrderTerm } from './queries.ts';
-import { requireData, requireRowList, timestamps, validateData } from './row-data.ts';
+import {
+  BULK_LIMIT,
+  type DataMode,
+  requireData,
+  requireRowList,
+  timestamps,
+  validateData,
+} from './row-data.ts';
 import { type Row, type RowList, toRow } from './row-model.ts';
 import type { Schema, TableInfo } from './schema.ts';
 
@@ -198,11 +205,21 @@ export class Rows {
     return this.write(() => this.insert(principal, table, rowId, record, permissions));
   }
 
-  /** Creates many rows in one transaction (API keys only, as Appwrite's bulk routes). */
+  /**
+   * Creates many rows in one transaction. Only API keys may: Appwrite checks the caller after the
+   * params and before it looks up the database (Documents/Create.php: 401
+   * `general_unauthorized_scope`); no rows at all is `row_missing_data`, as neither `data` nor `rows`.
+   */
   createMany(principal: Principal, databaseId: string, tableId: string, rows: unknown): RowList {
-    const table = this.table(principal, databaseId, tableId);
-    requireKey(principal);
     const list = requireRowList(rows);
+    if (list.length === 0) throw new AppwriteError('row_missing_data', 'The row data is missing.');
+    if (principal.kind !== 'key') {
+      throw new AppwriteError(
+        'general_unauthorized_scope',
+        'Creating several rows at once needs an API key.',
+      );
+    }
+    const table = this.table(principal, databaseId, tableId);
     const created = this.write(() =>
       list.map((item) => {
         const { $id, $permissions, ...data } = item;
@@ -235,7 +252,11 @@ export class Rows {
     });
   }
 
-  /** Creates the row if it is missing, else updates it; `created` tells which (both answer 201). */
+  /**
+   * Creates the row if it is missing, else updates it (both answer 201). Nothing to write (no data,
+   * no permissions) is `row_missing_payload` (Documents/Upsert.php). On a row that exists, the data
+   * must still hold every required column: only optional ones carry over (DataMode `upsert`).
+   */
   upsert(
     principal: Principal,
     databaseId: string,
@@ -244,8 +265,11 @@ export class Rows {
     data: unknown,
     permissions: unknown,
   ): Row {
-    const table = this.table(principal, databaseId, tableId);
     const record = data === undefined || data === null ? {} : requireData(data);
+    if (Object.keys(record).length === 0 && (permissions === undefined || permissions === null)) {
+      throw new AppwriteError('row_missing_payload', 'Send data or permissions to upsert.');
+    }
+    const table = this.table(principal, databaseId, tableId);
     return this.write(() => {
       const existing = this.raw(table, rowId);
       if (!existing) {
@@ -253,29 +277,43 @@ export class Rows {
         return this.insert(principal, table, rowId, record, permissions);
       }
       this.requireRowGrant(principal, table, existing, 'update');
-      return this.change(principal, table, existing, record, permissions);
+      return this.change(principal, table, existing, record, permissions, 'upsert');
     });
   }
 
-  /** Upserts many rows in one transaction (API keys only). */
+  /**
+   * Upserts many rows in one transaction (API keys only, see bulkTable). One `$id` twice in the
+   * batch is 409 `row_already_exists` and nothing is written (utopia-php/database upsertDocuments:
+   * "Duplicate document IDs found in the input array").
+   */
   upsertMany(principal: Principal, databaseId: string, tableId: string, rows: unknown): RowList {
-    const table = this.table(principal, databaseId, tableId);
-    requireKey(principal);
     const list = requireRowList(rows);
+    const table = this.bulkTable(principal, databaseId, tableId);
+    const ids = list.map((item) => item.$id).filter((id) => typeof id === 'string' && id !== '');
+    if (new Set(ids).size !== ids.length) {
+      throw new AppwriteError(
+        'row_already_exists',
+        'The same row id is given more than once in one upsert.',
+      );
+    }
     const out = this.write(() =>
       list.map((item) => {
         const { $id, $permissions, ...data } = item;
         bulkPermissions($permissions);
         const existing = typeof $id === 'string' ? this.raw(table, $id) : undefined;
         return existing
-          ? this.change(principal, table, existing, data, $permissions)
+          ? this.change(principal, table, existing, data, $permissions, 'upsert')
           : this.insert(principal, table, $id ?? 'unique()', data, $permissions);
       }),
     );
     return { total: out.length, rows: out };
   }
 
-  /** Applies `data` to every row matching `queries` (API keys only), in one transaction. */
+  /**
+   * Applies `data` to every row matching `queries` (API keys only), in one transaction. No `data`
+   * is 400 `row_missing_payload` (Bulk/Update.php checks it first). `total` counts every row
+   * changed; the answer (and so the events) holds the first BULK_LIMIT, as Appwrite's.
+   */
   updateMany(
     principal: Principal,
     databaseId: string,
@@ -283,9 +321,11 @@ export class Rows {
     data: unknown,
     queries: unknown,
   ): RowList {
-    const table = this.table(principal, databaseId, tableId);
-    requireKey(principal);
     const record = data === undefined || data === null ? {} : requireData(data);
+    if (Object.keys(record).length === 0) {
+      throw new AppwriteError('row_missing_payload', 'Send the data to update the rows with.');
+    }
+    const table = this.bulkTable(principal, databaseId, tableId);
     const compiled = compileQueries(table, parseQueries(queries));
     // Without a limit, bulk operations cover every matching row, not a default page.
     if (!compiled.limitGiven) compiled.limit = Number.MAX_SAFE_INTEGER;
@@ -294,13 +334,15 @@ export class Rows {
         this.change(principal, table, existing, record, undefined),
       ),
     );
-    return { total: rows.length, rows };
+    return { total: rows.length, rows: rows.slice(0, BULK_LIMIT) };
   }
 
-  /** Deletes every row matching `queries` (API keys only), in one transaction. */
+  /**
+   * Deletes every row matching `queries` (API keys only), in one transaction. `total` counts every
+   * row deleted; the answer (and so the events) holds the first BULK_LIMIT (Bulk/Delete.php).
+   */
   deleteMany(principal: Principal, databaseId: string, tableId: string, queries: unknown): RowList {
-    const table = this.table(principal, databaseId, tableId);
-    requireKey(principal);
+    const table = this.bulkTable(principal, databaseId, tableId);
     const compiled = compileQueries(table, parseQueries(queries));
     // Without a limit, bulk operations cover every matching row, not a default page.
     if (!compiled.limitGiven) compiled.limit = Number.MAX_SAFE_INTEGER;
@@ -308,9 +350,12 @@ export class Rows {
       const rows = this.select(table, compiled, null);
       const del = this.prepare(`DELETE FROM "${table.rowsTable}" WHERE "$sequence" = ?`);
       for (const r of rows) del.run(r.$sequence);
-      return rows.map((r) => toRow(table, r, null));
+      return rows;
     });
-    return { total: deleted.length, rows: deleted };
+    return {
+      total: deleted.length,
+      rows: deleted.slice(0, BULK_LIMIT).map((r) => toRow(table, r, null)),
+    };
   }
 
   /** Deletes one row and returns it as it was; its permissions go with it (ON DELETE CASCADE). */
@@ -331,7 +376,10 @@ export class Rows {
    * Adds `by` to (or, going down, subtracts it from) a numeric column in one `UPDATE … WHERE` that also checks
    * the bound, so concurrent calls never overshoot it. A missing value counts as 0. Passing the
    * bound is 400 `column_limit_exceeded`; a non-numeric column is 400 `attribute_type_invalid`
-   * (Appwrite uses that type on both APIs, Rows/Column/Increment.php).
+   * (Appwrite uses that type on both APIs, Rows/Column/Increment.php). In utopia-php/database's
+   * order (increaseDocumentAttribute): `by` must be above 0 (400 `general_argument_invalid`), then
+   * the column is checked, then the row is read — and Appwrite answers a missing row as it answers a
+   * missing column, 404 `column_not_found` (both are the library's NotFoundException).
    */
   increment(
     principal: Principal,
@@ -343,16 +391,8 @@ export class Rows {
     bound: unknown,
     direction: 'up' | 'down',
   ): Row {
-    const table = this.table(principal, databaseId, tableId);
-    const column = table.columns.find((c) => c.key === columnKey);
-    if (!column)
-      throw new AppwriteError('column_not_found', `Column "${columnKey}" was not found.`);
-    if ((column.kind !== 'integer' && column.kind !== 'float') || column.array) {
-      throw new AppwriteError('attribute_type_invalid', `Column "${columnKey}" is not a number.`);
-    }
     const value = by === undefined || by === null ? 1 : by;
-    const valid = column.kind === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value);
-    if (!valid || typeof value !== 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new AppwriteError(
         'general_argument_invalid',
         'Invalid `value` param: must be a number.',
@@ -360,6 +400,22 @@ export class Rows {
     }
     if (bound !== undefined && bound !== null && typeof bound !== 'number') {
       throw new AppwriteError('general_argument_invalid', 'Invalid bound: must be a number.');
+    }
+    const table = this.table(principal, databaseId, tableId);
+    if (value <= 0) {
+      throw new AppwriteError('general_argument_invalid', 'The value must be greater than 0.');
+    }
+    const column = table.columns.find((c) => c.key === columnKey);
+    if (!column)
+      throw new AppwriteError('column_not_found', `Column "${columnKey}" was not found.`);
+    if ((column.kind !== 'integer' && column.kind !== 'float') || column.array) {
+      throw new AppwriteError('attribute_type_invalid', `Column "${columnKey}" is not a number.`);
+    }
+    if (column.kind === 'integer' && !Number.isSafeInteger(value)) {
+      throw new AppwriteError(
+        'general_argument_invalid',
+        'Invalid `value` param: must be an integer for an integer column.',
+      );
     }
     const up = direction === 'up';
     const amount = up ? value : -value;
@@ -369,7 +425,12 @@ export class Rows {
     const limit = limits.length === 0 ? null : up ? Math.min(...limits) : Math.max(...limits);
     return this.write(() => {
       const existing = this.raw(table, rowId);
-      if (!existing) throw notFound(rowId);
+      if (!existing) {
+        throw new AppwriteError(
+          'column_not_found',
+          `Row "${rowId}" was not found, so its column "${column.key}" cannot be changed.`,
+        );
+      }
       this.requireRowGrant(principal, table, existing, 'update');
       const col = ident(column.key);
       let sql = `UPDATE "${table.rowsTable}" SET ${col} = COALESCE(${col}, 0) + ?, "$updatedAt" = ? WHERE "$sequence" = ?`;
@@ -411,7 +472,7 @@ export class Rows {
       true,
     ) as string[];
     const now = formatDate(new Date());
-    const values = validateData(table, data, true);
+    const values = validateData(table, data, 'create');
     const times = timestamps(principal, data, now, now);
     const keys = Object.keys(values);
     const sql = `INSERT INTO "${table.rowsTable}" ("$id", "$createdAt", "$updatedAt", "$permissions"${keys
@@ -456,10 +517,11 @@ export class Rows {
     existing: Record<string, unknown>,
     data: Record<string, unknown>,
     permissions: unknown,
+    mode: DataMode = 'update',
   ): Row {
     const requested = parsePermissions(permissions ?? data.$permissions, ROW_ACTIONS);
     const perms = rowPermissionsForWrite(principal, requested, false);
-    const values = validateData(table, data, false);
+    const values = validateData(table, data, mode);
     const now = formatDate(new Date());
     const times = timestamps(principal, data, existing.$createdAt as string, now);
     const sets = ['"$updatedAt" = ?', '"$createdAt" = ?'];
@@ -511,6 +573,19 @@ export class Rows {
     return this.prepare(`SELECT * FROM "${table.rowsTable}" WHERE "$id" = ?`).get(rowId) as
       | Record<string, unknown>
       | undefined;
+  }
+
+  /**
+   * The table of a bulk upsert, update or delete. Those routes read the database document under the
+   * caller's own permissions (Bulk/Upsert.php, Update.php, Delete.php: no `authorization->skip`,
+   * which only keys and console admins turn off), and no user may read it: so for a session or a
+   * guest the database is 404 `database_not_found`.
+   */
+  private bulkTable(principal: Principal, databaseId: string, tableId: string): TableInfo {
+    if (principal.kind !== 'key') {
+      throw new AppwriteError('database_not_found', `Database "${databaseId}" was not found.`);
+    }
+    return this.table(principal, databaseId, tableId);
   }
 
   /** The table, hidden (404) from non-keys while it or its database is disabled. */
@@ -616,12 +691,6 @@ function bulkPermissions(permissions: unknown): void {
     if (error instanceof AppwriteError)
       throw new AppwriteError('general_bad_request', error.message);
     throw error;
-  }
-}
-
-function requireKey(principal: Principal): void {
-  if (principal.kind !== 'key') {
-    throw new AppwriteError('user_unauthorized', 'Bulk row operations need an API key.');
   }
 }
 
