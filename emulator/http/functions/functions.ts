@@ -58,8 +58,8 @@ export function readId(body: Body, name: string): string {
 
 /**
  * A function's settings from a create or update body (SRV Functions/Create.php, Update.php). Update
- * is a PUT: what the body lacks falls back to Appwrite's defaults, except `runtime` (kept when
- * empty) and the specifications (kept). appwrite-cli 12 sends one `specification`, which sets both
+ * is a PUT: what the body lacks falls back to Appwrite's defaults, except `runtime` and `entrypoint`
+ * (kept when empty, as Appwrite) and the specifications (kept). appwrite-cli 12 sends one `specification`, which sets both
  * (SRV Request/Filters/V21.php).
  */
 export function readFunctionSettings(body: Body, current: FunctionDoc | null): FunctionSettings {
@@ -79,7 +79,7 @@ export function readFunctionSettings(body: Body, current: FunctionDoc | null): F
     timeout: checkTimeout(optionalInteger(body, 'timeout', FUNCTION_DEFAULTS.timeout, 1, 900)),
     enabled: optionalBoolean(body, 'enabled', true),
     logging: optionalBoolean(body, 'logging', true),
-    entrypoint: optionalString(body, 'entrypoint', '', 1028),
+    entrypoint: optionalString(body, 'entrypoint', '', 1028) || (current?.entrypoint ?? ''),
     commands: optionalString(body, 'commands', '', 8192),
     scopes: checkScopes(stringArray(body, 'scopes', FUNCTION_DEFAULTS.scopes)),
     buildSpecification: spec(

@@ -52,7 +52,8 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       const variable = writes.createVariable(owner, id, {
         key: readKey(body),
         value: requiredString(body, 'value', 0, 8192),
-        secret: optionalBoolean(body, 'secret', false),
+        // Appwrite 1.9.5 makes a variable secret unless told otherwise (Variables/Create.php).
+        secret: optionalBoolean(body, 'secret', true),
       });
       return reply.code(201).send(variableModel(variable));
     });
