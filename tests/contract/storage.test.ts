@@ -367,7 +367,7 @@ describe('uploads, reads and previews', () => {
     const badQuery = await failure(
       storage.listFiles({ bucketId: 'media', queries: [Query.equal('path', ['x'])] }),
     );
-    expect(badQuery.type).toBe('general_query_invalid');
+    expect(badQuery.type).toBe('general_argument_invalid'); // Validator/Queries/Files.php
 
     const renamed = await storage.updateFile({
       bucketId: 'media',

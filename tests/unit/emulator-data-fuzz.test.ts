@@ -5,6 +5,7 @@ import { UserStore } from '../../emulator/core/identity/users.ts';
 import { openDatabase } from '../../emulator/core/platform/db.ts';
 import { AppwriteError } from '../../emulator/core/platform/errors.ts';
 import { EventBus } from '../../emulator/core/platform/events.ts';
+import { LIST_ATTRIBUTES } from '../../emulator/core/platform/list-attributes.ts';
 import { listMetadata } from '../../emulator/core/platform/metadata-list.ts';
 import { parsePermissions, ROW_ACTIONS } from '../../emulator/core/platform/permissions.ts';
 import type { Principal } from '../../emulator/core/platform/principal.ts';
@@ -236,7 +237,7 @@ test('random queries on the metadata lists: a page or a 4xx', () => {
   ];
   fc.assert(
     fc.property(queryList, fc.option(fc.string({ maxLength: 12 })), (queries, search) => {
-      only4xx(() => listMetadata(items, queries, search, '$id'));
+      only4xx(() => listMetadata(items, queries, search, '$id', true, LIST_ATTRIBUTES.functions));
     }),
     settings(
       300,

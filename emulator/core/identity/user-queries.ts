@@ -21,7 +21,6 @@ const USERS: ListResource = {
     emailVerification: { sql: 'email_verification', kind: 'bool' },
     phoneVerification: { sql: 'phone_verification', kind: 'bool' },
     labels: { sql: 'labels', kind: 'array' },
-    accessedAt: { sql: 'accessed_at', kind: 'text' },
   },
   searchIn: "(id || ' ' || COALESCE(email, '') || ' ' || name || ' ' || COALESCE(phone, ''))",
   blankIsNull: true,

@@ -4,8 +4,11 @@ import { type ParsedQuery, parseQueries } from './query-parse.ts';
 /**
  * Compiles the queries of a list route whose resource lives in one SQL table (files, users) into
  * parameterised SQL. Appwrite lets such a list filter and sort on a fixed set of attributes (SRV
- * Validator/Queries/*.php); anything else is 400 `general_query_invalid`. Values are always bound
- * parameters. Table rows are not listed through here: their columns are user-defined (queries.ts).
+ * Validator/Queries/*.php) and checks them while it validates the `queries` param, so anything
+ * else — malformed JSON, an unknown method, another attribute, `select`, a limit under 1 — is 400
+ * `general_argument_invalid` (the row lists answer `general_query_invalid`: they validate inside the
+ * action). Values are always bound parameters. Table rows are not listed through here: their
+ * columns are user-defined (queries.ts).
  */
 
 /** How a column's values are checked and compared. */
@@ -65,11 +68,43 @@ const ONE_VALUE = new Set([
   'greaterThan',
   'greaterThanEqual',
   'startsWith',
+  'notStartsWith',
   'endsWith',
+  'notEndsWith',
+]);
+
+/** The filter methods these lists run (`search` is compiled on its own). */
+const FILTERS = new Set([
+  ...ONE_VALUE,
+  'equal',
+  'between',
+  'notBetween',
+  'contains',
+  'notContains',
+  'isNull',
+  'isNotNull',
 ]);
 
 function invalid(message: string): AppwriteError {
-  return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
+  return new AppwriteError(
+    'general_argument_invalid',
+    `Invalid \`queries\` param: Invalid query: ${message}`,
+  );
+}
+
+/** parseQueries' refusals, as the param validator's. */
+function parsed(rawQueries: unknown): ParsedQuery[] {
+  try {
+    return parseQueries(rawQueries);
+  } catch (error) {
+    if (error instanceof AppwriteError && error.type === 'general_query_invalid') {
+      throw new AppwriteError(
+        'general_argument_invalid',
+        `Invalid \`queries\` param: ${error.message}`,
+      );
+    }
+    throw error;
+  }
 }
 
 function like(text: string): string {
@@ -102,13 +137,14 @@ export function compileList(resource: ListResource, rawQueries: unknown, search:
     offset: 0,
     cursor: null,
   };
-  for (const query of parseQueries(rawQueries)) {
+  for (const query of parsed(rawQueries)) {
     const { method } = query;
     if (method === 'limit' || method === 'offset') {
       const value = query.values?.[0];
-      const max = method === 'limit' ? MAX_LIMIT : Number.MAX_SAFE_INTEGER;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-        throw invalid(`${method} must be an integer between 0 and ${max}.`);
+      // utopia-php/database's Limit validator counts from 1, Offset from 0.
+      const [min, max] = method === 'limit' ? [1, MAX_LIMIT] : [0, Number.MAX_SAFE_INTEGER];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+        throw invalid(`${method} must be an integer between ${min} and ${max}.`);
       }
       plan[method] = value;
     } else if (method === 'cursorAfter' || method === 'cursorBefore') {
@@ -120,7 +156,8 @@ export function compileList(resource: ListResource, rawQueries: unknown, search:
     } else if (method === 'orderAsc' || method === 'orderDesc') {
       plan.orders.push({ sql: column(resource, query).sql, desc: method === 'orderDesc' });
     } else if (method === 'select') {
-      // Selecting fields does not change what matches; the full model is returned.
+      // Base.php's lists refuse select (isSelectQueryAllowed); only Deployments allows it.
+      throw invalid('select is not allowed on this list.');
     } else if (method === 'search') {
       const [term] = exactly(query, 1);
       if (typeof term !== 'string') throw invalid('search needs a string.');
@@ -164,58 +201,73 @@ function nullTest(resource: ListResource, col: ListColumn, method: 'isNull' | 'i
 }
 
 function addFilter(resource: ListResource, plan: ListPlan, query: ParsedQuery): void {
-  const col = column(resource, query);
+  const { sql, params } = filterSql(resource, query);
+  plan.where.push(sql);
+  plan.params.push(...params);
+}
+
+/** One filter as SQL; `and`/`or` hold at least two filters (utopia-php/database's Filter validator). */
+function filterSql(resource: ListResource, query: ParsedQuery): { sql: string; params: unknown[] } {
   const { method } = query;
+  if (method === 'and' || method === 'or') {
+    const parts = (query.values ?? []) as ParsedQuery[];
+    if (parts.length < 2) throw invalid(`${method} needs at least two queries.`);
+    const compiled = parts.map((part) => {
+      if (!FILTERS.has(part.method) && part.method !== 'and' && part.method !== 'or') {
+        throw invalid(`${method} may hold only filters.`);
+      }
+      return filterSql(resource, part);
+    });
+    return {
+      sql: `(${compiled.map((c) => c.sql).join(method === 'and' ? ' AND ' : ' OR ')})`,
+      params: compiled.flatMap((c) => c.params),
+    };
+  }
+  if (!FILTERS.has(method)) throw invalid(`unknown method '${method}'.`);
+  const col = column(resource, query);
   if (method === 'isNull' || method === 'isNotNull') {
-    plan.where.push(nullTest(resource, col, method));
-    return;
+    return { sql: nullTest(resource, col, method), params: [] };
   }
   const given = ONE_VALUE.has(method) ? exactly(query, 1) : values(query);
   if (col.kind === 'array') {
-    // A JSON array of strings: equal and contains both match any listed value.
-    if (method !== 'equal' && method !== 'contains') {
-      throw invalid(`${method} is not supported on ${query.attribute}.`);
+    // A JSON array of strings: contains matches any listed value. Other methods are refused on an
+    // array (utopia-php/database's Filter validator), equal included.
+    if (method !== 'contains' && method !== 'notContains') {
+      throw invalid(`cannot query ${method} on ${query.attribute}: it is an array.`);
     }
     const bound = given.map((v) => scalar(resource, 'text', v));
-    plan.where.push(
-      `EXISTS (SELECT 1 FROM json_each(${col.sql}) WHERE value IN (${bound.map(() => '?').join(', ')}))`,
-    );
-    plan.params.push(...bound);
-    return;
+    const exists = `EXISTS (SELECT 1 FROM json_each(${col.sql}) WHERE value IN (${bound.map(() => '?').join(', ')}))`;
+    return { sql: method === 'contains' ? exists : `NOT ${exists}`, params: bound };
   }
   const bound = given.map((v) => scalar(resource, col.kind, v));
   switch (method) {
     case 'equal':
     case 'notEqual':
-      plan.where.push(
-        `${col.sql} ${method === 'equal' ? 'IN' : 'NOT IN'} (${bound.map(() => '?').join(', ')})`,
-      );
-      plan.params.push(...bound);
-      return;
+      return {
+        sql: `${col.sql} ${method === 'equal' ? 'IN' : 'NOT IN'} (${bound.map(() => '?').join(', ')})`,
+        params: bound,
+      };
     case 'lessThan':
     case 'lessThanEqual':
     case 'greaterThan':
     case 'greaterThanEqual':
-      plan.where.push(`${col.sql} ${COMPARE[method]} ?`);
-      plan.params.push(bound[0]);
-      return;
+      return { sql: `${col.sql} ${COMPARE[method]} ?`, params: [bound[0]] };
     case 'between':
-      if (bound.length !== 2) throw invalid('between takes exactly 2 values.');
-      plan.where.push(`${col.sql} BETWEEN ? AND ?`);
-      plan.params.push(bound[0], bound[1]);
-      return;
-    case 'startsWith':
-    case 'endsWith':
-    case 'contains': {
+    case 'notBetween':
+      if (bound.length !== 2) throw invalid(`${method} takes exactly 2 values.`);
+      return {
+        sql: `${col.sql} ${method === 'between' ? '' : 'NOT '}BETWEEN ? AND ?`,
+        params: [bound[0], bound[1]],
+      };
+    default: {
+      // startsWith, endsWith, contains and their negations: a LIKE pattern.
       const text = like(String(bound[0]));
+      const positive = method.replace(/^not(.)/, (_, c: string) => c.toLowerCase());
       const pattern =
-        method === 'startsWith' ? `${text}%` : method === 'endsWith' ? `%${text}` : `%${text}%`;
-      plan.where.push(`${col.sql} LIKE ? ESCAPE '\\'`);
-      plan.params.push(pattern);
-      return;
+        positive === 'startsWith' ? `${text}%` : positive === 'endsWith' ? `%${text}` : `%${text}%`;
+      const not = positive === method ? '' : 'NOT ';
+      return { sql: `${col.sql} ${not}LIKE ? ESCAPE '\\'`, params: [pattern] };
     }
-    default:
-      throw invalid(`unknown method '${method}'.`);
   }
 }
 

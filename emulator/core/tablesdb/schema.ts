@@ -1,6 +1,7 @@
 import type { Sql } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { resolveId } from '../platform/ids.ts';
+import { LIST_ATTRIBUTES } from '../platform/list-attributes.ts';
 import { listMetadata } from '../platform/metadata-list.ts';
 import { parsePermissions, TABLE_ACTIONS } from '../platform/permissions.ts';
 import { ident, isConstraint } from '../platform/sql-text.ts';
@@ -165,7 +166,7 @@ export class Schema {
       id: string;
     }[];
     const models = rows.map((r) => databaseModel(this.getDatabase(r.id)));
-    const page = listMetadata(models, queries, search, '$id', total);
+    const page = listMetadata(models, queries, search, '$id', total, LIST_ATTRIBUTES.databases);
     return { total: page.total, databases: page.items };
   }
 
@@ -307,7 +308,7 @@ export class Schema {
       .prepare('SELECT id FROM tdb_tables WHERE databaseId = ? ORDER BY seq')
       .all(databaseId) as { id: string }[];
     const models = ids.map((r) => tableModel(this.table(databaseId, r.id)));
-    const page = listMetadata(models, queries, search, '$id', total);
+    const page = listMetadata(models, queries, search, '$id', total, LIST_ATTRIBUTES.tables);
     return { total: page.total, tables: page.items };
   }
 
@@ -387,7 +388,7 @@ export class Schema {
   /** Columns of a table, filtered by `queries`. */
   listColumns(databaseId: string, tableId: string, queries: unknown, total = true) {
     const models = this.table(databaseId, tableId).columns.map(columnModel);
-    const page = listMetadata(models, queries, undefined, 'key', total);
+    const page = listMetadata(models, queries, undefined, 'key', total, LIST_ATTRIBUTES.columns);
     return { total: page.total, columns: page.items };
   }
 
@@ -592,7 +593,7 @@ export class Schema {
   /** Indexes of a table, filtered by `queries`. */
   listIndexes(databaseId: string, tableId: string, queries: unknown, total = true) {
     const models = this.table(databaseId, tableId).indexes.map(indexModel);
-    const page = listMetadata(models, queries, undefined, 'key', total);
+    const page = listMetadata(models, queries, undefined, 'key', total, LIST_ATTRIBUTES.indexes);
     return { total: page.total, indexes: page.items };
   }
 

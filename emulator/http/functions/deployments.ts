@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { functionForFormat } from '../../core/functions/functions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { formatBefore, requireScope } from '../platform/context.ts';
 import { readFormBody } from '../platform/multipart.ts';
@@ -66,6 +67,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
       query.search,
       '$id',
       includeTotal(query),
+      LIST_ATTRIBUTES.deployments,
     );
     return { total, deployments: items };
   });

@@ -3,6 +3,7 @@ import { readExecutionHeaders } from '../../core/functions/execution-headers.ts'
 import { executionModel } from '../../core/functions/executions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { requireScope } from '../platform/context.ts';
@@ -127,7 +128,14 @@ export function registerExecutionRoutes(app: FastifyInstance, service: Functions
     const all = executions
       .list(functionId, request.principal)
       .map((doc) => executionModel(doc, request.principal, request.responseFormat));
-    const { total, items } = listMetadata(all, query.queries, '', '$id', includeTotal(query));
+    const { total, items } = listMetadata(
+      all,
+      query.queries,
+      '',
+      '$id',
+      includeTotal(query),
+      LIST_ATTRIBUTES.executions,
+    );
     return { total, executions: items };
   });
 

@@ -19,6 +19,7 @@ import {
 } from '../../core/functions/settings.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId } from '../../core/platform/ids.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { abuse } from '../platform/abuse.ts';
 import { formatBefore, requireScope } from '../platform/context.ts';
@@ -114,7 +115,14 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
     const query = request.query as Body;
     const search = optionalString(query, 'search', '', 256);
     const all = functions.list().map((fn) => model(request, fn));
-    const { total, items } = listMetadata(all, query.queries, search, '$id', includeTotal(query));
+    const { total, items } = listMetadata(
+      all,
+      query.queries,
+      search,
+      '$id',
+      includeTotal(query),
+      LIST_ATTRIBUTES.functions,
+    );
     return { total, functions: items };
   });
 

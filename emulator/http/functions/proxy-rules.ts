@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { uniqueId } from '../../core/platform/ids.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { abuse } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
@@ -25,6 +26,7 @@ export function registerProxyRoutes(app: FastifyInstance, service: FunctionsServ
       query.search,
       '$id',
       includeTotal(query),
+      LIST_ATTRIBUTES.rules,
     );
     return { total, rules: items };
   });

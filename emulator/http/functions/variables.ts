@@ -3,6 +3,7 @@ import { variableModel } from '../../core/functions/functions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { uniqueId } from '../../core/platform/ids.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
 import { optionalBoolean, optionalString, requiredString } from '../platform/params.ts';
@@ -39,7 +40,14 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       const owner = scopeOf(request);
       const query = request.query as Body;
       const all = functions.variables(owner).map((v) => ({ ...variableModel(v) }));
-      const { total, items } = listMetadata(all, query.queries, '', '$id', includeTotal(query));
+      const { total, items } = listMetadata(
+        all,
+        query.queries,
+        '',
+        '$id',
+        includeTotal(query),
+        LIST_ATTRIBUTES.variables,
+      );
       return { total, variables: items };
     });
 

@@ -3,6 +3,7 @@ import type { FunctionsService } from '../../core/functions/service.ts';
 import { checkEventName } from '../../core/functions/settings.ts';
 import { type WebhookInput, webhookModel } from '../../core/functions/webhooks.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
 import {
@@ -71,7 +72,14 @@ export function registerWebhookRoutes(app: FastifyInstance, service: FunctionsSe
     requireScope(request, 'webhooks.read');
     const query = request.query as Body;
     const all = webhooks.list().map((w) => webhookModel(w));
-    const { total, items } = listMetadata(all, query.queries, '', '$id', includeTotal(query));
+    const { total, items } = listMetadata(
+      all,
+      query.queries,
+      '',
+      '$id',
+      includeTotal(query),
+      LIST_ATTRIBUTES.webhooks,
+    );
     return { total, webhooks: items };
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId } from '../../core/platform/ids.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { parsePermissions, TABLE_ACTIONS } from '../../core/platform/permissions.ts';
 import {
@@ -86,7 +87,14 @@ export function registerBucketRoutes(app: FastifyInstance, storage: Storage): vo
     const query = request.query as Body;
     const search = optionalString(query, 'search', '', 256);
     const all = storage.buckets.all().map(model);
-    const { total, items } = listMetadata(all, query.queries, search, '$id', includeTotal(query));
+    const { total, items } = listMetadata(
+      all,
+      query.queries,
+      search,
+      '$id',
+      includeTotal(query),
+      LIST_ATTRIBUTES.buckets,
+    );
     return { total: Math.min(total, 5000), buckets: items };
   });
 

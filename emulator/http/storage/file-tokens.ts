@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import {
   bucketAllows,
@@ -76,7 +77,14 @@ export function registerFileTokenRoutes(app: FastifyInstance, storage: Storage):
     const { file } = fileFor(request);
     const query = request.query as Body;
     const tokens = storage.tokens.forFile(file.seq).map(model);
-    const { total, items } = listMetadata(tokens, query.queries, '', '$id', includeTotal(query));
+    const { total, items } = listMetadata(
+      tokens,
+      query.queries,
+      '',
+      '$id',
+      includeTotal(query),
+      LIST_ATTRIBUTES.fileTokens,
+    );
     return { total, tokens: items };
   });
 
