@@ -9,7 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Sql } from './core/platform/db.ts';
-import { errorBody, SERVER_VERSION } from './core/platform/error-body.ts';
+import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
 import { parseQueryString } from './core/platform/query-string.ts';
 import { openProject, type Project } from './core/project.ts';
@@ -36,6 +36,7 @@ import {
   sendError,
   toErrorBody,
 } from './http/platform/errors.ts';
+import { registerResponseFormats } from './http/platform/formats/layer.ts';
 import {
   answerOutsideRoutes,
   clientErrorHandler,
@@ -141,7 +142,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('emulator', project);
   app.decorateRequest('principal', null as never);
   app.decorateRequest('projectId', '');
-  app.decorateRequest('responseFormat', SERVER_VERSION);
   app.addHook('onClose', async () => project.close());
   // Executions queued before a restart run once the server listens, so they see its address.
   app.addHook('onListen', async () => project.functions.executor.resume());
@@ -155,12 +155,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerBodyParsers(app);
   app.addHook('onRequest', requireHost);
   registerCors(app);
+  // X-Appwrite-Response-Format: request filters before the handler, response filters after it.
+  registerResponseFormats(app);
 
   // Project and principal, once per request, before any handler. An unknown route skips this so it
   // is a plain 404 whatever the credentials.
   app.addHook('onRequest', async (request) => {
-    const format = request.headers['x-appwrite-response-format'];
-    if (typeof format === 'string' && format !== '') request.responseFormat = format;
     request.principal = { kind: 'guest', roles: ['guests'] };
     if (request.is404) return;
     const query = request.query as Record<string, unknown>;

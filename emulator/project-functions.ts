@@ -6,6 +6,7 @@ import * as tar from 'tar';
 import { DocTable } from './core/platform/doc-table.ts';
 import type { Project } from './core/project.ts';
 import { readFunctionSettings } from './http/functions/functions.ts';
+import { filterRequest } from './http/platform/formats/request-filters.ts';
 
 /** What applying the `functions` of a project file did, for the start-up log. */
 export interface FunctionsReport {
@@ -22,6 +23,9 @@ interface FunctionsSection {
   path: string;
   functions?: unknown;
 }
+
+/** The response format appwrite-cli 12, whose appwrite.json this reads, sends. */
+const APPWRITE_JSON_FORMAT = '1.8.0';
 
 /** Entries never packed, whatever the function's `ignore` says (the CLI always skips `.appwrite`). */
 const ALWAYS_IGNORED = ['node_modules', '.git', '.appwrite'];
@@ -48,7 +52,11 @@ export async function applyFunctionsConfig(
   for (const entry of file.functions as Record<string, unknown>[]) {
     const id = String(entry.$id);
     const current = service.functions.find(id);
-    const settings = readFunctionSettings(entry, current);
+    // appwrite.json is appwrite-cli 12's (one `specification`): read as the CLI would send it.
+    const settings = readFunctionSettings(
+      filterRequest(entry, 'functions.update', APPWRITE_JSON_FORMAT),
+      current,
+    );
     if (current) service.functions.patch(id, settings);
     else service.functions.create(id, settings);
     report.functions++;

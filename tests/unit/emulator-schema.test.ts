@@ -239,13 +239,13 @@ describe('row data is validated against the columns', () => {
   });
 });
 
-test('$sequence is a string from format 1.9.0 and an integer for the CLI (1.8.0)', () => {
+// The CLI's integer `$sequence` (format 1.8.0) is the response-format layer's: tests/contract/response-formats.test.ts.
+test('the Row model has a string $sequence (format 1.9.5); the legacy one $collectionId', () => {
   const { schema, rows } = freshData();
   schema.createTable('main', 't', { name: 't' });
   schema.createColumn('main', 't', 'string', { key: 's', size: 5 });
   const row = rows.create(who.key, 'main', 't', 'r1', { s: 'a' }, null);
-  expect(presentRow(row, { responseFormat: '1.9.5' }).$sequence).toBe('1');
-  expect(presentRow(row, { responseFormat: '1.8.0' }).$sequence).toBe(1);
+  expect(presentRow(row).$sequence).toBe('1');
   expect(presentRow(row, { legacy: true })).toHaveProperty('$collectionId', 't');
 });
 

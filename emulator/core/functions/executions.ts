@@ -107,24 +107,15 @@ function readable(doc: ExecutionDoc, principal: Principal): boolean {
 }
 
 /**
- * The Execution model as a caller sees it: `logs` and `errors` are blank unless the caller is an
- * API key (Appwrite's `sensitive` rule; the console admin counts as a key here). Format 2.x callers
- * get `resourceId`/`resourceType` instead of `functionId` (SRV Response/Filters/V27.php reversed).
+ * The Execution model (format 1.9.5) as a caller sees it: `logs` and `errors` are blank unless the
+ * caller is an API key (Appwrite's `sensitive` rule; the console admin counts as a key here).
  */
-export function executionModel(
-  doc: ExecutionDoc,
-  principal: Principal,
-  responseFormat: string,
-): Record<string, unknown> {
+export function executionModel(doc: ExecutionDoc, principal: Principal): Record<string, unknown> {
   const { queued: _queued, ...model } = doc;
   const shaped: Record<string, unknown> = { ...model };
   if (principal.kind !== 'key') {
     shaped.logs = '';
     shaped.errors = '';
-  }
-  if (Number.parseInt(responseFormat, 10) >= 2) {
-    const { functionId, ...rest } = shaped;
-    return { ...rest, resourceId: functionId, resourceType: 'functions' };
   }
   return shaped;
 }

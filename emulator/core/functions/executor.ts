@@ -555,7 +555,7 @@ export class FunctionExecutor {
     this.#deps.publish({
       pattern: `functions.[functionId].executions.[executionId].${action}`,
       params: { functionId: doc.functionId, executionId: doc.$id },
-      payload: executionModel(doc, SYSTEM, APPWRITE_VERSION),
+      payload: executionModel(doc, SYSTEM),
       readRoles,
       timestamp: doc.$updatedAt,
     });

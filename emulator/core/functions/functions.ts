@@ -272,16 +272,3 @@ export class FunctionStore {
 function parentOf(functionId: string | null): string {
   return functionId === null ? 'project' : `function:${functionId}`;
 }
-
-/**
- * The Function model in the caller's response format: before 1.9.0 (appwrite-cli 12 sends 1.8.0)
- * the two specifications are one `specification` (SRV Response/Filters/V21.php).
- */
-export function functionForFormat(
-  model: Record<string, unknown>,
-  before190: boolean,
-): Record<string, unknown> {
-  if (!before190) return model;
-  const { buildSpecification, runtimeSpecification: _runtime, ...rest } = model;
-  return { ...rest, specification: buildSpecification };
-}

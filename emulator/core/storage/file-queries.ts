@@ -2,8 +2,8 @@ import { compileList, type ListPlan, type ListResource } from '../platform/list-
 
 /**
  * The file list of `GET /storage/buckets/{id}/files`, over `storage_files` (alias `f`): the
- * attributes of SRV Validator/Queries/Files.php plus `$id`, `$createdAt`, `$updatedAt`. Appwrite
- * searches files with a fulltext index over "id name".
+ * attributes of SRV Validator/Queries/Files.php (`folder` since 2.0: web SDK 27's `listFiles`) plus
+ * `$id`, `$createdAt`, `$updatedAt`. Appwrite searches files with a fulltext index over "id name".
  */
 const FILES: ListResource = {
   plural: 'files',
@@ -13,6 +13,7 @@ const FILES: ListResource = {
     $createdAt: { sql: 'f.created_at', kind: 'text' },
     $updatedAt: { sql: 'f.updated_at', kind: 'text' },
     name: { sql: 'f.name', kind: 'text' },
+    folder: { sql: 'f.folder', kind: 'text' },
     signature: { sql: 'f.signature', kind: 'text' },
     mimeType: { sql: 'f.mime_type', kind: 'text' },
     sizeOriginal: { sql: 'f.size_original', kind: 'int' },

@@ -20,6 +20,8 @@ export interface StoredFile {
   updatedAt: string;
   permissions: string[];
   name: string;
+  /** Virtual folder, `a/b/` (with its trailing slash), `''` for the bucket root. */
+  folder: string;
   signature: string;
   mimeType: string;
   sizeOriginal: number;
@@ -35,6 +37,8 @@ export interface NewFile {
   id: string;
   permissions: string[];
   name: string;
+  /** The virtual folder; the bucket root when absent. */
+  folder?: string;
   sizeOriginal: number;
   chunksTotal: number;
 }
@@ -55,6 +59,7 @@ interface FileRow {
   updated_at: string;
   permissions: string;
   name: string;
+  folder: string;
   signature: string;
   mime_type: string;
   size_original: number;
@@ -73,6 +78,7 @@ function toFile(row: FileRow): StoredFile {
     updatedAt: row.updated_at,
     permissions: JSON.parse(row.permissions),
     name: row.name,
+    folder: row.folder,
     signature: row.signature,
     mimeType: row.mime_type,
     sizeOriginal: row.size_original,
@@ -83,8 +89,9 @@ function toFile(row: FileRow): StoredFile {
 }
 
 /**
- * The File model node-appwrite 27.1.0 reads. Files are stored as uploaded, so `encryption` is false
- * and `compression` is `none` once complete (Appwrite reports `''` until an upload's last chunk).
+ * The File model node-appwrite 27.1.0 reads (format 1.9.5, which has no `folder`). Files are stored
+ * as uploaded, so `encryption` is false and `compression` is `none` once complete (Appwrite reports
+ * `''` until an upload's last chunk).
  */
 export function fileModel(file: StoredFile): Record<string, unknown> {
   const complete = file.chunksUploaded >= file.chunksTotal;
@@ -129,6 +136,7 @@ export class FileStore {
       updated_at TEXT NOT NULL,
       permissions TEXT NOT NULL,
       name TEXT NOT NULL,
+      folder TEXT NOT NULL DEFAULT '',
       signature TEXT NOT NULL,
       mime_type TEXT NOT NULL,
       size_original INTEGER NOT NULL,
@@ -150,6 +158,14 @@ export class FileStore {
       chunk INTEGER NOT NULL,
       PRIMARY KEY (seq, chunk)
     ) WITHOUT ROWID;`);
+    // Data folders from before virtual folders: every file is at the bucket root.
+    const columns = db.prepare('PRAGMA table_info(storage_files)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'folder')) {
+      db.exec("ALTER TABLE storage_files ADD COLUMN folder TEXT NOT NULL DEFAULT ''");
+    }
+    db.exec(
+      'CREATE INDEX IF NOT EXISTS storage_files_folder ON storage_files (bucket_seq, folder)',
+    );
   }
 
   /** The file, whatever its permissions, or `null`. */
@@ -237,8 +253,8 @@ export class FileStore {
       const info = this.db
         .prepare(
           `INSERT INTO storage_files (bucket_seq, bucket_id, id, created_at, updated_at, permissions,
-            name, signature, mime_type, size_original, size_actual, chunks_total, chunks_uploaded)
-            VALUES (?, ?, ?, ?, ?, ?, ?, '', '', ?, 0, ?, 0)`,
+            name, folder, signature, mime_type, size_original, size_actual, chunks_total, chunks_uploaded)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 0, ?, 0)`,
         )
         .run(
           file.bucketSeq,
@@ -248,6 +264,7 @@ export class FileStore {
           now,
           JSON.stringify(file.permissions),
           file.name,
+          file.folder ?? '',
           file.sizeOriginal,
           file.chunksTotal,
         );

@@ -36,6 +36,8 @@ export interface UploadRequest {
   fileId: unknown;
   /** The `permissions` param as sent (`undefined` when absent). */
   permissions: unknown;
+  /** The `folder` param as sent (`undefined` when absent): the file's virtual folder. */
+  folder?: unknown;
   /** The `file` part: its file name and bytes; `null` when the request had none. */
   file: { name: string; data: Buffer } | null;
   contentRange: string | undefined;
@@ -116,6 +118,7 @@ export async function acceptUpload(
     );
   }
   const requested = parsePermissions(request.permissions, ROW_ACTIONS);
+  const folder = checkFolder(request.folder);
 
   const bucket = bucketForFiles(storage.buckets, request.bucketId, principal);
   if (!bucketAllows(bucket, 'create', principal)) {
@@ -172,6 +175,7 @@ export async function acceptUpload(
       id: fileId,
       permissions,
       name: upload.name,
+      folder,
       sizeOriginal: size,
       chunksTotal: 1,
     });
@@ -209,6 +213,7 @@ export async function acceptUpload(
       id: fileId,
       permissions,
       name: upload.name,
+      folder,
       sizeOriginal: size,
       chunksTotal: chunks,
     }).seq;
@@ -235,6 +240,32 @@ export async function acceptUpload(
     }
     return { file: storage.files.get(bucket.seq, id) as StoredFile, status: 201 };
   });
+}
+
+/** The longest folder, its trailing slash included (SRV Utopia/Database/Validator/Folder.php). */
+const FOLDER_MAX = 2048;
+
+/**
+ * The `folder` param (web SDK 27+): `/`-separated segments, none empty, `.` or `..`, no leading `/`,
+ * no control characters, stored with one trailing slash (`photos/2026/`); absent or `''` is the
+ * bucket root. Else 400 `general_argument_invalid`, as Appwrite's Folder validator.
+ */
+export function checkFolder(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '';
+  const invalid = () =>
+    new AppwriteError(
+      'general_argument_invalid',
+      `Invalid \`folder\` param: \`/\`-separated names, none empty, "." or "..", not starting with \`/\`, no control characters, at most ${FOLDER_MAX} characters.`,
+    );
+  if (typeof value !== 'string') throw invalid();
+  const folder = value.endsWith('/') ? value : `${value}/`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (Buffer.byteLength(folder) > FOLDER_MAX || /[\x00-\x1f\x7f]/.test(value)) throw invalid();
+  const segments = folder.slice(0, -1).split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    throw invalid();
+  }
+  return folder;
 }
 
 function alreadyExists(fileId: string): AppwriteError {

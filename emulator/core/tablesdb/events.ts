@@ -55,7 +55,7 @@ export function rowEvent(
   return {
     pattern: `databases.[databaseId].${n.tables}.[${n.tableParam}].${n.rows}.[${n.rowParam}].${action}`,
     params: { databaseId: table.databaseId, [n.tableParam]: table.id, [n.rowParam]: row.$id },
-    payload: presentRow(row, { responseFormat: '1.9.5', legacy }),
+    payload: presentRow(row, { legacy }),
     readRoles: readRolesOf(table.permissions, table.rowSecurity, row.$permissions),
     databaseType: table.databaseType,
     ...actor(options),

@@ -20,30 +20,15 @@ export interface RowList {
 }
 
 /**
- * Shapes a row for the client: `$sequence` is a string from response format 1.9.0 on and an
- * integer before (the CLI sends 1.8.0; Appwrite's V21 filter casts it back). Legacy routes call
- * it with `legacy` so `$tableId` becomes `$collectionId`.
+ * The Row model as Appwrite 1.9.5 shows it: `$sequence` is a string. Legacy routes call it with
+ * `legacy` so `$tableId` becomes `$collectionId` (the Document model).
  */
-export function presentRow(
-  row: Row,
-  options: { responseFormat?: string; legacy?: boolean } = {},
-): Record<string, unknown> {
+export function presentRow(row: Row, options: { legacy?: boolean } = {}): Record<string, unknown> {
   const { $id, $sequence, $tableId, $databaseId, ...rest } = row;
-  const sequence = formatBefore(options.responseFormat, '1.9.0') ? $sequence : String($sequence);
+  const sequence = String($sequence);
   return options.legacy
     ? { $id, $sequence: sequence, $collectionId: $tableId, $databaseId, ...rest }
     : { $id, $sequence: sequence, $tableId, $databaseId, ...rest };
-}
-
-/** Whether a response format version is older than `version` (missing = newest). */
-function formatBefore(format: string | undefined, version: string): boolean {
-  if (!format) return false;
-  const a = format.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const b = version.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  }
-  return false;
 }
 
 /** Builds the row model from a SQLite record. */

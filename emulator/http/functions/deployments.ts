@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { functionForFormat } from '../../core/functions/functions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
-import { formatBefore, requireScope } from '../platform/context.ts';
+import { requireScope } from '../platform/context.ts';
+import { asModel } from '../platform/formats/models.ts';
 import { readFormBody } from '../platform/multipart.ts';
 import { optionalBoolean, requiredString } from '../platform/params.ts';
 import { bodyOf, includeTotal } from './functions.ts';
@@ -99,7 +99,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
     functions.get(functionId);
     const deploymentId = requiredString(bodyOf(request), 'deploymentId', 1, 36);
     const fn = service.writes.activateDeployment(functionId, deploymentId);
-    return functionForFormat(functions.model(fn), formatBefore(request, '1.9.0'));
+    return asModel('function', functions.model(fn));
   });
 
   app.patch('/functions/:functionId/deployments/:deploymentId/status', async (request) => {

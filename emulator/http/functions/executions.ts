@@ -7,6 +7,7 @@ import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { requireScope } from '../platform/context.ts';
+import { asModel } from '../platform/formats/models.ts';
 import { optionalString } from '../platform/params.ts';
 import { bodyOf, includeTotal } from './functions.ts';
 
@@ -110,13 +111,15 @@ export function registerExecutionRoutes(app: FastifyInstance, service: Functions
       if ('status' in result) {
         return reply
           .code(202)
-          .send(executionModel(result, request.principal, request.responseFormat));
+          .send(asModel('execution', executionModel(result, request.principal)));
       }
-      return reply.code(201).send({
-        ...executionModel(result.doc, request.principal, request.responseFormat),
-        responseBody: result.responseBody,
-        responseHeaders: result.responseHeaders,
-      });
+      return reply.code(201).send(
+        asModel('execution', {
+          ...executionModel(result.doc, request.principal),
+          responseBody: result.responseBody,
+          responseHeaders: result.responseHeaders,
+        }),
+      );
     },
   );
 
@@ -127,7 +130,7 @@ export function registerExecutionRoutes(app: FastifyInstance, service: Functions
     const query = request.query as Body;
     const all = executions
       .list(functionId, request.principal)
-      .map((doc) => executionModel(doc, request.principal, request.responseFormat));
+      .map((doc) => executionModel(doc, request.principal));
     const { total, items } = listMetadata(
       all,
       query.queries,
@@ -136,7 +139,7 @@ export function registerExecutionRoutes(app: FastifyInstance, service: Functions
       includeTotal(query),
       LIST_ATTRIBUTES.executions,
     );
-    return { total, executions: items };
+    return asModel('executionList', { total, executions: items });
   });
 
   app.get('/functions/:functionId/executions/:executionId', async (request) => {
@@ -147,7 +150,7 @@ export function registerExecutionRoutes(app: FastifyInstance, service: Functions
     };
     visibleFunction(service, functionId, request.principal);
     const doc = executions.get(functionId, executionId, request.principal);
-    return executionModel(doc, request.principal, request.responseFormat);
+    return asModel('execution', executionModel(doc, request.principal));
   });
 
   app.delete('/functions/:functionId/executions/:executionId', async (request, reply) => {

@@ -3,7 +3,6 @@ import {
   FUNCTION_DEFAULTS,
   type FunctionDoc,
   type FunctionSettings,
-  functionForFormat,
 } from '../../core/functions/functions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import {
@@ -22,7 +21,9 @@ import { resolveId } from '../../core/platform/ids.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { abuse } from '../platform/abuse.ts';
-import { formatBefore, requireScope } from '../platform/context.ts';
+import { requireScope } from '../platform/context.ts';
+import { operation } from '../platform/formats/layer.ts';
+import { asModel } from '../platform/formats/models.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -60,15 +61,14 @@ export function readId(body: Body, name: string): string {
 /**
  * A function's settings from a create or update body (SRV Functions/Create.php, Update.php). Update
  * is a PUT: what the body lacks falls back to Appwrite's defaults, except `runtime` and `entrypoint`
- * (kept when empty, as Appwrite) and the specifications (kept). appwrite-cli 12 sends one `specification`, which sets both
- * (SRV Request/Filters/V21.php).
+ * (kept when empty, as Appwrite) and the specifications (kept). appwrite-cli 12's one `specification`
+ * has become both before this runs (request filter V21, http/platform/formats/request-filters.ts).
  */
 export function readFunctionSettings(body: Body, current: FunctionDoc | null): FunctionSettings {
   const runtimeParam = optionalString(body, 'runtime', '', 64);
   const runtime = current && runtimeParam === '' ? current.runtime : checkRuntime(runtimeParam);
-  const single = optionalString(body, 'specification', '', 64);
   const spec = (name: string, fallback: string) => {
-    const value = optionalString(body, name, single || fallback, 64);
+    const value = optionalString(body, name, fallback, 64);
     return checkSpecification(name, value);
   };
   return {
@@ -107,14 +107,13 @@ export function readFunctionSettings(body: Body, current: FunctionDoc | null): F
  */
 export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsService): void {
   const { functions } = service;
-  const model = (request: FastifyRequest, fn: FunctionDoc) =>
-    functionForFormat(functions.model(fn), formatBefore(request, '1.9.0'));
+  const model = (fn: FunctionDoc) => asModel('function', functions.model(fn));
 
   app.get('/functions', async (request) => {
     requireScope(request, 'functions.read');
     const query = request.query as Body;
     const search = optionalString(query, 'search', '', 256);
-    const all = functions.list().map((fn) => model(request, fn));
+    const all = functions.list().map((fn) => functions.model(fn));
     const { total, items } = listMetadata(
       all,
       query.queries,
@@ -123,7 +122,7 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
       includeTotal(query),
       LIST_ATTRIBUTES.functions,
     );
-    return { total, functions: items };
+    return asModel('functionList', { total, functions: items });
   });
 
   // Appwrite's "temporary abuse check" in Functions/Create.php: 50 a day per project, for every
@@ -134,12 +133,12 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
     key: 'projectId:{projectId},url:/v1/functions',
     everyone: true,
   });
-  app.post('/functions', createLimit, async (request, reply) => {
+  app.post('/functions', operation('functions.create', createLimit), async (request, reply) => {
     requireScope(request, 'functions.write');
     const body = bodyOf(request);
     const id = readId(body, 'functionId');
     const fn = service.writes.createFunction(id, readFunctionSettings(body, null));
-    return reply.code(201).send(model(request, fn));
+    return reply.code(201).send(model(fn));
   });
 
   app.get('/functions/runtimes', async (request) => {
@@ -174,14 +173,14 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
   app.get('/functions/:functionId', async (request) => {
     requireScope(request, 'functions.read');
     const { functionId } = request.params as { functionId: string };
-    return model(request, functions.get(functionId));
+    return model(functions.get(functionId));
   });
 
-  app.put('/functions/:functionId', async (request) => {
+  app.put('/functions/:functionId', operation('functions.update'), async (request) => {
     requireScope(request, 'functions.write');
     const { functionId } = request.params as { functionId: string };
     const settings = readFunctionSettings(bodyOf(request), functions.get(functionId));
-    return model(request, service.writes.updateFunction(functionId, settings));
+    return model(service.writes.updateFunction(functionId, settings));
   });
 
   app.delete('/functions/:functionId', async (request, reply) => {

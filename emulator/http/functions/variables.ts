@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { variableModel } from '../../core/functions/functions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import { uniqueId } from '../../core/platform/ids.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
+import { operation } from '../platform/formats/layer.ts';
 import { optionalBoolean, optionalString, requiredString } from '../platform/params.ts';
 import { bodyOf, includeTotal, readId } from './functions.ts';
 
@@ -35,7 +35,8 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       ? ['project.read', 'project.write']
       : ['functions.read', 'functions.write'];
 
-    app.get(base, async (request) => {
+    const method = base.startsWith('/project') ? 'project' : 'functions';
+    app.get(base, operation(`${method}.listVariables`), async (request) => {
       requireScope(request, read);
       const owner = scopeOf(request);
       const query = request.query as Body;
@@ -51,12 +52,12 @@ export function registerVariableRoutes(app: FastifyInstance, service: FunctionsS
       return { total, variables: items };
     });
 
-    app.post(base, async (request, reply) => {
+    app.post(base, operation(`${method}.createVariable`), async (request, reply) => {
       requireScope(request, write);
       const owner = scopeOf(request);
       const body = bodyOf(request);
-      // appwrite-cli 12 sends no variableId; Appwrite then makes one.
-      const id = body.variableId === undefined ? uniqueId() : readId(body, 'variableId');
+      // appwrite-cli 12 sends none: request filters V21/V25 then ask for `unique()`.
+      const id = readId(body, 'variableId');
       const variable = writes.createVariable(owner, id, {
         key: readKey(body),
         value: requiredString(body, 'value', 0, 8192),

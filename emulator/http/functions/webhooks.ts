@@ -6,6 +6,8 @@ import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
+import { operation } from '../platform/formats/layer.ts';
+import { asModel } from '../platform/formats/models.ts';
 import {
   optionalBoolean,
   optionalString,
@@ -80,33 +82,35 @@ export function registerWebhookRoutes(app: FastifyInstance, service: FunctionsSe
       includeTotal(query),
       LIST_ATTRIBUTES.webhooks,
     );
-    return { total, webhooks: items };
+    return asModel('webhookList', { total, webhooks: items });
   });
 
-  app.post('/webhooks', async (request, reply) => {
+  app.post('/webhooks', operation('webhooks.create'), async (request, reply) => {
     requireScope(request, 'webhooks.write');
     const body = bodyOf(request);
     const id = readId(body, 'webhookId');
     const hook = webhooks.create(id, readWebhookInput(body), readSecret(body));
-    return reply.code(201).send(webhookModel(hook, true));
+    return reply.code(201).send(asModel('webhook', webhookModel(hook, true)));
   });
 
   app.get('/webhooks/:webhookId', async (request) => {
     requireScope(request, 'webhooks.read');
     const { webhookId } = request.params as { webhookId: string };
-    return webhookModel(webhooks.get(webhookId));
+    return asModel('webhook', webhookModel(webhooks.get(webhookId)));
   });
 
-  app.put('/webhooks/:webhookId', async (request) => {
+  app.put('/webhooks/:webhookId', operation('webhooks.update'), async (request) => {
     requireScope(request, 'webhooks.write');
     const { webhookId } = request.params as { webhookId: string };
-    return webhookModel(webhooks.update(webhookId, readWebhookInput(bodyOf(request))));
+    const hook = webhooks.update(webhookId, readWebhookInput(bodyOf(request)));
+    return asModel('webhook', webhookModel(hook));
   });
 
   app.patch('/webhooks/:webhookId/secret', async (request) => {
     requireScope(request, 'webhooks.write');
     const { webhookId } = request.params as { webhookId: string };
-    return webhookModel(webhooks.updateSecret(webhookId, readSecret(bodyOf(request))), true);
+    const hook = webhooks.updateSecret(webhookId, readSecret(bodyOf(request)));
+    return asModel('webhook', webhookModel(hook, true));
   });
 
   app.delete('/webhooks/:webhookId', async (request, reply) => {

@@ -23,7 +23,10 @@ declare module 'fastify' {
     principal: Principal;
     /** The project asked for (always this emulator's project on a route that requires one). */
     projectId: string;
-    /** `X-Appwrite-Response-Format`, defaulting to the server version; compare with `formatBefore`. */
+    /**
+     * `X-Appwrite-Response-Format`, defaulting to the server's own (1.9.5). Only the response-format
+     * layer reads it (http/platform/formats/): routes build the server's own model.
+     */
     responseFormat: string;
   }
   interface FastifyContextConfig {
@@ -40,15 +43,6 @@ export function compareVersions(a: string, b: string): number {
     if (diff !== 0) return diff;
   }
   return 0;
-}
-
-/**
- * Whether the caller asked for a response format older than `version`, e.g.
- * `formatBefore(request, '1.9.0')` is true for appwrite-cli 12 (format 1.8.0), which expects `$sequence`
- * as an integer. Mirrors Appwrite's response filters, which apply below a threshold.
- */
-export function formatBefore(request: FastifyRequest, version: string): boolean {
-  return compareVersions(request.responseFormat, version) < 0;
 }
 
 /** The scopes the caller holds: a key's own (plus the base ones), else the role's. */

@@ -1,23 +1,19 @@
 import {
-  AUTH_METHOD_KEYS,
   AUTH_METHODS,
   type MockNumber,
   OPTIONAL_SERVICES,
   PROTOCOLS,
   type ProjectSettings,
 } from '../../core/project/settings.ts';
-import { compareVersions } from '../platform/context.ts';
 
 /**
  * The Project, policy and mock-number models of Appwrite 1.9.5 (SRV src/Appwrite/Utopia/Response/
- * Model/Project.php, Policy*.php, MockNumber.php), and the Project model as older response formats
- * see it (SRV Response/Filters/V26.php, V23.php, V22.php): appwrite-cli 12 asks for format 1.8.0 and
- * reads the flat `serviceStatusFor*` and `auth*` fields.
+ * Model/Project.php, Policy*.php, MockNumber.php). Older formats' Project (the flat
+ * `serviceStatusFor*` and `auth*` fields appwrite-cli 12 reads) is the response-format layer's
+ * (http/platform/formats/response-filters.ts).
  */
 
 type Json = Record<string, unknown>;
-
-const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The Project model (format 1.9.5). The console-only parts (SMTP, dev keys, billing) are empty. */
 export function projectModel(projectId: string, settings: ProjectSettings): Json {
@@ -48,71 +44,10 @@ export function projectModel(projectId: string, settings: ProjectSettings): Json
     protocols: PROTOCOLS.map((id) => ({ $id: id, enabled: true })),
     blocks: [],
     consoleAccessedAt: '',
+    // Console-only fields node-appwrite 27.1.0's Project requires (Appwrite after 1.9.6 fills them).
+    onboarding: {},
+    wafEnabled: false,
   };
-}
-
-/**
- * The Project model in an older response format: below 1.9.5 the lists become flat fields and the
- * policies come back (V26); below 1.9.2 the membership-privacy id/phone fields go and
- * `smtpReplyToEmail` is `smtpReplyTo` (V23); below 1.9.1 the protocol fields go (V22).
- */
-export function projectForFormat(model: Json, settings: ProjectSettings, format: string): Json {
-  const before = (version: string) => compareVersions(format, version) < 0;
-  if (!before('1.9.5')) return model;
-  const { authMethods: _m, services: _s, protocols: _p, ...rest } = model;
-  const flat: Json = { ...rest };
-  for (const id of AUTH_METHODS) {
-    flat[`auth${upperFirst(AUTH_METHOD_KEYS[id])}`] = settings.authMethods[id];
-  }
-  for (const id of OPTIONAL_SERVICES)
-    flat[`serviceStatusFor${upperFirst(id)}`] = settings.services[id];
-  for (const id of PROTOCOLS) flat[`protocolStatusFor${upperFirst(id)}`] = true;
-  const p = settings.policies;
-  Object.assign(flat, {
-    authLimit: p.userLimit,
-    authDuration: p.duration,
-    authSessionsLimit: p.sessionLimit,
-    authPasswordHistory: p.passwordHistory,
-    authPasswordDictionary: p.passwordDictionary,
-    authPersonalDataCheck: p.personalDataCheck,
-    authDisposableEmails: false,
-    authCanonicalEmails: false,
-    authFreeEmails: false,
-    authCorporateEmails: false,
-    authMockNumbers: p.mockNumbers,
-    authSessionAlerts: p.sessionAlerts,
-    authMembershipsUserName: false,
-    authMembershipsUserEmail: false,
-    authMembershipsMfa: false,
-    authMembershipsUserId: false,
-    authMembershipsUserPhone: false,
-    authMembershipsUserAccessedAt: false,
-    authInvalidateSessions: p.invalidateSessions,
-    description: '',
-    logo: '',
-    url: '',
-    legalName: '',
-    legalCountry: '',
-    legalState: '',
-    legalCity: '',
-    legalAddress: '',
-    legalTaxId: '',
-    oAuthProviders: [],
-    platforms: [],
-    webhooks: [],
-    keys: [],
-  });
-  if (before('1.9.2')) {
-    delete flat.authMembershipsUserId;
-    delete flat.authMembershipsUserPhone;
-    flat.smtpReplyTo = flat.smtpReplyToEmail;
-    delete flat.smtpReplyToEmail;
-    delete flat.smtpReplyToName;
-  }
-  if (before('1.9.1')) {
-    for (const id of PROTOCOLS) delete flat[`protocolStatusFor${upperFirst(id)}`];
-  }
-  return flat;
 }
 
 /** The policy ids `GET /project/policies/{policyId}` knows, in Appwrite's list order. */

@@ -16,16 +16,11 @@ import {
 } from '../../core/project/settings.ts';
 import type { Project } from '../../core/project.ts';
 import { CONSOLE_PROJECT } from '../identity/console.ts';
-import { formatBefore, requireScope } from '../platform/context.ts';
+import { requireScope } from '../platform/context.ts';
+import { operation } from '../platform/formats/layer.ts';
+import { asModel } from '../platform/formats/models.ts';
 import { requiredBoolean, requiredString } from '../platform/params.ts';
-import {
-  mockNumberModel,
-  POLICY_IDS,
-  type PolicyId,
-  policyModel,
-  projectForFormat,
-  projectModel,
-} from './models.ts';
+import { mockNumberModel, POLICY_IDS, type PolicyId, policyModel, projectModel } from './models.ts';
 
 /**
  * Project: the project's own settings, as node-appwrite 27.1.0's `Project` service calls them with an
@@ -47,14 +42,15 @@ import {
  * (`X-Appwrite-Project: console` and the `a_session_console` cookie of `appwrite login`; as in
  * Appwrite, which then acts on the project named in the path) or, like the other routes, the
  * project's own key. The CLI sends format 1.8.0 and its older parameter names (`status`, `service`,
- * `limit`, `alerts`), which are renamed as Appwrite's request filters V22/V23 rename them.
+ * `limit`, `alerts`), which the request filters V22/V23 rename before these handlers run
+ * (http/platform/formats/request-filters.ts), and reads the Project in format 1.8.0's flat fields.
  */
 export function registerProject(app: FastifyInstance, project: Project): void {
   const { settings, consoleAccounts } = project;
 
-  /** The Project model in the caller's response format. */
-  const modelFor = (request: FastifyRequest, current: ProjectSettings = settings.get()) =>
-    projectForFormat(projectModel(project.projectId, current), current, request.responseFormat);
+  /** The Project model (1.9.5), with the settings older formats read their flat fields from. */
+  const modelFor = (current: ProjectSettings = settings.get()) =>
+    asModel('project', projectModel(project.projectId, current), current);
 
   /**
    * Who may read or change the settings. On a console path with the console project: the signed-in
@@ -78,21 +74,12 @@ export function registerProject(app: FastifyInstance, project: Project): void {
   };
   const consolePath = { config: { console: true } };
 
-  /** The body with the parameter names the caller's (older) format used renamed to today's. */
-  const params = (request: FastifyRequest, renames: [string, string, string][] = []) => {
-    const body = { ...((request.body ?? {}) as Record<string, unknown>) };
-    for (const [from, to, before] of renames) {
-      if (formatBefore(request, before) && body[from] !== undefined) {
-        body[to] = from === 'limit' && body[from] === 0 ? null : body[from];
-        delete body[from];
-      }
-    }
-    return body;
-  };
+  /** The body; an older format's parameter names are already renamed (request filters V22/V23). */
+  const params = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 
   const getProject = async (request: FastifyRequest) => {
     allow(request, ['project.read']);
-    return modelFor(request);
+    return modelFor();
   };
   app.get('/project', getProject);
   app.get('/projects/:projectId', consolePath, getProject);
@@ -101,7 +88,6 @@ export function registerProject(app: FastifyInstance, project: Project): void {
     allow(request, ['projects.write']);
     const name = requiredString(request.body, 'name', 0, 128);
     return modelFor(
-      request,
       settings.update((draft) => {
         draft.name = name;
       }),
@@ -117,23 +103,27 @@ export function registerProject(app: FastifyInstance, project: Project): void {
         `Invalid \`methodId\` param: must be one of ${AUTH_METHODS.join(', ')}.`,
       );
     }
-    const enabled = requiredBoolean(params(request, [['status', 'enabled', '1.9.2']]), 'enabled');
+    const enabled = requiredBoolean(params(request), 'enabled');
     return modelFor(
-      request,
       settings.update((draft) => {
         draft.authMethods[methodId] = enabled;
       }),
     );
   };
-  app.patch('/project/auth-methods/:methodId', updateAuthMethod);
-  app.patch('/projects/:projectId/auth/:methodId', consolePath, updateAuthMethod);
+  app.patch(
+    '/project/auth-methods/:methodId',
+    operation('project.updateAuthMethod'),
+    updateAuthMethod,
+  );
+  app.patch(
+    '/projects/:projectId/auth/:methodId',
+    operation('project.updateAuthMethod', consolePath),
+    updateAuthMethod,
+  );
 
   const updateService = async (request: FastifyRequest) => {
     allow(request, ['project.write']);
-    const body = params(request, [
-      ['service', 'serviceId', '1.9.1'],
-      ['status', 'enabled', '1.9.1'],
-    ]);
+    const body = params(request);
     const serviceId = (request.params as { serviceId?: string }).serviceId ?? body.serviceId;
     if (!isOptionalService(serviceId)) {
       throw new AppwriteError(
@@ -143,15 +133,19 @@ export function registerProject(app: FastifyInstance, project: Project): void {
     }
     const enabled = requiredBoolean(body, 'enabled');
     return modelFor(
-      request,
       settings.update((draft) => {
         draft.services[serviceId] = enabled;
       }),
     );
   };
-  app.patch('/project/services/:serviceId', updateService);
-  app.patch('/project/services/:serviceId/status', updateService);
-  app.patch('/projects/:projectId/service', consolePath, updateService);
+  const serviceOperation = operation('project.updateService');
+  app.patch('/project/services/:serviceId', serviceOperation, updateService);
+  app.patch('/project/services/:serviceId/status', serviceOperation, updateService);
+  app.patch(
+    '/projects/:projectId/service',
+    operation('project.updateService', consolePath),
+    updateService,
+  );
 
   const readPolicies = ['project.policies.read', 'policies.read'];
   const writePolicies = ['project.policies.write', 'policies.write'];
@@ -181,80 +175,63 @@ export function registerProject(app: FastifyInstance, project: Project): void {
   const policy = (
     path: string,
     alias: string,
+    method: string,
     read: (body: Record<string, unknown>) => (draft: ProjectSettings) => void,
-    renames: [string, string, string][] = [],
   ) => {
     const handler = async (request: FastifyRequest) => {
       allow(request, writePolicies);
-      return modelFor(request, settings.update(read(params(request, renames))));
+      return modelFor(settings.update(read(params(request))));
     };
-    app.patch(`/project/policies/${path}`, handler);
-    app.patch(`/projects/:projectId/auth/${alias}`, consolePath, handler);
+    app.patch(`/project/policies/${path}`, operation(`project.${method}`), handler);
+    app.patch(
+      `/projects/:projectId/auth/${alias}`,
+      operation(`project.${method}`, consolePath),
+      handler,
+    );
   };
-  const totalFrom = ['limit', 'total', '1.9.2'] as [string, string, string];
 
-  policy('password-dictionary', 'password-dictionary', (body) => {
+  policy('password-dictionary', 'password-dictionary', 'updatePasswordDictionaryPolicy', (body) => {
     const enabled = requiredBoolean(body, 'enabled');
     return (draft) => {
       draft.policies.passwordDictionary = enabled;
     };
   });
-  policy('password-personal-data', 'personal-data', (body) => {
+  policy('password-personal-data', 'personal-data', 'updatePasswordPersonalDataPolicy', (body) => {
     const enabled = requiredBoolean(body, 'enabled');
     return (draft) => {
       draft.policies.personalDataCheck = enabled;
     };
   });
-  policy(
-    'session-alert',
-    'session-alerts',
-    (body) => {
-      const enabled = requiredBoolean(body, 'enabled');
-      return (draft) => {
-        draft.policies.sessionAlerts = enabled;
-      };
-    },
-    [['alerts', 'enabled', '1.9.2']],
-  );
-  policy('session-duration', 'duration', (body) => {
+  policy('session-alert', 'session-alerts', 'updateSessionAlertPolicy', (body) => {
+    const enabled = requiredBoolean(body, 'enabled');
+    return (draft) => {
+      draft.policies.sessionAlerts = enabled;
+    };
+  });
+  policy('session-duration', 'duration', 'updateSessionDurationPolicy', (body) => {
     const duration = integer(body, 'duration', POLICY_BOUNDS.duration);
     return (draft) => {
       draft.policies.duration = duration;
     };
   });
-  policy(
-    'password-history',
-    'password-history',
-    (body) => {
-      const total = optionalTotal(body);
-      return (draft) => {
-        draft.policies.passwordHistory = total;
-      };
-    },
-    [totalFrom],
-  );
-  policy(
-    'session-limit',
-    'max-sessions',
-    (body) => {
-      const total = optionalTotal(body);
-      return (draft) => {
-        draft.policies.sessionLimit = total;
-      };
-    },
-    [totalFrom],
-  );
-  policy(
-    'user-limit',
-    'limit',
-    (body) => {
-      const total = optionalTotal(body);
-      return (draft) => {
-        draft.policies.userLimit = total;
-      };
-    },
-    [totalFrom],
-  );
+  policy('password-history', 'password-history', 'updatePasswordHistoryPolicy', (body) => {
+    const total = optionalTotal(body);
+    return (draft) => {
+      draft.policies.passwordHistory = total;
+    };
+  });
+  policy('session-limit', 'max-sessions', 'updateSessionLimitPolicy', (body) => {
+    const total = optionalTotal(body);
+    return (draft) => {
+      draft.policies.sessionLimit = total;
+    };
+  });
+  policy('user-limit', 'limit', 'updateUserLimitPolicy', (body) => {
+    const total = optionalTotal(body);
+    return (draft) => {
+      draft.policies.userLimit = total;
+    };
+  });
 
   // The console's older mock-numbers route (app/controllers/api/projects.php, kept for the CLI):
   // the whole list at once, stored as given.
@@ -262,7 +239,6 @@ export function registerProject(app: FastifyInstance, project: Project): void {
     allow(request, ['projects.write']);
     const numbers = checkMockNumbers((request.body as { numbers?: unknown })?.numbers, 'numbers');
     return modelFor(
-      request,
       settings.update((draft) => {
         draft.policies.mockNumbers = numbers;
       }),
@@ -321,12 +297,12 @@ function registerMockPhones(app: FastifyInstance, project: Project): void {
     settings.update((draft) => {
       draft.policies.mockNumbers.push(mock);
     });
-    return reply.code(201).send(mockNumberModel(mock));
+    return reply.code(201).send(asModel('mockNumber', mockNumberModel(mock)));
   });
 
   app.get('/project/mock-phones/:number', async (request) => {
     requireScope(request, 'mocks.read');
-    return mockNumberModel(find(numberParam(request)));
+    return asModel('mockNumber', mockNumberModel(find(numberParam(request))));
   });
 
   app.put('/project/mock-phones/:number', async (request) => {
@@ -339,9 +315,8 @@ function registerMockPhones(app: FastifyInstance, project: Project): void {
         if (mock.phone === number) Object.assign(mock, { otp, $updatedAt: isoDate() });
       }
     });
-    return mockNumberModel(
-      updated.policies.mockNumbers.find((m) => m.phone === number) as MockNumber,
-    );
+    const mock = updated.policies.mockNumbers.find((m) => m.phone === number) as MockNumber;
+    return asModel('mockNumber', mockNumberModel(mock));
   });
 
   app.delete('/project/mock-phones/:number', async (request, reply: FastifyReply) => {

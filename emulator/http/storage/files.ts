@@ -5,6 +5,7 @@ import { fileModel } from '../../core/storage/files.ts';
 import type { Storage } from '../../core/storage/service.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
+import { asModel } from '../platform/formats/models.ts';
 import { readFormBody } from '../platform/multipart.ts';
 import { optionalString } from '../platform/params.ts';
 import { includeTotal } from './buckets.ts';
@@ -18,10 +19,12 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /**
- * Files: list, upload (single and chunked, core/storage/uploads.ts), get, update (name, permissions) and
- * delete, as node-appwrite's `Storage` calls them. Scopes `files.read`/`files.write`, which guests
- * and users hold too: for them the bucket's and the files' permissions decide. Storage announces
- * each change itself (`buckets.[bucketId].files.[fileId].*`), told who made it.
+ * Files: list, upload (single and chunked, core/storage/uploads.ts; into a virtual `folder`, as web
+ * SDK 27+ sends it), get, update (name, permissions) and delete, as node-appwrite's `Storage` calls
+ * them. Scopes `files.read`/`files.write`, which guests and users hold too: for them the bucket's
+ * and the files' permissions decide. Storage announces each change itself
+ * (`buckets.[bucketId].files.[fileId].*`), told who made it. The File model is 1.9.5's; formats 2.0
+ * and later also get `folder` and `key` (http/platform/formats/), from the stored file.
  */
 export function registerFileRoutes(app: FastifyInstance, storage: Storage): void {
   app.get('/storage/buckets/:bucketId/files', async (request) => {
@@ -30,7 +33,8 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage): void
     const query = request.query as Body;
     const plan = compileFileList(query.queries, optionalString(query, 'search', '', 256));
     const page = storage.listFiles(bucketId, request.principal, plan, includeTotal(query));
-    return { total: page.total, files: page.files.map(fileModel) };
+    const files = page.files.map((file) => asModel('file', fileModel(file), file));
+    return asModel('fileList', { total: page.total, files });
   });
 
   const uploads = abuse({ ...WRITE_RATE, key: `${WRITE_RATE.key},chunkId:{chunkId}` });
@@ -44,19 +48,21 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage): void
         bucketId,
         fileId: form.fields.fileId,
         permissions: form.fields.permissions,
+        folder: form.fields.folder,
         file: form.files.get('file') ?? form.files.values().next().value ?? null,
         contentRange: header(request, 'content-range'),
         appwriteId: header(request, 'x-appwrite-id'),
       },
       { by: userIdOf(request.principal) },
     );
-    return reply.code(result.status).send(fileModel(result.file));
+    return reply.code(result.status).send(asModel('file', fileModel(result.file), result.file));
   });
 
   app.get('/storage/buckets/:bucketId/files/:fileId', async (request) => {
     requireScope(request, 'files.read');
     const { bucketId, fileId } = request.params as FileParams;
-    return fileModel(storage.readableFile(bucketId, fileId, request.principal).file);
+    const { file } = storage.readableFile(bucketId, fileId, request.principal);
+    return asModel('file', fileModel(file), file);
   });
 
   app.put('/storage/buckets/:bucketId/files/:fileId', async (request) => {
@@ -74,7 +80,7 @@ export function registerFileRoutes(app: FastifyInstance, storage: Storage): void
       { name, permissions: body.permissions },
       { by: userIdOf(request.principal) },
     );
-    return fileModel(file);
+    return asModel('file', fileModel(file), file);
   });
 
   const deletes = abuse(WRITE_RATE);

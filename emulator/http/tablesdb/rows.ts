@@ -4,7 +4,7 @@ import { userIdOf } from '../../core/platform/principal.ts';
 import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
-import { formatBefore } from '../platform/context.ts';
+import { asModel } from '../platform/formats/models.ts';
 import {
   bodyOf,
   type Dialect,
@@ -28,15 +28,14 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
   const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
   /** How the core announces a write: in this dialect, by the user who asked. */
   const announced = (request: Req) => ({ legacy: d.legacy, by: userIdOf(request.principal) });
-  const shapeRow = (request: Req, row: Row) =>
-    presentRow(row, {
-      responseFormat: formatBefore(request, '1.9.0') ? '1.8.0' : request.responseFormat,
-      legacy: d.legacy,
+  /** The Row (Document on the legacy paths) model, tagged for the response-format layer. */
+  const shapeRow = (_request: Req, row: Row) =>
+    asModel(d.legacy ? 'document' : 'row', presentRow(row, { legacy: d.legacy }));
+  const shapeRows = (_request: Req, list: { total: number; rows: Row[] }) =>
+    asModel(d.legacy ? 'documentList' : 'rowList', {
+      total: list.total,
+      [d.rows]: list.rows.map((r) => presentRow(r, { legacy: d.legacy })),
     });
-  const shapeRows = (request: Req, list: { total: number; rows: Row[] }) => ({
-    total: list.total,
-    [d.rows]: list.rows.map((r) => shapeRow(request, r)),
-  });
 
   // Appwrite's write limits: deletes WRITE_RATE, the other writes twice that.
   const once = abuse(WRITE_RATE);

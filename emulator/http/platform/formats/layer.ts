@@ -1,0 +1,128 @@
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import { SERVER_VERSION } from '../../../core/platform/error-body.ts';
+import { compareVersions } from '../context.ts';
+import { type ItemModel, isListModel, LISTS, tagOf } from './models.ts';
+import { filterRequest } from './request-filters.ts';
+import { type ResponseFilter, responseFiltersFor } from './response-filters.ts';
+
+/**
+ * The one place response formats are handled (Appwrite: app/controllers/general.php adds its request
+ * and response filters per `X-Appwrite-Response-Format`; the route never looks at the format).
+ *
+ * - `onRequest`: reads the header into `request.responseFormat` (the server's own format, 1.9.5, when
+ *   absent or empty: no filter runs, as in Appwrite). A format newer than the newest this server
+ *   converts to gets the newest model and an `X-Appwrite-Warning` header (the SDKs print it), as
+ *   Appwrite answers a format newer than itself.
+ * - `preValidation`: the request filters of the route's SDK method (`operation(...)`) rewrite an older
+ *   format's parameters (the body; a GET's query) before the handler reads them.
+ * - `preSerialization`: the answer the route tagged with `asModel` is converted by each response
+ *   filter of the caller's format. Errors and untagged answers pass through.
+ *
+ * Realtime payloads and webhook bodies are the server's own model: core builds them, and Appwrite's
+ * event payload too is the model before any response filter.
+ */
+
+/** The server's own format: what routes build and `/health/version` reports. */
+export const SERVER_FORMAT = SERVER_VERSION;
+
+/** The newest format this server converts to (web SDK 28.0.0). */
+export const NEWEST_FORMAT = '2.3.0';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's Appwrite SDK method (`functions.create`), which the request filters key on, as
+     * Appwrite keys them on the route's `sdk` label. Set with `operation(...)`.
+     */
+    operation?: string;
+  }
+}
+
+/**
+ * Route options naming the route's SDK method for the request filters, merged into other route
+ * options (an abuse label): `app.post('/functions', operation('functions.create', limit), handler)`.
+ */
+export function operation<T extends { config?: FastifyContextConfig }>(
+  id: string,
+  options?: T,
+): T & { config: FastifyContextConfig } {
+  return { ...(options as T), config: { ...options?.config, operation: id } };
+}
+
+/** The `X-Appwrite-Warning` for a format newer than this server converts to, else `null`. */
+export function formatWarning(format: string): string | null {
+  if (compareVersions(format, NEWEST_FORMAT) <= 0) return null;
+  return (
+    `The SDK asks for response format ${format}, newer than this server knows: the local Appwrite ` +
+    `(${SERVER_FORMAT}) answers in formats up to ${NEWEST_FORMAT}. Use an SDK built for Appwrite ` +
+    `${NEWEST_FORMAT} or older: https://appwrite.io/docs/sdks`
+  );
+}
+
+type Json = Record<string, unknown>;
+
+function convertItem(
+  content: Json,
+  model: ItemModel,
+  filters: readonly ResponseFilter[],
+  source: unknown,
+): Json {
+  let out = content;
+  for (const filter of filters) {
+    const convert = filter.models[model];
+    if (convert) out = convert(out, source);
+  }
+  return out;
+}
+
+/** A route's answer in `format`: converted when the route tagged it with `asModel`, else as it is. */
+export function convertResponse(payload: unknown, format: string): unknown {
+  const tag = tagOf(payload);
+  if (!tag) return payload;
+  const filters = responseFiltersFor(format);
+  if (filters.length === 0) return payload;
+  const content = payload as Json;
+  if (!isListModel(tag.model)) return convertItem(content, tag.model, filters, tag.source);
+  const { key, item } = LISTS[tag.model];
+  const items = content[key];
+  if (!Array.isArray(items)) return payload;
+  return {
+    ...content,
+    [key]: items.map((entry: Json) => convertItem(entry, item, filters, tagOf(entry)?.source)),
+  };
+}
+
+/** A plain parameters object (a parsed JSON body or query), not a Buffer or a stream. */
+function isParams(value: unknown): value is Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The route's parameters after the request filters of the caller's format. */
+function filterParams(request: FastifyRequest): void {
+  const id = request.routeOptions.config.operation;
+  if (!id) return;
+  const format = request.responseFormat;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    if (isParams(request.query)) request.query = filterRequest(request.query, id, format);
+  } else if (request.body === undefined || request.body === null || isParams(request.body)) {
+    request.body = filterRequest((request.body as Json | null) ?? {}, id, format);
+  }
+}
+
+/** Installs the layer on the app (before the routes' own hooks; app.ts). */
+export function registerResponseFormats(app: FastifyInstance): void {
+  app.decorateRequest('responseFormat', SERVER_FORMAT);
+  app.addHook('onRequest', async (request, reply) => {
+    const format = request.headers['x-appwrite-response-format'];
+    if (typeof format !== 'string' || format === '') return;
+    request.responseFormat = format;
+    const warning = formatWarning(format);
+    if (warning) reply.header('x-appwrite-warning', warning);
+  });
+  app.addHook('preValidation', async (request) => filterParams(request));
+  app.addHook('preSerialization', async (request, reply, payload) =>
+    reply.statusCode >= 400 ? payload : convertResponse(payload, request.responseFormat),
+  );
+}
