@@ -208,7 +208,7 @@ describe('each model in each format fits that SDK’s type', () => {
       authPassword: { to: 'httpPass' },
       secret: { to: 'signatureKey' },
     });
-    for (const format of [null, '1.9.5', '2.3.0', '1.9.1', '1.9.0', '1.8.0']) {
+    for (const format of [null, '1.9.5', '2.0.0', '2.3.0', '1.9.1', '1.9.0', '1.8.0']) {
       const type =
         format === '1.9.0' || format === '1.8.0' ? old : sdkModel('node-appwrite', 'Webhook');
       const list = await get('/webhooks', format);
@@ -224,7 +224,7 @@ describe('each model in each format fits that SDK’s type', () => {
       $createdAt: null,
       $updatedAt: null,
     });
-    for (const format of [null, '1.9.5', '2.3.0', '1.9.2', '1.9.1', '1.8.0']) {
+    for (const format of [null, '1.9.5', '2.0.0', '2.3.0', '1.9.2', '1.9.1', '1.8.0']) {
       const type =
         format === '1.9.1' || format === '1.8.0' ? old : sdkModel('node-appwrite', 'MockNumber');
       const mock = await get('/project/mock-phones/+15550100', format);
