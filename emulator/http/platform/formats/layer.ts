@@ -3,7 +3,7 @@ import { SERVER_VERSION } from '../../../core/platform/error-body.ts';
 import { compareVersions } from '../context.ts';
 import { type ItemModel, isListModel, LISTS, tagOf } from './models.ts';
 import { filterRequest } from './request-filters.ts';
-import { type ResponseFilter, responseFiltersFor } from './response-filters.ts';
+import { type Convert, responseFiltersFor } from './response-filters.ts';
 
 /**
  * The one place response formats are handled (Appwrite: app/controllers/general.php adds its request
@@ -61,17 +61,19 @@ export function formatWarning(format: string): string | null {
 
 type Json = Record<string, unknown>;
 
-function convertItem(
-  content: Json,
-  model: ItemModel,
-  filters: readonly ResponseFilter[],
-  source: unknown,
-): Json {
-  let out = content;
-  for (const filter of filters) {
+/** The conversions of `model` a caller asking for `format` gets, in order. */
+function stepsFor(model: ItemModel, format: string): Convert[] {
+  const steps: Convert[] = [];
+  for (const filter of responseFiltersFor(format)) {
     const convert = filter.models[model];
-    if (convert) out = convert(out, source);
+    if (convert) steps.push(convert);
   }
+  return steps;
+}
+
+function convertItem(content: Json, steps: readonly Convert[], source: unknown): Json {
+  let out = content;
+  for (const convert of steps) out = convert(out, source);
   return out;
 }
 
@@ -79,16 +81,16 @@ function convertItem(
 export function convertResponse(payload: unknown, format: string): unknown {
   const tag = tagOf(payload);
   if (!tag) return payload;
-  const filters = responseFiltersFor(format);
-  if (filters.length === 0) return payload;
+  const list = isListModel(tag.model) ? LISTS[tag.model] : null;
+  const steps = stepsFor(list ? list.item : (tag.model as ItemModel), format);
+  if (steps.length === 0) return payload;
   const content = payload as Json;
-  if (!isListModel(tag.model)) return convertItem(content, tag.model, filters, tag.source);
-  const { key, item } = LISTS[tag.model];
-  const items = content[key];
+  if (!list) return convertItem(content, steps, tag.source);
+  const items = content[list.key];
   if (!Array.isArray(items)) return payload;
   return {
     ...content,
-    [key]: items.map((entry: Json) => convertItem(entry, item, filters, tagOf(entry)?.source)),
+    [list.key]: items.map((entry: Json) => convertItem(entry, steps, tagOf(entry)?.source)),
   };
 }
 

@@ -27,7 +27,8 @@ import type { ItemModel } from './models.ts';
  */
 
 type Json = Record<string, unknown>;
-type Convert = (content: Json, source: unknown) => Json;
+/** One model's conversion; `source` is what the route gave `asModel` (the stored file, the settings). */
+export type Convert = (content: Json, source: unknown) => Json;
 
 export interface ResponseFilter {
   /** Appwrite's name for the step (`V21`…), or the format a newer step produces. */
