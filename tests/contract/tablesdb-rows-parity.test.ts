@@ -211,6 +211,44 @@ describe('row routes answer as Appwrite 1.9.5', () => {
     expect(row).toMatchObject({ title: 'again', body: 'kept', views: 1 });
   });
 
+  test('an update that changes nothing keeps $updatedAt (utopia-php/database updateDocument)', async () => {
+    const before = await key.getRow({ ...base, rowId: 'r1' });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the clock moves on
+    const same = await key.updateRow({ ...base, rowId: 'r1', data: { title: 'first', views: 1 } });
+    expect(same.$updatedAt).toBe(before.$updatedAt);
+    expect((await key.getRow({ ...base, rowId: 'r1' })).$updatedAt).toBe(before.$updatedAt);
+    const upserted = await key.upsertRow({ ...base, rowId: 'r1', data: { title: 'first' } });
+    expect(upserted.$updatedAt).toBe(before.$updatedAt);
+  });
+
+  test('an update that changes nothing needs only read permission', async () => {
+    const readOnly = { databaseId, tableId: 'readonly' };
+    await key.createTable({
+      ...readOnly,
+      name: 'readonly',
+      permissions: [Permission.read(Role.users())],
+    });
+    await key.createStringColumn({ ...readOnly, key: 'title', size: 50, required: false });
+    await key.createRow({ ...readOnly, rowId: 'x', data: { title: 'same' } });
+    expect(
+      await outcome(session.updateRow({ ...readOnly, rowId: 'x', data: { title: 'same' } })),
+    ).toBe('ok');
+    expect(
+      await outcome(session.updateRow({ ...readOnly, rowId: 'x', data: { title: 'other' } })),
+    ).toEqual({ code: 401, type: 'user_unauthorized' });
+  });
+
+  test('upsertRows skips the rows it would not change: not in the answer nor its total', async () => {
+    const answer = await key.upsertRows({
+      ...base,
+      rows: [
+        { $id: 'r1', title: 'first', body: 'kept', views: 1 },
+        { $id: 'new', title: 'fresh' },
+      ],
+    });
+    expect([answer.total, answer.rows.map((r) => r.$id)]).toEqual([1, ['new']]);
+  });
+
   test('updateRows and deleteRows count every row but answer the first 100', async () => {
     await key.createRows({ ...base, rows: rowsOf(100, 'a') });
     await key.createRows({ ...base, rows: rowsOf(49, 'b') });
@@ -223,5 +261,21 @@ describe('row routes answer as Appwrite 1.9.5', () => {
     const deleted = await key.deleteRows({ ...base });
     expect([deleted.total, deleted.rows.length]).toEqual([150, 100]);
     expect(await count()).toBe(0);
+  });
+});
+
+describe('column routes answer as Appwrite 1.9.5', () => {
+  test('shrinking a string column below a value it holds → 400 column_invalid_resize', async () => {
+    const resize = { databaseId, tableId: 'resize' };
+    await key.createTable({ ...resize, name: 'resize' });
+    await key.createStringColumn({ ...resize, key: 'text', size: 20, required: false });
+    await key.createRow({ ...resize, rowId: 'long', data: { text: 'fifteen chars!!' } });
+    const shrink = (size: number) =>
+      key.updateStringColumn({ ...resize, key: 'text', required: false, xdefault: null, size });
+    expect(await outcome(shrink(10))).toEqual({ code: 400, type: 'column_invalid_resize' });
+    expect(await outcome(shrink(15))).toBe('ok');
+    expect((await key.getColumn({ ...resize, key: 'text' })) as { size: number }).toMatchObject({
+      size: 15,
+    });
   });
 });

@@ -195,6 +195,7 @@ export const ERROR_CODES = {
   column_limit_exceeded: 400,
   column_value_invalid: 400,
   column_type_invalid: 400,
+  column_invalid_resize: 400,
   COLUMN_TYPE_NOT_SUPPORTED: 400,
   index_not_found: 404,
   index_limit_exceeded: 400,

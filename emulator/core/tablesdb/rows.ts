@@ -247,8 +247,22 @@ export class Rows {
     return this.write(() => {
       const existing = this.raw(table, rowId);
       if (!existing) throw notFound(rowId);
+      let plan: ChangePlan;
+      try {
+        plan = this.planChange(principal, table, existing, record, permissions, 'update');
+      } catch (error) {
+        // Appwrite checks the caller before the data (utopia-php/database updateDocument).
+        this.requireRowGrant(principal, table, existing, 'update');
+        throw error;
+      }
+      if (plan.unchanged) {
+        // Nothing would change: Appwrite writes nothing, keeps `$updatedAt` and asks only for read
+        // permission (utopia-php/database updateDocument, `$shouldUpdate`).
+        this.requireRowGrant(principal, table, existing, 'read');
+        return toRow(table, existing, null);
+      }
       this.requireRowGrant(principal, table, existing, 'update');
-      return this.change(principal, table, existing, record, permissions);
+      return this.apply(table, existing, plan);
     });
   }
 
@@ -277,14 +291,17 @@ export class Rows {
         return this.insert(principal, table, rowId, record, permissions);
       }
       this.requireRowGrant(principal, table, existing, 'update');
-      return this.change(principal, table, existing, record, permissions, 'upsert');
+      const plan = this.planChange(principal, table, existing, record, permissions, 'upsert');
+      // Nothing would change: written nowhere, `$updatedAt` kept (upsertDocuments skips it).
+      return plan.unchanged ? toRow(table, existing, null) : this.apply(table, existing, plan);
     });
   }
 
   /**
    * Upserts many rows in one transaction (API keys only, see bulkTable). One `$id` twice in the
    * batch is 409 `row_already_exists` and nothing is written (utopia-php/database upsertDocuments:
-   * "Duplicate document IDs found in the input array").
+   * "Duplicate document IDs found in the input array"). A row the batch would not change is
+   * skipped, as upsertDocuments skips it: not written, not in the answer nor its total.
    */
   upsertMany(principal: Principal, databaseId: string, tableId: string, rows: unknown): RowList {
     const list = requireRowList(rows);
@@ -297,13 +314,14 @@ export class Rows {
       );
     }
     const out = this.write(() =>
-      list.map((item) => {
+      list.flatMap((item) => {
         const { $id, $permissions, ...data } = item;
         bulkPermissions($permissions);
         const existing = typeof $id === 'string' ? this.raw(table, $id) : undefined;
-        return existing
-          ? this.change(principal, table, existing, data, $permissions, 'upsert')
-          : this.insert(principal, table, $id ?? 'unique()', data, $permissions);
+        if (!existing)
+          return [this.insert(principal, table, $id ?? 'unique()', data, $permissions)];
+        const plan = this.planChange(principal, table, existing, data, $permissions, 'upsert');
+        return plan.unchanged ? [] : [this.apply(table, existing, plan)];
       }),
     );
     return { total: out.length, rows: out };
@@ -511,19 +529,49 @@ export class Rows {
     return toRow(table, record, null);
   }
 
+  /** Always writes (a bulk update bumps every row it matches, as Appwrite's updateDocuments). */
   private change(
     principal: Principal,
     table: TableInfo,
     existing: Record<string, unknown>,
     data: Record<string, unknown>,
     permissions: unknown,
-    mode: DataMode = 'update',
   ): Row {
+    return this.apply(
+      table,
+      existing,
+      this.planChange(principal, table, existing, data, permissions, 'update'),
+    );
+  }
+
+  /**
+   * What a change to `existing` would write, checked; `unchanged` when it would write nothing new
+   * (the same values, the same permissions, no other timestamps), which Appwrite does not write.
+   */
+  private planChange(
+    principal: Principal,
+    table: TableInfo,
+    existing: Record<string, unknown>,
+    data: Record<string, unknown>,
+    permissions: unknown,
+    mode: DataMode,
+  ): ChangePlan {
     const requested = parsePermissions(permissions ?? data.$permissions, ROW_ACTIONS);
     const perms = rowPermissionsForWrite(principal, requested, false);
     const values = validateData(table, data, mode);
     const now = formatDate(new Date());
     const times = timestamps(principal, data, existing.$createdAt as string, now);
+    const sameValues = Object.entries(values).every(([key, v]) => existing[key] === v);
+    const samePerms =
+      perms === null || sameSet(perms, JSON.parse(String(existing.$permissions)) as string[]);
+    const sameTimes =
+      times.createdAt === existing.$createdAt &&
+      (times.updatedAt === now || times.updatedAt === existing.$updatedAt);
+    return { values, perms, times, unchanged: sameValues && samePerms && sameTimes };
+  }
+
+  private apply(table: TableInfo, existing: Record<string, unknown>, plan: ChangePlan): Row {
+    const { values, perms, times } = plan;
     const sets = ['"$updatedAt" = ?', '"$createdAt" = ?'];
     const params: unknown[] = [times.updatedAt, times.createdAt];
     for (const [key, v] of Object.entries(values)) {
@@ -647,6 +695,20 @@ export class Rows {
     }
     return statement;
   }
+}
+
+/** A checked change of one row (Rows.planChange). */
+interface ChangePlan {
+  values: Record<string, unknown>;
+  perms: string[] | null;
+  times: { createdAt: string; updatedAt: string };
+  unchanged: boolean;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = [...new Set(a)].sort();
+  const right = [...new Set(b)].sort();
+  return left.length === right.length && left.every((v, i) => v === right[i]);
 }
 
 /** `(a > ?) OR (a = ? AND b > ?) …` over the order terms, from the cursor row's values. */

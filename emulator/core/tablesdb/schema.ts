@@ -409,6 +409,7 @@ export class Schema {
       throw new AppwriteError('column_type_invalid', `Column "${key}" is not of type ${kind}.`);
     }
     const next = updateColumn(old, input, formatDate(new Date()));
+    this.requireFits(info, old, next);
     const renamed = next.key !== old.key;
     if (
       renamed &&
@@ -438,6 +439,25 @@ export class Schema {
     })();
     this.changed();
     return next;
+  }
+
+  /**
+   * A string column shrunk below a value it holds is 400 `column_invalid_resize`: Appwrite's
+   * ALTER fails on the truncation (utopia-php/database MariaDB adapter → TruncateException,
+   * Attributes/Action.php updateAttribute). SQLite's length() counts characters, as VARCHAR does.
+   */
+  private requireFits(info: TableInfo, old: Column, next: Column): void {
+    if (old.kind !== 'string' || old.array || next.size === undefined) return;
+    if (old.size !== undefined && next.size >= old.size) return;
+    const tooLong = this.db
+      .prepare(`SELECT 1 FROM "${info.rowsTable}" WHERE length(${ident(old.key)}) > ? LIMIT 1`)
+      .get(next.size);
+    if (tooLong) {
+      throw new AppwriteError(
+        'column_invalid_resize',
+        `Column "${old.key}" holds values longer than ${next.size} characters; shorten them first.`,
+      );
+    }
   }
 
   /** Deletes a column and every index that uses it. */
