@@ -172,6 +172,16 @@ const scenarios: Scenario[] = [
     answer: { code: 400, type: 'row_invalid_structure' },
   },
   {
+    name: 'getRow with a query other than select → 400 general_query_invalid (Document validator)',
+    run: () => key.getRow({ ...base, rowId: 'r1', queries: [Query.equal('title', ['first'])] }),
+    answer: { code: 400, type: 'general_query_invalid' },
+  },
+  {
+    name: 'getRow with select → 200',
+    run: () => key.getRow({ ...base, rowId: 'r1', queries: [Query.select(['title'])] }),
+    answer: 'ok',
+  },
+  {
     name: 'createRows from a session → 401 general_unauthorized_scope',
     run: () => session.createRows({ ...base, rows: [{ title: 'x' }] }),
     answer: { code: 401, type: 'general_unauthorized_scope' },

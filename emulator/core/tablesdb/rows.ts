@@ -51,7 +51,11 @@ export class Rows {
 
   // ---- reads -----------------------------------------------------------------------------
 
-  /** One row; unreadable or missing is 404 `row_not_found` (Appwrite does not reveal it exists). */
+  /**
+   * One row; unreadable or missing is 404 `row_not_found` (Appwrite does not reveal it exists).
+   * Its queries may only select (utopia-php/database getDocument's Document validator): any other
+   * method is 400 `general_query_invalid`.
+   */
   get(
     principal: Principal,
     databaseId: string,
@@ -60,7 +64,15 @@ export class Rows {
     queries?: unknown,
   ): Row {
     const table = this.table(principal, databaseId, tableId);
-    const compiled = compileQueries(table, parseQueries(queries));
+    const parsed = parseQueries(queries);
+    const other = parsed.find((q) => q.method !== 'select');
+    if (other) {
+      throw new AppwriteError(
+        'general_query_invalid',
+        `Invalid query method: ${other.method} (getting one row takes only select).`,
+      );
+    }
+    const compiled = compileQueries(table, parsed);
     const access = this.access(principal, table, 'read');
     let sql = `SELECT * FROM "${table.rowsTable}" r WHERE r."$id" = ?`;
     const params: unknown[] = [rowId];
