@@ -1,25 +1,32 @@
 /**
- * The figures of issue 7 (the Svelte client), measured on the production build:
- * - JS + CSS, gzipped, of the whole build (goal ≤ 100 KB), split by chunk: the build gives Svelte,
- *   the appwrite SDK and zod chunks of their own (vite.config.ts), the rest is the app; beside it,
- *   what a first visit to the feed loads (index.html's entry, its static imports and CSS);
- * - page load to the first post of the feed in Chromium, from the production build served by
- *   `vite preview` (`/v1` proxied to the local Appwrite of an `npm start` stack), median of 10 cold
- *   loads, with the app shell's time and the time spent in `/v1` requests before it; baseline: the
- *   navigation's own `responseEnd` (the HTML is in);
+ * The figures of issues 7 and 13 (the Svelte client on the appwrite web SDK 28), measured on the
+ * production build — built twice in one run: as the app is (SDK 28.0.0), and the same page with
+ * `appwrite` aliased to `appwrite26` (26.2.0), the baseline of each figure:
+ * - JS + CSS, gzipped (lib/client-bundle.ts): what a first visit to the feed downloads (goal
+ *   ≤ 100 KB) and all chunks (reported), each split Svelte / SDK / zod / app by the chunk names
+ *   vite.config.ts gives;
+ * - page load to the first post of the feed in Chromium, from each build served by `vite preview`
+ *   (`/v1` proxied to the local Appwrite of one `npm start` stack), median of 10 cold loads each,
+ *   the two builds' loads interleaved; with the app shell's time, the time spent in `/v1` requests
+ *   before it, and the navigation's own `responseEnd` (the HTML is in);
  * - a post published in one browser context (the Publish click) → its card in another context's
- *   feed (a MutationObserver notes the time), p50 over 20 (rate limits off for the bench stack);
- *   baseline: the author's own screen showing it (the function's answer, then the app navigates
- *   to the post's page and reads it: no Realtime).
+ *   feed (a MutationObserver notes the time), p50 over 20 (rate limits off for the bench stack), on
+ *   the SDK-28 build; baseline: the author's own screen showing it (the function's answer, then the
+ *   app navigates to the post's page and reads it: no Realtime).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { Client, Functions, ID } from 'node-appwrite';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchChromium } from '#lib/chromium.ts';
+import {
+  type BundleSize,
+  type ClientBundle,
+  FIRST_VISIT_BUDGET,
+  measureClientBundle,
+} from '#lib/client-bundle.ts';
 import { ROOT, type ServedClient, type Stack, serveClient, startStack } from '#lib/stack.ts';
 import type { Figure } from './lib/report.ts';
 
@@ -33,65 +40,57 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
-/** Which part of the bundle a built file is, from the chunk names vite.config.ts gives. */
-function partOf(file: string): 'svelte' | 'appwrite' | 'zod' | 'app' {
-  const name = file.split('/').pop() ?? '';
-  if (name.startsWith('svelte-')) return 'svelte';
-  if (name.startsWith('appwrite-')) return 'appwrite';
-  if (name.startsWith('zod-')) return 'zod';
-  return 'app';
-}
-
-interface Manifest {
-  [source: string]: { file: string; css?: string[]; imports?: string[]; isEntry?: boolean };
-}
-
-/** Files a first visit loads: the entry, its static imports (transitively) and their CSS. */
-function initialFiles(manifest: Manifest): Set<string> {
-  const files = new Set<string>();
-  const visit = (key: string) => {
-    const chunk = manifest[key];
-    if (!chunk || files.has(chunk.file)) return;
-    files.add(chunk.file);
-    for (const css of chunk.css ?? []) files.add(css);
-    for (const imported of chunk.imports ?? []) visit(imported);
-  };
-  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
-  return files;
-}
-
-async function buildSizes(outDir: string): Promise<Figure[]> {
+/** Builds the page into `outDir`; `sdk26` swaps the app's SDK for 26.2.0 (the `appwrite26` alias). */
+async function buildPage(outDir: string, sdk26: boolean): Promise<ClientBundle> {
   await build({
     configFile: join(ROOT, 'vite.config.ts'),
     logLevel: 'silent',
     mode: 'production',
-    build: { outDir, emptyOutDir: true, manifest: true },
+    resolve: { alias: sdk26 ? [{ find: /^appwrite$/, replacement: 'appwrite26' }] : [] },
+    build: { outDir, emptyOutDir: true },
   });
-  const manifest = JSON.parse(readFileSync(join(outDir, '.vite/manifest.json'), 'utf8'));
-  const initial = initialFiles(manifest);
-  const parts = { svelte: 0, appwrite: 0, zod: 0, app: 0 };
-  let total = 0;
-  let first = 0;
-  for (const file of readdirSync(join(outDir, 'assets'))) {
-    if (!/\.(js|css)$/.test(file)) continue;
-    const gzip = gzipSync(readFileSync(join(outDir, 'assets', file)), { level: 9 }).length;
-    parts[partOf(file)] += gzip;
-    total += gzip;
-    if (initial.has(`assets/${file}`)) first += gzip;
-  }
+  return measureClientBundle(outDir);
+}
+
+/** One size with its split; the baseline is the SDK-26.2.0 build's. */
+function sizeFigures(
+  name: string,
+  size: BundleSize,
+  baseline: BundleSize,
+  goal?: { budget: number },
+): Figure[] {
+  const part = (label: string, key: keyof BundleSize['parts']): Figure => ({
+    name: `  of which ${label}`,
+    value: kb(size.parts[key]),
+    unit: 'KB',
+    baseline: kb(baseline.parts[key]),
+  });
   return [
     {
-      name: 'production build, JS + CSS gzip, all chunks',
-      value: kb(total),
+      name,
+      value: kb(size.total),
       unit: 'KB',
-      goal: '≤ 100 KB',
-      met: total <= 100 * 1024,
+      baseline: kb(baseline.total),
+      ...(goal ? { goal: `≤ ${kb(goal.budget)} KB`, met: size.total <= goal.budget } : {}),
     },
-    { name: '  of which Svelte runtime', value: kb(parts.svelte), unit: 'KB' },
-    { name: '  of which appwrite SDK', value: kb(parts.appwrite), unit: 'KB' },
-    { name: '  of which zod (mini)', value: kb(parts.zod), unit: 'KB' },
-    { name: '  of which app code + CSS', value: kb(parts.app), unit: 'KB' },
-    { name: 'first visit to the feed loads (gzip)', value: kb(first), unit: 'KB' },
+    part('Svelte runtime', 'svelte'),
+    part('appwrite SDK', 'appwrite'),
+    part('zod (mini)', 'zod'),
+    part('app code + CSS', 'app'),
+  ];
+}
+
+function bundleFigures(sdk28: ClientBundle, sdk26: ClientBundle): Figure[] {
+  return [
+    ...sizeFigures(
+      'first visit to the feed, JS + CSS gzip (SDK 28; baseline 26.2.0)',
+      sdk28.firstVisit,
+      sdk26.firstVisit,
+      {
+        budget: FIRST_VISIT_BUDGET,
+      },
+    ),
+    ...sizeFigures('all chunks, JS + CSS gzip (SDK 28; baseline 26.2.0)', sdk28.all, sdk26.all),
   ];
 }
 
@@ -113,48 +112,79 @@ const OBSERVER = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
-async function pageLoads(browser: Browser, appUrl: string): Promise<Figure[]> {
-  const firstPost: number[] = [];
-  const shell: number[] = [];
-  const responseEnd: number[] = [];
-  const api: number[] = [];
-  for (let i = 0; i < LOADS; i++) {
-    // A fresh context each time: a cold cache, as a first visit.
-    const context = await browser.newContext();
+interface LoadTiming {
+  firstPost: number;
+  shell: number;
+  responseEnd: number;
+  api: number;
+}
+
+/** One cold load (a fresh context: an empty cache, as a first visit) until the first post shows. */
+async function coldLoad(browser: Browser, appUrl: string): Promise<LoadTiming> {
+  const context = await browser.newContext();
+  try {
     await context.addInitScript(OBSERVER);
     const page = await context.newPage();
     await page.goto(appUrl);
     await page.waitForFunction('window.__agora.firstPost > 0', undefined, { timeout: 30_000 });
-    const timing = (await page.evaluate(`({
+    return (await page.evaluate(`({
       firstPost: window.__agora.firstPost,
       shell: window.__agora.shell,
       responseEnd: performance.getEntriesByType('navigation')[0].responseEnd,
       api: performance.getEntriesByType('resource')
         .filter((r) => r.name.includes('/v1/') && r.responseEnd <= window.__agora.firstPost)
         .reduce((sum, r) => sum + r.duration, 0),
-    })`)) as { firstPost: number; shell: number; responseEnd: number; api: number };
-    firstPost.push(timing.firstPost);
-    shell.push(timing.shell);
-    responseEnd.push(timing.responseEnd);
-    api.push(timing.api);
+    })`)) as LoadTiming;
+  } finally {
     await context.close();
   }
+}
+
+/**
+ * LOADS cold loads of each build, interleaved (28, 26, 26, 28, …) so that neither gets the quieter
+ * moments of the run; medians, the SDK-26.2.0 build's as the baseline.
+ */
+async function pageLoads(browser: Browser, sdk28Url: string, sdk26Url: string): Promise<Figure[]> {
+  const sdk28: LoadTiming[] = [];
+  const sdk26: LoadTiming[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const pair = [
+      { url: sdk28Url, into: sdk28 },
+      { url: sdk26Url, into: sdk26 },
+    ];
+    if (i % 2 === 1) pair.reverse();
+    for (const { url, into } of pair) into.push(await coldLoad(browser, url));
+  }
+  const at = (loads: LoadTiming[], key: keyof LoadTiming) =>
+    Math.round(median(loads.map((load) => load[key])));
+  const firstPost = at(sdk28, 'firstPost');
+  const baseline = at(sdk26, 'firstPost');
   return [
     {
-      name: `page load → first post in the feed, median of ${LOADS} cold loads`,
-      value: Math.round(median(firstPost)),
+      name: `page load → first post in the feed, median of ${LOADS} cold loads (SDK 28; baseline 26.2.0)`,
+      value: firstPost,
       unit: 'ms',
-      baseline: Math.round(median(responseEnd)),
+      baseline,
+      goal: 'no slower',
+      met: firstPost <= baseline,
     },
     {
       name: '  page load → the app shell (the feed heading), median',
-      value: Math.round(median(shell)),
+      value: at(sdk28, 'shell'),
       unit: 'ms',
+      baseline: at(sdk26, 'shell'),
     },
     {
       name: '  time in /v1 requests before the first post (summed), median',
-      value: Math.round(median(api)),
+      value: at(sdk28, 'api'),
       unit: 'ms',
+      baseline: at(sdk26, 'api'),
+    },
+    {
+      name: '  navigation responseEnd (the HTML is in), median',
+      value: at(sdk28, 'responseEnd'),
+      unit: 'ms',
+      baseline: at(sdk26, 'responseEnd'),
     },
   ];
 }
@@ -238,19 +268,23 @@ async function rateLimitsOff(stack: Stack) {
 
 export async function benchClient(): Promise<Figure[]> {
   const work = mkdtempSync(join(tmpdir(), 'agora-bench-client-'));
-  const outDir = join(work, 'dist');
-  const figures = await buildSizes(outDir);
+  const sdk28Dir = join(work, 'sdk28');
+  const sdk26Dir = join(work, 'sdk26');
+  const figures = bundleFigures(await buildPage(sdk28Dir, false), await buildPage(sdk26Dir, true));
 
   const stack = await startStack();
   const chromium = await launchChromium();
-  let served: ServedClient | undefined;
+  const served: ServedClient[] = [];
   try {
     await rateLimitsOff(stack);
-    served = await serveClient(stack, outDir);
-    figures.push(...(await pageLoads(chromium.browser, served.url)));
-    figures.push(...(await postToFeed(chromium.browser, served.url)));
+    const sdk28 = await serveClient(stack, sdk28Dir);
+    served.push(sdk28);
+    const sdk26 = await serveClient(stack, sdk26Dir);
+    served.push(sdk26);
+    figures.push(...(await pageLoads(chromium.browser, sdk28.url, sdk26.url)));
+    figures.push(...(await postToFeed(chromium.browser, sdk28.url)));
   } finally {
-    await served?.close();
+    for (const server of served) await server.close();
     await chromium.close();
     await stack.stop();
     rmSync(work, { recursive: true, force: true });

@@ -20,7 +20,10 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   functions: ['Local Appwrite: functions (issue 4)', benchFunctions],
   export: ['Agora functions: CSV export (issue 6)', benchExport],
   posts: ['Agora functions: posts end to end (issue 6)', benchPosts],
-  client: ['Svelte client: size, first feed render, live post (issue 7)', benchClient],
+  client: [
+    'Svelte client: size, first feed render (SDK 28 vs 26.2.0), live post (issues 7, 13)',
+    benchClient,
+  ],
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],
 };
