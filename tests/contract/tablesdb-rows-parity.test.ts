@@ -158,7 +158,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'upsertRow on an existing row without its required column → 400 row_invalid_structure',
-    run: () => key.upsertRow({ ...base, rowId: 'r1', data: { views: 5 } }),
+    run: () => key.upsertRow<Models.DefaultRow>({ ...base, rowId: 'r1', data: { views: 5 } }),
     answer: { code: 400, type: 'row_invalid_structure' },
   },
   {
@@ -241,10 +241,14 @@ describe('row routes answer as Appwrite 1.9.5', () => {
     await key.createStringColumn({ ...readOnly, key: 'title', size: 50, required: false });
     await key.createRow({ ...readOnly, rowId: 'x', data: { title: 'same' } });
     expect(
-      await outcome(session.updateRow({ ...readOnly, rowId: 'x', data: { title: 'same' } })),
+      await outcome(
+        session.updateRow<Models.DefaultRow>({ ...readOnly, rowId: 'x', data: { title: 'same' } }),
+      ),
     ).toBe('ok');
     expect(
-      await outcome(session.updateRow({ ...readOnly, rowId: 'x', data: { title: 'other' } })),
+      await outcome(
+        session.updateRow<Models.DefaultRow>({ ...readOnly, rowId: 'x', data: { title: 'other' } }),
+      ),
     ).toEqual({ code: 401, type: 'user_unauthorized' });
   });
 
@@ -281,7 +285,13 @@ describe('column routes answer as Appwrite 1.9.5', () => {
     await key.createStringColumn({ ...resize, key: 'text', size: 20, required: false });
     await key.createRow({ ...resize, rowId: 'long', data: { text: 'fifteen chars!!' } });
     const shrink = (size: number) =>
-      key.updateStringColumn({ ...resize, key: 'text', required: false, xdefault: null, size });
+      key.updateStringColumn({
+        ...resize,
+        key: 'text',
+        required: false,
+        xdefault: null as never,
+        size,
+      });
     expect(await outcome(shrink(10))).toEqual({ code: 400, type: 'column_invalid_resize' });
     expect(await outcome(shrink(15))).toBe('ok');
     expect((await key.getColumn({ ...resize, key: 'text' })) as { size: number }).toMatchObject({
