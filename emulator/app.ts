@@ -46,6 +46,7 @@ import { refuseDisabledService } from './http/project/access.ts';
 import { registerProject } from './http/project/routes.ts';
 import { registerStorage } from './http/storage/service.ts';
 import { registerTablesDB } from './http/tablesdb/service.ts';
+import { registerTeamsService } from './http/teams/service.ts';
 import { attachRealtime, type RealtimeServer } from './realtime/transport.ts';
 
 export { databaseFile } from './core/project.ts';
@@ -55,6 +56,7 @@ const SERVICES: readonly ServicePlugin[] = [
   registerHealth,
   registerAccount,
   registerUsers,
+  registerTeamsService,
   registerOutbox,
   registerConsole,
   registerTablesDB,
@@ -189,7 +191,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     request.projectId = asked;
     request.principal =
       consoleAdminPrincipal(request, project.consoleAccounts) ??
-      resolvePrincipal(request, asked, project.identity);
+      resolvePrincipal(request, asked, project.identity, project.teams);
     // A service the project turned off refuses sessions and guests before any scope check.
     refuseDisabledService(request, project.settings);
   });

@@ -9,6 +9,7 @@ import { makePrivateFolder, tightenTree } from './platform/private-files.ts';
 import { ProjectSettingsStore } from './project/settings.ts';
 import { Storage } from './storage/service.ts';
 import { openTablesDB, type TablesDB } from './tablesdb/service.ts';
+import { Teams } from './teams/service.ts';
 
 /**
  * The one project this local Appwrite serves: every core service, built once by `openProject` and
@@ -33,6 +34,8 @@ export interface Project {
   readonly events: EventBus;
   /** Users, sessions, tokens, API keys, JWTs, the outbox and the password history. */
   readonly identity: Identity;
+  /** Teams and memberships; a user's confirmed memberships are part of their roles. */
+  readonly teams: Teams;
   /** The project's services, auth methods and policies (`/v1/project`, appwrite.json `settings`). */
   readonly settings: ProjectSettingsStore;
   /** The local console account `appwrite login` signs in with (not a project user). */
@@ -83,8 +86,8 @@ const NOT_LISTENING = () => 'http://localhost/v1';
  *
  * 1. the data folder and the database — everything below keeps its state there;
  * 2. the event bus — services publish to it, so it exists before any of them;
- * 3. identity (users first: sessions, tokens and the password history reference them), the
- *    project settings and the console accounts;
+ * 3. identity (users first: sessions, tokens and the password history reference them), teams
+ *    (memberships reference users), the project settings and the console accounts;
  * 4. TablesDB and Storage, whose start-up sweep removes unfinished uploads older than a day before
  *    anything is served;
  * 5. Functions last, as it uses identity (execution keys and JWTs), the bus and the endpoint; it is
@@ -108,6 +111,7 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
   try {
     const events = new EventBus();
     const identity = openIdentity(db, events);
+    const teams = new Teams(db, events, identity);
     const settings = new ProjectSettingsStore(db);
     const consoleAccounts = new ConsoleAccounts(db);
     const tablesdb = openTablesDB(db, events);
@@ -136,6 +140,7 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       db,
       events,
       identity,
+      teams,
       settings,
       consoleAccounts,
       tablesdb,

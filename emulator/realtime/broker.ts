@@ -115,6 +115,15 @@ export class Broker {
     return userId === '' ? [] : [...(this.#byUser.get(userId) ?? [])];
   }
 
+  /** Connection ids whose identity holds `role` (a deleted team's members: `team:T`). */
+  connectionsWithRole(role: string): number[] {
+    const ids: number[] = [];
+    for (const [id, connection] of this.#connections) {
+      if (connection.identity.roles.includes(role)) ids.push(id);
+    }
+    return ids;
+  }
+
   /**
    * Changes who a connection is (sign-in, sign-out, new labels...). Its subscriptions stay, with
    * their `account` channels rebound to the new user, as Appwrite's `rebindAccountChannels` does.

@@ -65,6 +65,13 @@ export function channelsOf(event: AppwriteEvent, projectId: string): string[] {
         channels = ['files', `buckets.${bucketId}.files`, `buckets.${bucketId}.files.${fileId}`];
       }
       break;
+    case 'teams':
+      // A membership change is heard on `memberships`, a team's own on `teams` (Realtime.php).
+      channels =
+        parts[2] === 'memberships'
+          ? ['memberships', `memberships.${parts[3]}`]
+          : ['teams', `teams.${parts[1]}`];
+      break;
     case 'functions':
       // Only executions a user may read are published (Appwrite: those with read permissions).
       if (parts[2] === 'executions' && event.readRoles.length > 0) {

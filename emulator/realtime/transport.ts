@@ -52,10 +52,10 @@ export interface RealtimeOptions {
 }
 
 /**
- * What Realtime needs of the project: its id (the `project` query parameter), identity (who a socket
- * is, and whether that still holds) and the event bus it hangs off.
+ * What Realtime needs of the project: its id (the `project` query parameter), identity and teams
+ * (who a socket is, with which roles, and whether that still holds) and the event bus it hangs off.
  */
-export type RealtimeProject = Pick<Project, 'projectId' | 'identity' | 'events'>;
+export type RealtimeProject = Pick<Project, 'projectId' | 'identity' | 'teams' | 'events'>;
 
 /** The attached endpoint; `close()` disconnects every socket (code 1001, "going away"). */
 export interface RealtimeServer {
@@ -124,7 +124,7 @@ export function attachRealtime(
     if (!user) return GUEST;
     if (identity.sessionId && !sessionAlive(identity)) return GUEST;
     if (!user.status) return { ...identity, roles: GUEST.roles };
-    return { ...identity, roles: rolesForUser(user) };
+    return { ...identity, roles: rolesForUser(user, project.teams.grantsOf(user.id)) };
   };
   const sessionAlive = (identity: ConnectionIdentity) => {
     const session = project.identity.sessions.get(identity.userId, identity.sessionId);
@@ -143,7 +143,30 @@ export function attachRealtime(
     }
   };
 
+  /**
+   * A team or membership change gives or takes roles. The member's sockets (the creator's, for a new
+   * team) get theirs recomputed before the event is delivered, as Appwrite's Realtime does for its
+   * `permissionsChanged` events — so a removed member no longer hears the team, their own removal
+   * included. A deleted team's members hear the deletion, then lose the team's roles (Appwrite
+   * leaves them until the socket reconnects).
+   */
+  const deliverTeamEvent = (event: AppwriteEvent) => {
+    const memberId = event.params.membershipId
+      ? event.payload.userId
+      : event.pattern === 'teams.[teamId].create'
+        ? event.userId
+        : undefined;
+    if (typeof memberId === 'string' && memberId !== '') refreshUser(memberId);
+    broadcast(event);
+    if (event.pattern !== 'teams.[teamId].delete') return;
+    for (const id of broker.connectionsWithRole(`team:${event.params.teamId}`)) {
+      const identity = broker.identityOf(id);
+      if (identity) broker.setIdentity(id, currentIdentity(identity));
+    }
+  };
+
   const deliver = (event: AppwriteEvent) => {
+    if (event.pattern.startsWith('teams.')) return deliverTeamEvent(event);
     const userId = event.pattern.startsWith('users.') ? event.params.userId : undefined;
     // An unblocked user's sockets get their roles back before the event, so they hear their own
     // unblock, as in Appwrite (where a socket keeps its roles throughout).
@@ -218,7 +241,8 @@ export function attachRealtime(
     const record = stored ? project.identity.sessions.verify(stored.id, stored.secret) : null;
     const user = record ? project.identity.users.get(record.userId) : null;
     if (!record || !user?.status) throw formatError('Session is not valid.');
-    broker.setIdentity(id, { userId: user.id, sessionId: record.id, roles: rolesForUser(user) });
+    const roles = rolesForUser(user, project.teams.grantsOf(user.id));
+    broker.setIdentity(id, { userId: user.id, sessionId: record.id, roles });
     return {
       type: 'response',
       data: { to: 'authentication', success: true, user: userModel(user) },
@@ -492,7 +516,7 @@ function identityOfUpgrade(
   const headers: IncomingMessage['headers'] = { ...request.headers };
   delete headers['x-appwrite-key'];
   if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
-  const principal = resolveCredentials(headers, project.projectId, project.identity);
+  const principal = resolveCredentials(headers, project.projectId, project.identity, project.teams);
   if (principal.kind !== 'user') return GUEST;
   return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
 }

@@ -91,16 +91,40 @@ describe('session values and cookies', () => {
 describe('roles and versions', () => {
   it("lists a user's roles in Appwrite's order", () => {
     expect(
-      rolesForUser({
-        id: 'u1',
-        emailVerification: false,
-        phoneVerification: false,
-        labels: ['admin'],
-      }),
+      rolesForUser(
+        {
+          id: 'u1',
+          emailVerification: false,
+          phoneVerification: false,
+          labels: ['admin'],
+        },
+        [],
+      ),
     ).toEqual(['user:u1', 'users', 'user:u1/unverified', 'users/unverified', 'label:admin']);
     expect(
-      rolesForUser({ id: 'u1', emailVerification: false, phoneVerification: true, labels: [] }),
+      rolesForUser({ id: 'u1', emailVerification: false, phoneVerification: true, labels: [] }, []),
     ).toContain('users/verified');
+  });
+
+  it('adds each confirmed membership as team:T, member:M and team:T/role, before the labels', () => {
+    const user = { id: 'u1', emailVerification: true, phoneVerification: false, labels: ['vip'] };
+    const memberships = [
+      { teamId: 'crew', membershipId: 'm1', roles: ['owner', 'editor'] },
+      { teamId: 'club', membershipId: 'm2', roles: [] },
+    ];
+    expect(rolesForUser(user, memberships)).toEqual([
+      'user:u1',
+      'users',
+      'user:u1/verified',
+      'users/verified',
+      'team:crew',
+      'member:m1',
+      'team:crew/owner',
+      'team:crew/editor',
+      'team:club',
+      'member:m2',
+      'label:vip',
+    ]);
   });
 
   it('compares response formats numerically', () => {

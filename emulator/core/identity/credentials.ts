@@ -1,7 +1,7 @@
 import { parseCookies } from '../platform/cookies.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import type { Principal } from '../platform/principal.ts';
-import { rolesForUser } from '../platform/roles.ts';
+import { rolesForUser, type TeamGrantSource } from '../platform/roles.ts';
 import { KeyStore } from './keys.ts';
 import type { Identity } from './service.ts';
 import { decodeSessionValue } from './sessions.ts';
@@ -51,6 +51,9 @@ function sessionValueOf(headers: Headers, projectId: string): string {
  * `user_jwt_invalid`). A session or JWT whose user is blocked is refused with 403 `user_blocked`; one
  * that does not verify is simply a guest, as in Appwrite.
  *
+ * A user's roles include their confirmed teams' (`team:T`, `member:M`, `team:T/<role>`), looked up
+ * in `teams` on every call, so a membership granted or removed counts from the next request.
+ *
  * The HTTP layer calls it once per request (http/platform/authenticate.ts), Realtime once per
  * upgrade (realtime/transport.ts).
  */
@@ -58,6 +61,7 @@ export function resolveCredentials(
   headers: Headers,
   projectId: string,
   identity: Identity,
+  teams: TeamGrantSource,
 ): Principal {
   const keySecret = headerValue(headers, 'x-appwrite-key');
   if (keySecret) {
@@ -100,5 +104,5 @@ export function resolveCredentials(
   const user = identity.users.get(userId);
   if (!user) return GUEST;
   if (!user.status) throw new AppwriteError('user_blocked', 'This user is blocked.');
-  return { kind: 'user', userId, sessionId, roles: rolesForUser(user) };
+  return { kind: 'user', userId, sessionId, roles: rolesForUser(user, teams.grantsOf(userId)) };
 }

@@ -3,7 +3,7 @@ import { uniqueId } from '../platform/ids.ts';
 import { isoDate } from '../platform/time.ts';
 
 /** Why a message was sent. */
-export type MessageKind = 'verification' | 'recovery';
+export type MessageKind = 'verification' | 'recovery' | 'invitation';
 
 /** One message that a real Appwrite would have emailed. */
 export interface OutboxMessage {

@@ -21,7 +21,8 @@ export type ItemModel =
   | 'file'
   | 'webhook'
   | 'project'
-  | 'mockNumber';
+  | 'mockNumber'
+  | 'membership';
 
 /** Their list envelopes (`{ total, <key>: [...] }`): the key the items are under, and their model. */
 export const LISTS = {
@@ -31,6 +32,7 @@ export const LISTS = {
   functionList: { key: 'functions', item: 'function' },
   fileList: { key: 'files', item: 'file' },
   webhookList: { key: 'webhooks', item: 'webhook' },
+  membershipList: { key: 'memberships', item: 'membership' },
 } as const satisfies Record<string, { key: string; item: ItemModel }>;
 
 export type ListModel = keyof typeof LISTS;

@@ -162,7 +162,7 @@ export const RESPONSE_FILTERS: readonly ResponseFilter[] = [
     models: { project: flattenProject },
   },
   {
-    // Also the EmailTemplate and Membership models, which this server does not serve.
+    // Also the EmailTemplate model, which this server does not serve.
     name: 'V23',
     appliesTo: below('1.9.2'),
     models: {
@@ -181,6 +181,10 @@ export const RESPONSE_FILTERS: readonly ResponseFilter[] = [
       mockNumber: (content) => {
         const { $createdAt: _c, $updatedAt: _u, ...rest } = content;
         return 'number' in rest ? renameKey(rest, 'number', 'phone') : rest;
+      },
+      membership: (content) => {
+        const { userPhone: _phone, ...rest } = content;
+        return rest;
       },
     },
   },

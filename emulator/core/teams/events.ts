@@ -1,0 +1,60 @@
+import type { AppwriteEvent } from '../platform/events.ts';
+import { isoDate } from '../platform/time.ts';
+import type { WriteOptions } from '../platform/write-options.ts';
+
+/**
+ * The events Appwrite's Teams routes label themselves with (src/Appwrite/Platform/Modules/Teams/
+ * Http/*): `teams.[teamId].create|update|update.prefs|delete` with the Team as payload, and
+ * `teams.[teamId].memberships.[membershipId].create|update|update.status|delete` with the
+ * Membership. Only the team's members may read them (`team:T`, as Appwrite's Realtime routes them).
+ */
+
+/** A team change, as the part of its event after `teams.[teamId].`. */
+export type TeamChange = 'create' | 'update' | 'update.prefs' | 'delete';
+
+/** A membership change, as the part after `teams.[teamId].memberships.[membershipId].`. */
+export type MembershipChange = 'create' | 'update' | 'update.status' | 'delete';
+
+/** `teams.[teamId].<change>`, with the Team model as payload. */
+export function teamEvent(
+  change: TeamChange,
+  teamId: string,
+  payload: Record<string, unknown>,
+  options: WriteOptions,
+): AppwriteEvent {
+  return event(`teams.[teamId].${change}`, { teamId }, payload, teamId, options);
+}
+
+/** `teams.[teamId].memberships.[membershipId].<change>`, with the Membership model as payload. */
+export function membershipEvent(
+  change: MembershipChange,
+  teamId: string,
+  membershipId: string,
+  payload: Record<string, unknown>,
+  options: WriteOptions,
+): AppwriteEvent {
+  return event(
+    `teams.[teamId].memberships.[membershipId].${change}`,
+    { teamId, membershipId },
+    payload,
+    teamId,
+    options,
+  );
+}
+
+function event(
+  pattern: string,
+  params: Record<string, string>,
+  payload: Record<string, unknown>,
+  teamId: string,
+  options: WriteOptions,
+): AppwriteEvent {
+  return {
+    pattern,
+    params,
+    payload,
+    readRoles: [`team:${teamId}`],
+    ...(options.by === undefined ? {} : { userId: options.by }),
+    timestamp: isoDate(),
+  };
+}
