@@ -23,6 +23,7 @@ import {
   registerConsole,
 } from './http/identity/console.ts';
 import { registerOutbox } from './http/identity/outbox.ts';
+import { registerSignInTokens } from './http/identity/sign-in-tokens.ts';
 import { registerUsers } from './http/identity/users.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
 import { resolvePrincipal } from './http/platform/authenticate.ts';
@@ -55,6 +56,7 @@ export { databaseFile } from './core/project.ts';
 const SERVICES: readonly ServicePlugin[] = [
   registerHealth,
   registerAccount,
+  registerSignInTokens,
   registerUsers,
   registerTeamsService,
   registerOutbox,

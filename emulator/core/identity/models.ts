@@ -82,14 +82,17 @@ export function sessionModel(session: SessionRecord, current: boolean, secret = 
   };
 }
 
-/** The `Token` model; `secret` only for API keys, as with sessions. */
-export function tokenModel(token: TokenRecord, secret = '') {
+/**
+ * The `Token` model; `secret` only for API keys, as with sessions; `phrase` the security phrase a
+ * sign-in token was asked for with (`''` when none).
+ */
+export function tokenModel(token: TokenRecord, secret = '', phrase = '') {
   return {
     $id: token.id,
     $createdAt: token.createdAt,
     userId: token.userId,
     secret,
     expire: token.expire,
-    phrase: '',
+    phrase,
   };
 }

@@ -3,7 +3,10 @@ import { uniqueId } from '../platform/ids.ts';
 import { isoDate } from '../platform/time.ts';
 
 /** Why a message was sent. */
-export type MessageKind = 'verification' | 'recovery' | 'invitation';
+export type MessageKind = 'verification' | 'recovery' | 'invitation' | SignInMessageKind;
+
+/** A sign-in message: a 6-digit code (`email-otp`) or a magic link (`magic-url`). */
+export type SignInMessageKind = 'email-otp' | 'magic-url';
 
 /** One message that a real Appwrite would have emailed. */
 export interface OutboxMessage {
@@ -14,15 +17,19 @@ export interface OutboxMessage {
   userId: string;
   subject: string;
   text: string;
-  /** The link the user would click, with `userId`, `secret` and `expire` appended as Appwrite does. */
+  /**
+   * The link the user would click, with `userId`, `secret` and `expire` appended as Appwrite does
+   * (a magic link also `project`); `''` for a code, which is typed in.
+   */
   url: string;
+  /** The secret the link carries, or the code itself. */
   secret: string;
 }
 
 /**
- * The local mailbox. Nothing is sent over SMTP: verification and recovery messages land here so tests
- * and a developer can follow the links (Firebase's Auth emulator does the same). Because the messages
- * hold live secrets, only the loopback-or-key route in http/identity/outbox.ts reads them.
+ * The local mailbox. Nothing is sent over SMTP: verification, recovery and sign-in messages land here
+ * so tests and a developer can follow the links (Firebase's Auth emulator does the same). Because the
+ * messages hold live secrets, only the loopback-or-key route in http/identity/outbox.ts reads them.
  */
 export class Outbox {
   constructor(private readonly db: Sql) {

@@ -40,10 +40,15 @@ export interface SessionRecord {
 }
 
 /**
- * What a one-time token proves: an email address, the right to set a new password, or (`session`,
- * made by `POST /users/{id}/tokens`) the right to open a session with `POST /account/sessions/token`.
+ * What a one-time token proves: an email address, the right to set a new password, or the right to
+ * open a session with `POST /account/sessions/token` — `session` (made by `POST /users/{id}/tokens`),
+ * `email-otp` (a 6-digit code mailed by `POST /account/tokens/email`) or `magic-url` (the link mailed
+ * by `POST /account/tokens/magic-url`).
  */
-export type TokenKind = 'verification' | 'recovery' | 'session';
+export type TokenKind = 'verification' | 'recovery' | SignInTokenKind;
+
+/** The tokens that open a session (Appwrite's generic, email and magic-URL token types). */
+export type SignInTokenKind = 'session' | 'email-otp' | 'magic-url';
 
 /** A one-time token as stored (its secret only as a SHA-256). */
 export interface TokenRecord {

@@ -4,7 +4,7 @@ import { sessionModel, tokenModel, userModel } from '../../core/identity/models.
 import { linkWith } from '../../core/identity/outbox.ts';
 import { checkDictionary, checkPersonalData } from '../../core/identity/password-policy.ts';
 import { hashPassword, verifyPassword } from '../../core/identity/passwords.ts';
-import type { UserRecord } from '../../core/identity/records.ts';
+import type { SignInTokenKind, UserRecord } from '../../core/identity/records.ts';
 import { encodeSessionValue } from '../../core/identity/sessions.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId, uniqueId } from '../../core/platform/ids.ts';
@@ -37,9 +37,20 @@ export const EMAIL_SESSION_LIMIT: AbuseLabel = {
 };
 
 /**
+ * What a session opened with each kind of sign-in token records (SRV account.php `$createSession`):
+ * an emailed code or link proves the email (factor `email`), a magic link is its own provider.
+ */
+const TOKEN_SESSION: Record<SignInTokenKind, { provider: string; factor: string }> = {
+  session: { provider: 'token', factor: 'token' },
+  'email-otp': { provider: 'token', factor: 'email' },
+  'magic-url': { provider: 'magic-url', factor: 'email' },
+};
+
+/**
  * Account: the signed-in user's own routes, as the web SDK's `Account` calls them (SRV
- * app/controllers/api/account.php). Email/password, anonymous and token sessions; OAuth, phone, magic
- * URL and MFA are listed in DIFFERENCES.md.
+ * app/controllers/api/account.php). Email/password, anonymous and token sessions (the tokens that
+ * email OTP and magic URL mail are made in sign-in-tokens.ts); OAuth, phone and MFA are listed in
+ * DIFFERENCES.md.
  */
 export function registerAccount(app: FastifyInstance, project: Project): void {
   const { users, sessions, tokens, jwt, outbox } = project.identity;
@@ -161,23 +172,40 @@ export function registerAccount(app: FastifyInstance, project: Project): void {
     return openSession(request, reply, user, { name: 'anonymous', uid: '' }, 'anonymous');
   });
 
-  const tokenSessionLimit = abuse({
-    limit: 10,
-    key: 'ip:{ip},userId:{param-userId}',
-    reset: [201],
-  });
-  app.post('/account/sessions/token', tokenSessionLimit, async (request, reply) => {
+  /**
+   * A session from any sign-in token: one an admin made (`POST /users/{id}/tokens`), an emailed code
+   * or a magic link's secret. The code and the link prove the address, so the email is verified with
+   * the token's use, in its transaction (no event of its own, as in Appwrite).
+   */
+  const createTokenSession = async (request: FastifyRequest, reply: FastifyReply) => {
     requireScope(request, 'sessions.write');
     refuseIfSignedIn(request);
     const userId = requiredString(request.body, 'userId', 1, 36);
     const secret = requiredString(request.body, 'secret', 1, 256);
     const user = users.get(userId);
-    const token = user ? tokens.consume(userId, 'session', secret) : null;
+    const token = user
+      ? tokens.consumeSignIn(userId, secret, {
+          apply: (used) => {
+            if (used.kind === 'session' || user.emailVerification) return;
+            users.update(userId, { emailVerification: true }, { event: null });
+          },
+        })
+      : null;
     if (!user || !token) {
       throw new AppwriteError('user_invalid_token', 'The token is invalid or has expired.');
     }
-    return openSession(request, reply, user, { name: 'token', uid: '' }, 'token');
+    const { provider, factor } = TOKEN_SESSION[token.kind];
+    const signedIn = users.get(userId) ?? user;
+    return openSession(request, reply, signedIn, { name: provider, uid: '' }, factor);
+  };
+  const tokenSessionLimit = abuse({
+    limit: 10,
+    key: 'ip:{ip},userId:{param-userId}',
+    reset: [201],
   });
+  app.post('/account/sessions/token', tokenSessionLimit, createTokenSession);
+  // The older magic-URL path (updateMagicURLSession), the same route in Appwrite 1.9.5.
+  app.put('/account/sessions/magic-url', tokenSessionLimit, createTokenSession);
 
   app.get('/account/sessions', async (request) => {
     const { userId, sessionId } = requireUser(request);
