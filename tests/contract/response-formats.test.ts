@@ -232,6 +232,31 @@ describe('each model in each format fits that SDK’s type', () => {
     }
   });
 
+  test('Team and Membership: the same in every SDK’s format; no userPhone before 1.9.2 (V23)', async () => {
+    await call(server, 'POST', '/teams', { headers: key, body: { teamId: 'fmt', name: 'Fmt' } });
+    await call(server, 'POST', '/users', {
+      headers: key,
+      body: { userId: 'fmt-user', email: 'fmt@example.com' },
+    });
+    await call(server, 'POST', '/teams/fmt/memberships', {
+      headers: key,
+      body: { userId: 'fmt-user', roles: ['member'] },
+    });
+    for (const { format, sdks } of FORMATS) {
+      expectFits(await get('/teams/fmt', format), sdks, 'Team');
+      const list = await get('/teams/fmt/memberships', format);
+      const one = await get(`/teams/fmt/memberships/${list.memberships[0].$id}`, format);
+      for (const membership of [one, list.memberships[0]]) {
+        expectFits(membership, sdks, 'Membership');
+      }
+    }
+    const old = through(sdkModel('node-appwrite', 'Membership'), { userPhone: null });
+    for (const format of ['1.9.1', '1.8.0']) {
+      const list = await get('/teams/fmt/memberships', format);
+      expect(misfits(list.memberships[0], old), `${format}`).toEqual([]);
+    }
+  });
+
   test('Project: lists from 1.9.5; flat fields below (V26), then V23 and V22 trim them', async () => {
     for (const format of [null, '1.9.5', '2.0.0', '2.3.0']) {
       expect(misfits(await get('/project', format), sdkModel('node-appwrite', 'Project'))).toEqual(

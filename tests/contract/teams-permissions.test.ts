@@ -2,6 +2,7 @@ import {
   AppwriteException,
   Client,
   Functions,
+  type Models,
   Permission,
   Role,
   Storage,
@@ -206,7 +207,7 @@ describe('rows shared with team:, team:/role and member: roles', () => {
 describe('granting team roles', () => {
   const grant = (actor: Actor, rowId: string, permissions: string[]) =>
     outcome(
-      new TablesDB(clients[actor]).createRow({
+      new TablesDB(clients[actor]).createRow<Models.DefaultRow>({
         databaseId: DB,
         tableId: TABLE,
         rowId,
