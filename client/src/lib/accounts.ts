@@ -30,7 +30,9 @@ export async function sendVerification(): Promise<void> {
 /** Completes verification with the link's userId and secret. */
 export async function completeVerification(userId: string, secret: string): Promise<void> {
   await account.updateEmailVerification({ userId, secret });
-  if (session.user) await session.refreshUser();
+  // Opened fresh from the mailed link, the page's first read of the account may still be on its way
+  // (and answer "unverified"): read the account again now, signed in or not yet known.
+  await session.restore();
 }
 
 /** Mails a password-reset link (answers the same whether or not the email has an account). */

@@ -101,17 +101,27 @@ describe('account', () => {
 
   it('sends and confirms the verification email, and asks for a recovery link', async () => {
     await sendVerification();
+    answers = [json({}), json({ message: 'No session', code: 401, type: 'user_unauthorized' }, 401)];
     await completeVerification('u1', 's');
     await requestRecovery('ada@example.com');
     expect(sent.map(({ method, path, body }) => [method, path, body])).toEqual([
       ['POST', '/v1/account/verifications/email', { url: `${location.origin}/#/verify` }],
       ['PUT', '/v1/account/verifications/email', { userId: 'u1', secret: 's' }],
+      ['GET', '/v1/account', undefined],
       [
         'POST',
         '/v1/account/recovery',
         { email: 'ada@example.com', url: `${location.origin}/#/recover` },
       ],
     ]);
+  });
+
+  it('after confirming, reads the account again even before the first read answered', async () => {
+    // The mailed link opens a fresh page: the session is not known yet when the PUT answers.
+    answers = [json({}), json({ ...user, emailVerification: true })];
+    await completeVerification('u1', 's');
+    expect(sent[1]).toMatchObject({ method: 'GET', path: '/v1/account' });
+    expect(session.user?.emailVerification).toBe(true);
   });
 
   it("turns Appwrite's error into ApiError", async () => {
