@@ -125,6 +125,55 @@ describe.each([
   });
 });
 
+describe('names in the language of X-Appwrite-Locale', () => {
+  const german = () => [
+    new Locale(
+      new ServerClient()
+        .setEndpoint(server.endpoint)
+        .setProject(server.projectId)
+        .setKey(server.apiKey)
+        .setLocale('de'),
+    ),
+    new WebLocale(
+      new WebClient().setEndpoint(server.endpoint).setProject(server.projectId).setLocale('de'),
+    ),
+  ];
+
+  it('countries, EU, phones and continents are named in German and sorted by those names', async () => {
+    for (const locale of german()) {
+      const { countries } = await locale.listCountries();
+      expect(countries).toContainEqual({ name: 'Deutschland', code: 'DE' });
+      expect(countries).toContainEqual({ name: 'Vereinigte Staaten', code: 'US' });
+      const names = countries.map((country) => country.name);
+      expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect((await locale.listCountriesEU()).countries).toContainEqual({
+        name: 'Österreich',
+        code: 'AT',
+      });
+      expect((await locale.listCountriesPhones()).phones).toContainEqual({
+        code: '+49',
+        countryCode: 'DE',
+        countryName: 'Deutschland',
+      });
+      expect((await locale.listContinents()).continents).toContainEqual({
+        name: 'Südamerika',
+        code: 'SA',
+      });
+    }
+  });
+
+  it('an unknown locale, or none, is English', async () => {
+    const unknown = await call(server, 'GET', '/locale/continents', {
+      headers: { 'x-appwrite-locale': 'xx-yy' },
+    });
+    expect(unknown.json.continents).toContainEqual({ name: 'South America', code: 'SA' });
+    const byParam = await call(server, 'GET', '/locale/countries?locale=fr', {
+      headers: { 'x-appwrite-locale': 'de' },
+    });
+    expect(byParam.json.countries).toContainEqual({ name: 'Allemagne', code: 'DE' });
+  });
+});
+
 describe('who may ask', () => {
   it('a key without locale.read is refused', async () => {
     const key = server.keyWith(['users.read']);

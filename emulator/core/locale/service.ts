@@ -7,9 +7,10 @@ import { getEuMembers } from 'is-eu-member';
  * maintained data packages instead of Appwrite's own tables: `countries-list` (MIT) for countries,
  * their calling codes, continents, currencies and ISO 639-1 languages, `is-eu-member` (MIT) for the
  * European Union, and Node's ICU (CLDR) for the names of locale codes and currencies' plural names.
- * Names are English (Appwrite translates them by `X-Appwrite-Locale`). Each list is built once, on
- * first use, in Appwrite's order: countries, EU countries and continents by name, calling codes by
- * number, currencies and languages by code.
+ * Country and continent names follow the request's locale as Appwrite's do (English unless asked,
+ * other languages from CLDR); the other names are English, as in Appwrite. Each list is built once,
+ * on first use, in Appwrite's order: countries, EU countries and continents by name, calling codes
+ * by number, currencies and languages by code.
  */
 
 /** The models' shapes (node-appwrite 27.1.0 `Country`, `Phone`, `Continent`, `Currency`, …). */
@@ -85,15 +86,43 @@ function pluralName(code: string, fallback: string): string {
   }
 }
 
-/** The lists of the Locale service, built lazily and kept. */
+/** UN M49 region codes, which CLDR names, for Appwrite's continent codes. */
+const CONTINENT_REGIONS: Readonly<Record<string, string>> = {
+  AF: '002',
+  AN: 'AQ',
+  AS: '142',
+  EU: '150',
+  NA: '003',
+  OC: '009',
+  SA: '005',
+};
+
+/** The lists whose names depend on the language. */
+interface NamedLists {
+  countries: Country[];
+  eu: Country[];
+  phones: Phone[];
+  continents: Continent[];
+}
+
+/** The language a request asks its names in: English unless told otherwise. */
+export const DEFAULT_LANGUAGE = 'en';
+
+/** The lists of the Locale service, built lazily and kept (per language for the named ones). */
 export class Locale {
-  #countries: Country[] | null = null;
-  #eu: Country[] | null = null;
-  #phones: Phone[] | null = null;
-  #continents: Continent[] | null = null;
+  readonly #named = new Map<string, NamedLists>();
   #currencies: Currency[] | null = null;
   #languages: Language[] | null = null;
   #codes: LocaleCode[] | null = null;
+
+  /**
+   * The language names are given in for a request's `locale` parameter or `X-Appwrite-Locale`
+   * header: one of the locale codes (any case), as Appwrite accepts them, else English.
+   */
+  languageFor(requested: string | undefined): string {
+    const code = (requested ?? '').toLowerCase();
+    return this.localeCodes().some((locale) => locale.code === code) ? code : DEFAULT_LANGUAGE;
+  }
 
   /** `GET /locale`: a local request has no GeoIP record, so Appwrite's "unknown" answer. */
   requestLocale(ip: string): RequestLocale {
@@ -108,29 +137,55 @@ export class Locale {
     };
   }
 
-  countries(): Country[] {
-    this.#countries ??= ownCountries()
-      .map(([code, country]) => ({ name: country.name, code }))
-      .sort(byName);
-    return this.#countries;
+  /** Countries by name (PHP's `strcmp`, as Appwrite sorts). */
+  countries(language = DEFAULT_LANGUAGE): Country[] {
+    return this.#namedLists(language).countries;
   }
 
-  /** The EU's members (the EU writes Greece `EL`; ISO 3166-1 says `GR`). */
-  countriesEU(): Country[] {
-    this.#eu ??= (() => {
-      const members = new Set(getEuMembers().map((code) => (code === 'EL' ? 'GR' : code)));
-      return this.countries().filter((country) => members.has(country.code));
-    })();
-    return this.#eu;
+  /** The EU's members, by name. */
+  countriesEU(language = DEFAULT_LANGUAGE): Country[] {
+    return this.#namedLists(language).eu;
   }
 
   /** Each country's (first) calling code, in numeric order, countries of one code by name. */
-  phones(): Phone[] {
-    this.#phones ??= ownCountries()
+  phones(language = DEFAULT_LANGUAGE): Phone[] {
+    return this.#namedLists(language).phones;
+  }
+
+  /** The seven continents, by name. */
+  continents(language = DEFAULT_LANGUAGE): Continent[] {
+    return this.#namedLists(language).continents;
+  }
+
+  /**
+   * Names in English are countries-list's; in another language CLDR's (through ICU), falling back
+   * to the English name where ICU has none. Appwrite translates the same names from its own files.
+   */
+  #namedLists(language: string): NamedLists {
+    const cached = this.#named.get(language);
+    if (cached) return cached;
+    const regions =
+      language === DEFAULT_LANGUAGE
+        ? null
+        : new Intl.DisplayNames(language, { type: 'region', fallback: 'none' });
+    const nameOf = (region: string, english: string) => regions?.of(region) ?? english;
+
+    const own = ownCountries();
+    const countryList = own
+      .map(([code, country]) => ({ name: nameOf(code, country.name), code }))
+      .sort(byName);
+    // The EU writes Greece `EL`; ISO 3166-1 says `GR`.
+    const members = new Set(getEuMembers().map((code) => (code === 'EL' ? 'GR' : code)));
+    const names = new Map(countryList.map((country) => [country.code, country.name]));
+    const phones = own
       .filter(([, country]) => country.phone.length > 0)
       .map(([code, country]) => ({
         number: country.phone[0] as number,
-        phone: { code: `+${country.phone[0]}`, countryCode: code, countryName: country.name },
+        phone: {
+          code: `+${country.phone[0]}`,
+          countryCode: code,
+          countryName: names.get(code) ?? '',
+        },
       }))
       .sort(
         (a, b) =>
@@ -138,14 +193,16 @@ export class Locale {
           byName({ name: a.phone.countryName }, { name: b.phone.countryName }),
       )
       .map(({ phone }) => phone);
-    return this.#phones;
-  }
-
-  continents(): Continent[] {
-    this.#continents ??= Object.entries(continents as Record<string, string>)
-      .map(([code, name]) => ({ name, code }))
-      .sort(byName);
-    return this.#continents;
+    const lists: NamedLists = {
+      countries: countryList,
+      eu: countryList.filter((country) => members.has(country.code)),
+      phones,
+      continents: Object.entries(continents as Record<string, string>)
+        .map(([code, name]) => ({ name: nameOf(CONTINENT_REGIONS[code] ?? code, name), code }))
+        .sort(byName),
+    };
+    this.#named.set(language, lists);
+    return lists;
   }
 
   /**

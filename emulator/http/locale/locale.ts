@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Project } from '../../core/project.ts';
 import { requireScope } from '../platform/context.ts';
 
@@ -14,8 +14,9 @@ import { requireScope } from '../platform/context.ts';
  *   GET /locale/currencies         listCurrencies        CurrencyList    { total, currencies }
  *   GET /locale/languages          listLanguages         LanguageList    { total, languages }
  *
- * The lists come from core/locale (packaged data). No response format changes these models, so they
- * are sent as built.
+ * The lists come from core/locale (packaged data). Country and continent names are in the language
+ * the request's `locale` parameter or `X-Appwrite-Locale` header names, as in Appwrite. No response
+ * format changes these models, so they are sent as built.
  */
 export function registerLocale(app: FastifyInstance, project: Project): void {
   const { locale } = project;
@@ -27,19 +28,28 @@ export function registerLocale(app: FastifyInstance, project: Project): void {
 
   const lists = {
     '/locale/codes': ['localeCodes', () => locale.localeCodes()],
-    '/locale/countries': ['countries', () => locale.countries()],
-    '/locale/countries/eu': ['countries', () => locale.countriesEU()],
-    '/locale/countries/phones': ['phones', () => locale.phones()],
-    '/locale/continents': ['continents', () => locale.continents()],
+    '/locale/countries': ['countries', (language) => locale.countries(language)],
+    '/locale/countries/eu': ['countries', (language) => locale.countriesEU(language)],
+    '/locale/countries/phones': ['phones', (language) => locale.phones(language)],
+    '/locale/continents': ['continents', (language) => locale.continents(language)],
     '/locale/currencies': ['currencies', () => locale.currencies()],
     '/locale/languages': ['languages', () => locale.languages()],
-  } as const satisfies Record<string, readonly [string, () => readonly object[]]>;
+  } as const satisfies Record<string, readonly [string, (language: string) => readonly object[]]>;
 
   for (const [path, [key, list]] of Object.entries(lists)) {
     app.get(path, async (request) => {
       requireScope(request, 'locale.read');
-      const items = list();
+      const items = list(languageOf(request));
       return { total: items.length, [key]: items };
     });
+  }
+
+  /** The request's `locale` parameter, else its `X-Appwrite-Locale` header (SRV general.php). */
+  function languageOf(request: FastifyRequest): string {
+    const param = (request.query as Record<string, unknown>).locale;
+    const header = request.headers['x-appwrite-locale'];
+    return locale.languageFor(
+      typeof param === 'string' ? param : typeof header === 'string' ? header : '',
+    );
   }
 }
