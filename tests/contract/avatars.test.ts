@@ -196,6 +196,24 @@ describe('web SDK 28 Avatars (URLs for <img src>)', () => {
   });
 });
 
+describe('abuse limits', () => {
+  it("screenshots carry Appwrite's label (60 an hour per URL and IP); the images carry none", async () => {
+    const limited = await startLocalServer('abuse', { abuse: true });
+    try {
+      const screenshot = await call(limited, 'GET', '/avatars/screenshots?url=https://appwrite.io');
+      expect(screenshot.status).toBe(404);
+      expect([
+        screenshot.headers.get('x-ratelimit-limit'),
+        screenshot.headers.get('x-ratelimit-remaining'),
+      ]).toEqual(['60', '59']);
+      const flag = await call(limited, 'GET', '/avatars/flags/de');
+      expect([flag.status, flag.headers.get('x-ratelimit-limit')]).toEqual([200, null]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('who may ask', () => {
   it('a key without avatars.read is refused; a disabled service refuses guests, not keys', async () => {
     const key = server.keyWith(['locale.read']);

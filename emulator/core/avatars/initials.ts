@@ -56,9 +56,11 @@ export interface InitialsOptions {
 
 /** The initials avatar as a PNG (width and height above 0). */
 export async function renderInitials(options: InitialsOptions): Promise<Buffer> {
+  // Should registering the font fail, the letters are drawn in fontconfig's default sans instead.
   fontReady ??= sharp({ text: { text: '.', font: 'Inter', fontfile: INTER } })
     .png()
-    .toBuffer();
+    .toBuffer()
+    .catch(() => undefined);
   await fontReady;
   const { width, height } = options;
   const { initials, theme } = initialsOf(options.name);

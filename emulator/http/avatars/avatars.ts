@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IconSetName } from '../../core/avatars/icon-sets.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import type { Project } from '../../core/project.ts';
+import { abuse } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
 import { optionalInteger, optionalString } from '../platform/params.ts';
 
@@ -15,7 +16,7 @@ import { optionalInteger, optionalString } from '../platform/params.ts';
  *   GET /avatars/qr                   getQR           PNG, 400×400 by default
  *   GET /avatars/image                getImage        refused: 404 avatar_remote_url_failed
  *   GET /avatars/favicon              getFavicon      refused: 404 avatar_remote_url_failed
- *   GET /avatars/screenshots          getScreenshot   refused: 404 avatar_remote_url_failed
+ *   GET /avatars/screenshots          getScreenshot   refused: 404 avatar_remote_url_failed (abuse: 60/h)
  *
  * Every image is a PNG, as Appwrite sends them all. The last three fetch a page or an image from the
  * internet (and screenshots need a headless browser), which a local server does not do: they check
@@ -101,7 +102,8 @@ export function registerAvatars(app: FastifyInstance, project: Project): void {
     throw offline('favicon');
   });
 
-  app.get('/avatars/screenshots', async (request) => {
+  // The one Avatars route Appwrite labels with an abuse limit: 60 an hour per URL and IP.
+  app.get('/avatars/screenshots', abuse({ limit: 60 }), async (request) => {
     requireScope(request, 'avatars.read');
     requiredWebUrl(request.query, 'url');
     throw offline('screenshot');
