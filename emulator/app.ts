@@ -13,6 +13,7 @@ import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
 import { parseQueryString } from './core/platform/query-string.ts';
 import { openProject, type Project } from './core/project.ts';
+import { registerAvatars } from './http/avatars/avatars.ts';
 import { rewriteFunctionHost } from './http/functions/domains.ts';
 import { registerFunctionsService } from './http/functions/service.ts';
 import { registerHealth } from './http/health/health.ts';
@@ -25,6 +26,7 @@ import {
 import { registerOutbox } from './http/identity/outbox.ts';
 import { registerSignInTokens } from './http/identity/sign-in-tokens.ts';
 import { registerUsers } from './http/identity/users.ts';
+import { registerLocale } from './http/locale/locale.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
 import { resolvePrincipal } from './http/platform/authenticate.ts';
 import { registerBodyParsers } from './http/platform/body.ts';
@@ -65,6 +67,8 @@ const SERVICES: readonly ServicePlugin[] = [
   registerStorage,
   registerFunctionsService,
   registerProject,
+  registerAvatars,
+  registerLocale,
 ];
 
 /**

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { Avatars } from './avatars/service.ts';
 import { type FunctionsService, openFunctionsService } from './functions/service.ts';
 import { ConsoleAccounts } from './identity/console-account.ts';
 import { type Identity, openIdentity } from './identity/service.ts';
+import { Locale } from './locale/service.ts';
 import { AbuseCounters, DEFAULT_MAX_COUNTERS } from './platform/abuse.ts';
 import { openDatabase, type Sql } from './platform/db.ts';
 import { EventBus } from './platform/events.ts';
@@ -48,6 +50,10 @@ export interface Project {
   readonly functions: FunctionsService;
   /** Appwrite's abuse-limit counters (in memory; they reset when the process restarts). */
   readonly abuse: AbuseCounters;
+  /** Initials, QR codes and the flag, browser and credit-card icons, drawn from packaged assets. */
+  readonly avatars: Avatars;
+  /** Countries, continents, currencies, languages and locale codes, from packaged data. */
+  readonly locale: Locale;
   /** Where a function reaches this server (`http://127.0.0.1:<port>/v1` once it listens). */
   endpoint(): string;
   /**
@@ -147,6 +153,8 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       storage,
       functions,
       abuse,
+      avatars: new Avatars(),
+      locale: new Locale(),
       endpoint,
       async close() {
         unsubscribeFunctions();
