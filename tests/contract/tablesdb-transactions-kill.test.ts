@@ -26,7 +26,15 @@ const file = join(data, 'appwrite-local.sqlite');
 const ROWS_PER_OP = 100;
 const OPS = 100;
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+/** Every server this test started, so that a failed assertion leaves none running. */
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  rmSync(work, { recursive: true, force: true });
+});
 
 writeFileSync(
   join(work, 'appwrite.json'),
@@ -57,6 +65,7 @@ async function start(): Promise<{ child: ChildProcess; endpoint: string }> {
     ['--import', TSX_LOADER, MAIN, '--port', '0', '--data', data],
     { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  children.push(child);
   let out = '';
   let err = '';
   child.stderr?.on('data', (chunk) => {
