@@ -263,7 +263,7 @@ export async function benchPosts(): Promise<Figure[]> {
         baseline,
       ),
       ...figures(
-        `like, ${SEQUENTIAL} sequential (SDK → execution → like row → 3 counters)`,
+        `like, ${SEQUENTIAL} sequential (SDK → execution → one transaction: like row + 3 counters)`,
         like,
         baseline,
       ),

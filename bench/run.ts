@@ -13,9 +13,14 @@ import { benchPosts } from './functions-posts.ts';
 import { type Figure, report } from './lib/report.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchTablesDB } from './tablesdb.ts';
+import { benchTransactions } from './transactions.ts';
 
 const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   tablesdb: ['Local Appwrite: data and identity (issue 3)', benchTablesDB],
+  transactions: [
+    'Local Appwrite: a 100-operation transaction beside createRows (issue 14)',
+    benchTransactions,
+  ],
   realtime: ['Local Appwrite: Realtime fan-out (issue 5)', benchRealtimeFanout],
   functions: ['Local Appwrite: functions (issue 4)', benchFunctions],
   export: ['Agora functions: CSV export (issue 6)', benchExport],

@@ -1,5 +1,15 @@
 import type { CommentFields } from '#shared/schemas/comment.ts';
-import type { StatsFields } from '#shared/schemas/stats.ts';
+import {
+  type AtomicOutcome,
+  type AtomicWrite,
+  type CounterMove,
+  type CounterRef,
+  MAX_OPERATIONS,
+  operationCount,
+  type PostRef,
+} from './post-writes.ts';
+
+export type { CounterRef } from './post-writes.ts';
 
 /** The system fields a function hands back with a row. */
 export interface RowHead {
@@ -8,12 +18,6 @@ export interface RowHead {
   $updatedAt: string;
 }
 export type CommentRow = RowHead & CommentFields;
-
-/** A counter column the functions keep, per table. */
-export type CounterRef =
-  | { table: 'posts'; rowId: string; column: 'likesCount' | 'commentsCount' }
-  | { table: 'profiles'; rowId: string; column: 'postsCount' | 'commentsCount' | 'likesReceived' }
-  | { table: 'stats'; column: keyof StatsFields };
 
 /** How many rows one cascade page reads. */
 export const CASCADE_PAGE = 100;
@@ -38,12 +42,28 @@ export interface PostCascadeRepo {
    * the row does not exist. The `stats` row is created when missing.
    */
   bump(counter: CounterRef, delta: number): Promise<number | null>;
+  /**
+   * Writes rows and their counters all together or not at all (one TablesDB transaction; see
+   * functions/_lib/post-writes.ts for the rules). At most `MAX_OPERATIONS` operations.
+   */
+  atomically(write: AtomicWrite): Promise<AtomicOutcome>;
 }
 
+/** How often a cascade step reads its page again after a row on it went meanwhile. */
+const MAX_REREADS = 5;
+
 /**
- * Deletes a post, then its comments and likes page by page, moving every counter down by what this
- * call actually deleted: `stats.posts` and the author's `postsCount`, each comment author's
- * `commentsCount` and `stats.comments`, `stats.likes` and the author's `likesReceived`.
+ * Deletes a post with its comments and likes, moving every counter down by what this call deleted:
+ * `stats.posts` and the author's `postsCount`, each comment author's `commentsCount` and
+ * `stats.comments`, `stats.likes` and the author's `likesReceived`.
+ *
+ * Each step is one transaction (`repo.atomically`) holding rows and the counters that count them, so
+ * a crash or timeout never leaves a counter out of step with the rows. The first step deletes the
+ * post with as many of its comments and likes as fit in one transaction (all of them for a post with
+ * fewer than about 90); further steps take the next ones, each time the first page again (the
+ * previous one is gone), until a page comes back empty — that last read also finds a comment or like
+ * made between the first read and the post's delete. A row someone else deleted meanwhile (its author
+ * unliking) makes the step write nothing; it then reads its page again.
  *
  * Returns `false` (and moves nothing) when the post was already gone: whoever deletes the row moves
  * the counters, so a concurrent or replayed second delete counts nothing. Used by `DELETE
@@ -51,22 +71,76 @@ export interface PostCascadeRepo {
  */
 export async function removePostWithContent(
   repo: PostCascadeRepo,
-  post: { $id: string; authorId: string },
+  post: PostRef,
 ): Promise<boolean> {
-  if (!(await repo.deletePost(post.$id))) return false;
-  await Promise.all([
-    repo.bump({ table: 'stats', column: 'posts' }, -1),
-    repo.bump({ table: 'profiles', rowId: post.authorId, column: 'postsCount' }, -1),
-  ]);
-  await removeComments(repo, post.$id);
-  const likes = await removeLikes(repo, post.$id);
-  if (likes > 0) {
-    await Promise.all([
-      repo.bump({ table: 'stats', column: 'likes' }, -likes),
-      repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, -likes),
+  let deleted = false;
+  let rereads = 0;
+  for (;;) {
+    const [comments, likeIds] = await Promise.all([
+      repo.listComments(post.$id, CASCADE_PAGE),
+      repo.listLikeIds(post.$id, CASCADE_PAGE),
     ]);
+    if (deleted && comments.length === 0 && likeIds.length === 0) return true;
+    const outcome = await repo.atomically(
+      cascadeWrite(deleted ? null : post, post.authorId, comments, likeIds),
+    );
+    if (outcome.status === 'done') {
+      deleted = true;
+      rereads = 0;
+      continue;
+    }
+    if (!deleted && outcome.rowId === post.$id) return false;
+    rereads += 1;
+    if (rereads > MAX_REREADS) {
+      // Rows keep vanishing under us: what is left is orphaned rows for `maintenance`.
+      if (deleted) return true;
+      throw new Error(`Deleting post ${post.$id}: its comments and likes kept changing.`);
+    }
   }
-  return true;
+}
+
+/**
+ * One cascade step: the post (when given) with its own two counters, then as many of `comments` and
+ * `likeIds` — with the counters they move — as fit in one transaction.
+ */
+export function cascadeWrite(
+  post: PostRef | null,
+  authorId: string,
+  comments: readonly CommentRow[],
+  likeIds: readonly string[],
+): AtomicWrite {
+  let write: AtomicWrite = { rows: [], counters: [] };
+  if (post) {
+    write.rows.push({ action: 'delete', table: 'posts', rowId: post.$id });
+    write.counters.push(
+      { counter: { table: 'stats', column: 'posts' }, delta: -1 },
+      { counter: { table: 'profiles', rowId: authorId, column: 'postsCount' }, delta: -1 },
+    );
+  }
+  const added = (next: AtomicWrite['rows'][number], counters: CounterMove[]): boolean => {
+    const candidate = { rows: [...write.rows, next], counters: [...write.counters, ...counters] };
+    if (operationCount(candidate) > MAX_OPERATIONS) return false;
+    write = candidate;
+    return true;
+  };
+  for (const comment of comments) {
+    const fits = added({ action: 'delete', table: 'comments', rowId: comment.$id }, [
+      { counter: { table: 'stats', column: 'comments' }, delta: -1 },
+      {
+        counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
+        delta: -1,
+      },
+    ]);
+    if (!fits) return write;
+  }
+  for (const likeId of likeIds) {
+    const fits = added({ action: 'delete', table: 'likes', rowId: likeId }, [
+      { counter: { table: 'stats', column: 'likes' }, delta: -1 },
+      { counter: { table: 'profiles', rowId: authorId, column: 'likesReceived' }, delta: -1 },
+    ]);
+    if (!fits) return write;
+  }
+  return write;
 }
 
 /** How many rows of a page are deleted at once: enough to hide round trips, few enough to be gentle. */
@@ -90,43 +164,4 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): [stri
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return [...counts];
-}
-
-/**
- * Deletes a deleted post's comments in pages of `CASCADE_PAGE`, `PARALLEL` at a time; each comment
- * author's `commentsCount` goes down once per page by how many of theirs this call deleted. Each page
- * is the first page again (the previous one is gone), so no cursor can point at a deleted row; a page
- * that deletes nothing ends the loop, so it cannot spin.
- */
-async function removeComments(repo: PostCascadeRepo, postId: string): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const page = await repo.listComments(postId, CASCADE_PAGE);
-    const deleted = (
-      await inBatches(page, PARALLEL, async (comment) =>
-        (await repo.deleteComment(comment.$id)) ? comment : null,
-      )
-    ).filter((comment) => comment !== null);
-    if (deleted.length > 0) {
-      const perAuthor = countBy(deleted, (comment) => comment.authorId);
-      await inBatches(perAuthor, PARALLEL, ([authorId, count]) =>
-        repo.bump({ table: 'profiles', rowId: authorId, column: 'commentsCount' }, -count),
-      );
-      await repo.bump({ table: 'stats', column: 'comments' }, -deleted.length);
-    }
-    removed += deleted.length;
-    if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;
-  }
-}
-
-/** Deletes a deleted post's likes in pages, as `removeComments` does; returns how many. */
-async function removeLikes(repo: PostCascadeRepo, postId: string): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const page = await repo.listLikeIds(postId, CASCADE_PAGE);
-    const done = await inBatches(page, PARALLEL, (likeId) => repo.deleteLikeById(likeId));
-    const removedHere = done.filter(Boolean).length;
-    removed += removedHere;
-    if (page.length < CASCADE_PAGE || removedHere === 0) return removed;
-  }
 }

@@ -115,3 +115,8 @@ export async function recordActivity(
 export async function ensureStatsRow(tables: TablesDB): Promise<void> {
   await ensureRow(tables, TableId.stats, STATS_ROW_ID, STATS_ZERO);
 }
+
+/** Creates the `activity` row of `now`'s UTC day at zero when it is missing (a new day). */
+export async function ensureActivityRow(tables: TablesDB, now: Date = new Date()): Promise<void> {
+  await ensureRow(tables, TableId.activity, activityRowId(now), ACTIVITY_ZERO);
+}

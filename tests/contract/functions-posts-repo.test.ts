@@ -1,7 +1,8 @@
 import { TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll } from 'vitest';
 import { createPostsRepo } from '../../functions/posts/src/posts-repo.ts';
-import { DATABASE_ID, TableId } from '../../shared/ids.ts';
+import { orNull } from '../../lib/appwrite-errors.ts';
+import { DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';
 import { applyAgoraTables, keyClientOf } from '../support/posts-function.ts';
 import { postsRepoSuite } from '../unit/functions/posts-repo-suite.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
@@ -51,5 +52,15 @@ postsRepoSuite('node-appwrite on the local Appwrite', async () => {
     adminId: 'suite-admin',
     userId: 'suite-user',
     profiledUserId: 'suite-profiled',
+    read: async (counter) => {
+      const row = await orNull(
+        tables.getRow({
+          databaseId: DATABASE_ID,
+          tableId: counter.table === 'stats' ? TableId.stats : TableId[counter.table],
+          rowId: counter.table === 'stats' ? STATS_ROW_ID : counter.rowId,
+        }),
+      );
+      return row ? Number((row as Record<string, unknown>)[counter.column] ?? 0) : null;
+    },
   };
 });

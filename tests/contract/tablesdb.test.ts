@@ -560,14 +560,11 @@ describe('legacy Databases paths (what appwrite-cli 12 uses)', () => {
   });
 });
 
-test('transactions are refused with 405, not mistaken for a database id', async () => {
-  expect(await failure(tables.createTransaction({}))).toEqual({
-    code: 405,
-    type: 'general_not_implemented',
-  });
-  expect(await failure(tables.listTransactions({}))).toEqual({
-    code: 405,
-    type: 'general_not_implemented',
+test('transaction paths are not mistaken for a database id; an unknown transaction is 404', async () => {
+  expect((await tables.listTransactions({})).total).toBeGreaterThanOrEqual(0);
+  expect(await failure(tables.getTransaction({ transactionId: 'abc' }))).toEqual({
+    code: 404,
+    type: 'transaction_not_found',
   });
   expect(
     await failure(
@@ -579,7 +576,7 @@ test('transactions are refused with 405, not mistaken for a database id', async 
         transactionId: 'abc',
       }),
     ),
-  ).toEqual({ code: 405, type: 'general_not_implemented' });
+  ).toEqual({ code: 404, type: 'transaction_not_found' });
 });
 
 describe('scopes', () => {

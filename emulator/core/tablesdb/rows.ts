@@ -197,6 +197,41 @@ export class Rows {
     return plan.map((r) => r.detail);
   }
 
+  // ---- checks a transaction stages with (transaction-writes.ts) ----------------------------
+
+  /** The table as a row route finds it: 404 while it or its database is disabled, unless a key asks. */
+  tableOf(principal: Principal, databaseId: string, tableId: string): TableInfo {
+    return this.table(principal, databaseId, tableId);
+  }
+
+  /** The row if `principal` may read it, else `null` (a missing row too). */
+  readable(principal: Principal, table: TableInfo, rowId: string): Row | null {
+    const record = this.raw(table, rowId);
+    if (!record) return null;
+    const access = this.access(principal, table, 'read');
+    if (access === 'none') return null;
+    if (access === 'rows' && !this.rowGrants(principal, table, record, 'read')) return null;
+    return toRow(table, record, null);
+  }
+
+  /**
+   * Whether `principal` may `action` this row — for `create`, the table — as a direct write would
+   * check it: a table-level grant or, with rowSecurity, one on the row. 401 `user_unauthorized` if not.
+   */
+  authorize(principal: Principal, table: TableInfo, rowId: string | null, action: Action): void {
+    const record = rowId === null || action === 'create' ? undefined : this.raw(table, rowId);
+    if (record) this.requireRowGrant(principal, table, record, action);
+    else this.requireTableGrant(principal, table, action);
+  }
+
+  /** When the row was last written (`$updatedAt`), or `null` when it does not exist. */
+  updatedAtOf(table: TableInfo, rowId: string): string | null {
+    const record = this.prepare(
+      `SELECT "$updatedAt" AS at FROM "${table.rowsTable}" WHERE "$id" = ?`,
+    ).get(rowId) as { at: string } | undefined;
+    return record ? record.at : null;
+  }
+
   // ---- writes ----------------------------------------------------------------------------
 
   /** Creates one row; needs table-level create (or a key). 409 `row_already_exists` on a taken id. */
@@ -679,14 +714,22 @@ export class Rows {
   ): void {
     const access = this.access(principal, table, action);
     if (access === 'all') return;
-    if (access === 'rows') {
-      const roles = effectiveRoles(principal);
-      const found = this.prepare(
-        `SELECT 1 FROM "${table.permsTable}" WHERE seq = ? AND action = ? AND role IN (${roles.map(() => '?').join(', ')})`,
-      ).get(row.$sequence, action, ...roles);
-      if (found) return;
-    }
+    if (access === 'rows' && this.rowGrants(principal, table, row, action)) return;
     throw unauthorized();
+  }
+
+  /** Whether the row itself grants `action` to one of the principal's roles (the side table). */
+  private rowGrants(
+    principal: Principal,
+    table: TableInfo,
+    row: Record<string, unknown>,
+    action: Action,
+  ): boolean {
+    const roles = effectiveRoles(principal);
+    const found = this.prepare(
+      `SELECT 1 FROM "${table.permsTable}" WHERE seq = ? AND action = ? AND role IN (${roles.map(() => '?').join(', ')})`,
+    ).get(row.$sequence, action, ...roles);
+    return found !== undefined;
   }
 
   private write<T>(fn: () => T): T {

@@ -4,6 +4,8 @@ import { RowWrites } from './row-writes.ts';
 import { Rows } from './rows.ts';
 import { Schema } from './schema.ts';
 import { SchemaWrites } from './schema-writes.ts';
+import { TransactionWrites } from './transaction-writes.ts';
+import { Transactions } from './transactions.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /**
@@ -21,6 +23,11 @@ export interface TablesDB {
   schemaWrites: SchemaWrites;
   /** Row writes as Appwrite's routes make them: group-committed, then announced. */
   rowWrites: RowWrites;
+  /**
+   * Transactions: created, staged into (row routes with a `transactionId`, createOperations),
+   * committed in one SQLite transaction and announced after, rolled back; reads inside one.
+   */
+  transactions: TransactionWrites;
 }
 
 /**
@@ -32,10 +39,12 @@ export interface TablesDB {
 export function openTablesDB(db: Sql, events: EventBus): TablesDB {
   const schema = new Schema(db);
   const rows = new Rows(schema);
+  const queue = new WriteQueue(db);
   return {
     schema,
     rows,
     schemaWrites: new SchemaWrites(schema, events),
-    rowWrites: new RowWrites(schema, rows, new WriteQueue(db), events),
+    rowWrites: new RowWrites(schema, rows, queue, events),
+    transactions: new TransactionWrites(db, new Transactions(db), rows, queue, events),
   };
 }

@@ -5,6 +5,7 @@ import type { Project } from '../../core/project.ts';
 import type { Dialect } from './dialect.ts';
 import { registerRowRoutes } from './rows.ts';
 import { registerSchemaRoutes } from './schema.ts';
+import { registerTransactionRoutes } from './transactions.ts';
 
 /** The legacy Databases names, list wrappers and scopes. */
 const LEGACY: Dialect = {
@@ -45,6 +46,7 @@ export async function registerDatabases(app: FastifyInstance, project: Project):
         ? new AppwriteError(legacyErrorType(error.type), error.message)
         : error;
     });
+    registerTransactionRoutes(legacy, project, LEGACY);
     registerSchemaRoutes(legacy, project, LEGACY);
     registerRowRoutes(legacy, project, LEGACY);
   });

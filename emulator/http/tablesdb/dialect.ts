@@ -74,12 +74,21 @@ export function includeTotal(source: Body): boolean {
   return !(total === false || total === 'false' || total === '0');
 }
 
-/** Transactions are not supported yet; refusing is safer than applying the write at once. */
-export function refuseTransaction(source: Body): void {
-  if (source.transactionId !== undefined && source.transactionId !== null) {
+/** Appwrite's UID validator: at most 36 characters of a-z, A-Z, 0-9, `.`, `-`, `_`, not starting with a special one. */
+const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+
+/**
+ * The `transactionId` a row route was given (in the body, or the query string of a read), or
+ * `null`. One that is not an id is 400 `general_argument_invalid`, as the route's UID validator.
+ */
+export function transactionIdOf(source: Body): string | null {
+  const id = source.transactionId;
+  if (id === undefined || id === null) return null;
+  if (typeof id !== 'string' || !UID.test(id)) {
     throw new AppwriteError(
-      'general_not_implemented',
-      'Transactions are not supported by the local Appwrite yet.',
+      'general_argument_invalid',
+      "Invalid `transactionId` param: Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char",
     );
   }
+  return id;
 }

@@ -13,17 +13,19 @@ import {
   pathsOf,
   queryOf,
   type Req,
-  refuseTransaction,
   requireAnyScope,
+  transactionIdOf,
 } from './dialect.ts';
 
 /**
  * Registers the row routes of one dialect. Writes go through `rowWrites` (core/tablesdb/row-writes.ts):
  * group-committed, so they are answered only once committed, and announced by the core in this
- * route's dialect.
+ * route's dialect. Given a `transactionId`, a write is staged in that transaction instead
+ * (`transactions.stage*`, core/tablesdb/transaction-writes.ts) and answered as Appwrite answers a
+ * staged write; a read sees the rows as that transaction would leave them.
  */
 export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dialect): void {
-  const { rows, rowWrites } = project.tablesdb;
+  const { rows, rowWrites, transactions } = project.tablesdb;
   const s = d.scopes;
   const { tablePath, rowPath, tableId, rowId } = pathsOf(d);
   /** How the core announces a write: in this dialect, by the user who asked. */
@@ -36,6 +38,9 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       total: list.total,
       [d.rows]: list.rows.map((r) => presentRow(r, { legacy: d.legacy })),
     });
+  /** A row a staged write answers with, already in the model's shape. */
+  const shapeStaged = (model: Record<string, unknown>) =>
+    asModel(d.legacy ? 'document' : 'row', model);
 
   // Appwrite's write limits: deletes WRITE_RATE, the other writes twice that.
   const once = abuse(WRITE_RATE);
@@ -47,13 +52,8 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsRead);
     const p = request.params as Params;
     const q = queryOf(request);
-    refuseTransaction(q);
-    const list = rows.list(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      q.queries,
-      includeTotal(q),
+    const list = transactions.readWithin(transactionIdOf(q), () =>
+      rows.list(request.principal, p.databaseId as string, tableId(p), q.queries, includeTotal(q)),
     );
     return shapeRows(request, list);
   });
@@ -61,10 +61,35 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    refuseTransaction(body);
     const many = body[d.rows];
     if (many !== undefined && body.data !== undefined) {
       throw new AppwriteError('general_bad_request', `Send either data or ${d.rows}, not both.`);
+    }
+    const txn = transactionIdOf(body);
+    if (txn !== null && many !== undefined) {
+      return shapeRows(
+        request,
+        await transactions.stageCreateMany(
+          request.principal,
+          txn,
+          p.databaseId as string,
+          tableId(p),
+          many,
+        ),
+      );
+    }
+    if (txn !== null) {
+      const staged = await transactions.stageCreate(
+        request.principal,
+        txn,
+        p.databaseId as string,
+        tableId(p),
+        body[d.rowParam],
+        body.data,
+        body.permissions,
+        { legacy: d.legacy },
+      );
+      return reply.code(201).send(shapeStaged(staged));
     }
     if (many !== undefined) {
       const list = await rowWrites.createMany(
@@ -91,7 +116,19 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    refuseTransaction(body);
+    const txn = transactionIdOf(body);
+    if (txn !== null) {
+      return shapeRows(
+        request,
+        await transactions.stageUpsertMany(
+          request.principal,
+          txn,
+          p.databaseId as string,
+          tableId(p),
+          body[d.rows],
+        ),
+      );
+    }
     const list = await rowWrites.upsertMany(
       request.principal,
       p.databaseId as string,
@@ -105,7 +142,20 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    refuseTransaction(body);
+    const txn = transactionIdOf(body);
+    if (txn !== null) {
+      return shapeRows(
+        request,
+        await transactions.stageUpdateMany(
+          request.principal,
+          txn,
+          p.databaseId as string,
+          tableId(p),
+          body.data,
+          body.queries,
+        ),
+      );
+    }
     const list = await rowWrites.updateMany(
       request.principal,
       p.databaseId as string,
@@ -120,7 +170,19 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    refuseTransaction(body);
+    const txn = transactionIdOf(body);
+    if (txn !== null) {
+      return shapeRows(
+        request,
+        await transactions.stageDeleteMany(
+          request.principal,
+          txn,
+          p.databaseId as string,
+          tableId(p),
+          body.queries,
+        ),
+      );
+    }
     const list = await rowWrites.deleteMany(
       request.principal,
       p.databaseId as string,
@@ -134,13 +196,8 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsRead);
     const p = request.params as Params;
     const q = queryOf(request);
-    refuseTransaction(q);
-    const row = rows.get(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      rowId(p),
-      q.queries,
+    const row = transactions.readWithin(transactionIdOf(q), () =>
+      rows.get(request.principal, p.databaseId as string, tableId(p), rowId(p), q.queries),
     );
     return shapeRow(request, row);
   });
@@ -148,7 +205,20 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    refuseTransaction(body);
+    const txn = transactionIdOf(body);
+    if (txn !== null) {
+      const staged = await transactions.stageUpsert(
+        request.principal,
+        txn,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+        { legacy: d.legacy },
+      );
+      return reply.code(201).send(shapeStaged(staged));
+    }
     const row = await rowWrites.upsert(
       request.principal,
       p.databaseId as string,
@@ -164,7 +234,20 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
     const body = bodyOf(request);
-    refuseTransaction(body);
+    const txn = transactionIdOf(body);
+    if (txn !== null) {
+      const staged = await transactions.stageUpdate(
+        request.principal,
+        txn,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+        body.data,
+        body.permissions,
+        { legacy: d.legacy },
+      );
+      return shapeStaged(staged);
+    }
     const row = await rowWrites.update(
       request.principal,
       p.databaseId as string,
@@ -179,7 +262,17 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
   app.delete(rowPath, once, async (request, reply: FastifyReply) => {
     requireAnyScope(request, s.rowsWrite);
     const p = request.params as Params;
-    refuseTransaction(bodyOf(request));
+    const txn = transactionIdOf(bodyOf(request));
+    if (txn !== null) {
+      await transactions.stageDelete(
+        request.principal,
+        txn,
+        p.databaseId as string,
+        tableId(p),
+        rowId(p),
+      );
+      return reply.code(204).send();
+    }
     await rowWrites.delete(
       request.principal,
       p.databaseId as string,
@@ -194,7 +287,22 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       requireAnyScope(request, s.rowsWrite);
       const p = request.params as Params;
       const body = bodyOf(request);
-      refuseTransaction(body);
+      const txn = transactionIdOf(body);
+      if (txn !== null) {
+        const staged = await transactions.stageIncrement(
+          request.principal,
+          txn,
+          p.databaseId as string,
+          tableId(p),
+          rowId(p),
+          p.column as string,
+          body.value,
+          direction === 'increment' ? body.max : body.min,
+          direction === 'increment' ? 'up' : 'down',
+          { legacy: d.legacy },
+        );
+        return shapeStaged(staged);
+      }
       // Announced as an update, as Appwrite labels increment and decrement.
       const row = await rowWrites.increment(
         request.principal,

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { AppwriteError } from '../../core/platform/errors.ts';
 import type { Project } from '../../core/project.ts';
 import { registerDatabases } from './databases.ts';
 import type { Dialect } from './dialect.ts';
 import { registerRowRoutes } from './rows.ts';
 import { registerSchemaRoutes } from './schema.ts';
+import { registerTransactionRoutes } from './transactions.ts';
 
 /** TablesDB's names, list wrappers and scopes (Appwrite 1.9.5 route labels). */
 const TABLESDB: Dialect = {
@@ -38,20 +38,7 @@ const TABLESDB: Dialect = {
  * Also registers the legacy Databases paths (http/tablesdb/databases.ts), so app.ts needs one line.
  */
 export async function registerTablesDB(app: FastifyInstance, project: Project): Promise<void> {
-  // Transactions are not supported yet; their paths say so instead of reading as a database id.
-  const refuse = async () => {
-    throw new AppwriteError(
-      'general_not_implemented',
-      'Transactions are not supported by the local Appwrite yet.',
-    );
-  };
-  for (const path of [
-    '/tablesdb/transactions',
-    '/tablesdb/transactions/:transactionId',
-    '/tablesdb/transactions/:transactionId/operations',
-  ]) {
-    app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url: path, handler: refuse });
-  }
+  registerTransactionRoutes(app, project, TABLESDB);
   registerSchemaRoutes(app, project, TABLESDB);
   registerRowRoutes(app, project, TABLESDB);
   await registerDatabases(app, project);

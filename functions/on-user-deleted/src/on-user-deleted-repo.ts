@@ -102,6 +102,8 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
     listLikeIds: (postId, limit) => withRetry(() => posts.listLikeIds(postId, limit)),
     deleteLikeById: (likeId) => withRetry(() => posts.deleteLikeById(likeId)),
     bump: (counter, delta) => posts.bump(counter, delta),
+    // Not retried: a staged operation sent twice would count twice (posts-transactions.ts repairs).
+    atomically: (write) => posts.atomically(write),
 
     async userExists(userId) {
       return (await withRetry(() => orNull(() => users.get({ userId })))) !== null;

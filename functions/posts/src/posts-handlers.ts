@@ -1,4 +1,3 @@
-import { APPWRITE_COUNT_CAP } from '#shared/limits.ts';
 import { CommentCreate } from '#shared/schemas/comment.ts';
 import { Id } from '#shared/schemas/common.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
@@ -9,8 +8,15 @@ import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { isAdmin, type Member, requireMember } from '../../_lib/member.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
+import {
+  commentWrite,
+  likeWrite,
+  newRowId,
+  uncommentWrite,
+  unlikeWrite,
+} from '../../_lib/post-writes.ts';
 import type { RateLimiter } from '../../_lib/rate-limit.ts';
-import type { PostRow, PostsRepo } from './posts-repo.ts';
+import type { PostsRepo } from './posts-repo.ts';
 
 /** Builds the repository for one execution (its client comes from the execution's key). */
 export type RepoFor = (req: RuntimeRequest) => PostsRepo;
@@ -112,32 +118,20 @@ export function removePost(repoFor: RepoFor): RouteHandler {
 }
 
 /**
- * The post's like count after this call. When this call made or removed the like, it is the counter's
- * value after this call's own move. When another call did (a double click, two tabs), that call may
- * not have moved the counter yet — its like row is already there or gone, its counter move a moment
- * later — so the answer counts the like rows themselves, which this call saw settled; past Appwrite's
- * count cap, the counter read again now.
+ * The post's like count as stored after this call: the like row and its counters move in one
+ * transaction, so the counter is the count — whichever call made or removed the like.
  */
-async function likesCountAfter(
-  repo: PostsRepo,
-  post: PostRow,
-  moved: boolean,
-  delta: 1 | -1,
-): Promise<number> {
-  if (moved) {
-    const [count] = await Promise.all([
-      repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, delta),
-      repo.bump({ table: 'stats', column: 'likes' }, delta),
-      repo.bump({ table: 'profiles', rowId: post.authorId, column: 'likesReceived' }, delta),
-    ]);
-    if (count !== null) return count;
-  }
-  const rows = await repo.countLikes(post.$id);
-  if (rows < APPWRITE_COUNT_CAP) return rows;
-  return (await repo.getPost(post.$id))?.likesCount ?? post.likesCount;
+async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
+  const post = await repo.getPost(postId);
+  if (!post) throw postNotFound();
+  return post.likesCount;
 }
 
-/** `PUT /posts/:postId/like`: idempotent; counters move only when this call created the like. */
+/**
+ * `PUT /posts/:postId/like`: idempotent. The like row, the post's `likesCount`, `stats.likes` and the
+ * author's `likesReceived` are one transaction; a like that exists already (Appwrite's 409
+ * `transaction_conflict`) writes nothing and answers the same.
+ */
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
@@ -146,14 +140,19 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
     await limiterFor(req).consume(userId, 'like');
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
-    const created = await repo.createLike(post.$id, userId);
-    const likesCount = await likesCountAfter(repo, post, created, 1);
-    const state: LikeState = { postId: post.$id, liked: true, likesCount };
+    const outcome = await repo.atomically(likeWrite(post, userId));
+    // `missing`: the post went between the read and the write, and nothing was written.
+    if (outcome.status === 'missing') throw postNotFound();
+    const state: LikeState = {
+      postId: post.$id,
+      liked: true,
+      likesCount: await likesCountNow(repo, post.$id),
+    };
     return res.json(state);
   };
 }
 
-/** `DELETE /posts/:postId/like`: idempotent; counters move only when this call deleted the like. */
+/** `DELETE /posts/:postId/like`: idempotent; the like row and its counters go in one transaction. */
 export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
@@ -162,14 +161,23 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
     await limiterFor(req).consume(userId, 'like');
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
-    const deleted = await repo.deleteLike(post.$id, userId);
-    const likesCount = await likesCountAfter(repo, post, deleted, -1);
-    const state: LikeState = { postId: post.$id, liked: false, likesCount };
+    const outcome = await repo.atomically(unlikeWrite(post, userId));
+    // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
+    if (outcome.status === 'missing' && outcome.rowId === post.$id) throw postNotFound();
+    const state: LikeState = {
+      postId: post.$id,
+      liked: false,
+      likesCount: await likesCountNow(repo, post.$id),
+    };
     return res.json(state);
   };
 }
 
-/** `POST /posts/:postId/comments`: the caller comments on a post. */
+/**
+ * `POST /posts/:postId/comments`: the caller comments on a post. The comment, the post's
+ * `commentsCount`, `stats.comments` and the commenter's `commentsCount` are one transaction; the
+ * answer is the comment as stored.
+ */
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
@@ -178,21 +186,21 @@ export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHa
     await limiterFor(req).consume(userId, 'comment');
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
-    const comment = await repo.createComment({
-      postId: post.$id,
-      authorId: userId,
-      body: input.body,
-    });
-    await Promise.all([
-      repo.bump({ table: 'posts', rowId: post.$id, column: 'commentsCount' }, 1),
-      repo.bump({ table: 'stats', column: 'comments' }, 1),
-      repo.bump({ table: 'profiles', rowId: userId, column: 'commentsCount' }, 1),
-    ]);
+    const commentId = newRowId();
+    const outcome = await repo.atomically(
+      commentWrite(commentId, { postId: post.$id, authorId: userId, body: input.body }),
+    );
+    if (outcome.status !== 'done') throw postNotFound();
+    const comment = await repo.getComment(commentId);
+    if (!comment) throw new AppError('row_not_found', 'No comment with this id.');
     return res.json(comment, 201);
   };
 }
 
-/** `DELETE /comments/:commentId`: its author or an admin deletes a comment. */
+/**
+ * `DELETE /comments/:commentId`: its author or an admin deletes a comment; the row and its three
+ * counters go in one transaction.
+ */
 export function removeComment(repoFor: RepoFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
@@ -206,14 +214,8 @@ export function removeComment(repoFor: RepoFor): RouteHandler {
         'Only the author or an admin may delete this comment.',
       );
     }
-    if (!(await repo.deleteComment(comment.$id))) {
-      throw new AppError('row_not_found', 'No comment with this id.');
-    }
-    await Promise.all([
-      repo.bump({ table: 'posts', rowId: comment.postId, column: 'commentsCount' }, -1),
-      repo.bump({ table: 'stats', column: 'comments' }, -1),
-      repo.bump({ table: 'profiles', rowId: comment.authorId, column: 'commentsCount' }, -1),
-    ]);
+    const outcome = await repo.atomically(uncommentWrite(comment));
+    if (outcome.status !== 'done') throw new AppError('row_not_found', 'No comment with this id.');
     return res.empty();
   };
 }

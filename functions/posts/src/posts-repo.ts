@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Client, ID, type Models, Query, TablesDB, Users } from 'node-appwrite';
 import { isStatus, isType, orNull } from '#lib/appwrite-errors.ts';
 import { withRetry } from '#lib/retry.ts';
@@ -7,15 +6,20 @@ import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
+import { likeRowId } from '../../_lib/post-writes.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
+import { atomicWrites } from './posts-transactions.ts';
 
 export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';
 export { CASCADE_PAGE } from '../../_lib/post-cascade.ts';
+export { likeRowId } from '../../_lib/post-writes.ts';
 export type PostRow = RowHead & PostFields;
 
 /**
  * What the `posts` function asks of Appwrite: the cascade's operations (deletePost, listComments,
- * deleteComment, listLikeIds, deleteLikeById, bump — see functions/_lib/post-cascade.ts) plus these. The node-appwrite implementation is below; the unit
+ * deleteComment, listLikeIds, deleteLikeById, bump, and `atomically` — rows and their counters in
+ * one transaction, posts-transactions.ts — see functions/_lib/post-cascade.ts) plus these. The
+ * node-appwrite implementation is below; the unit
  * tests use an in-memory one, and one shared suite (tests/unit/functions/posts-repo-suite.ts) holds
  * both to the same behaviour.
  */
@@ -26,22 +30,16 @@ export interface PostsRepo extends PostCascadeRepo {
   createPost(fields: PostFields): Promise<PostRow>;
   /** `null` when the post is gone. */
   updatePost(postId: string, patch: Partial<PostFields>): Promise<PostRow | null>;
-  /** `true` when this call created the like, `false` when it already existed (409). */
+  /**
+   * A bare like row, no counters: `true` when this call created it, `false` when it already existed
+   * (409). The routes like with `atomically(likeWrite(…))`; this is for seeding (tests, bench).
+   */
   createLike(postId: string, userId: string): Promise<boolean>;
-  /** How many like rows the post has, counted up to Appwrite's cap (`APPWRITE_COUNT_CAP`). */
-  countLikes(postId: string): Promise<number>;
-  /** `true` when this call deleted the like, `false` when there was none (404). */
+  /** Deletes a bare like row, no counters: `true` when this call deleted it, `false` when there was none. */
   deleteLike(postId: string, userId: string): Promise<boolean>;
   getComment(commentId: string): Promise<CommentRow | null>;
+  /** A bare comment row, no counters (seeding); the route comments with `atomically(commentWrite(…))`. */
   createComment(fields: CommentFields): Promise<CommentRow>;
-}
-
-/**
- * The like row's id: derived from (post, user), so a second like is a 409 on the id as well as on
- * the unique index, and unlike deletes by id without a query. 36 hex characters (a valid row id).
- */
-export function likeRowId(postId: string, userId: string): string {
-  return createHash('sha256').update(`${postId}\n${userId}`).digest('hex').slice(0, 36);
 }
 
 /** `true` when `work` succeeded, `false` on `code` (409 exists / 404 gone), else rethrows. */
@@ -122,6 +120,7 @@ export function createPostsRepo(client: Client): PostsRepo {
   }
 
   return {
+    atomically: atomicWrites(tables),
     getMember: memberLookup(users),
     async getPost(postId) {
       const row = await orNull(
@@ -218,17 +217,6 @@ export function createPostsRepo(client: Client): PostsRepo {
         }),
       );
       return list.rows.map((row) => commentOf(row as unknown as CommentRow));
-    },
-    async countLikes(postId) {
-      const list = await withRetry(() =>
-        tables.listRows({
-          databaseId,
-          tableId: TableId.likes,
-          queries: [Query.equal('postId', postId), Query.limit(1), Query.select(['$id'])],
-          total: true,
-        }),
-      );
-      return list.total;
     },
     async listLikeIds(postId, limit) {
       const list = await withRetry(() =>

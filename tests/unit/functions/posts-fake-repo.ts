@@ -1,11 +1,18 @@
 /**
  * An in-memory `PostsRepo` with Appwrite's behaviour where the handlers depend on it: a 409 for a
- * second like of the same (post, user), 404s as `null`/`false`, counters that never go below 0, and a
- * `stats` row that is created on first use. Every write is recorded, so a test can say "nothing was
- * written".
+ * second like of the same (post, user), 404s as `null`/`false`, counters that never go below 0, a
+ * `stats` row that is created on first use, and atomic writes that write all or nothing (at most 100
+ * operations, as a transaction). Every write is recorded, so a test can say "nothing was written".
  */
 import { randomUUID } from 'node:crypto';
 import type { Member } from '../../../functions/_lib/member.ts';
+import {
+  type AtomicOutcome,
+  type AtomicWrite,
+  MAX_OPERATIONS,
+  mergedCounters,
+  operationCount,
+} from '../../../functions/_lib/post-writes.ts';
 import {
   type CommentRow,
   type CounterRef,
@@ -82,10 +89,6 @@ export class FakePostsRepo implements PostsRepo {
     return this.posts.delete(postId);
   }
 
-  async countLikes(postId: string) {
-    return [...this.likes.values()].filter((like) => like.postId === postId).length;
-  }
-
   async createLike(postId: string, userId: string) {
     this.writes.push(`createLike ${postId} ${userId}`);
     const id = likeRowId(postId, userId);
@@ -138,8 +141,48 @@ export class FakePostsRepo implements PostsRepo {
     return this.likes.delete(likeId);
   }
 
+  async atomically(write: AtomicWrite): Promise<AtomicOutcome> {
+    if (operationCount(write) > MAX_OPERATIONS) {
+      throw new Error(`transaction_limit_exceeded: ${operationCount(write)} operations`);
+    }
+    const tableOf = (table: 'posts' | 'comments' | 'likes'): Map<string, unknown> =>
+      table === 'posts' ? this.posts : table === 'comments' ? this.comments : this.likes;
+    for (const row of write.rows) {
+      const exists = tableOf(row.table).has(row.rowId);
+      if (row.action === 'create' && exists) return { status: 'exists', rowId: row.rowId };
+      if (row.action === 'delete' && !exists) return { status: 'missing', rowId: row.rowId };
+    }
+    const counters = mergedCounters(write.counters);
+    for (const { counter, required } of counters) {
+      if (required && counter.table === 'posts' && !this.posts.has(counter.rowId)) {
+        return { status: 'missing', rowId: counter.rowId };
+      }
+    }
+    this.writes.push(`atomically ${write.rows.map((r) => `${r.action} ${r.table} ${r.rowId}`)}`);
+    const now = new Date().toISOString();
+    for (const row of write.rows) {
+      if (row.action === 'delete') tableOf(row.table).delete(row.rowId);
+      else if (row.table === 'likes') this.likes.set(row.rowId, { ...row.data });
+      else {
+        this.comments.set(row.rowId, {
+          $id: row.rowId,
+          $createdAt: now,
+          $updatedAt: now,
+          ...row.data,
+        });
+      }
+    }
+    for (const { counter, delta } of counters) this.#move(counter, delta);
+    return { status: 'done' };
+  }
+
   async bump(counter: CounterRef, delta: number) {
     this.writes.push(`bump ${counter.table}.${counter.column} ${delta}`);
+    return this.#move(counter, delta);
+  }
+
+  /** A counter moved by `delta`, never below 0; `null` when its row is missing (`stats` is made). */
+  #move(counter: CounterRef, delta: number): number | null {
     const move = (value: number) => Math.max(0, value + delta);
     if (counter.table === 'stats') {
       this.stats ??= { users: 0, posts: 0, comments: 0, likes: 0 };

@@ -61,36 +61,54 @@ describe('posts routes in-process', () => {
   });
 });
 
-describe('the like answer counts the like when another call got there first', () => {
-  // Another call (a double click, a second tab) made or removed this user's like a moment ago and has
-  // not moved the counter yet: this call's own create or delete is a no-op, and its answer still says
-  // how many likes there are now.
+describe('like and unlike are one write with their counters', () => {
+  // Another call (a double click, a second tab) made or removed this user's like a moment before:
+  // its row and counters moved together, this call's own write is refused whole (a 409 or a 404),
+  // and its answer is the count as stored after it.
   test.each([
     { route: Route.posts.like, as: FAKE_IDS.user, liked: true, likesCount: 2 },
     { route: Route.posts.unlike, as: FAKE_IDS.other, liked: false, likesCount: 0 },
-  ])('$route', async ({ route, as, liked, likesCount }) => {
+  ])('$route after another call did the same', async ({ route, as, liked, likesCount }) => {
     const w = await fakePostsWorld();
-    const other = {
-      create: w.repo.createLike.bind(w.repo),
-      delete: w.repo.deleteLike.bind(w.repo),
-    };
-    // The other call's row write lands; its counter move has not yet.
-    w.repo.createLike = async (postId, userId) => {
-      await other.create(postId, userId);
-      return false;
-    };
-    w.repo.deleteLike = async (postId, userId) => {
-      await other.delete(postId, userId);
-      return false;
+    const own = w.repo.atomically.bind(w.repo);
+    w.repo.atomically = async (write) => {
+      expect(await own(write)).toEqual({ status: 'done' });
+      return own(write);
     };
     const result = await execute(postsHandler(w.repo, w.limiter), {
       ...routeRequest(route, { postId: w.params.postId }),
       headers: { 'x-appwrite-user-id': as },
     });
     expect(result.statusCode, result.text).toBe(200);
-    expect(w.repo.posts.get(w.params.postId)?.likesCount).toBe(1);
     expect(result.json()).toEqual({ postId: w.params.postId, liked, likesCount });
+    expect(w.repo.posts.get(w.params.postId)?.likesCount).toBe(likesCount);
+    expect(w.repo.stats?.likes).toBe(likesCount);
   });
+
+  test.each([Route.posts.like, Route.posts.comment])(
+    '%s on a post deleted after it was read → 404, nothing written',
+    async (route) => {
+      const w = await fakePostsWorld();
+      const before = await inProcessTarget.state(w);
+      // The post is read, then deleted (with its content) before this call writes.
+      const post = w.repo.posts.get(w.params.postId);
+      w.repo.getPost = async () => (post ? structuredClone(post) : null);
+      w.repo.posts.delete(w.params.postId);
+      const body = route === Route.posts.comment ? '{"body":"Hi"}' : undefined;
+      const result = await execute(postsHandler(w.repo, w.limiter), {
+        ...routeRequest(route, { postId: w.params.postId }),
+        headers: { 'x-appwrite-user-id': FAKE_IDS.user, 'content-type': 'application/json' },
+        ...(body ? { body } : {}),
+      });
+      expect(result.statusCode, result.text).toBe(404);
+      const after = await inProcessTarget.state(w);
+      expect(after.likes).toBe(before.likes);
+      expect(after.comments).toBe(before.comments);
+      expect(after['stats.likes']).toBe(before['stats.likes']);
+      expect(after['stats.comments']).toBe(before['stats.comments']);
+      expect(after['profile.user.commentsCount']).toBe(before['profile.user.commentsCount']);
+    },
+  );
 });
 
 describe('rate limits in the posts routes', () => {

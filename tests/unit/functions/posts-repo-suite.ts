@@ -4,7 +4,16 @@
  * (tests/contract/functions-posts.test.ts), so the fake cannot drift from what Appwrite does.
  */
 import { describe, expect, test } from 'vitest';
-import type { PostsRepo } from '../../../functions/posts/src/posts-repo.ts';
+import { cascadeWrite, removePostWithContent } from '../../../functions/_lib/post-cascade.ts';
+import {
+  commentWrite,
+  likeRowId,
+  likeWrite,
+  newRowId,
+  uncommentWrite,
+  unlikeWrite,
+} from '../../../functions/_lib/post-writes.ts';
+import type { CounterRef, PostsRepo } from '../../../functions/posts/src/posts-repo.ts';
 
 export interface RepoUnderTest {
   repo: PostsRepo;
@@ -14,6 +23,8 @@ export interface RepoUnderTest {
   userId: string;
   /** A user whose `profiles` row exists. */
   profiledUserId: string;
+  /** A counter as stored, read beside the repository (`null` when its row is missing). */
+  read: (counter: CounterRef) => Promise<number | null>;
 }
 
 export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>): void {
@@ -48,9 +59,8 @@ export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>
       expect(await repo.createLike(post.$id, userId)).toBe(false);
       expect(await repo.createLike(post.$id, adminId)).toBe(true);
       expect((await repo.listLikeIds(post.$id, 10)).length).toBe(2);
-      expect(await repo.countLikes(post.$id)).toBe(2);
       expect(await repo.deleteLike(post.$id, userId)).toBe(true);
-      expect(await repo.countLikes(post.$id)).toBe(1);
+      expect((await repo.listLikeIds(post.$id, 10)).length).toBe(1);
       expect(await repo.deleteLike(post.$id, userId)).toBe(false);
       const [left] = await repo.listLikeIds(post.$id, 10);
       expect(left).toBeDefined();
@@ -90,6 +100,102 @@ export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>
       const likes = await repo.bump({ table: 'stats', column: 'likes' }, 1);
       expect(likes).toBeGreaterThanOrEqual(1);
       expect(await repo.bump({ table: 'stats', column: 'likes' }, -1)).toBe((likes ?? 0) - 1);
+    });
+
+    test('an atomic write moves its rows and counters together, or nothing', async () => {
+      const { repo, userId, adminId, profiledUserId, read } = await setup();
+      const post = { ...(await newPost(repo, profiledUserId)) };
+      const likes = async () => (await repo.listLikeIds(post.$id, 10)).length;
+      const counter = async () => (await repo.getPost(post.$id))?.likesCount;
+      const received = () =>
+        read({ table: 'profiles', rowId: profiledUserId, column: 'likesReceived' });
+      const statsLikes = () => read({ table: 'stats', column: 'likes' });
+      const stats0 = (await statsLikes()) ?? 0;
+
+      expect(await repo.atomically(likeWrite(post, userId))).toEqual({ status: 'done' });
+      expect([await likes(), await counter(), await received()]).toEqual([1, 1, 1]);
+      expect(await statsLikes()).toBe(stats0 + 1);
+      // A second like of the same (post, user) is refused whole.
+      expect(await repo.atomically(likeWrite(post, userId))).toEqual({
+        status: 'exists',
+        rowId: likeRowId(post.$id, userId),
+      });
+      expect([await likes(), await counter(), await received()]).toEqual([1, 1, 1]);
+      // A counter that drifted to 0 stops there; the row still goes.
+      await repo.bump({ table: 'posts', rowId: post.$id, column: 'likesCount' }, -1);
+      expect(await repo.atomically(unlikeWrite(post, userId))).toEqual({ status: 'done' });
+      expect([await likes(), await counter(), await received()]).toEqual([0, 0, 0]);
+      expect(await repo.atomically(unlikeWrite(post, userId))).toEqual({
+        status: 'missing',
+        rowId: likeRowId(post.$id, userId),
+      });
+      // An author without a profile row: the like still counts on the post.
+      const orphan = { $id: post.$id, authorId: 'no-profile' };
+      expect(await repo.atomically(likeWrite(orphan, adminId))).toEqual({ status: 'done' });
+      expect([await likes(), await counter()]).toEqual([1, 1]);
+      // A post that is gone: nothing is written, not even the like row.
+      const gone = { $id: 'missing-post', authorId: profiledUserId };
+      expect(await repo.atomically(likeWrite(gone, userId))).toEqual({
+        status: 'missing',
+        rowId: 'missing-post',
+      });
+      expect(await repo.listLikeIds('missing-post', 10)).toEqual([]);
+      expect(await received()).toBe(0);
+    });
+
+    test('a comment and its counters are one write; deleting it takes them back', async () => {
+      const { repo, profiledUserId, read } = await setup();
+      const post = await newPost(repo, profiledUserId);
+      const id = newRowId();
+      const fields = { postId: post.$id, authorId: profiledUserId, body: 'Hi' };
+      expect(await repo.atomically(commentWrite(id, fields))).toEqual({ status: 'done' });
+      const comment = await repo.getComment(id);
+      expect(comment).toMatchObject({ $id: id, ...fields });
+      const commentsCount = () =>
+        read({ table: 'profiles', rowId: profiledUserId, column: 'commentsCount' });
+      expect([(await repo.getPost(post.$id))?.commentsCount, await commentsCount()]).toEqual([
+        1, 1,
+      ]);
+      expect(
+        await repo.atomically(commentWrite(newRowId(), { ...fields, postId: 'missing-post' })),
+      ).toEqual({ status: 'missing', rowId: 'missing-post' });
+      expect(await repo.atomically(uncommentWrite({ $id: id, ...fields }))).toEqual({
+        status: 'done',
+      });
+      expect([(await repo.getPost(post.$id))?.commentsCount, await commentsCount()]).toEqual([
+        0, 0,
+      ]);
+      expect(await repo.getComment(id)).toBeNull();
+    });
+
+    test('a post is deleted with its comments and likes, the counters following', async () => {
+      const { repo, userId, adminId, profiledUserId, read } = await setup();
+      const post = await newPost(repo, profiledUserId);
+      await repo.bump({ table: 'profiles', rowId: profiledUserId, column: 'postsCount' }, 1);
+      for (const by of [userId, adminId]) {
+        await repo.atomically(likeWrite(post, by));
+        await repo.atomically(
+          commentWrite(newRowId(), { postId: post.$id, authorId: profiledUserId, body: 'c' }),
+        );
+      }
+      const profile = (column: 'postsCount' | 'commentsCount' | 'likesReceived') =>
+        read({ table: 'profiles', rowId: profiledUserId, column });
+      expect([await profile('postsCount'), await profile('commentsCount')]).toEqual([1, 2]);
+      expect(await profile('likesReceived')).toBe(2);
+      // One step fits it all: the post, 2 comments, 2 likes and 5 counters.
+      const comments = await repo.listComments(post.$id, 10);
+      const likeIds = await repo.listLikeIds(post.$id, 10);
+      expect(cascadeWrite(post, post.authorId, comments, likeIds).rows).toHaveLength(5);
+      expect(await removePostWithContent(repo, post)).toBe(true);
+      expect(await repo.getPost(post.$id)).toBeNull();
+      expect(await repo.listComments(post.$id, 10)).toEqual([]);
+      expect(await repo.listLikeIds(post.$id, 10)).toEqual([]);
+      expect([
+        await profile('postsCount'),
+        await profile('commentsCount'),
+        await profile('likesReceived'),
+      ]).toEqual([0, 0, 0]);
+      expect(await removePostWithContent(repo, post)).toBe(false);
     });
 
     test('getMember reads the labels and the email verification', async () => {
