@@ -101,7 +101,10 @@ describe('account', () => {
 
   it('sends and confirms the verification email, and asks for a recovery link', async () => {
     await sendVerification();
-    answers = [json({}), json({ message: 'No session', code: 401, type: 'user_unauthorized' }, 401)];
+    answers = [
+      json({}),
+      json({ message: 'No session', code: 401, type: 'user_unauthorized' }, 401),
+    ];
     await completeVerification('u1', 's');
     await requestRecovery('ada@example.com');
     expect(sent.map(({ method, path, body }) => [method, path, body])).toEqual([
