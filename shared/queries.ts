@@ -70,15 +70,26 @@ export function authorPostsQueries(authorId: string, cursor?: string, limit = FE
 export const SEARCH_WORDS_MAX = 8;
 
 /**
+ * Words Appwrite's MariaDB fulltext index never holds: InnoDB's default stopwords, and any word
+ * shorter than its 3-character minimum token. Searched alone, such a word matches nothing on
+ * Appwrite, so with every word required it would empty every search; it is left out while other
+ * words remain (the local Appwrite's FTS5 would match it, but must agree with Appwrite).
+ */
+const UNINDEXED = new Set(
+  'a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www'.split(
+    ' ',
+  ),
+);
+const indexed = (word: string) => word.length >= 3 && !UNINDEXED.has(word);
+
+/**
  * The words a search looks for: letters, digits and `_` runs (what a fulltext index splits on),
- * distinct, case-folded, one-character words dropped when longer ones remain, at most
- * SEARCH_WORDS_MAX. `<img src=x onerror=alert(1)>` → img, src, onerror, alert.
+ * distinct, case-folded; stopwords and words under 3 characters dropped when other words remain;
+ * at most SEARCH_WORDS_MAX. `<img src=x onerror=alert(1)>` → img, src, onerror, alert.
  */
 export function searchTerms(text: string): string[] {
   const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])];
-  const useful = words.some((word) => word.length > 1)
-    ? words.filter((word) => word.length > 1)
-    : words;
+  const useful = words.some(indexed) ? words.filter(indexed) : words;
   return useful.slice(0, SEARCH_WORDS_MAX);
 }
 
