@@ -6,6 +6,7 @@
 
 import { benchAbuse } from './abuse.ts';
 import { benchClient } from './client.ts';
+import { benchClientFeed } from './client-feed.ts';
 import { benchFunctions } from './functions.ts';
 import { benchDashboard } from './functions-dashboard.ts';
 import { benchExport } from './functions-export.ts';
@@ -28,6 +29,10 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   client: [
     'Svelte client: size, first feed render (SDK 28 vs 26.2.0), live post (issues 7, 13)',
     benchClient,
+  ],
+  'client-feed': [
+    'Svelte client: formatting render time, feed sorts at 100k posts, first visit (issue 16)',
+    benchClientFeed,
   ],
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],

@@ -32,6 +32,8 @@ let newestFirst: string[] = [];
 
 const base = { databaseId: DATABASE_ID, tableId: TableId.posts };
 const authorOf = (i: number) => AUTHORS[i % AUTHORS.length] ?? 'ada';
+/** Likes spread so that many posts tie (the sequence breaks ties). */
+const likesOf = (i: number) => (i * 7) % 11;
 
 /** Reads every page of `queriesFor(cursor)` and returns the ids in order. */
 async function allPages(queriesFor: (cursor?: string) => string[]): Promise<string[][]> {
@@ -76,8 +78,8 @@ beforeAll(async () => {
         authorId: authorOf(i),
         title: i % 5 === 0 ? `Harbour walk ${i}` : `Note ${i}`,
         body: i % 7 === 0 ? `We saw a lighthouse on day ${i}.` : `Plain text ${i}.`,
-        tags: [],
-        likesCount: 0,
+        tags: i % 3 === 0 ? ['harbour', 'walks'] : ['notes'],
+        likesCount: likesOf(i),
         commentsCount: 0,
       },
     });
@@ -120,6 +122,47 @@ describe('the feed: newest first, by cursor', () => {
       expect(detail).toMatch(/USING (COVERING )?INDEX tdb_idx_/);
       expect(detail).not.toContain('TEMP B-TREE');
     }
+  });
+});
+
+describe('sorts and tags', () => {
+  it('top: most liked first, every post once by cursor', async () => {
+    const pages = await allPages((cursor) => feedQueries(cursor, FEED_PAGE, { sort: 'top' }));
+    const ids = pages.flat();
+    expect(new Set(ids).size).toBe(POSTS);
+    const likes = ids.map((id) => likesOf(Number(id.slice(1))));
+    expect(likes).toEqual([...likes].sort((a, b) => b - a));
+  });
+
+  it('top is served by the top index, without a sort', () => {
+    const detail = plan(feedQueries('p010', FEED_PAGE, { sort: 'top' }));
+    expect(detail).toMatch(/USING (COVERING )?INDEX tdb_idx_/);
+    expect(detail).not.toContain('TEMP B-TREE');
+  });
+
+  it('week: only the last seven days', async () => {
+    const now = await tables.listRows({
+      ...base,
+      queries: feedQueries(undefined, 100, { sort: 'week' }),
+    });
+    expect(now.rows).toHaveLength(POSTS);
+    const later = new Date(Date.now() + 8 * 24 * 3600 * 1000);
+    const none = await tables.listRows({
+      ...base,
+      queries: feedQueries(undefined, 100, { sort: 'week', now: later }),
+    });
+    expect(none.rows).toEqual([]);
+  });
+
+  it('a tag page: only that tag, in the sort asked', async () => {
+    const tagged = newestFirst.filter((id) => Number(id.slice(1)) % 3 === 0);
+    const pages = await allPages((cursor) => feedQueries(cursor, FEED_PAGE, { tag: 'harbour' }));
+    expect(pages.flat()).toEqual(tagged);
+    const top = await tables.listRows({
+      ...base,
+      queries: feedQueries(undefined, 100, { tag: 'walks', sort: 'top' }),
+    });
+    expect(top.rows.map((row) => row.$id).sort()).toEqual([...tagged].sort());
   });
 });
 
@@ -170,18 +213,37 @@ describe('search', () => {
   });
 
   it('title or body in one query, paged by cursor', async () => {
-    const matches = (id: string) => Number(id.slice(1)) % 5 === 0 || Number(id.slice(1)) % 7 === 0;
-    const expected = newestFirst.filter(matches);
-    const first = await tables.listRows({
-      ...base,
-      queries: searchQueries('harbour lighthouse', 10),
-    });
-    expect(first.rows.map((row) => row.$id)).toEqual(expected.slice(0, 10));
+    const expected = newestFirst.filter((id) => Number(id.slice(1)) % 7 === 0);
+    const first = await tables.listRows({ ...base, queries: searchQueries('lighthouse', 4) });
+    expect(first.rows.map((row) => row.$id)).toEqual(expected.slice(0, 4));
     const rest = await tables.listRows({
       ...base,
-      queries: searchQueries('harbour lighthouse', 10, first.rows.at(-1)?.$id),
+      queries: searchQueries('lighthouse', 4, first.rows.at(-1)?.$id),
     });
-    expect(rest.rows.map((row) => row.$id)).toEqual(expected.slice(10, 20));
+    expect(rest.rows.map((row) => row.$id)).toEqual(expected.slice(4, 8));
+  });
+
+  it('every word must match, in the title or the body', async () => {
+    // "Harbour walk" titles (i % 5) with a lighthouse body (i % 7): posts 0 and 35 only.
+    const both = await tables.listRows({
+      ...base,
+      queries: searchQueries('harbour lighthouse', 25),
+    });
+    expect(both.rows.map((row) => row.$id)).toEqual(['p035', 'p000']);
+    const none = await tables.listRows({
+      ...base,
+      queries: searchQueries('harbour nowhere', 25),
+    });
+    expect(none.rows).toEqual([]);
+  });
+
+  it('markup in a query finds nothing through its one-letter or numeric leftovers', async () => {
+    // Any-word matching found posts through "1"; every word must match now ("img", "src", …).
+    const list = await tables.listRows({
+      ...base,
+      queries: searchQueries('<img src=x onerror=alert(1)>', 25),
+    });
+    expect(list.rows).toEqual([]);
   });
 
   it('needs the fulltext index: searching a column without one is refused', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -43,9 +44,11 @@ const newcomer = {
   email: `nora-${tag}@example.com`,
   password: `Agora-e2e-${tag}A1`,
 };
+/** A word longer than any screen is wide (it must wrap, not widen the page). */
+const longWord = `Pneumonoultramicroscopicsilicovolcanoconiosis${tag}`;
 const post = {
-  title: `Hello from the end-to-end test ${tag}`,
-  body: 'First post: checking that the feed, likes and comments work live.',
+  title: `Hello from the end-to-end test ${tag} ${longWord}`,
+  body: `First post: checking that the feed, likes and comments work live. See **[the Appwrite docs](https://appwrite.io/docs)** and https://svelte.dev/docs for more. ${longWord.repeat(2)}`,
   tags: 'e2e, hello',
 };
 const comment = `Welcome aboard, ${tag}!`;
@@ -109,6 +112,30 @@ async function settle(page: Page) {
     })
     .catch(() => undefined);
   await page.evaluate('document.fonts.ready.then(() => true)');
+}
+
+/** The page is no wider than its window: nothing scrolls sideways. */
+async function noSidewaysScroll(page: Page) {
+  const [scroll, client] = (await page.evaluate(
+    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+  )) as [number, number];
+  expect(scroll).toBeLessThanOrEqual(client);
+}
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** axe-core's WCAG 2 A/AA rules on the page as it is: no violations. */
+async function accessible(page: Page, name: string) {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) {
+    await page.addScriptTag({ content: axeSource });
+  }
+  const violations = (await page.evaluate(
+    `axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`,
+  )) as string[];
+  expect(violations, name).toEqual([]);
 }
 
 /** The feed's card for our post. */
@@ -185,8 +212,35 @@ describe('the Agora journey in Chromium', () => {
     await nora.getByLabel('Title').fill(post.title);
     await nora.getByLabel('Body').fill(post.body);
     await nora.getByLabel('Tags').fill(post.tags);
+    // The preview formats the body as the post page will: the link is a link.
+    await visible(
+      nora
+        .getByRole('region', { name: 'Preview' })
+        .getByRole('link', { name: 'the Appwrite docs' }),
+    );
     await shot(nora, 'compose');
+    await accessible(nora, 'compose with a preview');
+
+    // A half-written post survives leaving the page, and a reload.
+    await open(nora, '/');
+    await visible(nora.getByRole('heading', { name: 'Latest posts' }));
+    await open(nora, '/new');
+    await expect.poll(() => nora.getByLabel('Title').inputValue()).toBe(post.title);
+    await nora.reload();
+    await expect.poll(() => nora.getByLabel('Body').inputValue()).toBe(post.body);
+
     await nora.getByRole('button', { name: 'Publish' }).click();
+    await visible(nora.getByRole('heading', { name: post.title }));
+    // Back from the new post does not land on an emptied form; Forward returns to the post.
+    await nora.goBack();
+    await nora.waitForURL((url) => !url.hash.startsWith('#/post/'));
+    expect(new URL(nora.url()).hash).not.toBe('#/new');
+    await nora.goForward();
+    await visible(nora.getByRole('heading', { name: post.title }));
+    // Published: the draft is gone.
+    await open(nora, '/new');
+    await expect.poll(() => nora.getByLabel('Title').inputValue()).toBe('');
+    await nora.goBack();
     await visible(nora.getByRole('heading', { name: post.title }));
 
     await visible(card(ada).getByRole('heading', { name: post.title }));
@@ -230,6 +284,126 @@ describe('the Agora journey in Chromium', () => {
     expect(csv).toContain(ADA.email);
   });
 
+  it('a link in a post is a link: formatted, rel="nofollow ugc noopener", and it opens', async () => {
+    const guest = await newPage();
+    await guest.context().route('https://appwrite.io/**', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: '<title>Appwrite docs</title><h1>Docs</h1>',
+      }),
+    );
+    await open(guest, '/');
+    await card(guest).getByRole('link', { name: post.title }).click();
+    const link = guest.getByRole('article').getByRole('link', { name: 'the Appwrite docs' });
+    expect(await link.getAttribute('rel')).toBe('nofollow ugc noopener');
+    expect(
+      await guest
+        .getByRole('article')
+        .getByRole('link', { name: 'https://svelte.dev/docs' })
+        .count(),
+    ).toBe(1);
+    await accessible(guest, 'a post with formatting');
+    await link.click();
+    await guest.waitForURL('https://appwrite.io/docs');
+  });
+
+  it('a guest’s Like goes to sign in and comes back to the post, liked', async () => {
+    const guest = await newPage();
+    await open(guest, '/');
+    await card(guest).getByRole('button', { name: 'Like' }).click();
+    await guest.waitForURL((url) => url.hash.startsWith('#/signin'));
+    await guest.getByLabel('Email').fill(ADMIN.email);
+    await guest.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await guest.getByRole('button', { name: 'Sign in' }).click();
+    await visible(guest.getByRole('heading', { name: post.title, level: 1 }));
+    await expect
+      .poll(() => guest.getByRole('button', { name: 'Like' }).getAttribute('aria-pressed'))
+      .toBe('true');
+    await visible(guest.getByText('3 likes'));
+  });
+
+  it('on a phone: keyboard sign-in, Settings in reach, nothing wider than the screen, 44 px targets', async () => {
+    const phone = await newPage(PHONE);
+    await open(phone, '/signin');
+    await visible(phone.getByRole('link', { name: 'Sign in' }));
+    // Email, Tab, password, Enter: signed in (not the reset page).
+    await phone.getByLabel('Email').focus();
+    await phone.keyboard.type(ADA.email);
+    await phone.keyboard.press('Tab');
+    expect(await phone.evaluate('document.activeElement.id')).toBe('signin-password');
+    await phone.keyboard.type(ADA.password);
+    await phone.keyboard.press('Enter');
+    await visible(phone.getByRole('button', { name: 'Sign out' }));
+    expect(await phone.getByRole('link', { name: 'Settings' }).isVisible()).toBe(true);
+
+    await open(phone, '/');
+    await visible(card(phone));
+    await settle(phone);
+    await noSidewaysScroll(phone);
+    const height = async (locator: Locator) => (await locator.boundingBox())?.height ?? 0;
+    expect(
+      await height(card(phone).getByRole('link', { name: newcomer.name })),
+    ).toBeGreaterThanOrEqual(44);
+    expect(await height(card(phone).getByRole('link', { name: '#e2e' }))).toBeGreaterThanOrEqual(
+      44,
+    );
+
+    // A 300-character query neither widens the page nor is cut silently.
+    await open(phone, `/search?q=${'overflowing'.repeat(28)}`);
+    await visible(phone.getByText(/Only the first 128 characters are searched/));
+    await noSidewaysScroll(phone);
+
+    // From the post to its author's profile: no request for the post's row with the profile's id.
+    await open(phone, '/');
+    await card(phone).getByRole('link', { name: post.title }).click();
+    await visible(phone.getByRole('heading', { name: post.title, level: 1 }));
+    await noSidewaysScroll(phone);
+    const missing: string[] = [];
+    phone.on('response', (response) => {
+      if (response.status() === 404 && response.url().includes('/v1/'))
+        missing.push(response.url());
+    });
+    await phone.getByRole('article').getByRole('link', { name: newcomer.name }).click();
+    await visible(phone.getByRole('heading', { name: newcomer.name, level: 1 }));
+    await settle(phone);
+    expect(missing).toEqual([]);
+
+    // A toast sits along the top on a phone, clear of the writing box.
+    await open(phone, '/new');
+    await phone.getByLabel('Title').fill('A draft to throw away');
+    await phone.getByRole('button', { name: 'Discard draft' }).click();
+    const toast = await phone
+      .getByRole('status')
+      .filter({ hasText: 'Draft discarded' })
+      .boundingBox();
+    const body = await phone.getByLabel('Body').boundingBox();
+    expect(toast && body && toast.y + toast.height <= body.y).toBe(true);
+  });
+
+  it('search follows the address: a tag, Back and Forward', async () => {
+    const guest = await newPage();
+    await open(guest, `/search?q=${tag}`);
+    const box = guest.getByRole('searchbox', { name: 'Search posts' });
+    await visible(guest.getByRole('article').filter({ hasText: post.title }));
+    await open(guest, `/search?q=nothing-matches-this-${tag}`);
+    await expect.poll(() => box.inputValue()).toBe(`nothing-matches-this-${tag}`);
+    await guest.goBack();
+    await expect.poll(() => box.inputValue()).toBe(tag);
+    await visible(guest.getByRole('article').filter({ hasText: post.title }));
+    // A result's tag leads to that tag's page, its live feed.
+    await guest
+      .getByRole('article')
+      .filter({ hasText: post.title })
+      .getByRole('link', { name: '#e2e' })
+      .click();
+    await visible(guest.getByRole('heading', { name: '#e2e', level: 1 }));
+    await visible(card(guest));
+    await guest.goBack();
+    await expect.poll(() => box.inputValue()).toBe(tag);
+    await guest.goForward();
+    await visible(guest.getByRole('heading', { name: '#e2e', level: 1 }));
+  });
+
   it('signs out, and stays signed out after a reload', async () => {
     await nora.getByRole('button', { name: 'Sign out' }).click();
     await visible(nora.getByRole('link', { name: 'Sign in' }));
@@ -255,6 +429,8 @@ describe('the Agora journey in Chromium', () => {
       await signIn(admin, ADMIN);
       const pages: [string, string, Locator][] = [
         ['/', 'feed', card(admin)],
+        ['/tags/e2e', 'tag', card(admin)],
+        ['/new', 'compose', admin.getByLabel('Title')],
         ['/search?q=hello', 'search', admin.getByRole('searchbox', { name: 'Search posts' })],
         ['/u/me', 'profile', admin.getByRole('heading', { level: 1 })],
         ['/settings', 'settings', admin.getByLabel('Name')],
@@ -266,7 +442,17 @@ describe('the Agora journey in Chromium', () => {
         await visible(ready);
         await settle(admin);
         await shot(admin, name);
+        if (['feed', 'tag', 'compose', 'search'].includes(name)) await accessible(admin, name);
       }
+      // The compact feed: remembered in this browser.
+      await open(admin, '/');
+      await admin.getByRole('switch', { name: 'Compact' }).check();
+      await visible(card(admin));
+      await shot(admin, 'feed-compact');
+      await accessible(admin, 'compact feed');
+      await admin.reload();
+      expect(await admin.getByRole('switch', { name: 'Compact' }).isChecked()).toBe(true);
+      await admin.getByRole('switch', { name: 'Compact' }).uncheck();
       await open(admin, '/');
       await card(admin).getByRole('link', { name: post.title }).click();
       await visible(admin.getByText(comment));

@@ -1,4 +1,7 @@
+import { RateLimits } from '#shared/limits.ts';
 import type { Job } from '#shared/schemas/job.ts';
+import type { ApiError } from './api-error.ts';
+import { messageFor } from './error-messages.ts';
 
 /** What the export panel shows for a job: the bar, a sentence, and at the end a link or a reason. */
 export type ExportView =
@@ -58,4 +61,25 @@ export function exportView(job: ExportJob, now: Date = new Date()): ExportView {
         text: job.error ? `The export failed: ${job.error}` : 'The export failed. Try again.',
       };
   }
+}
+
+/**
+ * Why an export was not started, in words the panel shows beside the button: the rate limit says
+ * how many exports an hour are allowed and when the next may start (the function's message ends
+ * "Try again in N seconds"); anything else gets the general message for its type.
+ */
+export function exportRefusal(
+  error: Pick<ApiError, 'type' | 'status' | 'message'>,
+  limit: { limit: number; windowSeconds: number } = RateLimits.export,
+): string {
+  if (error.type !== 'general_rate_limit_exceeded') return messageFor(error);
+  const seconds = Number(/try again in (\d+) second/i.exec(error.message)?.[1]);
+  const minutes = Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds / 60)) : null;
+  const hours = limit.windowSeconds / 3600;
+  const per = hours === 1 ? 'an hour' : `every ${hours} hours`;
+  const when =
+    minutes === null
+      ? 'Try again later.'
+      : `The next one can start in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return `You can start ${limit.limit} exports ${per}, and you have. ${when} The last finished export’s link still works.`;
 }

@@ -3,7 +3,8 @@ import { FunctionId, Route } from '#shared/functions.ts';
 import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { ExportStarted } from '#shared/schemas/admin.ts';
 import { Job } from '#shared/schemas/job.ts';
-import { type ExportView, exportView } from './admin-export-view.ts';
+import { type ExportView, exportRefusal, exportView } from './admin-export-view.ts';
+import { toApiError } from './api-error.ts';
 import { storage, tables } from './appwrite.ts';
 import { callFunction } from './call-function.ts';
 import { subscribe } from './realtime.svelte.ts';
@@ -26,6 +27,8 @@ const POLL_MS = 3000;
 export class ExportTask {
   job = $state.raw<Job | null>(null);
   starting = $state(false);
+  /** Why the last "Export CSV" did not start a job (the rate limit, say), or null. */
+  refusal = $state<string | null>(null);
   view: ExportView = $derived(
     this.job ? exportView(this.job) : this.starting ? { phase: 'starting' } : { phase: 'idle' },
   );
@@ -46,11 +49,13 @@ export class ExportTask {
     return this.starting || this.view.phase === 'running';
   }
 
-  /** Starts an export (of users matching `search`, if given); throws the function's refusal. */
+  /**
+   * Starts an export (of users matching `search`, if given). Until the function has accepted it the
+   * previous job — its download link — stays; a refusal is kept in `refusal`, in words.
+   */
   async start(search?: string): Promise<void> {
-    this.dispose();
-    this.job = null;
     this.starting = true;
+    this.refusal = null;
     try {
       const body = search ? { search } : {};
       const { jobId } = await callFunction<ExportStarted>(
@@ -59,7 +64,11 @@ export class ExportTask {
         {},
         body,
       );
+      this.dispose();
+      this.job = null;
       this.#follow(jobId);
+    } catch (error) {
+      this.refusal = exportRefusal(toApiError(error));
     } finally {
       this.starting = false;
     }

@@ -112,7 +112,7 @@ export function chartGeometry(
   const series = ACTIVITY_SERIES.map(({ key, label }) => {
     const points = activity.map((day, index) => ({
       x: xOf(index),
-      y: yOf(day[key]),
+      y: yOf(day[key]) + tieOffset(day, key),
       value: day[key],
       day: day.day,
     }));
@@ -123,6 +123,21 @@ export function chartGeometry(
   });
 
   return { max, ticks, days, series };
+}
+
+/** How far apart, in px, lines with the same value on a day are drawn. */
+export const TIE_SEPARATION = 4;
+
+/**
+ * Where a series is drawn relative to its value's y on a day: 0 unless other series have the same
+ * value there, in which case the tied ones are spread evenly around it (legend order, top down), so
+ * equal Posts and Likes lines show as two lines side by side rather than one hiding the other.
+ */
+function tieOffset(day: ActivityDay, key: ActivitySeriesKey): number {
+  const tied = ACTIVITY_SERIES.filter((series) => day[series.key] === day[key]);
+  if (tied.length < 2) return 0;
+  const rank = tied.findIndex((series) => series.key === key);
+  return (rank - (tied.length - 1) / 2) * TIE_SEPARATION;
 }
 
 function round(value: number): number {

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import { type FieldErrors, fieldsFromIssues } from '#shared/errors.ts';
 import { Limits } from '#shared/limits.ts';
 import { Password } from '#shared/schemas/common.ts';
-import { Tags } from '#shared/schemas/post.ts';
+import { Tag, Tags } from '#shared/schemas/post.ts';
 import { fieldMessage } from './error-messages.ts';
 
 /**
@@ -83,6 +83,16 @@ export function parseTags(input: string): string[] {
     .split(/[,\s]+/)
     .map((tag) => tag.trim().replace(/^#/, '').toLowerCase())
     .filter(Boolean);
+}
+
+/**
+ * Why one typed tag cannot be a chip — the shared `Tag` rule's words, naming the tag — or
+ * undefined when it can: `bad_tag` and `émoji🚀` are refused before they look accepted.
+ */
+export function tagProblem(tag: string): string | undefined {
+  const checked = validate(Tag, tag);
+  if (checked.ok) return undefined;
+  return `“${tag}”: ${Object.values(checked.errors)[0] ?? 'not a valid tag.'}`;
 }
 
 /** The first problem with a tag list, in words, or undefined when the shared schema accepts it. */

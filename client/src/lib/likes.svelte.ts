@@ -4,6 +4,14 @@ import { type LikeView, rollback, toggle } from './like-state.ts';
 import { requireSignIn, requireVerified, session } from './session.svelte.ts';
 import { toasts } from './toasts.svelte.ts';
 
+/** Where a guest's Like leads after signing in: the post, which then applies the like. */
+export function likeAfterSignIn(postId: string): string {
+  return `/post/${encodeURIComponent(postId)}?${PENDING_LIKE}=1`;
+}
+
+/** The query parameter that carries a guest's Like through sign-in. */
+export const PENDING_LIKE = 'like';
+
 /**
  * Likes for the posts a view shows: which the signed-in user liked (read from their `likes` rows)
  * and optimistic toggling. While a like is in flight the button shows the optimistic state
@@ -57,8 +65,12 @@ export class Likes {
     }
   }
 
+  /**
+   * Likes or unlikes. A guest is sent to sign in, and from there to this post's page with
+   * `?like=1`, where the like is applied (`PostThread.applyPendingLike`) — not to the top of the feed.
+   */
   async toggle(post: { $id: string; likesCount: number }): Promise<void> {
-    if (!requireSignIn() || this.#pending.has(post.$id)) return;
+    if (!requireSignIn(likeAfterSignIn(post.$id)) || this.#pending.has(post.$id)) return;
     const before = this.view(post);
     const optimistic = toggle(before);
     // Unliking needs no verified email; liking does (the server says so too).

@@ -2,13 +2,16 @@ import type { Post } from '#shared/schemas/post.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { createPost, getPost, updatePost } from './api/posts.ts';
 import { toApiError } from './api-error.ts';
+import type { DraftStore } from './drafts.ts';
 import { messageFor } from './error-messages.ts';
 import { type FormErrors, formErrors, parseTags, validate } from './forms.ts';
 
 /**
  * The compose / edit form's state: fields, field errors from the shared `PostCreate` / `PostUpdate`
  * schemas before any request, the server's `fields` after, and the save itself. Editing loads the
- * post first and sends only what changed.
+ * post first and sends only what changed. Composing keeps a draft (`drafts`, lib/drafts.ts): it is
+ * restored on construction, `keep()` stores the fields as they change, and publishing or
+ * `discard()` removes it.
  */
 export class PostEditor {
   title = $state('');
@@ -24,10 +27,46 @@ export class PostEditor {
   original = $state.raw<Post | null>(null);
   #touched = false;
 
-  readonly postId: string | null;
+  /** A draft was restored when the page opened. */
+  restored = $state(false);
 
-  constructor(postId: string | null) {
+  readonly postId: string | null;
+  readonly #drafts: DraftStore | null;
+
+  constructor(postId: string | null, drafts: DraftStore | null = null) {
     this.postId = postId;
+    this.#drafts = postId === null ? drafts : null;
+    const draft = this.#drafts?.load();
+    if (draft) {
+      this.title = draft.title;
+      this.body = draft.body;
+      this.tags = [...draft.tags];
+      this.pendingTag = draft.pendingTag;
+      this.restored = true;
+    }
+  }
+
+  /** Stores the fields as the draft (composing only; an empty form removes it). */
+  keep(): void {
+    this.#drafts?.save({
+      title: this.title,
+      body: this.body,
+      tags: [...this.tags],
+      pendingTag: this.pendingTag,
+    });
+  }
+
+  /** Empties the form and forgets the draft. */
+  discard(): void {
+    this.title = '';
+    this.body = '';
+    this.tags = [];
+    this.pendingTag = '';
+    this.errors = {};
+    this.problem = '';
+    this.restored = false;
+    this.#touched = false;
+    this.#drafts?.clear();
   }
 
   get editing(): boolean {
@@ -90,6 +129,7 @@ export class PostEditor {
       const post = this.postId
         ? await updatePost(this.postId, checked.data)
         : await createPost(checked.data as PostCreate);
+      this.#drafts?.clear();
       return post;
     } catch (error) {
       const apiError = toApiError(error);

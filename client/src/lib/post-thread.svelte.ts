@@ -104,6 +104,18 @@ export class PostThread {
     }
   }
 
+  /**
+   * Applies the Like a guest clicked before signing in (the page was opened with `?like=1`): reads
+   * whether they like it already, and likes it if not — once; a like is never turned into an unlike.
+   */
+  async applyPendingLike(): Promise<void> {
+    const post = this.#post;
+    if (!session.user || !post) return;
+    await this.likes.load([post.$id]);
+    const current = this.#post ?? post;
+    if (!this.likes.view(current).liked) await this.likes.toggle(current);
+  }
+
   /** Posts the draft; true when sent. */
   async comment(): Promise<boolean> {
     this.draftError = '';

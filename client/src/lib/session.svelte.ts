@@ -3,6 +3,7 @@ import { ADMIN_LABEL, DATABASE_ID, TableId } from '#shared/ids.ts';
 import { Profile } from '#shared/schemas/profile.ts';
 import { toApiError } from './api-error.ts';
 import { account, tables } from './appwrite.ts';
+import { authors } from './authors.svelte.ts';
 import { navigate, router, signInPath } from './router.svelte.ts';
 import { toasts } from './toasts.svelte.ts';
 
@@ -29,6 +30,24 @@ class Session {
 
   get isAdmin(): boolean {
     return this.user?.labels.includes(ADMIN_LABEL) ?? false;
+  }
+
+  /** The name to greet and show: the profile's (what others see), else the account's, else the email. */
+  get displayName(): string {
+    return this.profile?.name || this.user?.name || this.user?.email || '';
+  }
+
+  /**
+   * Takes a profile saved in Settings: the header, greetings and author lines show its name at
+   * once, and the account's own name follows (`PATCH /account/name`), which is what the admin's
+   * users table and the CSV export read.
+   */
+  async applyProfile(profile: Profile): Promise<void> {
+    this.profile = profile;
+    authors.put(profile);
+    const user = this.user;
+    if (!user || user.name === profile.name) return;
+    this.user = await account.updateName({ name: profile.name });
   }
 
   /** Reads the current account (and profile) from the session cookie; a guest gets `null`. */

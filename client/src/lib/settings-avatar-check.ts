@@ -30,8 +30,39 @@ export interface AvatarCandidate {
 
 /** Why a file cannot be an avatar; `code` is stable for tests and translations. */
 export interface AvatarProblem {
-  code: 'avatar_empty' | 'avatar_too_large' | 'avatar_type';
+  code: 'avatar_empty' | 'avatar_too_large' | 'avatar_type' | 'avatar_not_image';
   message: string;
+}
+
+/** How many first bytes `checkAvatarBytes` needs. */
+export const AVATAR_SNIFF_BYTES = 12;
+
+/** The image type the first bytes of a file show (its "magic number"), or null. */
+export function imageTypeOf(head: Uint8Array): (typeof AvatarRules.mimeTypes)[number] | null {
+  const starts = (...bytes: number[]) => bytes.every((byte, i) => head[i] === byte);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  const riff = starts(0x52, 0x49, 0x46, 0x46);
+  const webp = head[8] === 0x57 && head[9] === 0x45 && head[10] === 0x42 && head[11] === 0x50;
+  if (riff && webp) return 'image/webp';
+  return null;
+}
+
+/**
+ * `null` when the file's first bytes are an image of the type its name and MIME type claim; else
+ * why not, in plain words. A text file renamed `photo.png` passes the name check (the browser
+ * guesses the type from the name), so the content is read before any upload.
+ */
+export function checkAvatarBytes(head: Uint8Array, file: AvatarCandidate): AvatarProblem | null {
+  const actual = imageTypeOf(head);
+  if (actual === file.type.toLowerCase()) return null;
+  return {
+    code: 'avatar_not_image',
+    message: actual
+      ? `That file is really a ${actual.slice(6).toUpperCase()} image: give it a .${EXTENSIONS[actual][0]} name, or choose another.`
+      : `“${file.name}” isn’t a picture, whatever its name says. Choose a JPG, PNG, GIF or WebP image.`,
+  };
 }
 
 /**

@@ -5,7 +5,12 @@ import type { Profile } from '#shared/schemas/profile.ts';
 import { toApiError } from './api-error.ts';
 import { storage } from './appwrite.ts';
 import { callFunction } from './call-function.ts';
-import { type AvatarProblem, checkAvatarFile } from './settings-avatar-check.ts';
+import {
+  AVATAR_SNIFF_BYTES,
+  type AvatarProblem,
+  checkAvatarBytes,
+  checkAvatarFile,
+} from './settings-avatar-check.ts';
 
 /**
  * Changing your avatar: pick a file (checked for type and size at once, previewed locally), upload it
@@ -36,15 +41,18 @@ export class AvatarUpload {
     return this.phase === 'uploading' || this.phase === 'linking' || this.phase === 'removing';
   }
 
-  /** Takes the file from the input: checks it and previews it, or says what is wrong. */
-  choose(file: File | null): void {
+  /**
+   * Takes the file from the input: checks its name, type and size, then reads its first bytes
+   * (is it really that image?), and previews it — or says what is wrong. Nothing is uploaded.
+   */
+  async choose(file: File | null): Promise<void> {
     this.#dropPreview();
     this.progress = 0;
     this.file = null;
     this.problem = null;
     this.phase = 'idle';
     if (!file) return;
-    const problem = checkAvatarFile(file);
+    const problem = checkAvatarFile(file) ?? checkAvatarBytes(await head(file), file);
     if (problem) {
       this.problem = problem;
       return;
@@ -52,6 +60,14 @@ export class AvatarUpload {
     this.file = file;
     this.previewUrl = URL.createObjectURL(file);
     this.phase = 'chosen';
+  }
+
+  /** A refusal of the linked file, under the picker in words (not a generic toast); true if shown. */
+  showRefusal(error: unknown): boolean {
+    const field = toApiError(error).fields.fileId;
+    if (!field) return false;
+    this.problem = { code: 'avatar_not_image', message: field.message };
+    return true;
   }
 
   /** Uploads the chosen file and links it as the avatar; returns the updated profile. */
@@ -80,7 +96,7 @@ export class AvatarUpload {
           {},
           { fileId: stored.$id },
         );
-        this.choose(null);
+        await this.choose(null);
         return profile;
       } catch (error) {
         await storage
@@ -113,4 +129,18 @@ export class AvatarUpload {
     if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
     this.previewUrl = null;
   }
+}
+
+/** The first bytes of a file (a jsdom `File` may lack `arrayBuffer`, hence the FileReader). */
+function head(file: Blob): Promise<Uint8Array> {
+  const part = file.slice(0, AVATAR_SNIFF_BYTES);
+  if (typeof part.arrayBuffer === 'function') {
+    return part.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  }
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(part);
+  });
 }

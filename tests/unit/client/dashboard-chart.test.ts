@@ -5,6 +5,7 @@ import {
   chartGeometry,
   DEFAULT_FRAME,
   niceStep,
+  TIE_SEPARATION,
 } from '../../../client/src/lib/dashboard-chart.ts';
 
 const day = (date: string, posts: number, comments = 0, likes = 0): ActivityDay => ({
@@ -52,8 +53,9 @@ describe('chartGeometry', () => {
     const likes = geometry.series.find((s) => s.key === 'likes');
     expect(likes?.points.at(-1)).toMatchObject({ value: 37, day: '2026-11-29' });
     const posts = geometry.series.find((s) => s.key === 'posts');
-    expect(posts?.points[0]?.y).toBe(height - bottom);
-    expect(posts?.path.startsWith(`M${left},${height - bottom}`)).toBe(true);
+    // Day one: posts and comments are both 0, drawn half a separation either side of the baseline.
+    expect(posts?.points[0]?.y).toBe(height - bottom - TIE_SEPARATION / 2);
+    expect(posts?.path.startsWith(`M${left},${height - bottom - TIE_SEPARATION / 2}`)).toBe(true);
     expect(posts?.path.split(' ')).toHaveLength(14);
   });
 
@@ -63,10 +65,24 @@ describe('chartGeometry', () => {
     expect(geometry.days.at(-1)?.label).toBe('Nov 29');
   });
 
-  it('draws an all-zero fortnight on the baseline with a 0–1 axis', () => {
+  it('draws an all-zero fortnight around the baseline with a 0–1 axis', () => {
     const quiet = chartGeometry(fortnight.map((d) => ({ ...d, posts: 0, comments: 0, likes: 0 })));
     expect(quiet.max).toBe(1);
-    expect(quiet.series.every((s) => s.points.every((p) => p.y === height - bottom))).toBe(true);
+    const ys = quiet.series.map((s) => s.points[0]?.y);
+    expect(ys).toEqual([-1, 0, 1].map((k) => height - bottom + k * TIE_SEPARATION));
+  });
+
+  it('equal lines stay apart: same Posts and Likes every day → two paths, one separation apart', () => {
+    const even = fortnight.map((d) => ({ ...d, posts: 5, comments: 2, likes: 5 }));
+    const tied = chartGeometry(even);
+    const [posts, comments, likes] = tied.series;
+    expect(posts?.path).not.toBe(likes?.path);
+    for (const [index, point] of (posts?.points ?? []).entries()) {
+      expect((likes?.points[index]?.y ?? 0) - point.y).toBe(TIE_SEPARATION);
+    }
+    // A value no other series has is drawn where it is: 2 of an axis to 5.
+    const plot = height - top - bottom;
+    expect(comments?.points[0]?.y).toBeCloseTo(top + plot * (1 - 2 / tied.max));
   });
 });
 

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PostPage } from '../../../client/src/lib/api/posts.ts';
 import { PostSearch } from '../../../client/src/lib/search.svelte.ts';
 import type { Post } from '../../../shared/schemas/post.ts';
+
+const page = (posts: Post[], more = false): PostPage => ({ posts, more });
 
 const post = (id: string, title: string): Post => ({
   $id: id,
@@ -28,7 +31,7 @@ describe('PostSearch', () => {
     const asked: string[] = [];
     const search = new PostSearch(async (text) => {
       asked.push(text);
-      return [post('1', text)];
+      return page([post('1', text)]);
     });
     for (const text of ['s', 'sv', 'sve', 'svelte']) {
       search.query = text;
@@ -47,7 +50,8 @@ describe('PostSearch', () => {
   it('drops a slow older answer that arrives after the newer one', async () => {
     const pending = new Map<string, (posts: Post[]) => void>();
     const search = new PostSearch(
-      (text) => new Promise<Post[]>((resolve) => pending.set(text, resolve)),
+      (text) =>
+        new Promise<PostPage>((resolve) => pending.set(text, (posts) => resolve(page(posts)))),
     );
     const first = search.run('ag');
     const second = search.run('agora');
@@ -64,7 +68,7 @@ describe('PostSearch', () => {
     const asked: string[] = [];
     const search = new PostSearch(async (text) => {
       asked.push(text);
-      return [post('1', text)];
+      return page([post('1', text)]);
     });
     search.query = 'agora';
     search.typed();
@@ -80,12 +84,60 @@ describe('PostSearch', () => {
     let fail = true;
     const search = new PostSearch(async () => {
       if (fail) throw new TypeError('Failed to fetch');
-      return [];
+      return page([]);
     });
     await search.run('x');
     expect(search.error?.type).toBe('network_error');
     fail = false;
     await search.run('y');
     expect(search.error).toBeNull();
+  });
+
+  it('follows the address: a new q replaces the box and the results; the same q is not re-run', async () => {
+    const asked: string[] = [];
+    const search = new PostSearch(async (text) => {
+      asked.push(text);
+      return page([post(text, text)]);
+    });
+    search.follow('science');
+    await vi.waitFor(() => expect(search.answered).toBe('science'));
+    search.follow('culture');
+    await vi.waitFor(() => expect(search.answered).toBe('culture'));
+    expect(search.query).toBe('culture');
+    expect(search.results.map((item) => item.$id)).toEqual(['culture']);
+    search.follow('culture');
+    search.follow('');
+    expect(search.query).toBe('');
+    expect(search.results).toEqual([]);
+    expect(asked).toEqual(['science', 'culture']);
+  });
+
+  it('more() appends the next page after the last result, and stops when a page is short', async () => {
+    const asked: Array<string | undefined> = [];
+    const search = new PostSearch(async (_text, cursor) => {
+      asked.push(cursor);
+      return cursor ? page([post('c', 'c')], false) : page([post('a', 'a'), post('b', 'b')], true);
+    });
+    await search.run('words');
+    expect(search.hasMore).toBe(true);
+    await search.more();
+    expect(search.results.map((item) => item.$id)).toEqual(['a', 'b', 'c']);
+    expect(search.hasMore).toBe(false);
+    await search.more();
+    expect(asked).toEqual([undefined, 'b']);
+  });
+
+  it('says when a query is cut, and searches only its first characters', async () => {
+    const asked: string[] = [];
+    const search = new PostSearch(async (text) => {
+      asked.push(text);
+      return page([]);
+    });
+    search.query = 'a'.repeat(129);
+    expect(search.cut).toBe(true);
+    await search.run(search.query);
+    expect(asked[0]).toHaveLength(128);
+    search.query = 'a'.repeat(128);
+    expect(search.cut).toBe(false);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   AVATAR_MAX_BYTES,
+  checkAvatarBytes,
   checkAvatarFile,
   formatBytes,
+  imageTypeOf,
 } from '../../../client/src/lib/settings-avatar-check.ts';
 
 describe('checkAvatarFile: what the avatars bucket would refuse, refused before uploading', () => {
@@ -59,5 +61,28 @@ describe('formatBytes', () => {
     [2 * 1024 * 1024, '2 MB'],
   ])('%d → %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('checkAvatarBytes: the content, not only the name', () => {
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+  const text = new TextEncoder().encode('just some notes, not a picture');
+
+  it('a text file named .png is refused in plain words, before any upload', () => {
+    const problem = checkAvatarBytes(text, { name: 'notes.png', type: 'image/png', size: 30 });
+    expect(problem).toEqual({
+      code: 'avatar_not_image',
+      message:
+        '“notes.png” isn’t a picture, whatever its name says. Choose a JPG, PNG, GIF or WebP image.',
+    });
+  });
+
+  it('a real PNG passes; a JPEG named .png is told its real type', () => {
+    expect(checkAvatarBytes(png, { name: 'me.png', type: 'image/png', size: 12 })).toBeNull();
+    expect(imageTypeOf(jpeg)).toBe('image/jpeg');
+    expect(checkAvatarBytes(jpeg, { name: 'me.png', type: 'image/png', size: 12 })?.message).toBe(
+      'That file is really a JPEG image: give it a .jpg name, or choose another.',
+    );
   });
 });

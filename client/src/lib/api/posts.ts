@@ -1,6 +1,11 @@
 import { FunctionId, Route } from '#shared/functions.ts';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
-import { authorPostsQueries, feedQueries, searchQueries } from '#shared/queries.ts';
+import {
+  authorPostsQueries,
+  type FeedOptions,
+  feedQueries,
+  searchQueries,
+} from '#shared/queries.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
 import { Post, type PostCreate, type PostUpdate } from '#shared/schemas/post.ts';
 import { tables } from '../appwrite.ts';
@@ -18,16 +23,25 @@ export interface PostPage {
   more: boolean;
 }
 
-export async function listFeed(cursor?: string, limit?: number): Promise<PostPage> {
-  return page(feedQueries(cursor, limit), limit);
+/** A feed page: newest first by default; `options` picks the sort (new, top, week) and a tag. */
+export async function listFeed(
+  cursor?: string,
+  limit?: number,
+  options?: FeedOptions,
+): Promise<PostPage> {
+  return page(feedQueries(cursor, limit, options), limit);
 }
 
 export async function listByAuthor(authorId: string, cursor?: string): Promise<PostPage> {
   return page(authorPostsQueries(authorId, cursor));
 }
 
-export async function searchPosts(text: string): Promise<Post[]> {
-  return (await page(searchQueries(text, 25), 25)).posts;
+/** Posts per search page. */
+export const SEARCH_PAGE = 25;
+
+/** Posts with every word of `text`, newest first, a page after `cursor`. */
+export async function searchPosts(text: string, cursor?: string): Promise<PostPage> {
+  return page(searchQueries(text, SEARCH_PAGE, cursor), SEARCH_PAGE);
 }
 
 export async function getPost(postId: string): Promise<Post> {
