@@ -3,7 +3,7 @@
  * buckets from appwrite.json, `admin` and `on-user-created` with `AGORA_ID_SECRET` set through the
  * variables API, `export-users` as appwrite.json says, and helpers to execute `admin` as a session.
  */
-import { AppwriteException, Client, TablesDB, Users } from 'node-appwrite';
+import { AppwriteException, Client, Query, TablesDB, Users } from 'node-appwrite';
 import { registrationStore } from '#lib/registrations.ts';
 import { deriveUserId } from '#lib/user-ids.ts';
 import { FunctionId } from '../../shared/functions.ts';
@@ -70,6 +70,16 @@ export async function createUsersInBulk(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  // Each new user starts an `on-user-created` execution, which blocks one the gate never vetted;
+  // wait for the last of them, so what a test reads next does not change under it.
+  await eventually(
+    `on-user-created to vet the ${count} new users`,
+    async () => {
+      const blocked = await users.list({ queries: [Query.equal('status', false), Query.limit(1)] });
+      return blocked.total >= count ? true : undefined;
+    },
+    60_000,
+  );
 }
 
 /**
