@@ -6,7 +6,6 @@ import type { Identity } from '../identity/service.ts';
 import type { Sql } from '../platform/db.ts';
 import { eventNames } from '../platform/event-names.ts';
 import { type AppwriteEvent, EventQueue } from '../platform/events.ts';
-import { isoDate } from '../platform/time.ts';
 import { DeploymentStore } from './deployments.ts';
 import { ExecutionStore } from './executions.ts';
 import { FunctionExecutor } from './executor.ts';
