@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { isOwnOrigin } from '../../core/platform/origins.ts';
 
 /** Request headers a browser may send (SRV app/config/cors.php). */
 const ALLOWED_HEADERS = [
@@ -60,22 +61,6 @@ function actsAsConsole(request: FastifyRequest): boolean {
 
 /** The `/v1/local/` routes that replace or reveal the whole state (http/local/state.ts). */
 const LOCAL_STATE_PATHS = new Set(['/v1/local/export', '/v1/local/import', '/v1/local/reset']);
-
-/**
- * Whether `origin` is this server's own: the scheme is http and its host (with port) is the one the
- * request was sent to. The console the server serves at `/console` is such a page; a page on any other
- * port of the same machine is not, though a browser counts it as the same site and sends it the
- * console cookie.
- */
-export function isOwnOrigin(origin: string, host: string | undefined): boolean {
-  if (!host) return false;
-  try {
-    const url = new URL(origin);
-    return url.protocol === 'http:' && url.host === host.toLowerCase();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * CORS as Appwrite does it: echo the exact Origin (never `*`, since credentials are allowed), allow
