@@ -1,15 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import {
+  createWriteStream,
   linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join, posix } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import * as tar from 'tar';
 import type { Sql } from '../platform/db.ts';
@@ -259,4 +263,27 @@ export async function unpackState(archive: string, staging: string): Promise<Sta
 /** Whether a data-folder entry is part of the project's state (moved out and in by a swap). */
 export function isStateEntry(name: string): boolean {
   return !MACHINE_ENTRIES.has(name);
+}
+
+/**
+ * Exports the state to `file` (written beside it as `<file>.partial`, then renamed, so an interrupted
+ * export leaves no half file): the command line's `--export` and `--export-on-exit`.
+ */
+export async function writeStateFile(
+  db: Sql,
+  dataDir: string,
+  projectId: string,
+  file: string,
+): Promise<StateManifest> {
+  const staging = join(workFolder(dataDir), `export-${randomBytes(6).toString('hex')}`);
+  const partial = `${file}.partial`;
+  try {
+    const manifest = snapshotState(db, dataDir, projectId, staging);
+    await pipeline(packState(staging), createWriteStream(partial, { mode: FILE_MODE }));
+    renameSync(partial, file);
+    return manifest;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(partial, { force: true });
+  }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Sql } from '../platform/db.ts';
 import { FOLDER_MODE } from '../platform/private-files.ts';
 import { databaseFile } from '../project.ts';
-import { isStateEntry } from './archive.ts';
+import { isStateEntry, type StateManifest, unpackState, workFolder } from './archive.ts';
 
 /**
  * The file moves of an import or a reset, done while no project has the data folder open: the
@@ -75,5 +75,23 @@ export function carryOverMachineRows(db: Sql, aside: string): void {
     })();
   } finally {
     db.exec('DETACH DATABASE previous');
+  }
+}
+
+/**
+ * Replaces the state of a data folder no server has open with the one in `file` (the command line's
+ * `--import`): checked and unpacked first, so a refused file (StateArchiveError) changes nothing.
+ * The console account and the key are made again at start from credentials.json, so nothing is
+ * carried over here.
+ */
+export async function importStateFile(file: string, dataDir: string): Promise<StateManifest> {
+  const staging = join(workFolder(dataDir), `import-${Date.now().toString(36)}`);
+  try {
+    const manifest = await unpackState(file, staging);
+    clearState(dataDir);
+    moveStateIn(staging, dataDir);
+    return manifest;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
 }
