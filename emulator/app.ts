@@ -6,7 +6,7 @@
  * Adding a service is one line in SERVICES: a `ServicePlugin` is `(app, project) => void`, called on
  * the `/v1`-prefixed instance. See http/README-internal.md for what a service receives and must do.
  */
-import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -215,8 +215,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         await serve(await open());
         throw error;
       }
-      rmSync(aside, { recursive: true, force: true });
       await serve(project);
+      // The old state is no longer needed; removing it need not hold the waiting requests.
+      void rm(aside, { recursive: true, force: true });
     } finally {
       const waiting = held ?? [];
       held = null;

@@ -18,6 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppwriteException, Client, Functions, ID, Users } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
@@ -69,6 +70,8 @@ async function setVariable(
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** tsx's loader, for `node --import` (the emulator runs from TypeScript). */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 interface Options {
   port: string;
@@ -114,7 +117,9 @@ function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoin
   args.push('--function-logs');
   if (options.reset) args.push('--reset');
   args.push(...options.stateFlags);
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, {
+  // Node with tsx's loader rather than the tsx command, whose signal relay SIGKILLs a child that has
+  // not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -210,8 +215,16 @@ async function main() {
   const options = readOptions(process.argv.slice(2));
   if (options.exportFile) {
     const child = spawn(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'emulator/main.ts'), '--data', options.data, '--export', options.exportFile],
+      process.execPath,
+      [
+        '--import',
+        TSX_LOADER,
+        join(ROOT, 'emulator/main.ts'),
+        '--data',
+        options.data,
+        '--export',
+        options.exportFile,
+      ],
       { cwd: ROOT, stdio: 'inherit' },
     );
     child.once('exit', (code) => process.exit(code ?? 1));

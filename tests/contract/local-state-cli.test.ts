@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client, Users } from 'node-appwrite';
 import { afterAll, describe, expect, test } from 'vitest';
 
@@ -22,9 +23,21 @@ afterAll(() => {
 
 /** Runs emulator/main.ts; answers the child, its output so far and its exit. */
 function emulator(args: string[]) {
+  // Node itself with tsx's loader, not the tsx command: that wrapper relays a signal and SIGKILLs its
+  // child when the child has not acknowledged it within 30 ms, which a loaded machine misses.
   const child = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    [join(ROOT, 'emulator/main.ts'), '--port', '0', '--project', 'cli', '--no-abuse', ...args],
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+      join(ROOT, 'emulator/main.ts'),
+      '--port',
+      '0',
+      '--project',
+      'cli',
+      '--no-abuse',
+      ...args,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);

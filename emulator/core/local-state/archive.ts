@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
+  copyFileSync,
   createWriteStream,
   linkSync,
   mkdirSync,
@@ -17,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import * as tar from 'tar';
 import type { Sql } from '../platform/db.ts';
+import { AppwriteError } from '../platform/errors.ts';
 import { FILE_MODE, FOLDER_MODE } from '../platform/private-files.ts';
 import { databaseFile } from '../project.ts';
 
@@ -25,8 +28,9 @@ import { databaseFile } from '../project.ts';
  * the data folder as it stood at one instant —
  *
  * - `appwrite-local.json`, the manifest (`format`, `version`, `projectId`, `exportedAt`);
- * - `appwrite-local.sqlite`, a consistent snapshot of the database (`VACUUM INTO`, one read
- *   transaction, compacted; no `-wal`/`-shm` files);
+ * - `appwrite-local.sqlite`, a consistent snapshot of the database (the WAL checkpointed into the
+ *   file, then the file copied; `VACUUM INTO` when another process holds the WAL back; no
+ *   `-wal`/`-shm` files);
  * - every other file of the data folder: stored files (`storage/`), function deployments
  *   (`functions/`), whatever else a tool keeps there —
  *
@@ -85,6 +89,27 @@ function linkTree(from: string, to: string): void {
 }
 
 /**
+ * Copies the database as it stands. The fast way: checkpoint the WAL into the main file (this process
+ * is its only writer, so nothing can slip in before the copy, which is synchronous too) and copy that
+ * one file. If another connection holds the WAL back (a reader in another process), the checkpoint
+ * is partial and the file alone would miss commits: then `VACUUM INTO`, one read transaction.
+ */
+function copyDatabase(db: Sql, target: string): void {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as {
+    busy: number;
+    log: number;
+    checkpointed: number;
+  }[];
+  const file = db.name;
+  if (result && result.busy === 0 && result.log === result.checkpointed && file) {
+    copyFileSync(file, target);
+    chmodSync(target, FILE_MODE);
+  } else {
+    db.prepare('VACUUM INTO ?').run(target);
+  }
+}
+
+/**
  * Takes the snapshot into `staging` (which must not exist; it is made inside the data folder so the
  * hard links stay on one file system). Synchronous on purpose: see the module comment.
  */
@@ -95,7 +120,7 @@ export function snapshotState(
   staging: string,
 ): StateManifest {
   mkdirSync(staging, { recursive: true, mode: FOLDER_MODE });
-  db.prepare('VACUUM INTO ?').run(join(staging, DATABASE));
+  copyDatabase(db, join(staging, DATABASE));
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
     if (MACHINE_ENTRIES.has(entry.name) || isDatabaseFile(entry.name, dataDir)) continue;
     const source = join(dataDir, entry.name);
@@ -137,54 +162,58 @@ function insidePath(path: string): string | null {
 }
 
 /**
- * Checks every entry before anything is written: files, folders, symbolic links that stay inside
- * (deployments hold `node_modules/.bin` links) and hard links to an earlier entry; nothing absolute or
- * climbing out; nothing this machine keeps for itself (`credentials.json`, `.local-state/`).
+ * Checks each entry as it is read, before node-tar writes it: files, folders, symbolic links that
+ * stay inside (deployments hold `node_modules/.bin` links) and hard links to an earlier entry; nothing
+ * absolute or climbing out; nothing this machine keeps for itself (`credentials.json`,
+ * `.local-state/`). A refused entry is not written; the problems are reported once the stream ends.
  */
-async function inspect(file: string): Promise<void> {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  let entries = 0;
-  let bytes = 0;
-  try {
-    await tar.t({
-      file,
-      strict: true,
-      onReadEntry: (entry) => {
-        entries++;
-        bytes += entry.size ?? 0;
-        const path = insidePath(entry.path);
-        const top = path?.split('/')[0] ?? '';
-        if (path === null || path === '.' || MACHINE_ENTRIES.has(top)) {
-          problems.push(`entry ${JSON.stringify(entry.path)} is not part of a state`);
-        } else if (entry.type === 'SymbolicLink') {
-          const target = entry.linkpath ?? '';
-          if (target.startsWith('/') || !insidePath(posix.join(posix.dirname(path), target))) {
-            problems.push(`link ${JSON.stringify(entry.path)} points outside the state`);
-          }
-        } else if (entry.type === 'Link') {
-          if (!names.has(insidePath(entry.linkpath ?? '') ?? '')) {
-            problems.push(`hard link ${JSON.stringify(entry.path)} names no earlier entry`);
-          }
-        } else if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type)) {
-          problems.push(`entry ${JSON.stringify(entry.path)} is a ${entry.type}`);
-        }
-        if (path) names.add(path);
-        entry.resume();
-      },
-    });
-  } catch (error) {
-    throw new StateArchiveError(
-      `The file is not a local Appwrite state (${error instanceof Error ? error.message : String(error)}).`,
-    );
+class EntryCheck {
+  readonly problems: string[] = [];
+  readonly names = new Set<string>();
+  entries = 0;
+  bytes = 0;
+
+  /** Whether node-tar may write the entry. */
+  admit(entry: tar.ReadEntry): boolean {
+    this.entries++;
+    this.bytes += entry.size ?? 0;
+    const path = insidePath(entry.path);
+    const top = path?.split('/')[0] ?? '';
+    let problem: string | null = null;
+    if (path === null || path === '.' || MACHINE_ENTRIES.has(top)) {
+      problem = `entry ${JSON.stringify(entry.path)} is not part of a state`;
+    } else if (entry.type === 'SymbolicLink') {
+      const target = entry.linkpath ?? '';
+      if (target.startsWith('/') || !insidePath(posix.join(posix.dirname(path), target))) {
+        problem = `link ${JSON.stringify(entry.path)} points outside the state`;
+      }
+    } else if (entry.type === 'Link') {
+      if (!this.names.has(insidePath(entry.linkpath ?? '') ?? '')) {
+        problem = `hard link ${JSON.stringify(entry.path)} names no earlier entry`;
+      }
+    } else if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type)) {
+      problem = `entry ${JSON.stringify(entry.path)} is a ${entry.type}`;
+    }
+    if (this.entries > MAX_ENTRIES) problem = `more than ${MAX_ENTRIES} entries`;
+    if (this.bytes > MAX_UNPACKED_BYTES) problem = 'more than 16 GiB once unpacked';
+    if (problem) {
+      this.problems.push(problem);
+      return false;
+    }
+    if (path) this.names.add(path);
+    return true;
   }
-  if (entries === 0) problems.push('the archive is empty');
-  if (entries > MAX_ENTRIES) problems.push(`more than ${MAX_ENTRIES} entries`);
-  if (bytes > MAX_UNPACKED_BYTES) problems.push('more than 16 GiB once unpacked');
-  if (!names.has(MANIFEST)) problems.push(`no ${MANIFEST}`);
-  if (!names.has(DATABASE)) problems.push(`no ${DATABASE}`);
-  if (problems.length > 0) {
-    throw new StateArchiveError(`The state file was refused: ${problems.slice(0, 5).join('; ')}.`);
+
+  /** Throws StateArchiveError unless the whole archive was sound. */
+  verdict(): void {
+    if (this.entries === 0) this.problems.push('the archive is empty');
+    if (!this.names.has(MANIFEST)) this.problems.push(`no ${MANIFEST}`);
+    if (!this.names.has(DATABASE)) this.problems.push(`no ${DATABASE}`);
+    if (this.problems.length > 0) {
+      throw new StateArchiveError(
+        `The state file was refused: ${this.problems.slice(0, 5).join('; ')}.`,
+      );
+    }
   }
 }
 
@@ -208,7 +237,9 @@ function readManifest(folder: string): StateManifest {
 function checkDatabase(file: string): void {
   let db: Sql | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    // Read-write: the copy is a WAL database, which a read-only handle cannot open without its
+    // `-shm` file; it is our own staging copy.
+    db = new Database(file, { fileMustExist: true });
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new StateArchiveError(`The state's database is damaged (${check}).`);
     const users = db
@@ -226,37 +257,55 @@ function checkDatabase(file: string): void {
 }
 
 /**
- * Checks `archive` and unpacks it into `staging` (made; removed again on a refusal). Throws
- * StateArchiveError for anything that is not a whole, sound state; nothing outside `staging` is
+ * Unpacks a state from `source` (the request body, or a file's stream) into `staging` (made; removed
+ * again on a refusal), in one pass: each entry is checked before it is written (EntryCheck), then the
+ * manifest, then the database (it opens, passes SQLite's quick check and has the identity tables).
+ * Throws StateArchiveError for anything that is not a whole, sound state; nothing outside `staging` is
  * touched.
  */
-export async function unpackState(archive: string, staging: string): Promise<StateManifest> {
-  await inspect(archive);
+export async function unpackState(source: Readable, staging: string): Promise<StateManifest> {
   mkdirSync(staging, { recursive: true, mode: FOLDER_MODE });
+  const check = new EntryCheck();
   try {
-    await tar.x({
-      file: archive,
-      cwd: staging,
-      strict: true,
-      preserveOwner: false,
-      onReadEntry: (entry) => {
-        entry.mode =
-          entry.type === 'Directory' ? FOLDER_MODE : (entry.mode ?? 0) & 0o111 ? 0o700 : FILE_MODE;
-      },
-      dmode: FOLDER_MODE,
-      fmode: FILE_MODE,
-      chmod: true,
-    });
+    try {
+      await pipeline(
+        source,
+        tar.x({
+          cwd: staging,
+          strict: true,
+          preserveOwner: false,
+          filter: (_path, entry) => check.admit(entry as tar.ReadEntry),
+          // Modes are the owner's only; node-tar creates files with the entry's mode, so it is
+          // replaced before anything exists (as deployment archives are: functions/deployment-archive.ts).
+          onReadEntry: (entry) => {
+            entry.mode =
+              entry.type === 'Directory'
+                ? FOLDER_MODE
+                : (entry.mode ?? 0) & 0o111
+                  ? 0o700
+                  : FILE_MODE;
+          },
+          dmode: FOLDER_MODE,
+          fmode: FILE_MODE,
+          chmod: true,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof StateArchiveError) throw error;
+      // A body over the limit (or another refusal raised while reading) keeps its own answer.
+      if (error instanceof AppwriteError) throw error;
+      throw new StateArchiveError(
+        `The file is not a local Appwrite state (${error instanceof Error ? error.message : String(error)}).`,
+      );
+    }
+    check.verdict();
     const manifest = readManifest(staging);
     checkDatabase(join(staging, DATABASE));
     rmSync(join(staging, MANIFEST));
     return manifest;
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    if (error instanceof StateArchiveError) throw error;
-    throw new StateArchiveError(
-      `The state file could not be unpacked (${error instanceof Error ? error.message : String(error)}).`,
-    );
+    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sql } from '../platform/db.ts';
 import { FOLDER_MODE } from '../platform/private-files.ts';
@@ -87,7 +87,7 @@ export function carryOverMachineRows(db: Sql, aside: string): void {
 export async function importStateFile(file: string, dataDir: string): Promise<StateManifest> {
   const staging = join(workFolder(dataDir), `import-${Date.now().toString(36)}`);
   try {
-    const manifest = await unpackState(file, staging);
+    const manifest = await unpackState(createReadStream(file), staging);
     clearState(dataDir);
     moveStateIn(staging, dataDir);
     return manifest;

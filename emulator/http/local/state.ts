@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   packState,
@@ -24,7 +23,7 @@ import { requiredString } from '../platform/params.ts';
  * | route | answer |
  * |---|---|
  * | `GET /v1/local/export` | 200 `application/octet-stream`, `<projectId>-<stamp>.appwrite-local`: the whole state in one file (core/local-state/archive.ts) |
- * | `POST /v1/local/import` | 204 once the state is the file's (raw `application/octet-stream` body, at most 4 GiB); a bad file is 400 and nothing changes |
+ * | `POST /v1/local/import` | 204 once the state is the file's (raw `application/octet-stream` body, at most 4 GiB, unpacked as it arrives); a bad file is 400 and nothing changes |
  * | `POST /v1/local/reset` | 204 once the state is empty; JSON `{"confirm": "<projectId>"}`, anything else is 400 |
  *
  * Only the console session may call them (the `a_session_console` cookie; http/platform/cors.ts
@@ -69,7 +68,7 @@ export function registerLocalState(
   });
 
   app.register(async (scope) => {
-    // The body is streamed to a file, never held in memory: the parser hands the raw stream over.
+    // The body is unpacked as it arrives, never held in memory: the parser hands the raw stream over.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     scope.post(
@@ -88,12 +87,9 @@ export function registerLocalState(
         }
         const work = workFolder(dataDir);
         mkdirSync(work, { recursive: true, mode: FOLDER_MODE });
-        const id = randomBytes(6).toString('hex');
-        const upload = join(work, `import-${id}.tar`);
-        const staging = join(work, `import-${id}`);
+        const staging = join(work, `import-${randomBytes(6).toString('hex')}`);
         try {
-          await receive(request.body as Readable, upload);
-          await unpackState(upload, staging);
+          await unpackState(bounded(request.body as Readable), staging);
           await control.replace((target) => moveStateIn(staging, target));
         } catch (error) {
           if (error instanceof StateArchiveError) {
@@ -101,7 +97,6 @@ export function registerLocalState(
           }
           throw error;
         } finally {
-          rmSync(upload, { force: true });
           rmSync(staging, { recursive: true, force: true });
         }
         return reply.code(204).send();
@@ -123,22 +118,20 @@ export function registerLocalState(
   });
 }
 
-/** Streams the body into `file`, refusing more than MAX_IMPORT_BYTES or an empty body. */
-async function receive(body: Readable, file: string): Promise<void> {
+/** The body, refused past MAX_IMPORT_BYTES (it is unpacked as it arrives, never held whole). */
+function bounded(body: Readable): Readable {
   let bytes = 0;
-  const counted = async function* (source: Readable) {
-    for await (const chunk of source) {
-      bytes += (chunk as Buffer).length;
-      if (bytes > MAX_IMPORT_BYTES) {
-        throw new AppwriteError('general_argument_invalid', 'The state file is over 4 GiB.');
+  return Readable.from(
+    (async function* () {
+      for await (const chunk of body) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > MAX_IMPORT_BYTES) {
+          throw new AppwriteError('general_argument_invalid', 'The state file is over 4 GiB.');
+        }
+        yield chunk;
       }
-      yield chunk;
-    }
-  };
-  await pipeline(body, counted, createWriteStream(file, { mode: 0o600 }));
-  if (bytes === 0) {
-    throw new AppwriteError('general_argument_invalid', 'The body is empty: send the state file.');
-  }
+    })(),
+  );
 }
 
 /**
