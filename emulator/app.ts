@@ -125,6 +125,9 @@ interface Served {
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** How long an import or a reset waits for requests in flight before it closes their project. */
+const SWAP_GRACE_MS = 10_000;
+
 /** Where a function reaches this server: its listening address, else localhost. */
 function listeningEndpoint(address: AddressInfo | string | null): string {
   if (!address || typeof address === 'string') return 'http://localhost/v1';
@@ -157,9 +160,16 @@ const defaultSink: InternalErrorSink = (error, request) => {
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   let handler: Handler = () => {};
   let held: [IncomingMessage, ServerResponse][] | null = null;
+  // Requests being answered, so a swap can let them finish before it closes their project.
+  let inFlight = 0;
+  const dispatch: Handler = (request, response) => {
+    inFlight++;
+    response.once('close', () => inFlight--);
+    handler(request, response);
+  };
   const server = createServer({ requireHostHeader: false }, (request, response) => {
     if (held) held.push([request, response]);
-    else handler(request, response);
+    else dispatch(request, response);
   });
   // Fastify's own defaults for a server it makes (it makes none here: see serverFactory below).
   server.keepAliveTimeout = 72_000;
@@ -199,6 +209,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (!dataDir || options.db) throw new Error('An in-memory project has no state to replace.');
     held = [];
     try {
+      // The request asking for the swap is one of them; the others get a few seconds to finish.
+      const deadline = Date.now() + SWAP_GRACE_MS;
+      while (inFlight > 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       await served.realtime.close();
       await served.project.close();
       const aside = `${workFolder(dataDir)}/previous-${Date.now().toString(36)}`;
@@ -221,7 +236,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     } finally {
       const waiting = held ?? [];
       held = null;
-      for (const [request, response] of waiting) handler(request, response);
+      for (const [request, response] of waiting) dispatch(request, response);
     }
   };
 
