@@ -5,10 +5,12 @@
  * with `fs.cp` in the same run (goal ≤ 3×). Medians of 5.
  */
 
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, ID, Storage, TablesDB } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import { round } from './lib/load.ts';
@@ -44,18 +46,19 @@ export async function benchLocalState(): Promise<Figure[]> {
     const cookie = await consoleCookie(server.url, server.dataDir);
     const file = join(work, 'state.appwrite-local');
 
+    // Streamed to and from the disk, as a browser's download and upload are.
     const exportOnce = async () => {
       const response = await fetch(`${server.url}/local/export`, { headers: { cookie } });
-      if (!response.ok) throw new Error(`export answered ${response.status}`);
-      await writeFile(file, Buffer.from(await response.arrayBuffer()));
+      if (!response.ok || !response.body) throw new Error(`export answered ${response.status}`);
+      await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file));
     };
     const importOnce = async () => {
-      const body = await readFile(file);
       const response = await fetch(`${server.url}/local/import`, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/octet-stream' },
-        body,
-      });
+        body: Readable.toWeb(createReadStream(file)) as never,
+        duplex: 'half',
+      } as RequestInit);
       if (response.status !== 204) throw new Error(`import answered ${response.status}`);
     };
     let copies = 0;
