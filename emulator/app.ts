@@ -16,6 +16,7 @@ import {
   clearState,
   moveStateAside,
   moveStateIn,
+  recoverInterruptedSwap,
 } from './core/local-state/swap.ts';
 import type { Sql } from './core/platform/db.ts';
 import { errorBody } from './core/platform/error-body.ts';
@@ -195,6 +196,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
   };
 
+  if (options.dataDir && !options.db) recoverInterruptedSwap(options.dataDir);
   const first = await open();
   const app = await assemble(first, options, control, (fastifyHandler) => {
     handler = fastifyHandler;

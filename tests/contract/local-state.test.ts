@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppwriteException, Client, ID, Storage, TablesDB, Users } from 'node-appwrite';
@@ -7,6 +7,9 @@ import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
+import { buildApp } from '../../emulator/app.ts';
+import { workFolder } from '../../emulator/core/local-state/archive.ts';
+import { moveStateAside } from '../../emulator/core/local-state/swap.ts';
 import { consoleCookie } from '../support/console-session.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -324,5 +327,40 @@ describe('consistency', () => {
       code: 404,
       type: 'row_not_found',
     });
+  });
+});
+
+describe('an import or a reset the process did not live to finish', () => {
+  test('the state it had moved aside is put back at the next start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'state-crash-'));
+    try {
+      const first = await buildApp({ projectId: 'crash', dataDir, abuse: false });
+      const key = first.emulator.identity.keys.createFullScope().secret;
+      const created = await first.inject({
+        method: 'POST',
+        url: '/v1/users',
+        headers: { 'x-appwrite-project': 'crash', 'x-appwrite-key': key },
+        payload: { userId: 'ada', email: 'ada@example.com' },
+      });
+      expect(created.statusCode).toBe(201);
+      await first.close();
+      // The swap's first step, then the process dies: the state sits aside, nothing moved in.
+      moveStateAside(dataDir, join(workFolder(dataDir), 'previous-0'));
+
+      const second = await buildApp({ projectId: 'crash', dataDir, abuse: false });
+      try {
+        const read = await second.inject({
+          method: 'GET',
+          url: '/v1/users/ada',
+          headers: { 'x-appwrite-project': 'crash', 'x-appwrite-key': key },
+        });
+        expect(read.statusCode).toBe(200);
+        expect(existsSync(workFolder(dataDir))).toBe(false);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,11 +20,33 @@ export function moveStateAside(dataDir: string, aside: string): void {
   }
 }
 
-/** Moves every entry of `from` into `dataDir` (whose state entries must be gone). */
+/**
+ * Moves every entry of `from` into `dataDir` (whose state entries must be gone). The database goes
+ * last, so a data folder with a database holds a whole state (see recoverInterruptedSwap).
+ */
 export function moveStateIn(from: string, dataDir: string): void {
-  for (const name of readdirSync(from)) {
-    if (isStateEntry(name)) renameSync(join(from, name), join(dataDir, name));
+  const database = databaseFile(from).slice(from.length + 1);
+  const names = readdirSync(from).filter(isStateEntry);
+  names.sort((a, b) => Number(a.startsWith(database)) - Number(b.startsWith(database)));
+  for (const name of names) renameSync(join(from, name), join(dataDir, name));
+}
+
+/**
+ * At start: a swap the process did not live to finish. The state it had moved aside
+ * (`.local-state/previous-*`) is put back when the data folder has no database (the new state never
+ * fully arrived); otherwise the swap had completed and it is dropped. Staging folders of exports and
+ * imports are dropped too.
+ */
+export function recoverInterruptedSwap(dataDir: string): void {
+  const work = workFolder(dataDir);
+  if (!existsSync(work)) return;
+  const previous = readdirSync(work).filter((name) => name.startsWith('previous-'));
+  const latest = previous.sort().at(-1);
+  if (latest && !existsSync(databaseFile(dataDir))) {
+    clearState(dataDir);
+    moveStateIn(join(work, latest), dataDir);
   }
+  rmSync(work, { recursive: true, force: true });
 }
 
 /** Removes every state entry of `dataDir` (a failed swap, before the old state is moved back). */
