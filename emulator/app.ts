@@ -188,6 +188,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     return project;
   };
 
+  // One import or reset at a time; each waits for the one before.
+  let swapping: Promise<void> = Promise.resolve();
   const control: LocalStateControl = {
     replace: (fill) => {
       const next = swapping.then(() => replaceState(fill));
@@ -203,7 +205,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     return server;
   });
   let served: Served = { instance: app, project: first, realtime: attachRealtime(server, first) };
-  let swapping: Promise<void> = Promise.resolve();
 
   /** Closes the current project, lets `fill` change the data folder, and serves what is there. */
   const replaceState = async (fill: (dataDir: string) => void) => {
