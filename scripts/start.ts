@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AppwriteException, Client, Functions, ID, Users } from 'node-appwrite';
+import { AppwriteException, Client, Functions, ID } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
