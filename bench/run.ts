@@ -12,6 +12,7 @@ import { benchDashboard } from './functions-dashboard.ts';
 import { benchExport } from './functions-export.ts';
 import { benchPosts } from './functions-posts.ts';
 import { type Figure, report } from './lib/report.ts';
+import { benchLocalState } from './local-state.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchTablesDB } from './tablesdb.ts';
 import { benchTransactions } from './transactions.ts';
@@ -36,6 +37,7 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   ],
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],
+  state: ['Local Appwrite: state export and import (issue 18)', benchLocalState],
 };
 
 const asked = process.argv.slice(2);

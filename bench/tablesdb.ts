@@ -142,7 +142,7 @@ export async function benchTablesDB(): Promise<Figure[]> {
   }
 }
 
-async function createSchema(tables: TablesDB) {
+export async function createSchema(tables: TablesDB) {
   await tables.create({ databaseId: 'bench', name: 'Bench' });
   await tables.createTable({
     databaseId: 'bench',
@@ -164,10 +164,13 @@ async function createSchema(tables: TablesDB) {
   });
 }
 
-async function insertRows(tables: TablesDB, from: number, to: number) {
-  for (let start = from; start < to; start += 1000) {
+/** Appwrite's bulk limit: `createRows` takes at most 100 rows a call. */
+const BATCH = 100;
+
+export async function insertRows(tables: TablesDB, from: number, to: number) {
+  for (let start = from; start < to; start += BATCH) {
     const rows = [];
-    for (let i = start; i < Math.min(to, start + 1000); i++) {
+    for (let i = start; i < Math.min(to, start + BATCH); i++) {
       rows.push({ $id: `row${i}`, owner: `owner${i % 50}`, n: i, title: `Item ${i}` });
     }
     await tables.createRows({ databaseId: 'bench', tableId: 'items', rows });

@@ -6,8 +6,18 @@
  * Adding a service is one line in SERVICES: a `ServicePlugin` is `(app, project) => void`, called on
  * the `/v1`-prefixed instance. See http/README-internal.md for what a service receives and must do.
  */
+import { rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { workFolder } from './core/local-state/archive.ts';
+import {
+  carryOverMachineRows,
+  clearState,
+  moveStateAside,
+  moveStateIn,
+  recoverInterruptedSwap,
+} from './core/local-state/swap.ts';
 import type { Sql } from './core/platform/db.ts';
 import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
@@ -26,6 +36,7 @@ import {
 import { registerOutbox } from './http/identity/outbox.ts';
 import { registerSignInTokens } from './http/identity/sign-in-tokens.ts';
 import { registerUsers } from './http/identity/users.ts';
+import { type LocalStateControl, registerLocalState } from './http/local/state.ts';
 import { registerLocale } from './http/locale/locale.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
 import { resolvePrincipal } from './http/platform/authenticate.ts';
@@ -91,16 +102,36 @@ export interface BuildOptions {
   abuse?: boolean | AbuseSettings;
   /** Services registered after the built-in ones (tests use it to probe the error handler). */
   extraServices?: readonly ServicePlugin[];
+  /**
+   * Called with each project the app opens: the first, and the one after every import or reset
+   * (main.ts prints function logs from its events).
+   */
+  onProject?: (project: Project) => void;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The project every route serves (tests reach its services here: keys, outbox, functions…). */
+    /**
+     * The project every route serves (tests reach its services here: keys, outbox, functions…);
+     * after an import or a reset, the new one.
+     */
     emulator: Project;
     /** The Realtime endpoint on this app's server (tests count its subscriptions). */
     realtime: RealtimeServer;
   }
 }
+
+/** What serves requests now: one Fastify instance, its project and the Realtime endpoint on it. */
+interface Served {
+  instance: FastifyInstance;
+  project: Project;
+  realtime: RealtimeServer;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** How long an import or a reset waits for requests in flight before it closes their project. */
+const SWAP_GRACE_MS = 10_000;
 
 /** Where a function reaches this server: its listening address, else localhost. */
 function listeningEndpoint(address: AddressInfo | string | null): string {
@@ -120,45 +151,159 @@ const defaultSink: InternalErrorSink = (error, request) => {
   console.error(`[local appwrite] ${request.method} ${path} failed:`, error);
 };
 
-/** Builds the Fastify app on a new project, which closes with the app (and the database it opened). */
+/**
+ * Builds the app on a new project, which closes with the app (and the database it opened).
+ *
+ * The returned instance owns the one HTTP server (`listen` as usual); the server hands each request
+ * to whichever instance serves the current state. An import or a reset (`/v1/local/import|reset`,
+ * http/local/state.ts) closes the project, swaps the data folder's contents, opens a new project and
+ * builds a new instance on it — every service, cache and schedule starts from the new files, none is
+ * patched in place. Requests arriving meanwhile wait; Realtime sockets are closed (1001) and
+ * reconnect to the new state. `app.emulator` and `app.realtime` always name the current ones;
+ * `app.inject` reaches the first instance only.
+ */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  let handler: Handler = () => {};
+  let held: [IncomingMessage, ServerResponse][] | null = null;
+  // Requests being answered, so a swap can let them finish before it closes their project.
+  let inFlight = 0;
+  const dispatch: Handler = (request, response) => {
+    inFlight++;
+    response.once('close', () => inFlight--);
+    handler(request, response);
+  };
+  const server = createServer({ requireHostHeader: false }, (request, response) => {
+    if (held) held.push([request, response]);
+    else dispatch(request, response);
+  });
+  // Fastify's own defaults for a server it makes (it makes none here: see serverFactory below).
+  server.keepAliveTimeout = 72_000;
+  server.requestTimeout = 0;
+
+  const open = async () => {
+    const project = await openProject({
+      projectId: options.projectId,
+      db: options.db,
+      dataDir: options.dataDir,
+      endpoint: () => listeningEndpoint(server.address()),
+      abuse: typeof options.abuse === 'object' ? options.abuse : undefined,
+    });
+    options.onProject?.(project);
+    return project;
+  };
+
+  // One import or reset at a time; each waits for the one before.
+  let swapping: Promise<void> = Promise.resolve();
+  const control: LocalStateControl = {
+    replace: (fill) => {
+      const next = swapping.then(() => replaceState(fill));
+      swapping = next.catch(() => {});
+      return next;
+    },
+  };
+
+  if (options.dataDir && !options.db) recoverInterruptedSwap(options.dataDir);
+  const first = await open();
+  const app = await assemble(first, options, control, (fastifyHandler) => {
+    handler = fastifyHandler;
+    return server;
+  });
+  let served: Served = { instance: app, project: first, realtime: attachRealtime(server, first) };
+
+  /** Closes the current project, lets `fill` change the data folder, and serves what is there. */
+  const replaceState = async (fill: (dataDir: string) => void) => {
+    const dataDir = served.project.dataDir;
+    if (!dataDir || options.db) throw new Error('An in-memory project has no state to replace.');
+    held = [];
+    try {
+      // The request asking for the swap is one of them; the others get a few seconds to finish.
+      const deadline = Date.now() + SWAP_GRACE_MS;
+      while (inFlight > 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await served.realtime.close();
+      await served.project.close();
+      const aside = `${workFolder(dataDir)}/previous-${Date.now().toString(36)}`;
+      moveStateAside(dataDir, aside);
+      let project: Project;
+      try {
+        fill(dataDir);
+        project = await open();
+        carryOverMachineRows(project.db, aside);
+      } catch (error) {
+        // Put the old state back whole and serve it again; the caller reports the failure.
+        clearState(dataDir);
+        moveStateIn(aside, dataDir);
+        await serve(await open());
+        throw error;
+      }
+      await serve(project);
+      // The old state is no longer needed; removing it need not hold the waiting requests.
+      void rm(aside, { recursive: true, force: true });
+    } finally {
+      const waiting = held ?? [];
+      held = null;
+      for (const [request, response] of waiting) dispatch(request, response);
+    }
+  };
+
+  /** Builds an instance on `project` and sends the server's requests and upgrades to it. */
+  const serve = async (project: Project) => {
+    let next: Handler | null = null;
+    const instance = await assemble(project, options, control, (fastifyHandler) => {
+      next = fastifyHandler;
+      return createServer();
+    });
+    await instance.ready();
+    served = { instance, project, realtime: attachRealtime(server, project) };
+    if (server.listening) project.functions.executor.resume();
+    handler = next ?? handler;
+  };
+
+  app.decorate('emulator', { getter: () => served.project });
+  app.decorate('realtime', { getter: () => served.realtime });
+  answerOutsideRoutes(server);
+  // Executions queued before a restart run once the server listens, so they see its address.
+  app.addHook('onListen', async () => served.project.functions.executor.resume());
+  // Realtime's sockets are closed before the server, which would otherwise wait for them.
+  app.addHook('preClose', () => served.realtime.close());
+  app.addHook('onClose', async () => {
+    await swapping;
+    await served.project.close();
+  });
+  return app;
+}
+
+/**
+ * One Fastify instance serving `project`: hooks, the error mapper and every service's routes. It
+ * makes no server of its own: `serverFactory` receives its request handler.
+ */
+async function assemble(
+  project: Project,
+  options: BuildOptions,
+  control: LocalStateControl,
+  serverFactory: (handler: Handler) => Server,
+): Promise<FastifyInstance> {
   const sink = options.onInternalError ?? defaultSink;
 
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    serverFactory,
     // `<function>.functions.localhost` requests go to that function (http/functions/domains.ts).
     rewriteUrl: rewriteFunctionHost,
     // Errors found before any route runs are answered in Appwrite's shape too (http/platform/errors.ts,
     // http/platform/protocol-errors.ts).
     frameworkErrors: frameworkErrorHandler(sink),
     clientErrorHandler,
-    http: { requireHostHeader: false },
     routerOptions: {
       querystringParser: parseQueryString,
       ignoreTrailingSlash: true,
       maxParamLength: MAX_PARAM_LENGTH,
     },
   });
-  const project = await openProject({
-    projectId: options.projectId,
-    db: options.db,
-    dataDir: options.dataDir,
-    endpoint: () => listeningEndpoint(app.server.address()),
-    abuse: typeof options.abuse === 'object' ? options.abuse : undefined,
-  });
-  app.decorate('emulator', project);
   app.decorateRequest('principal', null as never);
   app.decorateRequest('projectId', '');
-  app.addHook('onClose', async () => project.close());
-  // Executions queued before a restart run once the server listens, so they see its address.
-  app.addHook('onListen', async () => project.functions.executor.resume());
-  // Realtime rides on the same HTTP server's upgrade event (listening stays main.ts's job); its
-  // sockets are closed before the server, which would otherwise wait for them.
-  const realtime = attachRealtime(app.server, project);
-  app.decorate('realtime', realtime);
-  answerOutsideRoutes(app.server);
-  app.addHook('preClose', () => realtime.close());
 
   registerBodyParsers(app);
   app.addHook('onRequest', requireHost);
@@ -218,6 +363,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         for (const service of [...SERVICES, ...(options.extraServices ?? [])]) {
           await service(v1, project);
         }
+        registerLocalState(v1, project, control);
       },
       { prefix: '/v1' },
     );

@@ -1,6 +1,11 @@
 /**
  * The command line: `npm run emulator -- --port P --data DIR [--reset] [--project ID] [--host H]
- * [--no-abuse]`.
+ * [--no-abuse] [--import FILE] [--export-on-exit FILE] [--export FILE]`.
+ *
+ * The state flags work as Firebase's emulators do: `--import FILE` replaces the data folder's state
+ * with an exported one before serving, `--export-on-exit FILE` exports it on SIGINT/SIGTERM before
+ * stopping, and `--export FILE` exports the data folder's state and exits without serving (a running
+ * server exports through `GET /v1/local/export`). The file is the one `/v1/local/export` makes.
  * The only file that listens. It binds 127.0.0.1 unless told otherwise, prints exactly one line
  * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
  * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
@@ -12,14 +17,18 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.ts';
+import { buildApp, databaseFile } from './app.ts';
 import { CONSOLE_EMAIL } from './core/identity/console-account.ts';
+import { writeStateFile } from './core/local-state/archive.ts';
+import { importStateFile } from './core/local-state/swap.ts';
+import { openDatabase } from './core/platform/db.ts';
 import { makePrivateFolder } from './core/platform/private-files.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
 import { printExecutionLogs } from './terminal-logs.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
-                            [--project <id>] [--host 127.0.0.1] [--function-logs] [--no-abuse]`;
+                            [--project <id>] [--host 127.0.0.1] [--function-logs] [--no-abuse]
+                            [--import <file>] [--export-on-exit <file>] [--export <file>]`;
 
 interface Options {
   port: number;
@@ -31,6 +40,12 @@ interface Options {
   functionLogs: boolean;
   /** Turn Appwrite's abuse limits off (as `_APP_OPTIONS_ABUSE=disabled` does); on by default. */
   noAbuse: boolean;
+  /** A state file to start from (replaces the data folder's state). */
+  importFile: string | undefined;
+  /** Where to export the state on SIGINT/SIGTERM. */
+  exportOnExit: string | undefined;
+  /** Export the data folder's state here and exit. */
+  exportFile: string | undefined;
 }
 
 function readOptions(argv: string[]): Options {
@@ -44,6 +59,9 @@ function readOptions(argv: string[]): Options {
       project: { type: 'string' },
       'function-logs': { type: 'boolean', default: false },
       'no-abuse': { type: 'boolean', default: false },
+      import: { type: 'string' },
+      'export-on-exit': { type: 'string' },
+      export: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,6 +81,10 @@ function readOptions(argv: string[]): Options {
     project: values.project,
     functionLogs: values['function-logs'],
     noAbuse: values['no-abuse'],
+    importFile: values.import === undefined ? undefined : resolve(values.import),
+    exportOnExit:
+      values['export-on-exit'] === undefined ? undefined : resolve(values['export-on-exit']),
+    exportFile: values.export === undefined ? undefined : resolve(values.export),
   };
 }
 
@@ -99,8 +121,13 @@ async function main(): Promise<void> {
   const config = findProjectFile(process.cwd());
   const projectId = options.project ?? config?.projectId ?? 'local';
 
+  if (options.exportFile) return exportAndExit(options.dataDir, projectId, options.exportFile);
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
   makePrivateFolder(options.dataDir);
+  if (options.importFile) {
+    await importStateFile(options.importFile, options.dataDir);
+    console.error(`Imported the state from ${options.importFile}.`);
+  }
 
   if (!isLoopbackHost(options.host)) {
     console.error(
@@ -118,8 +145,11 @@ async function main(): Promise<void> {
     projectId,
     dataDir: options.dataDir,
     abuse: options.noAbuse ? false : undefined,
+    // Each project the app opens (the first, and the one after an import or a reset).
+    onProject: options.functionLogs
+      ? (project) => printExecutionLogs(project.events, (line) => console.log(line))
+      : undefined,
   });
-  if (options.functionLogs) printExecutionLogs(app.emulator.events, (line) => console.log(line));
   if (config) await applyProjectFile(app.emulator, config);
 
   const credentialsFile = join(options.dataDir, 'credentials.json');
@@ -148,11 +178,19 @@ async function main(): Promise<void> {
   );
   chmodSync(credentialsFile, 0o600);
 
-  let closing = false;
+  // A second signal means "now" — a third while exporting on exit, since `npm start` forwards the
+  // terminal's Ctrl-C as a SIGTERM of its own.
+  let signals = 0;
   const stop = async (signal: string) => {
-    if (closing) process.exit(1); // a second signal means "now"
-    closing = true;
+    signals++;
+    if (signals > (options.exportOnExit ? 2 : 1)) process.exit(1);
+    if (signals > 1) return;
     try {
+      if (options.exportOnExit) {
+        console.error(`Exporting the state to ${options.exportOnExit}...`);
+        await writeStateFile(app.emulator.db, options.dataDir, projectId, options.exportOnExit);
+        console.error(`Exported the state to ${options.exportOnExit}.`);
+      }
       await app.close();
       process.exit(0);
     } catch (error) {
@@ -164,6 +202,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   console.log(`Local Appwrite ready at ${endpoint}`);
+}
+
+/** `--export FILE`: the data folder's state into one file, without serving. */
+async function exportAndExit(dataDir: string, projectId: string, file: string): Promise<void> {
+  if (!existsSync(databaseFile(dataDir))) {
+    throw new Error(`${dataDir} holds no local Appwrite state to export.`);
+  }
+  const db = openDatabase(databaseFile(dataDir));
+  try {
+    await writeStateFile(db, dataDir, projectId, file);
+  } finally {
+    db.close();
+  }
+  console.log(`Exported the state of ${dataDir} to ${file}`);
 }
 
 main().catch((error: unknown) => {

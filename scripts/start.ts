@@ -5,6 +5,12 @@
  * changes, so the next execution runs the new code. Ctrl-C stops everything.
  *
  *   npm start -- [--reset] [--port 8080] [--client-port 5173] [--data .appwrite-local]
+ *                [--import FILE] [--export-on-exit FILE] [--export FILE]
+ *
+ * The state flags go to the local Appwrite (emulator/main.ts): `--import` starts from an exported
+ * state (then appwrite.json and the demo data are applied over it, as on any start),
+ * `--export-on-exit` exports the state when Ctrl-C stops everything, and `--export` only exports the
+ * data folder's state and exits.
  *
  * `--port 0` / `--client-port 0` pick free ports (tests run whole stacks this way).
  */
@@ -12,6 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppwriteException, Client, Functions, ID } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
@@ -63,12 +70,18 @@ async function setVariable(
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** tsx's loader, for `node --import` (the emulator runs from TypeScript). */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 interface Options {
   port: string;
   clientPort: number;
   data: string;
   reset: boolean;
+  /** State flags passed to the local Appwrite as they are (`--import`, `--export-on-exit`). */
+  stateFlags: string[];
+  /** `--export FILE`: export the data folder's state and exit. */
+  exportFile: string | undefined;
 }
 
 function readOptions(argv: string[]): Options {
@@ -79,13 +92,22 @@ function readOptions(argv: string[]): Options {
       'client-port': { type: 'string', default: '5173' },
       data: { type: 'string', default: '.appwrite-local' },
       reset: { type: 'boolean', default: false },
+      import: { type: 'string' },
+      'export-on-exit': { type: 'string' },
+      export: { type: 'string' },
     },
   });
+  const stateFlags: string[] = [];
+  if (values.import) stateFlags.push('--import', resolve(values.import));
+  if (values['export-on-exit'])
+    stateFlags.push('--export-on-exit', resolve(values['export-on-exit']));
   return {
     port: values.port,
     clientPort: Number(values['client-port']),
     data: resolve(values.data),
     reset: values.reset,
+    stateFlags,
+    exportFile: values.export === undefined ? undefined : resolve(values.export),
   };
 }
 
@@ -94,7 +116,10 @@ function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoin
   const args = [join(ROOT, 'emulator/main.ts'), '--port', options.port, '--data', options.data];
   args.push('--function-logs');
   if (options.reset) args.push('--reset');
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, {
+  args.push(...options.stateFlags);
+  // Node with tsx's loader rather than the tsx command, whose signal relay SIGKILLs a child that has
+  // not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -188,6 +213,23 @@ function watchFunctions(functions: Functions): FSWatcher[] {
 
 async function main() {
   const options = readOptions(process.argv.slice(2));
+  if (options.exportFile) {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX_LOADER,
+        join(ROOT, 'emulator/main.ts'),
+        '--data',
+        options.data,
+        '--export',
+        options.exportFile,
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    child.once('exit', (code) => process.exit(code ?? 1));
+    return;
+  }
 
   const built = await buildFunctions();
   console.log(

@@ -45,7 +45,7 @@ function stopper(child: ChildProcess, cleanup: () => void) {
 
 /** The local Appwrite on a free port with an empty data folder; `credentials.json` gives the key. */
 export async function startLocalAppwrite(): Promise<
-  ServerProcess & { apiKey: string; projectId: string }
+  ServerProcess & { apiKey: string; projectId: string; dataDir: string }
 > {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const child = spawn(
@@ -73,6 +73,7 @@ export async function startLocalAppwrite(): Promise<
     url,
     apiKey: credentials.apiKey,
     projectId: credentials.projectId,
+    dataDir,
     stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
   };
 }

@@ -15,11 +15,13 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { resolveCredentials } from '../core/identity/credentials.ts';
 import { userModel } from '../core/identity/models.ts';
 import { decodeSessionValue } from '../core/identity/sessions.ts';
+import { parseCookies } from '../core/platform/cookies.ts';
 import { errorBody, writeRawError } from '../core/platform/error-body.ts';
 import { AppwriteError } from '../core/platform/errors.ts';
 import { eventNames } from '../core/platform/event-names.ts';
 import type { AppwriteEvent } from '../core/platform/events.ts';
 import { uniqueId } from '../core/platform/ids.ts';
+import { isOwnOrigin } from '../core/platform/origins.ts';
 import { parseQueryString } from '../core/platform/query-string.ts';
 import { rolesForUser } from '../core/platform/roles.ts';
 import type { Project } from '../core/project.ts';
@@ -52,10 +54,14 @@ export interface RealtimeOptions {
 }
 
 /**
- * What Realtime needs of the project: its id (the `project` query parameter), identity and teams
- * (who a socket is, with which roles, and whether that still holds) and the event bus it hangs off.
+ * What Realtime needs of the project: its id (the `project` query parameter), identity, teams and
+ * the console accounts (who a socket is, with which roles, and whether that still holds) and the
+ * event bus it hangs off.
  */
-export type RealtimeProject = Pick<Project, 'projectId' | 'identity' | 'teams' | 'events'>;
+export type RealtimeProject = Pick<
+  Project,
+  'projectId' | 'identity' | 'teams' | 'events' | 'consoleAccounts'
+>;
 
 /** The attached endpoint; `close()` disconnects every socket (code 1001, "going away"). */
 export interface RealtimeServer {
@@ -504,21 +510,54 @@ export function attachRealtime(
 }
 
 /**
- * Who the upgrade request is: its session (cookie, `X-Fallback-Cookies`, `X-Appwrite-Session`) or a
- * `jwt` query parameter, resolved exactly as for HTTP requests. An API key is not a Realtime identity:
+ * Who the upgrade request is: its session (cookie, `X-Fallback-Cookies`, `X-Appwrite-Session`), a JWT
+ * (`X-Appwrite-JWT`, as Appwrite reads it, or a `jwt` query parameter, since a browser cannot set a
+ * WebSocket's headers), resolved exactly as for HTTP requests. An API key is not a Realtime identity:
  * it listens as a guest.
+ *
+ * In admin mode (`mode=admin` in the query or `X-Appwrite-Mode: admin`, as Appwrite's
+ * app/init/realtime/connection.php reads it) the socket is the console account of the
+ * `a_session_console` cookie, with the roles Appwrite gives a console user
+ * (`user:<id>`, `users`, `user:<id>/verified`, `users/verified`); without a valid cookie, a guest.
+ * Only from the server's own origin or none (a console cookie is same-site for every local page):
+ * any other origin is refused with 1008, as Appwrite refuses an unknown origin.
  */
 function identityOfUpgrade(
   request: IncomingMessage,
   query: Record<string, unknown>,
   project: RealtimeProject,
 ): ConnectionIdentity {
+  const mode = typeof query.mode === 'string' ? query.mode : request.headers['x-appwrite-mode'];
+  if (mode === 'admin') return consoleIdentity(request, project);
   const headers: IncomingMessage['headers'] = { ...request.headers };
   delete headers['x-appwrite-key'];
   if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
   const principal = resolveCredentials(headers, project.projectId, project.identity, project.teams);
   if (principal.kind !== 'user') return GUEST;
   return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
+}
+
+/**
+ * The console account as a socket's identity. It is no project user, so the identity names no
+ * user or session (nothing of the project's users re-derives it), only the roles.
+ */
+function consoleIdentity(request: IncomingMessage, project: RealtimeProject): ConnectionIdentity {
+  const origin = request.headers.origin;
+  if (origin && !isOwnOrigin(origin, request.headers.host)) {
+    throw new AppwriteError(
+      'general_unknown_origin',
+      `The local console answers only its own origin, not '${origin}'.`,
+    );
+  }
+  const value = parseCookies(request.headers.cookie).get('a_session_console');
+  const account = value ? project.consoleAccounts.verify(value) : null;
+  if (!account) return GUEST;
+  const id = account.id;
+  return {
+    userId: '',
+    sessionId: '',
+    roles: [`user:${id}`, 'users', `user:${id}/verified`, 'users/verified'],
+  };
 }
 
 /**
