@@ -133,6 +133,35 @@ describe('email session: 10 per hour per email, reset by a successful sign-in', 
   });
 });
 
+describe('an emailed code: 10 guesses per hour per IP and user, on either sign-in path', () => {
+  test('10 wrong codes, then the right one is 429 and still unused; it signs in next window', async () => {
+    const asked = await call(server, 'POST', '/account/tokens/email', {
+      body: { userId: 'otp-victim', email: 'otp-victim@example.com' },
+    });
+    expect(asked.status).toBe(201);
+    const outbox = await call(server, 'GET', '/local/outbox?to=otp-victim%40example.com');
+    const code: string = outbox.json.messages[0].secret;
+    const wrong = `${(Number(code[0]) + 1) % 10}${code.slice(1)}`;
+    const attempt = (secret: string, i: number) =>
+      i % 2 === 0
+        ? call(server, 'POST', '/account/sessions/token', {
+            body: { userId: 'otp-victim', secret },
+          })
+        : call(server, 'PUT', '/account/sessions/magic-url', {
+            body: { userId: 'otp-victim', secret },
+          });
+    for (let i = 0; i < 10; i++) {
+      const answer = await attempt(wrong, i);
+      expect([answer.status, answer.json.type]).toEqual([401, 'user_invalid_token']);
+    }
+    const refused = await attempt(code, 0);
+    expect([refused.status, refused.json.type]).toEqual([429, 'general_rate_limit_exceeded']);
+    clock += HOUR;
+    const signedIn = await attempt(code, 1);
+    expect([signedIn.status, signedIn.json.provider]).toEqual([201, 'token']);
+  });
+});
+
 describe('JWT: 120 a minute per user, the alias /account/jwt counted with /account/jwts', () => {
   test('60 + 60 pass, the 121st is 429', async () => {
     await call(server, 'POST', '/users', {
