@@ -314,6 +314,45 @@ describe('memberships: invitations through the local outbox', () => {
     expect((await users.listSessions({ userId: 'helper2' })).total).toBe(1);
   });
 
+  test('an invitation is its invitee’s: another session, or another membership’s secret, is refused', async () => {
+    const invite = (email: string) =>
+      owner.createMembership({
+        teamId: 'club',
+        roles: ['owner'],
+        email,
+        url: 'http://localhost/j',
+      });
+    const pat = await invite('pat@example.com');
+    const patMail = await invitationTo('pat@example.com');
+    const sam = await invite('sam@example.com');
+    // Signed in as someone else, the body's userId and the right secret do not make it theirs.
+    const asHelper = await refusal(
+      helper.updateMembershipStatus({
+        teamId: 'club',
+        membershipId: pat.$id,
+        userId: pat.userId,
+        secret: patMail.secret,
+      }),
+    );
+    expect(asHelper).toEqual([401, 'team_invite_mismatch']);
+    const crossed = await refusal(
+      guestTeams().updateMembershipStatus({
+        teamId: 'club',
+        membershipId: sam.$id,
+        userId: sam.userId,
+        secret: patMail.secret,
+      }),
+    );
+    expect(crossed).toEqual([401, 'team_invalid_secret']);
+    for (const membership of [pat, sam]) {
+      const now = await owner.getMembership({ teamId: 'club', membershipId: membership.$id });
+      expect(now.confirm).toBe(false);
+    }
+    expect((await users.listSessions({ userId: pat.userId })).total).toBe(0);
+    await owner.deleteMembership({ teamId: 'club', membershipId: pat.$id });
+    await owner.deleteMembership({ teamId: 'club', membershipId: sam.$id });
+  });
+
   test('inviting someone already in is 409; re-inviting someone who has not accepted renews the link', async () => {
     expect(
       await refusal(
