@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialsOf } from '../../emulator/core/avatars/initials.ts';
 import { imageWork } from '../../emulator/core/platform/work-gate.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -43,5 +44,31 @@ describe('a full image queue', () => {
       expect(answer.status, path).toBe(200);
       expect(answer.headers.get('content-type')).toBe('image/png');
     }
+  });
+});
+
+describe('a name is text, not markup', () => {
+  /** The initials PNG for `name`, as a guest's `<img>` would load it. */
+  const initials = async (name: string) => {
+    const response = await fetch(
+      `${server.endpoint}/avatars/initials?project=${server.projectId}&name=${encodeURIComponent(name)}`,
+    );
+    expect(response.status, name).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    return Buffer.from(await response.arrayBuffer());
+  };
+
+  it('markup, entities and file references draw only their initials, as the bare letters do', async () => {
+    for (const name of [
+      '<image href="file:///etc/passwd"/>',
+      '"><script>alert(1)</script>',
+      '&amp; &#x41;',
+      ']]> <!ENTITY x SYSTEM "file:///etc/hosts">',
+    ]) {
+      const letters = initialsOf(name).initials.split('').join(' ');
+      expect((await initials(name)).equals(await initials(letters)), name).toBe(true);
+    }
+    // Different letters draw differently, so the comparison above can tell.
+    expect((await initials('Ada Lovelace')).equals(await initials('B'))).toBe(false);
   });
 });
