@@ -132,6 +132,11 @@ describe('teams: owners and members', () => {
       'team_not_found',
     ]);
     expect(await refusal(outsider.delete({ teamId: 'crew' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(outsider.getPrefs({ teamId: 'crew' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(outsider.updatePrefs({ teamId: 'crew', prefs: { x: 1 } }))).toEqual([
+      404,
+      'team_not_found',
+    ]);
     // Guests hold no teams scope at all (roles.php).
     expect(await refusal(guestTeams().get({ teamId: 'crew' }))).toEqual([
       401,
@@ -349,6 +354,19 @@ describe('memberships: invitations through the local outbox', () => {
       expect(now.confirm).toBe(false);
     }
     expect((await users.listSessions({ userId: pat.userId })).total).toBe(0);
+    // Invited is not joined: until they accept, the invitee holds none of the team's roles.
+    const session = await users.createSession({ userId: pat.userId });
+    const invitee = new Teams(
+      new Client()
+        .setEndpoint(server.endpoint)
+        .setProject(server.projectId)
+        .setSession(session.secret),
+    );
+    expect(await refusal(invitee.get({ teamId: 'club' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(invitee.getPrefs({ teamId: 'club' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(invitee.getMembership({ teamId: 'club', membershipId: pat.$id }))).toEqual(
+      [404, 'team_not_found'],
+    );
     await owner.deleteMembership({ teamId: 'club', membershipId: pat.$id });
     await owner.deleteMembership({ teamId: 'club', membershipId: sam.$id });
   });
