@@ -468,6 +468,34 @@ describe('memberships: invitations through the local outbox', () => {
     expect((await call(server, 'GET', '/local/outbox')).json.total).toBe(before);
   });
 
+  test('at the user limit, an owner’s invitation makes no user for a new email (400); a key’s does', async () => {
+    const project = new Project(keyClient);
+    const { total } = await users.list();
+    await project.updateUserLimitPolicy({ total });
+    try {
+      expect(
+        await refusal(
+          owner.createMembership({
+            teamId: 'club',
+            roles: [],
+            email: 'limit@example.com',
+            url: 'http://localhost:3000/join',
+          }),
+        ),
+      ).toEqual([400, 'user_count_exceeded']);
+      expect((await users.list()).total).toBe(total);
+      const byKey = await admin.createMembership({
+        teamId: 'club',
+        roles: [],
+        email: 'limit@example.com',
+      });
+      expect(byKey.confirm).toBe(true);
+      await admin.deleteMembership({ teamId: 'club', membershipId: byKey.$id });
+    } finally {
+      await project.updateUserLimitPolicy({ total: null as never });
+    }
+  });
+
   test('the invites auth method turned off refuses sessions (501), not keys', async () => {
     const project = new Project(keyClient);
     await project.updateAuthMethod({ methodId: 'invites' as never, enabled: false });
