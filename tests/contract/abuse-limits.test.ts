@@ -210,6 +210,29 @@ describe('the store is bounded', () => {
   });
 });
 
+describe('a counter at its limit outlives a flood of fresh keys', () => {
+  // A flood of distinct keys evicts the least recently used counters; were the victim's spent
+  // counter among them, each `maxCounters` junk requests would buy 10 more guesses at a code.
+  test('10 wrong codes, 40 junk user ids through a 20-counter store, and the 11th guess is still 429', async () => {
+    const small = await startLocalServer('flood', {
+      abuse: { enabled: true, maxCounters: 20, now: () => clock },
+    });
+    try {
+      const guess = (userId: string) =>
+        call(small, 'POST', '/account/sessions/token', { body: { userId, secret: '000000' } });
+      for (let i = 0; i < 10; i++) expect((await guess('victim')).status).toBe(401);
+      expect((await guess('victim')).status).toBe(429);
+      for (let i = 0; i < 40; i++) expect((await guess(`junk${i}`)).status).toBe(401);
+      const again = await guess('victim');
+      expect([again.status, again.json.type]).toEqual([429, 'general_rate_limit_exceeded']);
+      expect(again.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(small.app.emulator.abuse.size).toBeLessThanOrEqual(40);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('the switch', () => {
   test('buildApp({ abuse: false }): nothing is limited; the headers are still sent, as Appwrite does', async () => {
     const off = await startLocalServer('off', { abuse: false });
