@@ -133,6 +133,35 @@ describe('email session: 10 per hour per email, reset by a successful sign-in', 
   });
 });
 
+describe('an emailed code: 10 guesses per hour per IP and user, on either sign-in path', () => {
+  test('10 wrong codes, then the right one is 429 and still unused; it signs in next window', async () => {
+    const asked = await call(server, 'POST', '/account/tokens/email', {
+      body: { userId: 'otp-victim', email: 'otp-victim@example.com' },
+    });
+    expect(asked.status).toBe(201);
+    const outbox = await call(server, 'GET', '/local/outbox?to=otp-victim%40example.com');
+    const code: string = outbox.json.messages[0].secret;
+    const wrong = `${(Number(code[0]) + 1) % 10}${code.slice(1)}`;
+    const attempt = (secret: string, i: number) =>
+      i % 2 === 0
+        ? call(server, 'POST', '/account/sessions/token', {
+            body: { userId: 'otp-victim', secret },
+          })
+        : call(server, 'PUT', '/account/sessions/magic-url', {
+            body: { userId: 'otp-victim', secret },
+          });
+    for (let i = 0; i < 10; i++) {
+      const answer = await attempt(wrong, i);
+      expect([answer.status, answer.json.type]).toEqual([401, 'user_invalid_token']);
+    }
+    const refused = await attempt(code, 0);
+    expect([refused.status, refused.json.type]).toEqual([429, 'general_rate_limit_exceeded']);
+    clock += HOUR;
+    const signedIn = await attempt(code, 1);
+    expect([signedIn.status, signedIn.json.provider]).toEqual([201, 'token']);
+  });
+});
+
 describe('JWT: 120 a minute per user, the alias /account/jwt counted with /account/jwts', () => {
   test('60 + 60 pass, the 121st is 429', async () => {
     await call(server, 'POST', '/users', {
@@ -175,6 +204,29 @@ describe('the store is bounded', () => {
         expect(answer.status).toBe(401);
       }
       expect(small.app.emulator.abuse.size).toBe(50);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('a counter at its limit outlives a flood of fresh keys', () => {
+  // A flood of distinct keys evicts the least recently used counters; were the victim's spent
+  // counter among them, each `maxCounters` junk requests would buy 10 more guesses at a code.
+  test('10 wrong codes, 40 junk user ids through a 20-counter store, and the 11th guess is still 429', async () => {
+    const small = await startLocalServer('flood', {
+      abuse: { enabled: true, maxCounters: 20, now: () => clock },
+    });
+    try {
+      const guess = (userId: string) =>
+        call(small, 'POST', '/account/sessions/token', { body: { userId, secret: '000000' } });
+      for (let i = 0; i < 10; i++) expect((await guess('victim')).status).toBe(401);
+      expect((await guess('victim')).status).toBe(429);
+      for (let i = 0; i < 40; i++) expect((await guess(`junk${i}`)).status).toBe(401);
+      const again = await guess('victim');
+      expect([again.status, again.json.type]).toEqual([429, 'general_rate_limit_exceeded']);
+      expect(again.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(small.app.emulator.abuse.size).toBeLessThanOrEqual(40);
     } finally {
       await small.close();
     }

@@ -269,6 +269,30 @@ describe('magic URL', () => {
   });
 });
 
+describe('the user limit', () => {
+  test('a new email gets no account past the limit, by code or by link; known ones still sign in', async () => {
+    await users.create({ userId: 'limited', email: 'limited@example.com' });
+    const { total } = await users.list();
+    await project.updateUserLimitPolicy({ total });
+    try {
+      expect(
+        await refusal(guest().createEmailToken({ userId: 'over1', email: 'over1@example.com' })),
+      ).toEqual([400, 'user_count_exceeded']);
+      expect(
+        await refusal(guest().createMagicURLToken({ userId: 'over2', email: 'over2@example.com' })),
+      ).toEqual([400, 'user_count_exceeded']);
+      expect((await users.list()).total).toBe(total);
+      const known = await guest().createEmailToken({
+        userId: 'ignored',
+        email: 'limited@example.com',
+      });
+      expect(known.userId).toBe('limited');
+    } finally {
+      await project.updateUserLimitPolicy({ total: null as never });
+    }
+  });
+});
+
 describe('abuse labels', () => {
   test('email tokens: 10 an hour per email; magic URLs 60, the older path counted as the route', async () => {
     const limited = await startLocalServer('limits', { abuse: true });

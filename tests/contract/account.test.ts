@@ -422,6 +422,46 @@ describe('email verification and password recovery through the local outbox', ()
   });
 });
 
+describe('the outbox and web pages', () => {
+  // A page the developer has open on another site reaches 127.0.0.1 from their browser: its loopback
+  // peer must not read the codes and links (CORS would hand the answer to the page).
+  it('refuses a page of another origin, and a Host that is not this machine (DNS rebinding)', async () => {
+    const ask = (headers: Record<string, string>) =>
+      server.app.inject({ url: '/v1/local/outbox', remoteAddress: '127.0.0.1', headers });
+    const foreign: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { host: 'rebind.evil.example:8080' },
+      { host: '127.0.0.1.evil.example' },
+    ];
+    for (const headers of foreign) {
+      const answer = await ask(headers);
+      expect([answer.statusCode, answer.json().type], JSON.stringify(headers)).toEqual([
+        401,
+        'general_access_forbidden',
+      ]);
+      expect(answer.body).not.toContain('secret');
+    }
+    const cleared = await server.app.inject({
+      method: 'DELETE',
+      url: '/v1/local/outbox',
+      remoteAddress: '127.0.0.1',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(cleared.statusCode).toBe(401);
+    // The app's own pages: through Vite's proxy (Host and Origin localhost:5173), or straight.
+    const local: Record<string, string>[] = [
+      { host: 'localhost:5173', origin: 'http://localhost:5173' },
+      { host: '127.0.0.1:8080', origin: 'http://127.0.0.1:5173' },
+      { host: '[::1]:8080' },
+      { host: 'agora.localhost:8080', origin: 'http://agora.localhost:5173' },
+    ];
+    for (const headers of local) {
+      expect((await ask(headers)).statusCode, JSON.stringify(headers)).toBe(200);
+    }
+  });
+});
+
 describe('cookies and X-Fallback-Cookies (raw HTTP, as a browser)', () => {
   const cookieName = () => `a_session_${server.projectId}`;
 

@@ -174,6 +174,31 @@ describe('names in the language of X-Appwrite-Locale', () => {
   });
 });
 
+describe('hostile locales', () => {
+  // The locale picks an ICU language only from the listed codes: an object's own key, a malformed or
+  // 4 KB tag never reaches Intl (which throws a RangeError on a bad tag) and is English.
+  it.each([
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '*',
+    'de-DE-u-co-phonebk-x-private',
+    `de-${'a'.repeat(4_000)}`,
+  ])('%s, as header or parameter, is English', async (tag) => {
+    for (const answer of [
+      await call(server, 'GET', '/locale/countries', { headers: { 'x-appwrite-locale': tag } }),
+      await call(server, 'GET', `/locale/continents?locale=${encodeURIComponent(tag)}`),
+    ]) {
+      expect(answer.status).toBe(200);
+      const items = answer.json.countries ?? answer.json.continents;
+      expect(items).toContainEqual(
+        answer.json.countries ? { name: 'Germany', code: 'DE' } : { name: 'Europe', code: 'EU' },
+      );
+    }
+  });
+});
+
 describe('who may ask', () => {
   it('a key without locale.read is refused', async () => {
     const key = server.keyWith(['users.read']);

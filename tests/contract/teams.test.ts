@@ -132,6 +132,11 @@ describe('teams: owners and members', () => {
       'team_not_found',
     ]);
     expect(await refusal(outsider.delete({ teamId: 'crew' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(outsider.getPrefs({ teamId: 'crew' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(outsider.updatePrefs({ teamId: 'crew', prefs: { x: 1 } }))).toEqual([
+      404,
+      'team_not_found',
+    ]);
     // Guests hold no teams scope at all (roles.php).
     expect(await refusal(guestTeams().get({ teamId: 'crew' }))).toEqual([
       401,
@@ -314,6 +319,58 @@ describe('memberships: invitations through the local outbox', () => {
     expect((await users.listSessions({ userId: 'helper2' })).total).toBe(1);
   });
 
+  test('an invitation is its invitee’s: another session, or another membership’s secret, is refused', async () => {
+    const invite = (email: string) =>
+      owner.createMembership({
+        teamId: 'club',
+        roles: ['owner'],
+        email,
+        url: 'http://localhost/j',
+      });
+    const pat = await invite('pat@example.com');
+    const patMail = await invitationTo('pat@example.com');
+    const sam = await invite('sam@example.com');
+    // Signed in as someone else, the body's userId and the right secret do not make it theirs.
+    const asHelper = await refusal(
+      helper.updateMembershipStatus({
+        teamId: 'club',
+        membershipId: pat.$id,
+        userId: pat.userId,
+        secret: patMail.secret,
+      }),
+    );
+    expect(asHelper).toEqual([401, 'team_invite_mismatch']);
+    const crossed = await refusal(
+      guestTeams().updateMembershipStatus({
+        teamId: 'club',
+        membershipId: sam.$id,
+        userId: sam.userId,
+        secret: patMail.secret,
+      }),
+    );
+    expect(crossed).toEqual([401, 'team_invalid_secret']);
+    for (const membership of [pat, sam]) {
+      const now = await owner.getMembership({ teamId: 'club', membershipId: membership.$id });
+      expect(now.confirm).toBe(false);
+    }
+    expect((await users.listSessions({ userId: pat.userId })).total).toBe(0);
+    // Invited is not joined: until they accept, the invitee holds none of the team's roles.
+    const session = await users.createSession({ userId: pat.userId });
+    const invitee = new Teams(
+      new Client()
+        .setEndpoint(server.endpoint)
+        .setProject(server.projectId)
+        .setSession(session.secret),
+    );
+    expect(await refusal(invitee.get({ teamId: 'club' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(invitee.getPrefs({ teamId: 'club' }))).toEqual([404, 'team_not_found']);
+    expect(await refusal(invitee.getMembership({ teamId: 'club', membershipId: pat.$id }))).toEqual(
+      [404, 'team_not_found'],
+    );
+    await owner.deleteMembership({ teamId: 'club', membershipId: pat.$id });
+    await owner.deleteMembership({ teamId: 'club', membershipId: sam.$id });
+  });
+
   test('inviting someone already in is 409; re-inviting someone who has not accepted renews the link', async () => {
     expect(
       await refusal(
@@ -409,6 +466,34 @@ describe('memberships: invitations through the local outbox', () => {
     expect(added.confirm).toBe(true);
     expect(added.joined).not.toBe('');
     expect((await call(server, 'GET', '/local/outbox')).json.total).toBe(before);
+  });
+
+  test('at the user limit, an owner’s invitation makes no user for a new email (400); a key’s does', async () => {
+    const project = new Project(keyClient);
+    const { total } = await users.list();
+    await project.updateUserLimitPolicy({ total });
+    try {
+      expect(
+        await refusal(
+          owner.createMembership({
+            teamId: 'club',
+            roles: [],
+            email: 'limit@example.com',
+            url: 'http://localhost:3000/join',
+          }),
+        ),
+      ).toEqual([400, 'user_count_exceeded']);
+      expect((await users.list()).total).toBe(total);
+      const byKey = await admin.createMembership({
+        teamId: 'club',
+        roles: [],
+        email: 'limit@example.com',
+      });
+      expect(byKey.confirm).toBe(true);
+      await admin.deleteMembership({ teamId: 'club', membershipId: byKey.$id });
+    } finally {
+      await project.updateUserLimitPolicy({ total: null as never });
+    }
   });
 
   test('the invites auth method turned off refuses sessions (501), not keys', async () => {

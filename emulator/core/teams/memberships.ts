@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../platform/db.ts';
 import type { TeamGrant, TeamGrantSource } from '../platform/roles.ts';
 import { isoDate } from '../platform/time.ts';
@@ -129,10 +129,16 @@ export class MembershipTable implements TeamGrantSource {
     return row ? toMembership(row) : null;
   }
 
-  /** Whether `secret` is the membership's current invitation secret. */
+  /**
+   * Whether `secret` is the membership's current invitation secret, compared in constant time (the
+   * project's rule for secrets, though both sides are digests).
+   */
   secretMatches(id: string, secret: string): boolean {
     const row = this.byId.get(id) as MembershipRow | undefined;
-    return row !== undefined && row.secret_hash !== '' && row.secret_hash === secretDigest(secret);
+    if (row === undefined || row.secret_hash === '') return false;
+    const stored = Buffer.from(row.secret_hash, 'hex');
+    const given = Buffer.from(secretDigest(secret), 'hex');
+    return stored.length === given.length && timingSafeEqual(stored, given);
   }
 
   /** Sets a membership's roles. */

@@ -42,7 +42,7 @@ export function registerAvatars(app: FastifyInstance, project: Project): void {
     const width = optionalInteger(query, 'width', 100, 0, 2000);
     const height = optionalInteger(query, 'height', 100, 0, 2000);
     optionalInteger(query, 'quality', -1, -1, 100);
-    const image = await avatars.icons.render(set, code, width, height);
+    const image = await avatars.icon(set, code, width, height);
     return png(reply, image, 'private, max-age=2592000');
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { imageWork } from '../../core/platform/work-gate.ts';
 import type { FileBlobs } from '../../core/storage/file-blobs.ts';
 import type { TokenGrant } from '../../core/storage/file-tokens.ts';
 import type { StoredFile } from '../../core/storage/files.ts';
@@ -100,7 +101,8 @@ export function registerContentRoutes(app: FastifyInstance, storage: Storage): v
         Object.keys(PREVIEW_OUTPUTS).find((k) => PREVIEW_OUTPUTS[k] === file.mimeType) ||
         'jpg';
     }
-    const image = await renderPreview(source, options);
+    // Waits its turn with the avatars (core/platform/work-gate.ts): sharp holds a libuv thread.
+    const image = await imageWork.run(() => renderPreview(source, options));
     return reply
       .type(PREVIEW_OUTPUTS[options.output] ?? 'image/jpeg')
       .header('cache-control', 'private, max-age=2592000')
