@@ -296,12 +296,12 @@ describe('the Agora journey in Chromium', () => {
     await card(guest).getByRole('link', { name: post.title }).click();
     const link = guest.getByRole('article').getByRole('link', { name: 'the Appwrite docs' });
     expect(await link.getAttribute('rel')).toBe('nofollow ugc noopener');
-    expect(
-      await guest
-        .getByRole('article')
-        .getByRole('link', { name: 'https://svelte.dev/docs' })
-        .count(),
-    ).toBe(1);
+    // The post page replaces the feed's cards as it renders: wait for the page, not the first frame.
+    await expect
+      .poll(() =>
+        guest.getByRole('article').getByRole('link', { name: 'https://svelte.dev/docs' }).count(),
+      )
+      .toBe(1);
     await accessible(guest, 'a post with formatting');
     await link.click();
     await guest.waitForURL('https://appwrite.io/docs');
