@@ -8,11 +8,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CONSOLE_DIST } from './console/build.ts';
 import type { Sql } from './core/platform/db.ts';
 import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
 import { parseQueryString } from './core/platform/query-string.ts';
 import { openProject, type Project } from './core/project.ts';
+import { registerConsoleFiles } from './http/console/files.ts';
 import { rewriteFunctionHost } from './http/functions/domains.ts';
 import { registerFunctionsService } from './http/functions/service.ts';
 import { registerHealth } from './http/health/health.ts';
@@ -87,6 +89,8 @@ export interface BuildOptions {
   abuse?: boolean | AbuseSettings;
   /** Services registered after the built-in ones (tests use it to probe the error handler). */
   extraServices?: readonly ServicePlugin[];
+  /** The built local console served at `/console` (default: emulator/console/dist). */
+  consoleDir?: string;
 }
 
 declare module 'fastify' {
@@ -217,6 +221,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       },
       { prefix: '/v1' },
     );
+    registerConsoleFiles(app, project, options.consoleDir ?? CONSOLE_DIST);
   } catch (error) {
     // The app never started, so its onClose hook will not run: stop the clock, close the database.
     await project.close();

@@ -1,7 +1,9 @@
 /**
  * The command line: `npm run emulator -- --port P --data DIR [--reset] [--project ID] [--host H]
  * [--no-abuse]`.
- * The only file that listens. It binds 127.0.0.1 unless told otherwise, prints exactly one line
+ * The only file that listens. It binds 127.0.0.1 unless told otherwise, builds the local console
+ * when its build is stale (console/build.ts), prints `Local Appwrite console at
+ * http://127.0.0.1:<port>/console` and then, last, exactly one line
  * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
  * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
  * `appwrite login`), and closes the server and the database on
@@ -13,6 +15,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
+import { ensureConsoleBuild } from './console/build.ts';
 import { CONSOLE_EMAIL } from './core/identity/console-account.ts';
 import { makePrivateFolder } from './core/platform/private-files.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
@@ -114,6 +117,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // The local console at /console: built now when its build is missing or older than its sources.
+  if (await ensureConsoleBuild()) console.log('Local console built (emulator/console).');
   const app = await buildApp({
     projectId,
     dataDir: options.dataDir,
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  console.log(`Local Appwrite console at ${endpoint.replace(/\/v1$/, '/console')}`);
   console.log(`Local Appwrite ready at ${endpoint}`);
 }
 

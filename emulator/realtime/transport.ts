@@ -15,6 +15,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { resolveCredentials } from '../core/identity/credentials.ts';
 import { userModel } from '../core/identity/models.ts';
 import { decodeSessionValue } from '../core/identity/sessions.ts';
+import { parseCookies } from '../core/platform/cookies.ts';
 import { errorBody, writeRawError } from '../core/platform/error-body.ts';
 import { AppwriteError } from '../core/platform/errors.ts';
 import { eventNames } from '../core/platform/event-names.ts';
@@ -55,7 +56,10 @@ export interface RealtimeOptions {
  * What Realtime needs of the project: its id (the `project` query parameter), identity and teams
  * (who a socket is, with which roles, and whether that still holds) and the event bus it hangs off.
  */
-export type RealtimeProject = Pick<Project, 'projectId' | 'identity' | 'teams' | 'events'>;
+export type RealtimeProject = Pick<
+  Project,
+  'projectId' | 'identity' | 'teams' | 'events' | 'consoleAccounts'
+>;
 
 /** The attached endpoint; `close()` disconnects every socket (code 1001, "going away"). */
 export interface RealtimeServer {
@@ -506,7 +510,9 @@ export function attachRealtime(
 /**
  * Who the upgrade request is: its session (cookie, `X-Fallback-Cookies`, `X-Appwrite-Session`) or a
  * `jwt` query parameter, resolved exactly as for HTTP requests. An API key is not a Realtime identity:
- * it listens as a guest.
+ * it listens as a guest. With neither, the local console (`mode=admin`, the `a_session_console`
+ * cookie, and an `Origin` that is this server's own — a page of another origin on the same host
+ * would send the cookie too) listens as the project's admin.
  */
 function identityOfUpgrade(
   request: IncomingMessage,
@@ -517,8 +523,28 @@ function identityOfUpgrade(
   delete headers['x-appwrite-key'];
   if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
   const principal = resolveCredentials(headers, project.projectId, project.identity, project.teams);
-  if (principal.kind !== 'user') return GUEST;
-  return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
+  if (principal.kind === 'user') {
+    return {
+      userId: principal.userId,
+      sessionId: principal.sessionId ?? '',
+      roles: principal.roles,
+    };
+  }
+  if (query.mode === 'admin' && !headers['x-appwrite-jwt'] && isConsoleUpgrade(request, project)) {
+    return { ...GUEST, admin: true };
+  }
+  return GUEST;
+}
+
+/** Whether the upgrade carries a live console session and comes from this server's own page. */
+function isConsoleUpgrade(request: IncomingMessage, project: RealtimeProject): boolean {
+  const host = request.headers.host;
+  const origin = request.headers.origin;
+  if (!host || !origin) return false;
+  const scheme = 'encrypted' in request.socket && request.socket.encrypted ? 'https' : 'http';
+  if (origin !== `${scheme}://${host}`) return false;
+  const value = parseCookies(request.headers.cookie).get('a_session_console');
+  return value ? project.consoleAccounts.verify(value) !== null : false;
 }
 
 /**
