@@ -81,7 +81,7 @@ describe('GET /console', () => {
     ]) {
       const response = await fetch(`${origin}${path}`);
       expect(response.status).toBe(404);
-      expect((await response.json()).type).toBe('general_route_not_found');
+      expect(((await response.json()) as { type: string }).type).toBe('general_route_not_found');
     }
   });
 });
