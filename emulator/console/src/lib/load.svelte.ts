@@ -9,9 +9,23 @@ export class Loader<T> {
   error = $state('');
   loading = $state(false);
   #generation = 0;
+  #queued = false;
 
   constructor(private readonly fetcher: () => Promise<T>) {
     void this.reload();
+  }
+
+  /**
+   * Reloads once a burst of calls is over (a bulk write sends one Realtime event per row): at most
+   * one request per `ms`.
+   */
+  soon(ms = 150): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    setTimeout(() => {
+      this.#queued = false;
+      void this.reload();
+    }, ms);
   }
 
   async reload(): Promise<void> {
