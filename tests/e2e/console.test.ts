@@ -396,4 +396,39 @@ describe('the local console against a scratch project (no Agora code)', () => {
     await visible(page.getByLabel('Logs').getByText('got hello from the console'));
     await shot(page, 'scratch-execution');
   });
+
+  it('creates a user, verifies, labels and blocks them in Auth', async () => {
+    await page.getByRole('link', { name: 'Auth' }).click();
+    await page.getByText('Create a user').click();
+    await page.getByLabel("New user's email").fill('carol@example.com');
+    await page.getByLabel("New user's password").fill('Carol-password-1');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'carol@example.com' });
+    await visible(row);
+    await page.getByRole('button', { name: 'Verify carol@example.com' }).click();
+    await visible(page.getByRole('button', { name: 'Unverify carol@example.com' }));
+    await page.getByRole('button', { name: 'Edit labels of carol@example.com' }).click();
+    await page.getByRole('textbox', { name: 'Labels of carol@example.com' }).fill('vip, beta');
+    await page.getByRole('button', { name: 'Save labels' }).click();
+    await visible(row.getByText('beta'));
+    await page.getByRole('button', { name: 'Block carol@example.com' }).click();
+    await visible(row.getByText('blocked'));
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('shows Realtime events in the inspector, as the console', async () => {
+    await page.getByRole('link', { name: 'Realtime' }).click();
+    await page.getByLabel('Channels').fill('tablesdb.shop.tables.items.rows');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await visible(page.getByText('Status: connected'));
+    await tables.updateRow({
+      databaseId: 'shop',
+      tableId: 'items',
+      rowId: 'apple',
+      data: { label: 'Seen by the inspector' },
+    });
+    await visible(page.getByText(/"label": "Seen by the inspector"/));
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'scratch-realtime');
+  });
 });
