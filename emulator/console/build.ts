@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -43,7 +44,7 @@ export async function buildConsole(): Promise<void> {
     dirname(createRequire(import.meta.url).resolve('vite/package.json')),
     'bin/vite.js',
   );
-  const out = join(HERE, `.dist-${process.pid}-${Date.now()}`);
+  const out = join(HERE, `.dist-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await promisify(execFile)(
       process.execPath,
@@ -60,7 +61,13 @@ export async function buildConsole(): Promise<void> {
       { cwd: HERE, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 16 * 1024 * 1024 },
     );
     rmSync(CONSOLE_DIST, { recursive: true, force: true });
-    renameSync(out, CONSOLE_DIST);
+    try {
+      renameSync(out, CONSOLE_DIST);
+    } catch (error) {
+      // Another process swapped its build in between: theirs is as fresh as ours.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
