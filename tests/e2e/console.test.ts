@@ -416,6 +416,20 @@ describe('the local console against a scratch project (no Agora code)', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('creates a team and adds a member with a role in Auth → Teams', async () => {
+    await page.getByRole('link', { name: 'Teams' }).click();
+    await page.getByLabel("New team's name").fill('Editors');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByRole('button', { name: 'Memberships of Editors' }).click();
+    await page.getByLabel("Member's email").fill('carol@example.com');
+    await page.getByLabel('Roles').fill('editor');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await visible(page.getByRole('button', { name: 'Remove carol@example.com from Editors' }));
+    await visible(page.getByText(/— editor —/));
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'scratch-teams');
+  });
+
   it('shows Realtime events in the inspector, as the console', async () => {
     await page.getByRole('link', { name: 'Realtime' }).click();
     await page.getByLabel('Channels').fill('tablesdb.shop.tables.items.rows');
