@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   }
 
   // The local console at /console: built now when its build is missing or older than its sources.
-  if (await ensureConsoleBuild()) console.log('Local console built (emulator/console).');
+  await ensureConsoleBuild();
   const app = await buildApp({
     projectId,
     dataDir: options.dataDir,
