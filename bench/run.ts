@@ -7,6 +7,7 @@
 import { benchAbuse } from './abuse.ts';
 import { benchClient } from './client.ts';
 import { benchClientFeed } from './client-feed.ts';
+import { benchConsole } from './console.ts';
 import { benchFunctions } from './functions.ts';
 import { benchDashboard } from './functions-dashboard.ts';
 import { benchExport } from './functions-export.ts';
@@ -38,6 +39,7 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],
   state: ['Local Appwrite: state export and import (issue 18)', benchLocalState],
+  console: ['Local console: first render, a page of 100k rows (issue 18)', benchConsole],
 };
 
 const asked = process.argv.slice(2);

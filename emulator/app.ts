@@ -18,12 +18,14 @@ import {
   moveStateIn,
   recoverInterruptedSwap,
 } from './core/local-state/swap.ts';
+import { CONSOLE_DIST } from './console/build.ts';
 import type { Sql } from './core/platform/db.ts';
 import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
 import { parseQueryString } from './core/platform/query-string.ts';
 import { openProject, type Project } from './core/project.ts';
 import { registerAvatars } from './http/avatars/avatars.ts';
+import { registerConsoleFiles } from './http/console/files.ts';
 import { rewriteFunctionHost } from './http/functions/domains.ts';
 import { registerFunctionsService } from './http/functions/service.ts';
 import { registerHealth } from './http/health/health.ts';
@@ -107,6 +109,8 @@ export interface BuildOptions {
    * (main.ts prints function logs from its events).
    */
   onProject?: (project: Project) => void;
+  /** The built local console served at `/console` (default: emulator/console/dist). */
+  consoleDir?: string;
 }
 
 declare module 'fastify' {
@@ -367,6 +371,7 @@ async function assemble(
       },
       { prefix: '/v1' },
     );
+    registerConsoleFiles(app, project, options.consoleDir ?? CONSOLE_DIST);
   } catch (error) {
     // The app never started, so its onClose hook will not run: stop the clock, close the database.
     await project.close();

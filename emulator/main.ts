@@ -6,7 +6,9 @@
  * with an exported one before serving, `--export-on-exit FILE` exports it on SIGINT/SIGTERM before
  * stopping, and `--export FILE` exports the data folder's state and exits without serving (a running
  * server exports through `GET /v1/local/export`). The file is the one `/v1/local/export` makes.
- * The only file that listens. It binds 127.0.0.1 unless told otherwise, prints exactly one line
+ * The only file that listens. It binds 127.0.0.1 unless told otherwise, builds the local console
+ * when its build is stale (console/build.ts), prints `Local Appwrite console at
+ * http://127.0.0.1:<port>/console` and then, last, exactly one line
  * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
  * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
  * `appwrite login`), and closes the server and the database on
@@ -18,6 +20,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp, databaseFile } from './app.ts';
+import { ensureConsoleBuild } from './console/build.ts';
 import { CONSOLE_EMAIL } from './core/identity/console-account.ts';
 import { writeStateFile } from './core/local-state/archive.ts';
 import { importStateFile } from './core/local-state/swap.ts';
@@ -141,6 +144,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // The local console at /console: built now when its build is missing or older than its sources.
+  await ensureConsoleBuild();
   const app = await buildApp({
     projectId,
     dataDir: options.dataDir,
@@ -201,6 +206,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  console.log(`Local Appwrite console at ${endpoint.replace(/\/v1$/, '/console')}`);
   console.log(`Local Appwrite ready at ${endpoint}`);
 }
 

@@ -268,6 +268,7 @@ async function main() {
       `Agora is running.`,
       `  App:             ${appUrl}`,
       `  Local Appwrite:  ${appwrite.endpoint}  (project ${credentials.projectId})`,
+      `  Console:         ${appwrite.endpoint.replace(/\/v1$/, '/console')}  (sign in as ${credentials.consoleEmail}, password in credentials.json)`,
       `  API key:         in ${join(options.data, 'credentials.json')}`,
       `  Functions:       ${(await listFunctionIds()).join(', ')} (rebuilt when you save)`,
       '  Demo logins:',

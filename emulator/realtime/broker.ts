@@ -15,6 +15,11 @@ export interface ConnectionIdentity {
   sessionId: string;
   /** Appwrite roles, without the implied `any` (a guest holds `guests`). */
   roles: readonly string[];
+  /**
+   * The project's console (the local console's session, from its own page): it hears every event
+   * on the channels it asks for, whatever the read roles, as Appwrite's console hears its project's.
+   */
+  admin?: boolean;
 }
 
 /** One subscription of a connection. */
@@ -269,7 +274,12 @@ export class Broker {
     for (const connectionId of candidates) {
       const connection = this.#connections.get(connectionId);
       if (!connection) continue;
-      if (!everyone && !connection.identity.roles.some((r) => event.readRoles.includes(r))) {
+      const identity = connection.identity;
+      if (
+        !everyone &&
+        !identity.admin &&
+        !identity.roles.some((r) => event.readRoles.includes(r))
+      ) {
         continue;
       }
       // Only the subscriptions on the event's channels, each once, in channel order (as Appwrite's

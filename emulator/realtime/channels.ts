@@ -73,8 +73,10 @@ export function channelsOf(event: AppwriteEvent, projectId: string): string[] {
           : ['teams', `teams.${parts[1]}`];
       break;
     case 'functions':
-      // Only executions a user may read are published (Appwrite: those with read permissions).
-      if (parts[2] === 'executions' && event.readRoles.length > 0) {
+      // Every execution is published; one nobody may read (a key started it) reaches only the
+      // console's admin socket, as the broker delivers by read roles (Appwrite: the console hears
+      // every execution of its project).
+      if (parts[2] === 'executions') {
         const functionId = text(payload.functionId) || (event.params.functionId ?? '');
         channels = [
           'console',

@@ -516,11 +516,11 @@ export function attachRealtime(
  * it listens as a guest.
  *
  * In admin mode (`mode=admin` in the query or `X-Appwrite-Mode: admin`, as Appwrite's
- * app/init/realtime/connection.php reads it) the socket is the console account of the
- * `a_session_console` cookie, with the roles Appwrite gives a console user
- * (`user:<id>`, `users`, `user:<id>/verified`, `users/verified`); without a valid cookie, a guest.
- * Only from the server's own origin or none (a console cookie is same-site for every local page):
- * any other origin is refused with 1008, as Appwrite refuses an unknown origin.
+ * app/init/realtime/connection.php reads it) a live `a_session_console` cookie makes the socket the
+ * local console, which hears every event of the project (its lists update live; see
+ * DIFFERENCES.md); without a valid cookie, a guest. Only from the server's own origin or none (a
+ * console cookie is same-site for every local page): any other origin is refused with 1008, as
+ * Appwrite refuses an unknown origin.
  */
 function identityOfUpgrade(
   request: IncomingMessage,
@@ -533,13 +533,19 @@ function identityOfUpgrade(
   delete headers['x-appwrite-key'];
   if (typeof query.jwt === 'string' && query.jwt !== '') headers['x-appwrite-jwt'] = query.jwt;
   const principal = resolveCredentials(headers, project.projectId, project.identity, project.teams);
-  if (principal.kind !== 'user') return GUEST;
-  return { userId: principal.userId, sessionId: principal.sessionId ?? '', roles: principal.roles };
+  if (principal.kind === 'user') {
+    return {
+      userId: principal.userId,
+      sessionId: principal.sessionId ?? '',
+      roles: principal.roles,
+    };
+  }
+  return GUEST;
 }
 
 /**
- * The console account as a socket's identity. It is no project user, so the identity names no
- * user or session (nothing of the project's users re-derives it), only the roles.
+ * The console account as a socket's identity: no project user (nothing of the project's users
+ * re-derives it), but the project's admin, who hears every event.
  */
 function consoleIdentity(request: IncomingMessage, project: RealtimeProject): ConnectionIdentity {
   const origin = request.headers.origin;
@@ -551,13 +557,7 @@ function consoleIdentity(request: IncomingMessage, project: RealtimeProject): Co
   }
   const value = parseCookies(request.headers.cookie).get('a_session_console');
   const account = value ? project.consoleAccounts.verify(value) : null;
-  if (!account) return GUEST;
-  const id = account.id;
-  return {
-    userId: '',
-    sessionId: '',
-    roles: [`user:${id}`, 'users', `user:${id}/verified`, 'users/verified'],
-  };
+  return account ? { ...GUEST, admin: true } : GUEST;
 }
 
 /**

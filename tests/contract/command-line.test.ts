@@ -85,7 +85,12 @@ describe('npm run emulator (emulator/main.ts)', () => {
     expect(users.status).toBe(200);
 
     expect(await stop(running)).toBe(0);
-    expect(running.stdout().trim().split('\n')).toHaveLength(1);
+    // The console's URL, then — last, the line scripts wait for — the endpoint.
+    const origin = new URL(running.endpoint).origin;
+    expect(running.stdout().trim().split('\n')).toEqual([
+      `Local Appwrite console at ${origin}/console`,
+      `Local Appwrite ready at ${running.endpoint}`,
+    ]);
     expect(running.stderr()).toBe('');
 
     // Same folder again: the key in credentials.json still works.

@@ -87,8 +87,9 @@ describe('channels of an event', () => {
       'executions.e.create',
       'functions.fn.create',
     ]);
-    // An execution nobody may read (a key started it) is not published.
-    expect(channelsOf({ ...execution, readRoles: [] }, 'p')).toEqual([]);
+    // An execution nobody may read (a key started it) is on the same channels: the broker's read
+    // roles keep it from every socket but the console's (tests/unit/realtime-console.test.ts).
+    expect(channelsOf({ ...execution, readRoles: [] }, 'p')).toEqual(channelsOf(execution, 'p'));
     const name = event({ pattern: 'users.[userId].update.name', params: { userId: 'u' } });
     expect(channelsOf(name, 'p')).toEqual([
       'account',

@@ -115,6 +115,15 @@ export class ConsoleAccounts {
     return ok ? this.byId(stored.id) : null;
   }
 
+  /** Ends the session a console cookie value names (sign-out); unknown values change nothing. */
+  logout(value: string): void {
+    const stored = decodeSessionValue(value);
+    if (!stored) return;
+    this.db
+      .prepare('DELETE FROM console_sessions WHERE account_id = ? AND secret_hash = ?')
+      .run(stored.id, digest(stored.secret));
+  }
+
   private byEmail(email: string): ConsoleAccount | null {
     const row = this.db
       .prepare('SELECT id FROM console_accounts WHERE email = ?')

@@ -10,7 +10,7 @@ import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from '../functions/domains.t
 import { bodyOf } from '../functions/functions.ts';
 import { requiredString } from '../platform/params.ts';
 import { EMAIL_SESSION_LIMIT } from './account.ts';
-import { setSessionCookies } from './session-cookies.ts';
+import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
 /** The project id Appwrite's console uses for itself. */
 export const CONSOLE_PROJECT = 'console';
@@ -92,8 +92,9 @@ function requireConsoleAccount(request: FastifyRequest, accounts: ConsoleAccount
 }
 
 /**
- * The console as far as appwrite-cli needs it: `appwrite login` (`POST /account/sessions/email` and
- * `GET /account` with `X-Appwrite-Project: console`, setting the `a_session_console` cookie) and
+ * The console as far as appwrite-cli and the local console (emulator/console/) need it: `appwrite
+ * login` (`POST /account/sessions/email` and `GET /account` with `X-Appwrite-Project: console`,
+ * setting the `a_session_console` cookie), sign-out (`DELETE /account/sessions/current`) and
  * `GET /console/variables` (it reads `_APP_DOMAIN_FUNCTIONS` when it creates a function). One line
  * in app.ts SERVICES, after the project's own `/account` routes, which these sit beside.
  */
@@ -119,7 +120,15 @@ export function registerConsole(app: FastifyInstance, project: Project): void {
         'Invalid credentials: check the console email and password (credentials.json).',
       );
     }
-    setSessionCookies(request, reply, CONSOLE_PROJECT, session.value, session.expire);
+    // Over plain http the main cookie is `SameSite=Lax`, so Chromium keeps it (session-cookies.ts).
+    setSessionCookies(
+      request,
+      reply,
+      CONSOLE_PROJECT,
+      session.value,
+      session.expire,
+      'browser-over-http',
+    );
     // appwrite-cli keeps the Set-Cookie line that starts with `a_session_console=`, so it goes first.
     const cookies = reply.getHeader('set-cookie');
     if (Array.isArray(cookies)) reply.header('set-cookie', [...cookies].reverse());
@@ -145,6 +154,13 @@ export function registerConsole(app: FastifyInstance, project: Project): void {
   app.get('/account', onlyConsole, async (request) =>
     accountModel(requireConsoleAccount(request, console)),
   );
+
+  app.delete('/account/sessions/current', onlyConsole, async (request, reply) => {
+    requireConsoleAccount(request, console);
+    console.logout(parseCookies(request.headers.cookie).get(`a_session_${CONSOLE_PROJECT}`) ?? '');
+    clearSessionCookies(request, reply, CONSOLE_PROJECT, 'browser-over-http');
+    return reply.code(204).send();
+  });
 
   app.get('/console/variables', onlyConsole, async (request) => {
     requireConsoleAccount(request, console);

@@ -33,9 +33,22 @@ export function needsFallbackCookies(request: FastifyRequest): boolean {
 }
 
 /**
- * Sets both session cookies (`a_session_<project>` with SameSite=None, `_legacy` without) and, when the
- * page is on another site, `X-Fallback-Cookies: {"a_session_<project>": value}`. Cookies are host-only:
- * Appwrite adds `Domain=.<host>` for real domains, which a loopback server never has.
+ * How the main cookie's `SameSite` is chosen. `appwrite` is Appwrite's rule: `None` always (with
+ * `Secure` over https). `browser-over-http` keeps that over https but sends `Lax` over plain http,
+ * where Chromium drops a `SameSite=None` cookie without `Secure` — the local console's sign-in at
+ * `http://127.0.0.1:P/console` reads only the main cookie, so it must survive there.
+ */
+export type MainCookieRule = 'appwrite' | 'browser-over-http';
+
+function mainSameSite(request: FastifyRequest, rule: MainCookieRule): 'None' | 'Lax' {
+  return rule === 'browser-over-http' && request.protocol !== 'https' ? 'Lax' : 'None';
+}
+
+/**
+ * Sets both session cookies (`a_session_<project>` with SameSite=None — or Lax over http under the
+ * `browser-over-http` rule — and `_legacy` without) and, when the page is on another site,
+ * `X-Fallback-Cookies: {"a_session_<project>": value}`. Cookies are host-only: Appwrite adds
+ * `Domain=.<host>` for real domains, which a loopback server never has.
  */
 export function setSessionCookies(
   request: FastifyRequest,
@@ -43,6 +56,7 @@ export function setSessionCookies(
   projectId: string,
   value: string,
   expire: string,
+  rule: MainCookieRule = 'appwrite',
 ): void {
   const name = `a_session_${projectId}`;
   const options = {
@@ -51,8 +65,8 @@ export function setSessionCookies(
     domain: null,
   };
   reply.header('set-cookie', [
-    serializeCookie(`${name}_legacy`, value, { ...options, sameSiteNone: false }),
-    serializeCookie(name, value, { ...options, sameSiteNone: true }),
+    serializeCookie(`${name}_legacy`, value, { ...options, sameSite: null }),
+    serializeCookie(name, value, { ...options, sameSite: mainSameSite(request, rule) }),
   ]);
   if (needsFallbackCookies(request)) {
     reply.header('x-fallback-cookies', JSON.stringify({ [name]: value }));
@@ -64,12 +78,13 @@ export function clearSessionCookies(
   request: FastifyRequest,
   reply: FastifyReply,
   projectId: string,
+  rule: MainCookieRule = 'appwrite',
 ): void {
   const name = `a_session_${projectId}`;
   const options = { expires: new Date(0), secure: request.protocol === 'https', domain: null };
   reply.header('set-cookie', [
-    serializeCookie(`${name}_legacy`, '', { ...options, sameSiteNone: false }),
-    serializeCookie(name, '', { ...options, sameSiteNone: true }),
+    serializeCookie(`${name}_legacy`, '', { ...options, sameSite: null }),
+    serializeCookie(name, '', { ...options, sameSite: mainSameSite(request, rule) }),
   ]);
   if (needsFallbackCookies(request)) reply.header('x-fallback-cookies', '[]');
 }

@@ -7,14 +7,15 @@
 export interface CookieOptions {
   expires: Date;
   secure: boolean;
-  sameSiteNone: boolean;
+  /** The `SameSite` attribute, or `null` for none (the browser's default, Lax in Chromium). */
+  sameSite: 'None' | 'Lax' | null;
   domain: string | null;
 }
 
 /**
  * A `Set-Cookie` line as Appwrite writes session cookies: `Path=/`, `HttpOnly`, `Secure` only over
- * https, `SameSite=None` only on the main cookie (the `_legacy` twin has none, so browsers that
- * reject `SameSite=None` without `Secure` — plain http://localhost — still keep it).
+ * https, and the `SameSite` the caller chose (session-cookies.ts: `None` on Appwrite's main cookie,
+ * none on its `_legacy` twin).
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   const parts = [
@@ -25,6 +26,6 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   if (options.domain) parts.push(`Domain=${options.domain}`);
   if (options.secure) parts.push('Secure');
   parts.push('HttpOnly');
-  if (options.sameSiteNone) parts.push('SameSite=None');
+  if (options.sameSite) parts.push(`SameSite=${options.sameSite}`);
   return parts.join('; ');
 }
