@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CONSOLE_DIST } from './console/build.ts';
 import { workFolder } from './core/local-state/archive.ts';
 import {
   carryOverMachineRows,
@@ -18,7 +19,6 @@ import {
   moveStateIn,
   recoverInterruptedSwap,
 } from './core/local-state/swap.ts';
-import { CONSOLE_DIST } from './console/build.ts';
 import type { Sql } from './core/platform/db.ts';
 import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
