@@ -7,6 +7,7 @@ import { openDatabase, type Sql } from './platform/db.ts';
 import { EventBus } from './platform/events.ts';
 import { makePrivateFolder, tightenTree } from './platform/private-files.ts';
 import { ProjectSettingsStore } from './project/settings.ts';
+import { openSitesService, type SitesService } from './sites/service.ts';
 import { Storage } from './storage/service.ts';
 import { openTablesDB, type TablesDB } from './tablesdb/service.ts';
 import { Teams } from './teams/service.ts';
@@ -46,6 +47,8 @@ export interface Project {
   readonly storage: Storage;
   /** Functions, deployments, executions, proxy rules, webhooks, the runner and the clock. */
   readonly functions: FunctionsService;
+  /** Sites: their variables, deployments and builds (core/sites/). */
+  readonly sites: SitesService;
   /** Appwrite's abuse-limit counters (in memory; they reset when the process restarts). */
   readonly abuse: AbuseCounters;
   /** Where a function reaches this server (`http://127.0.0.1:<port>/v1` once it listens). */
@@ -71,6 +74,8 @@ export interface ProjectOptions {
   endpoint?: () => string;
   /** Bounds of the abuse counter store (tests shrink it and pin its clock). */
   abuse?: { maxCounters?: number; now?: () => number };
+  /** A site build's time limit in seconds (`_APP_COMPUTE_BUILD_TIMEOUT`, default 900). */
+  buildTimeout?: number;
 }
 
 /** The SQLite file inside a data folder. */
@@ -128,6 +133,16 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     });
     const unsubscribeFunctions = events.subscribe((event) => functions.onEvent(event));
     functions.startClock();
+    const sites = openSitesService({
+      db,
+      projectId,
+      dataDir,
+      rules: functions.rules,
+      endpoint,
+      projectVariables: () =>
+        Object.fromEntries(functions.functions.variables(null).map((v) => [v.key, v.value])),
+      buildTimeout: options.buildTimeout,
+    });
 
     const abuse = new AbuseCounters(
       options.abuse?.maxCounters ?? DEFAULT_MAX_COUNTERS,
@@ -146,10 +161,12 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       tablesdb,
       storage,
       functions,
+      sites,
       abuse,
       endpoint,
       async close() {
         unsubscribeFunctions();
+        await sites.close();
         await functions.close();
         storage.close();
         if (ownsDb) db.close();

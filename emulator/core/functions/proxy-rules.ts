@@ -5,9 +5,10 @@ import { isoDate } from '../platform/time.ts';
 
 /**
  * Proxy rules (`/v1/proxy/rules`), kept only as far as appwrite-cli 12 needs them: after creating a
- * function it adds a function rule `<unique>.<_APP_DOMAIN_FUNCTIONS>` and, after each deployment,
- * lists the function's `manual` rule to print its URL (facts §5.5). The local Appwrite does not route
- * by these domains; a function is reached at `/v1/local/functions/<id>/…` instead (README).
+ * function or a site it adds a rule `<unique>.<_APP_DOMAIN_FUNCTIONS|SITES>` and, after each
+ * deployment, lists the resource's `manual` rule to print its URL (facts §5.5). A function rule's
+ * domain routes to the function (`<domain>:<port>`, http/functions/domains.ts), a site rule's to the
+ * site's active deployment (http/sites/serve.ts); `*.localhost` names are this machine.
  */
 export interface ProxyRuleDoc {
   $id: string;
@@ -19,7 +20,7 @@ export interface ProxyRuleDoc {
   redirectUrl: string;
   redirectStatusCode: number;
   deploymentId: string;
-  deploymentResourceType: 'function';
+  deploymentResourceType: 'function' | 'site';
   deploymentResourceId: string;
   deploymentVcsProviderBranch: string;
   status: 'verified';
@@ -42,6 +43,28 @@ export class ProxyRuleStore {
 
   /** Adds a function rule; a domain already in use is 409 `rule_already_exists`. */
   createFunctionRule(id: string, domain: string, functionId: string): ProxyRuleDoc {
+    return this.#create(id, domain, 'function', functionId);
+  }
+
+  /** Adds a site rule (`POST /proxy/rules/site`); a domain in use is 409 `rule_already_exists`. */
+  createSiteRule(id: string, domain: string, siteId: string): ProxyRuleDoc {
+    return this.#create(id, domain, 'site', siteId);
+  }
+
+  /** The site a domain's rule serves, or `null`. */
+  siteOfDomain(domain: string): string | null {
+    const rule = this.list().find(
+      (r) => r.domain === domain && r.deploymentResourceType === 'site',
+    );
+    return rule ? rule.deploymentResourceId : null;
+  }
+
+  #create(
+    id: string,
+    domain: string,
+    kind: ProxyRuleDoc['deploymentResourceType'],
+    resourceId: string,
+  ): ProxyRuleDoc {
     if (this.list().some((r) => r.domain === domain)) {
       throw new AppwriteError('rule_already_exists', `The domain '${domain}' already has a rule.`);
     }
@@ -57,14 +80,14 @@ export class ProxyRuleStore {
         redirectUrl: '',
         redirectStatusCode: 301,
         deploymentId: '',
-        deploymentResourceType: 'function',
-        deploymentResourceId: functionId,
+        deploymentResourceType: kind,
+        deploymentResourceId: resourceId,
         deploymentVcsProviderBranch: '',
         status: 'verified',
         logs: '',
         renewAt: '',
       },
-      functionId,
+      kind === 'function' ? resourceId : `site:${resourceId}`,
     );
   }
 
@@ -79,6 +102,11 @@ export class ProxyRuleStore {
   delete(id: string): void {
     this.get(id);
     this.#docs.delete(id);
+  }
+
+  /** Deletes a site's rules (the site is being deleted). */
+  deleteForSite(siteId: string): void {
+    this.#docs.deleteByParent(`site:${siteId}`);
   }
 
   /** Deletes a function's rules (the function is being deleted). */
