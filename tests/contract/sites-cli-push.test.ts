@@ -88,7 +88,10 @@ test('with an API key: the first push creates the site, the second deploys it (n
   expect([deployment?.type, deployment?.status]).toEqual(['cli', 'ready']);
   expect(site.deploymentId).toBe(deployment?.$id);
   const { rules } = await new ProxyRules(admin()).listRules({});
-  expect(rules.filter((r) => r.deploymentResourceId === 'key-site')).toEqual([]);
+  const siteRules = rules.filter((r) => r.deploymentResourceId === 'key-site');
+  expect(siteRules.map((r) => [r.trigger, r.deploymentId])).toEqual([
+    ['deployment', deployment?.$id],
+  ]);
   expect((await siteRequest(port, 'key-site.sites.localhost', '/')).body).toContain('cli-v1');
 }, 60_000);
 
@@ -107,7 +110,7 @@ test('after appwrite login: one push creates, adds the rule and deploys; re-push
   const pushed = await cli(where, ['push', 'sites', '--all', '--force']);
   expect(pushed).toContain('Successfully pushed 1 sites');
   const { rules } = await new ProxyRules(admin()).listRules({});
-  const rule = rules.find((r) => r.deploymentResourceId === 'login-site');
+  const rule = rules.find((r) => r.deploymentResourceId === 'login-site' && r.trigger === 'manual');
   expect(rule?.domain).toMatch(/\.sites\.localhost$/);
   expect(pushed).toContain(String(rule?.domain));
   const served = await siteRequest(port, String(rule?.domain), '/');

@@ -176,6 +176,14 @@ test('a changed file is served once its deployment is ready, and not before', as
   writeFileSync(gate, '');
   expect((await builtDeployment('scratch', created.$id)).status).toBe('ready');
   expect((await siteRequest(port, 'scratch.sites.localhost', '/')).body).toContain('v2');
+  // Each deployment keeps a domain of its own, serving it active or not.
+  const { rules } = await new ProxyRules(
+    new Client().setEndpoint(server.endpoint).setProject(server.projectId).setKey(server.apiKey),
+  ).listRules({});
+  const ownDomain = (id: string) => String(rules.find((r) => r.deploymentId === id)?.domain);
+  const [first] = (await sites.listDeployments({ siteId: 'scratch' })).deployments;
+  expect((await siteRequest(port, ownDomain(String(first?.$id)), '/')).body).toContain('v1');
+  expect((await siteRequest(port, ownDomain(created.$id), '/')).body).toContain('v2');
   await sites.deleteVariable({ siteId: 'scratch', variableId: variable.$id });
 });
 

@@ -16,7 +16,8 @@ export interface ProxyRuleDoc {
   $updatedAt: string;
   domain: string;
   type: 'deployment';
-  trigger: 'manual';
+  /** `manual` (a domain someone added), `deployment` (the one Appwrite gives each site deployment). */
+  trigger: 'manual' | 'deployment';
   redirectUrl: string;
   redirectStatusCode: number;
   deploymentId: string;
@@ -51,12 +52,26 @@ export class ProxyRuleStore {
     return this.#create(id, domain, 'site', siteId);
   }
 
-  /** The site a domain's rule serves, or `null`. */
-  siteOfDomain(domain: string): string | null {
-    const rule = this.list().find(
-      (r) => r.domain === domain && r.deploymentResourceType === 'site',
+  /**
+   * Adds the rule Appwrite gives each new site deployment (Sites/Deployments/Create.php: trigger
+   * `deployment`, the deployment's own preview domain).
+   */
+  createDeploymentRule(id: string, domain: string, siteId: string, deploymentId: string) {
+    return this.#create(id, domain, 'site', siteId, deploymentId);
+  }
+
+  /** The site rule of a domain, or `null`. */
+  siteRuleOf(domain: string): ProxyRuleDoc | null {
+    return (
+      this.list().find((r) => r.domain === domain && r.deploymentResourceType === 'site') ?? null
     );
-    return rule ? rule.deploymentResourceId : null;
+  }
+
+  /** Deletes the rules of one site deployment (it is being deleted). */
+  deleteForDeployment(siteId: string, deploymentId: string): void {
+    for (const rule of this.#docs.byParent(`site:${siteId}`)) {
+      if (rule.deploymentId === deploymentId) this.#docs.delete(rule.$id);
+    }
   }
 
   #create(
@@ -64,6 +79,7 @@ export class ProxyRuleStore {
     domain: string,
     kind: ProxyRuleDoc['deploymentResourceType'],
     resourceId: string,
+    deploymentId = '',
   ): ProxyRuleDoc {
     if (this.list().some((r) => r.domain === domain)) {
       throw new AppwriteError('rule_already_exists', `The domain '${domain}' already has a rule.`);
@@ -76,10 +92,10 @@ export class ProxyRuleStore {
         $updatedAt: now,
         domain,
         type: 'deployment',
-        trigger: 'manual',
+        trigger: deploymentId === '' ? 'manual' : 'deployment',
         redirectUrl: '',
         redirectStatusCode: 301,
-        deploymentId: '',
+        deploymentId,
         deploymentResourceType: kind,
         deploymentResourceId: resourceId,
         deploymentVcsProviderBranch: '',

@@ -34,6 +34,9 @@ export interface SitesServiceOptions {
   buildTimeout?: number;
 }
 
+/** Where site hostnames live (`_APP_DOMAIN_SITES`); `*.localhost` is this machine. */
+export const SITES_DOMAIN = 'sites.localhost';
+
 /** Appwrite's default build time limit (`_APP_COMPUTE_BUILD_TIMEOUT`). */
 export const DEFAULT_BUILD_TIMEOUT = 900;
 
@@ -44,11 +47,12 @@ export function openSitesService(options: SitesServiceOptions): SitesService {
     ? join(options.dataDir, 'sites')
     : mkdtempSync(join(tmpdir(), 'appwrite-local-sites-'));
   const sites = new SiteStore(options.db);
-  const deployments = new SiteDeploymentStore(options.db, sites, root, {
+  const deployments = new SiteDeploymentStore(options.db, sites, options.rules, root, {
     projectId: options.projectId,
     endpoint: options.endpoint,
     projectVariables: options.projectVariables,
     buildTimeout: options.buildTimeout ?? DEFAULT_BUILD_TIMEOUT,
+    sitesDomain: SITES_DOMAIN,
   });
   return {
     sites,

@@ -8,10 +8,12 @@ import {
   stageChunk,
   type UploadedCode,
 } from '../functions/deployment-upload.ts';
+import type { ProxyRuleStore } from '../functions/proxy-rules.ts';
 import { SPECIFICATIONS } from '../functions/settings.ts';
 import type { Sql } from '../platform/db.ts';
 import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
+import { uniqueId } from '../platform/ids.ts';
 import { FOLDER_MODE } from '../platform/private-files.ts';
 import { isoDate } from '../platform/time.ts';
 import { runBuild } from './site-build.ts';
@@ -79,6 +81,8 @@ export interface BuildContext {
   projectVariables: () => Record<string, string>;
   /** `_APP_COMPUTE_BUILD_TIMEOUT`, in seconds. */
   buildTimeout: number;
+  /** `_APP_DOMAIN_SITES`: where deployment domains are made. */
+  sitesDomain: string;
 }
 
 /** Appwrite gives site builds at least 2 GB (Builds.php `$minMemory`). */
@@ -90,12 +94,20 @@ export class SiteDeploymentStore {
   readonly #root: string;
   readonly #sites: SiteStore;
   readonly #context: BuildContext;
+  readonly #rules: ProxyRuleStore;
   #queue: Promise<void> = Promise.resolve();
   readonly #running = new Map<string, AbortController>();
 
-  constructor(db: Sql, sites: SiteStore, root: string, context: BuildContext) {
+  constructor(
+    db: Sql,
+    sites: SiteStore,
+    rules: ProxyRuleStore,
+    root: string,
+    context: BuildContext,
+  ) {
     this.#docs = new DocTable(db, 'site_deployments');
     this.#sites = sites;
+    this.#rules = rules;
     this.#root = root;
     this.#context = context;
     // A build the server stopped during cannot resume: say so rather than show it building forever.
@@ -237,6 +249,9 @@ export class SiteDeploymentStore {
         latestDeploymentCreatedAt: now,
         latestDeploymentStatus: 'waiting',
       });
+      // Each deployment gets a domain of its own, serving it whether or not it is active.
+      const domain = `${uniqueId()}.${this.#context.sitesDomain}`;
+      this.#rules.createDeploymentRule(uniqueId(), domain, site.$id, deploymentId);
     }
     const staging = join(this.#root, site.$id, '.uploads', deploymentId);
     const present = stageChunk(staging, plan);
@@ -289,6 +304,7 @@ export class SiteDeploymentStore {
     this.get(siteId, deploymentId);
     this.#running.get(deploymentId)?.abort();
     this.#docs.delete(deploymentId);
+    this.#rules.deleteForDeployment(siteId, deploymentId);
     rmSync(this.folder(siteId, deploymentId), { recursive: true, force: true });
     rmSync(this.archive(siteId, deploymentId), { force: true });
     const site = this.#sites.get(siteId);

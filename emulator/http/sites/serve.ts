@@ -1,11 +1,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import type { SitesService } from '../../core/sites/service.ts';
+import { SITES_DOMAIN, type SitesService } from '../../core/sites/service.ts';
 import { resolveSitePath } from '../../core/sites/site-files.ts';
-
-/** Where site hostnames live (`_APP_DOMAIN_SITES`); `*.localhost` is loopback. */
-export const SITES_DOMAIN = 'sites.localhost';
 
 /** Internal prefix a request to a site hostname is rewritten to (see `rewriteSiteHost`). */
 const HOST_PREFIX = '/local/site-hosts';
@@ -46,30 +43,35 @@ const DEFAULT_NOT_FOUND =
  * folder redirects 308 to its slash, `path`, `path.html`, `path/index.html`, then `fallbackFile`),
  * with its content type, `Cache-Control: no-cache`, an ETag (304 on `If-None-Match`) and
  * `X-Content-Type-Options: nosniff`; a missing path is 404 with the site's `404.html` or a plain
- * page. A host no site answers is 404 `router_host_not_found`; a disabled site or one without a
+ * page. A deployment's own domain (the rule Appwrite gives each deployment) serves that deployment
+ * once it is ready, active or not. A host no site answers is 404 `router_host_not_found`; a disabled site or one without a
  * ready deployment, 404 `deployment_not_found` (as JSON: see DIFFERENCES.md).
  */
 export async function registerSiteServing(
   app: FastifyInstance,
   service: SitesService,
 ): Promise<void> {
-  const siteOfHost = (host: string): string | null => {
-    const ruled = service.rules.siteOfDomain(host);
-    if (ruled) return ruled;
+  /** The site a hostname names and, for a deployment's own domain, which deployment. */
+  const siteOfHost = (host: string): { siteId: string; deploymentId: string } | null => {
+    const rule = service.rules.siteRuleOf(host);
+    if (rule) return { siteId: rule.deploymentResourceId, deploymentId: rule.deploymentId };
     const label = host.slice(0, -(SITES_DOMAIN.length + 1));
-    return label.includes('.') ? null : label;
+    return label.includes('.') ? null : { siteId: label, deploymentId: '' };
   };
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { host: string; '*'?: string };
-    const siteId = siteOfHost(params.host);
-    const site = siteId ? service.sites.find(siteId) : null;
-    if (!site) throw new AppwriteError('router_host_not_found', 'No site answers at this address.');
+    const named = siteOfHost(params.host);
+    const site = named ? service.sites.find(named.siteId) : null;
+    if (!named || !site) {
+      throw new AppwriteError('router_host_not_found', 'No site answers at this address.');
+    }
+    const deploymentId = named.deploymentId || site.deploymentId;
     const deployment =
-      site.enabled && site.deploymentId
-        ? service.deployments.list(site.$id).find((d) => d.$id === site.deploymentId)
+      site.enabled && deploymentId
+        ? service.deployments.list(site.$id).find((d) => d.$id === deploymentId)
         : undefined;
-    const root = deployment ? service.deployments.outputRoot(deployment) : null;
+    const root = deployment?.status === 'ready' ? service.deployments.outputRoot(deployment) : null;
     if (!deployment || !root) {
       throw new AppwriteError('deployment_not_found', 'This site has no active deployment.');
     }
