@@ -124,6 +124,7 @@ test('no path outside the output folder is served, nor a hidden file', async () 
     '/%2e%2e%2f%2e%2e%2fbuild.mjs',
     '/.hidden',
     '/..%5csecret.txt',
+    '/leak.txt',
   ];
   // Without a fallback file, a missing path is a 404.
   await sites.update({
@@ -133,6 +134,7 @@ test('no path outside the output folder is served, nor a hidden file', async () 
     buildCommand: 'node build.mjs',
     outputDirectory: 'dist',
   });
+  expect((await siteRequest(port, 'scratch.sites.localhost', '/about.html')).status).toBe(200);
   for (const path of paths) {
     const answer = await siteRequest(port, 'scratch.sites.localhost', path);
     expect([path, answer.status]).toEqual([path, 404]);

@@ -20,7 +20,7 @@ export function writeTree(root: string, files: Record<string, string>): void {
 /**
  * A static site's source: `build.mjs` writes `dist/` — an index page carrying `version`, a script,
  * `about.html`, `docs/index.html`, and `env.json` (the build's environment, for leak checks) — and
- * `secret.txt` lies outside `dist/`. `WAIT_FOR` (a variable) makes the build wait for that file
+ * `secret.txt` lies outside `dist/`, `dist/leak.txt` a link to it. `WAIT_FOR` (a variable) makes the build wait for that file
  * first, so a test can look at the site while a build is running.
  */
 export function staticSiteSource(version: string): Record<string, string> {
@@ -28,7 +28,7 @@ export function staticSiteSource(version: string): Record<string, string> {
     'package.json': JSON.stringify({ name: 'scratch-site', private: true, type: 'module' }),
     'secret.txt': 'outside the output folder\n',
     '.env': 'GREETING=from-dotenv\n',
-    'build.mjs': `import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+    'build.mjs': `import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 const wait = process.env.WAIT_FOR;
 for (let i = 0; wait && !existsSync(wait) && i < 600; i++) await new Promise((r) => setTimeout(r, 50));
 mkdirSync('dist/docs', { recursive: true });
@@ -38,6 +38,7 @@ writeFileSync('dist/about.html', '<p>about</p>');
 writeFileSync('dist/docs/index.html', '<p>docs</p>');
 writeFileSync('dist/.hidden', 'hidden');
 writeFileSync('dist/env.json', JSON.stringify(process.env));
+symlinkSync('../secret.txt', 'dist/leak.txt');
 console.log('built ${version}');
 `,
     'fail.mjs': "console.error('boom: the build broke'); process.exit(3);\n",
