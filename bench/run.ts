@@ -12,6 +12,7 @@ import { benchExport } from './functions-export.ts';
 import { benchPosts } from './functions-posts.ts';
 import { type Figure, report } from './lib/report.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
+import { benchSites } from './sites.ts';
 import { benchTablesDB } from './tablesdb.ts';
 
 const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
@@ -26,6 +27,7 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   ],
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],
+  sites: ['The client as an Appwrite Site: push → ready (issue 15)', benchSites],
 };
 
 const asked = process.argv.slice(2);
