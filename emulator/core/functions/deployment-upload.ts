@@ -108,3 +108,26 @@ export async function joinChunks(staging: string, archive: string): Promise<void
     await appendFile(archive, await readFile(join(staging, part)), { mode: FILE_MODE });
   }
 }
+
+/**
+ * What an earlier request left under the same id says about this chunk: another resource's id is
+ * 400 `storage_invalid_appwrite_id`; a different chunk count, 400 `storage_invalid_content_range`;
+ * `true` when the archive is already whole (Appwrite answers with the deployment as it is).
+ */
+export function wholeAlready(
+  doc: { resourceId: string; sourceChunksUploaded: number; sourceChunksTotal: number },
+  resourceId: string,
+  chunks: number,
+): boolean {
+  if (doc.resourceId !== resourceId) {
+    throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is taken.');
+  }
+  if (doc.sourceChunksUploaded >= doc.sourceChunksTotal) return true;
+  if (doc.sourceChunksTotal !== chunks) {
+    throw new AppwriteError(
+      'storage_invalid_content_range',
+      'The chunk disagrees with the earlier ones on the total size.',
+    );
+  }
+  return false;
+}

@@ -5,7 +5,13 @@ import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { isoDate } from '../platform/time.ts';
 import { ArchiveError, unpackDeployment } from './deployment-archive.ts';
-import { joinChunks, planChunk, stageChunk, type UploadedCode } from './deployment-upload.ts';
+import {
+  joinChunks,
+  planChunk,
+  stageChunk,
+  type UploadedCode,
+  wholeAlready,
+} from './deployment-upload.ts';
 import type { FunctionDoc, FunctionStore } from './functions.ts';
 
 /**
@@ -18,6 +24,20 @@ import type { FunctionDoc, FunctionStore } from './functions.ts';
  * archive is unpacked, or `failed` with the reason in `buildLogs` when the archive is refused —
  * which is how Appwrite reports an archive its build cannot use.
  */
+
+/** The Deployment model's VCS fields: empty, as no deployment here comes from a repository. */
+export const NO_VCS_FIELDS = {
+  providerRepositoryName: '',
+  providerRepositoryOwner: '',
+  providerRepositoryUrl: '',
+  providerCommitHash: '',
+  providerCommitAuthorUrl: '',
+  providerCommitAuthor: '',
+  providerCommitMessage: '',
+  providerCommitUrl: '',
+  providerBranch: '',
+  providerBranchUrl: '',
+} as const;
 
 /** A stored deployment: the Deployment model plus the chunk bookkeeping Appwrite keeps too. */
 export interface DeploymentDoc {
@@ -92,19 +112,7 @@ export class DeploymentStore {
   /** The Deployment model (without the chunk bookkeeping). */
   model(doc: DeploymentDoc): Record<string, unknown> {
     const { buildCommands: _c, sourceChunksTotal: _t, sourceChunksUploaded: _u, ...model } = doc;
-    return {
-      ...model,
-      providerRepositoryName: '',
-      providerRepositoryOwner: '',
-      providerRepositoryUrl: '',
-      providerCommitHash: '',
-      providerCommitAuthorUrl: '',
-      providerCommitAuthor: '',
-      providerCommitMessage: '',
-      providerCommitUrl: '',
-      providerBranch: '',
-      providerBranchUrl: '',
-    };
+    return { ...model, ...NO_VCS_FIELDS };
   }
 
   /**
@@ -123,17 +131,7 @@ export class DeploymentStore {
     const { deploymentId, chunks, size } = plan;
 
     let doc = this.#docs.get(deploymentId);
-    if (doc && doc.resourceId !== fn.$id) {
-      throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is taken.');
-    }
-    // A chunk of an archive that is already whole: Appwrite answers with the deployment as it is.
-    if (doc && doc.sourceChunksUploaded >= doc.sourceChunksTotal) return doc;
-    if (doc && doc.sourceChunksTotal !== chunks) {
-      throw new AppwriteError(
-        'storage_invalid_content_range',
-        'The chunk disagrees with the earlier ones on the total size.',
-      );
-    }
+    if (doc && wholeAlready(doc, fn.$id, chunks)) return doc;
     if (!doc) {
       const now = isoDate();
       doc = {

@@ -7,7 +7,9 @@ import {
   planChunk,
   stageChunk,
   type UploadedCode,
+  wholeAlready,
 } from '../functions/deployment-upload.ts';
+import { NO_VCS_FIELDS } from '../functions/deployments.ts';
 import type { ProxyRuleStore } from '../functions/proxy-rules.ts';
 import { SPECIFICATIONS } from '../functions/settings.ts';
 import type { Sql } from '../platform/db.ts';
@@ -180,19 +182,7 @@ export class SiteDeploymentStore {
       sourceChunksUploaded: _u,
       ...model
     } = doc;
-    return {
-      ...model,
-      providerRepositoryName: '',
-      providerRepositoryOwner: '',
-      providerRepositoryUrl: '',
-      providerCommitHash: '',
-      providerCommitAuthorUrl: '',
-      providerCommitAuthor: '',
-      providerCommitMessage: '',
-      providerCommitUrl: '',
-      providerBranch: '',
-      providerBranchUrl: '',
-    };
+    return { ...model, ...NO_VCS_FIELDS };
   }
 
   /**
@@ -205,16 +195,7 @@ export class SiteDeploymentStore {
     const plan = planChunk(input);
     const { deploymentId, chunks, size } = plan;
     let doc = this.#docs.get(deploymentId);
-    if (doc && doc.resourceId !== site.$id) {
-      throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is taken.');
-    }
-    if (doc && doc.sourceChunksUploaded >= doc.sourceChunksTotal) return doc;
-    if (doc && doc.sourceChunksTotal !== chunks) {
-      throw new AppwriteError(
-        'storage_invalid_content_range',
-        'The chunk disagrees with the earlier ones on the total size.',
-      );
-    }
+    if (doc && wholeAlready(doc, site.$id, chunks)) return doc;
     if (!doc) {
       const installCommand = input.installCommand ?? site.installCommand;
       const buildCommand = input.buildCommand ?? site.buildCommand;

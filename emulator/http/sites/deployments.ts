@@ -5,17 +5,13 @@ import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { SitesService } from '../../core/sites/service.ts';
+import { header } from '../functions/deployments.ts';
 import { includeTotal } from '../functions/functions.ts';
 import { requireScope } from '../platform/context.ts';
 import { readFormBody } from '../platform/multipart.ts';
 import { optionalBoolean, optionalString } from '../platform/params.ts';
 
 type Body = Record<string, unknown>;
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * A site's deployments (SRV Modules/Sites/Http/Deployments/*): `POST /sites/{id}/deployments`

@@ -1,16 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  checkRuntime,
-  checkSpecification,
-  RUNTIMES,
-  SPECIFICATIONS,
-} from '../../core/functions/settings.ts';
+import { checkRuntime, checkSpecification, RUNTIMES } from '../../core/functions/settings.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
 import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { SitesService } from '../../core/sites/service.ts';
 import { SITE_DEFAULTS, type SiteDoc, type SiteSettings } from '../../core/sites/sites.ts';
-import { bodyOf, includeTotal, readId } from '../functions/functions.ts';
+import { bodyOf, includeTotal, readId, specificationList } from '../functions/functions.ts';
 import { requireScope } from '../platform/context.ts';
 import { operation } from '../platform/formats/layer.ts';
 import { asModel } from '../platform/formats/models.ts';
@@ -157,13 +152,7 @@ export function registerSiteRoutes(app: FastifyInstance, service: SitesService):
 
   app.get('/sites/specifications', async (request) => {
     requireScope(request, 'sites.read');
-    const specifications = Object.entries(SPECIFICATIONS).map(([slug, spec]) => ({
-      memory: spec.memory,
-      cpus: spec.cpus,
-      enabled: true,
-      slug,
-    }));
-    return { total: specifications.length, specifications };
+    return specificationList();
   });
 
   app.get('/sites/:siteId', async (request) => {
