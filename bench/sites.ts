@@ -12,15 +12,68 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Sites } from 'node-appwrite';
+import { launchChromium } from '#lib/chromium.ts';
+import { buildClient, ROOT, type ServedClient, serveClient, startStack } from '#lib/stack.ts';
 import { buildApp } from '../emulator/app.ts';
-import { buildClient, ROOT } from '../lib/stack.ts';
 import { ensureSite, pushSites, sitesOf } from '../scripts/deploy-site.ts';
+import { coldLoad, median as medianOf } from './client.ts';
 import type { Figure } from './lib/report.ts';
 
 const WARM_PUSHES = 3;
+const LOADS = 10;
 const round = (ms: number) => Math.round(ms / 100) / 10;
 
 export async function benchSites(): Promise<Figure[]> {
+  return [...(await pushFigures()), ...(await loadFigures())];
+}
+
+/**
+ * Page load → first post in the feed in Chromium from the Site-served build (`npm start`'s local
+ * Site) and from the same code built and served by `vite preview` (both with `/v1` on the page's
+ * origin), LOADS cold loads each, interleaved; medians, vite preview's as the baseline.
+ */
+async function loadFigures(): Promise<Figure[]> {
+  const work = mkdtempSync(join(tmpdir(), 'agora-bench-site-loads-'));
+  const stack = await startStack();
+  const chromium = await launchChromium();
+  let preview: ServedClient | null = null;
+  try {
+    const site = await stack.site();
+    await buildClient(join(work, 'preview'));
+    preview = await serveClient(stack, join(work, 'preview'));
+    const fromSite: number[] = [];
+    const fromPreview: number[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      const pair = [
+        { url: site.url, into: fromSite },
+        { url: preview.url, into: fromPreview },
+      ];
+      if (i % 2 === 1) pair.reverse();
+      for (const { url, into } of pair) {
+        into.push((await coldLoad(chromium.browser, url)).firstPost);
+      }
+    }
+    const value = Math.round(medianOf(fromSite));
+    const baseline = Math.round(medianOf(fromPreview));
+    return [
+      {
+        name: `page load → first post, Site-served build, median of ${LOADS} (baseline: vite preview)`,
+        value,
+        unit: 'ms',
+        baseline,
+        goal: 'no slower',
+        met: value <= baseline,
+      },
+    ];
+  } finally {
+    await preview?.close();
+    await chromium.close();
+    await stack.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function pushFigures(): Promise<Figure[]> {
   const work = mkdtempSync(join(tmpdir(), 'agora-bench-sites-'));
   const app = await buildApp({ projectId: 'agora', dataDir: join(work, 'data'), abuse: false });
   try {
