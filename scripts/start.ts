@@ -14,7 +14,7 @@ import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AppwriteException, Client, Functions, ID, Users } from 'node-appwrite';
+import { AppwriteException, Client, Functions, ID } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
