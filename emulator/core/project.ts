@@ -139,6 +139,7 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       dataDir,
       rules: functions.rules,
       endpoint,
+      publish: (event) => events.publish(event),
       projectVariables: () =>
         Object.fromEntries(functions.functions.variables(null).map((v) => [v.key, v.value])),
       buildTimeout: options.buildTimeout,

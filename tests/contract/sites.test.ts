@@ -231,6 +231,42 @@ test('site settings are checked as Appwrite checks them; guests may not manage s
   expect([missing.status, missing.json.type]).toEqual([404, 'site_not_found']);
 });
 
+test("site writes publish Appwrite's events; a build moving along does not", async () => {
+  const heard: string[] = [];
+  const unsubscribe = server.app.emulator.events.subscribe((event) => {
+    if (event.pattern.startsWith('sites.') || event.pattern.startsWith('variables.')) {
+      heard.push(`${event.pattern} ${JSON.stringify(event.params)}`);
+    }
+  });
+  try {
+    await sites.create({
+      siteId: 'evented',
+      name: 'Evented',
+      framework: 'other' as never,
+      buildRuntime: 'node-22' as never,
+      buildCommand: 'node build.mjs',
+      outputDirectory: 'dist',
+    });
+    const variable = await sites.createVariable({
+      siteId: 'evented',
+      variableId: 'v1',
+      key: 'K',
+      value: 'v',
+    });
+    const created = await upload('evented', 'e1');
+    await builtDeployment('evented', created.$id);
+    await sites.delete({ siteId: 'evented' });
+    expect(heard).toEqual([
+      'sites.[siteId].create {"siteId":"evented"}',
+      `variables.[variableId].create {"variableId":"${variable.$id}"}`,
+      `sites.[siteId].deployments.[deploymentId].create {"siteId":"evented","deploymentId":"${created.$id}"}`,
+      'sites.[siteId].delete {"siteId":"evented"}',
+    ]);
+  } finally {
+    unsubscribe();
+  }
+});
+
 test('a build past the time limit is stopped and fails', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'appwrite-local-sites-timeout-'));
   const app = await buildApp({ projectId: 'p', dataDir, abuse: false, buildTimeout: 1 });

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProxyRuleStore } from '../functions/proxy-rules.ts';
 import type { Sql } from '../platform/db.ts';
+import type { AppwriteEvent } from '../platform/events.ts';
 import { SiteDeploymentStore } from './site-deployments.ts';
+import { SiteWrites } from './site-writes.ts';
 import { SiteStore } from './sites.ts';
 
 /**
@@ -15,6 +17,8 @@ export interface SitesService {
   sites: SiteStore;
   deployments: SiteDeploymentStore;
   rules: ProxyRuleStore;
+  /** The writes Appwrite announces (sites, variables, deployments), each publishing its event. */
+  writes: SiteWrites;
   /** Waits until every queued build has finished. */
   idle(): Promise<void>;
   /** Stops the builds, waits for them, removes a temporary sites folder. */
@@ -29,6 +33,7 @@ export interface SitesServiceOptions {
   dataDir: string | null;
   rules: ProxyRuleStore;
   endpoint: () => string;
+  publish: (event: AppwriteEvent) => void;
   projectVariables: () => Record<string, string>;
   /** `_APP_COMPUTE_BUILD_TIMEOUT` in seconds (default 900, Appwrite's). */
   buildTimeout?: number;
@@ -58,6 +63,7 @@ export function openSitesService(options: SitesServiceOptions): SitesService {
     sites,
     deployments,
     rules: options.rules,
+    writes: new SiteWrites({ sites, deployments, rules: options.rules, publish: options.publish }),
     idle: () => deployments.idle(),
     async close() {
       deployments.abortAll();

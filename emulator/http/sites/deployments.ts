@@ -40,7 +40,7 @@ export function registerSiteDeploymentRoutes(app: FastifyInstance, service: Site
       }
       return value;
     };
-    const deployment = deployments.upload({
+    const deployment = service.writes.uploadDeployment({
       siteId,
       installCommand: text('installCommand'),
       buildCommand: text('buildCommand'),
@@ -78,7 +78,7 @@ export function registerSiteDeploymentRoutes(app: FastifyInstance, service: Site
   app.delete('/sites/:siteId/deployments/:deploymentId', async (request, reply) => {
     requireScope(request, 'sites.write');
     const { siteId, deploymentId } = params(request);
-    deployments.delete(siteId, deploymentId);
+    service.writes.deleteDeployment(siteId, deploymentId);
     return reply.code(204).send();
   });
 

@@ -106,7 +106,7 @@ export function readSiteSettings(body: Body, current: SiteDoc | null): SiteSetti
  * `sites.read|write`).
  */
 export function registerSiteRoutes(app: FastifyInstance, service: SitesService): void {
-  const { sites, deployments } = service;
+  const { sites } = service;
   const model = (site: SiteDoc) => asModel('site', sites.model(site));
 
   app.get('/sites', async (request) => {
@@ -128,7 +128,7 @@ export function registerSiteRoutes(app: FastifyInstance, service: SitesService):
     requireScope(request, 'sites.write');
     const body = bodyOf(request);
     const id = readId(body, 'siteId');
-    const site = sites.create(id, readSiteSettings(body, null));
+    const site = service.writes.createSite(id, readSiteSettings(body, null));
     return reply.code(201).send(model(site));
   });
 
@@ -173,15 +173,13 @@ export function registerSiteRoutes(app: FastifyInstance, service: SitesService):
       settings.buildCommand === current.buildCommand &&
       settings.outputDirectory === current.outputDirectory &&
       settings.buildRuntime === current.buildRuntime;
-    return model(sites.patch(siteId, { ...settings, live }));
+    return model(service.writes.updateSite(siteId, { ...settings, live }));
   });
 
   app.delete('/sites/:siteId', async (request, reply) => {
     requireScope(request, 'sites.write');
     const { siteId } = request.params as { siteId: string };
-    sites.delete(siteId);
-    deployments.deleteAll(siteId);
-    service.rules.deleteForSite(siteId);
+    service.writes.deleteSite(siteId);
     return reply.code(204).send();
   });
 
@@ -190,6 +188,6 @@ export function registerSiteRoutes(app: FastifyInstance, service: SitesService):
     const { siteId } = request.params as { siteId: string };
     sites.get(siteId);
     const deploymentId = requiredString(bodyOf(request), 'deploymentId', 1, 36);
-    return model(deployments.activate(siteId, deploymentId));
+    return model(service.writes.activateDeployment(siteId, deploymentId));
   });
 }

@@ -7,7 +7,7 @@ import { registerVariableRoutesFor } from '../functions/variables.ts';
  * the same model and rules as a function's. A build sees the project's, then the site's.
  */
 export function registerSiteVariableRoutes(app: FastifyInstance, service: SitesService): void {
-  const { sites } = service;
+  const { sites, writes } = service;
   registerVariableRoutesFor<string>(app, {
     base: '/sites/:siteId/variables',
     read: 'sites.read',
@@ -16,8 +16,8 @@ export function registerSiteVariableRoutes(app: FastifyInstance, service: SitesS
     owner: (request) => sites.get((request.params as { siteId: string }).siteId).$id,
     list: (siteId) => sites.variables(siteId),
     get: (siteId, id) => sites.variable(siteId, id),
-    create: (siteId, id, fields) => sites.createVariable(siteId, id, fields),
-    update: (siteId, id, fields) => sites.updateVariable(siteId, id, fields),
-    delete: (siteId, id) => sites.deleteVariable(siteId, id),
+    create: (siteId, id, fields) => writes.createVariable(siteId, id, fields),
+    update: (siteId, id, fields) => writes.updateVariable(siteId, id, fields),
+    delete: (siteId, id) => writes.deleteVariable(siteId, id),
   });
 }
