@@ -12,6 +12,21 @@ import { describeBundle, measureClientBundle } from './lib/client-bundle.ts';
 const appwrite = process.env.AGORA_APPWRITE_URL ?? 'http://127.0.0.1:8080';
 
 /**
+ * Built as an Appwrite Site (appwrite.json `sites`), the build is given the API's endpoint and the
+ * project as `APPWRITE_SITE_API_ENDPOINT` and `APPWRITE_SITE_PROJECT_ID`: they configure the client
+ * unless the site's own variables (or the shell) set `VITE_APPWRITE_ENDPOINT` /
+ * `VITE_APPWRITE_PROJECT_ID`, which win — an operator who sets one means it. Only these two values
+ * are copied, and both are public (the browser sends them on every request).
+ */
+for (const [name, fromSite] of [
+  ['VITE_APPWRITE_ENDPOINT', 'APPWRITE_SITE_API_ENDPOINT'],
+  ['VITE_APPWRITE_PROJECT_ID', 'APPWRITE_SITE_PROJECT_ID'],
+] as const) {
+  const value = process.env[fromSite];
+  if (process.env[name] === undefined && value) process.env[name] = value;
+}
+
+/**
  * Production build (`npm run build` → `client/dist/`, static files for any host). Configured by
  * environment at build time, and only by `VITE_`-prefixed variables (`VITE_APPWRITE_ENDPOINT`,
  * `VITE_APPWRITE_PROJECT_ID`): nothing else in the environment can reach the bundle

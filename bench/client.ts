@@ -34,7 +34,7 @@ const LOADS = 10;
 const LIVE_TRIES = 20;
 
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
-const median = (values: number[]) => quantile(values, 0.5);
+export const median = (values: number[]) => quantile(values, 0.5);
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -120,7 +120,7 @@ interface LoadTiming {
 }
 
 /** One cold load (a fresh context: an empty cache, as a first visit) until the first post shows. */
-async function coldLoad(browser: Browser, appUrl: string): Promise<LoadTiming> {
+export async function coldLoad(browser: Browser, appUrl: string): Promise<LoadTiming> {
   const context = await browser.newContext();
   try {
     await context.addInitScript(OBSERVER);

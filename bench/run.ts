@@ -15,6 +15,7 @@ import { benchPosts } from './functions-posts.ts';
 import { type Figure, report } from './lib/report.ts';
 import { benchLocalState } from './local-state.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
+import { benchSites } from './sites.ts';
 import { benchTablesDB } from './tablesdb.ts';
 import { benchTransactions } from './transactions.ts';
 
@@ -40,6 +41,7 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],
   state: ['Local Appwrite: state export and import (issue 18)', benchLocalState],
   console: ['Local console: first render, a page of 100k rows (issue 18)', benchConsole],
+  sites: ['The client as an Appwrite Site: push → ready (issue 15)', benchSites],
 };
 
 const asked = process.argv.slice(2);

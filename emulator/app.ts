@@ -60,6 +60,8 @@ import {
 } from './http/platform/protocol-errors.ts';
 import { refuseDisabledService } from './http/project/access.ts';
 import { registerProject } from './http/project/routes.ts';
+import { rewriteSiteHost } from './http/sites/serve.ts';
+import { registerSitesService } from './http/sites/service.ts';
 import { registerStorage } from './http/storage/service.ts';
 import { registerTablesDB } from './http/tablesdb/service.ts';
 import { registerTeamsService } from './http/teams/service.ts';
@@ -79,6 +81,7 @@ const SERVICES: readonly ServicePlugin[] = [
   registerTablesDB,
   registerStorage,
   registerFunctionsService,
+  registerSitesService,
   registerProject,
   registerAvatars,
   registerLocale,
@@ -102,6 +105,8 @@ export interface BuildOptions {
    * `false` turns them off (tests, benchmarks), an object also bounds the counter store.
    */
   abuse?: boolean | AbuseSettings;
+  /** A site build's time limit in seconds (`_APP_COMPUTE_BUILD_TIMEOUT`, default 900). */
+  buildTimeout?: number;
   /** Services registered after the built-in ones (tests use it to probe the error handler). */
   extraServices?: readonly ServicePlugin[];
   /**
@@ -191,6 +196,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       dataDir: options.dataDir,
       endpoint: () => listeningEndpoint(server.address()),
       abuse: typeof options.abuse === 'object' ? options.abuse : undefined,
+      buildTimeout: options.buildTimeout,
     });
     options.onProject?.(project);
     return project;
@@ -294,8 +300,9 @@ async function assemble(
     logger: false,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     serverFactory,
-    // `<function>.functions.localhost` requests go to that function (http/functions/domains.ts).
-    rewriteUrl: rewriteFunctionHost,
+    // `<function>.functions.localhost` requests go to that function (http/functions/domains.ts),
+    // `<site>.sites.localhost` ones to that site (http/sites/serve.ts).
+    rewriteUrl: (request) => rewriteSiteHost(request) ?? rewriteFunctionHost(request),
     // Errors found before any route runs are answered in Appwrite's shape too (http/platform/errors.ts,
     // http/platform/protocol-errors.ts).
     frameworkErrors: frameworkErrorHandler(sink),

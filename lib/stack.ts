@@ -7,7 +7,8 @@ import { preview } from 'vite';
 
 /**
  * `npm start` as a person runs it — functions built, local Appwrite, demo users, the client through
- * Vite with `/v1` proxied — on free ports and a temporary data folder. Its output is kept for error
+ * Vite with `/v1` proxied, and its production build as the local Site — on free ports and a
+ * temporary data folder. Its output is kept for error
  * messages; `stop()` ends the whole process group and removes the data. Used by the end-to-end tests
  * (tests/e2e/) and the client figures of `npm run bench` (bench/client.ts).
  */
@@ -25,6 +26,12 @@ export interface Stack {
   output(): string;
   /** The full-scope API key of the local Appwrite (credentials.json), for test setup only. */
   apiKey(): string;
+  /**
+   * The client's production build as the local Site serves it (`npm start` pushes it in the
+   * background): resolves with its address, e.g. `http://agora.sites.localhost:41234/`, once
+   * `npm start` says it is ready; rejects if its deployment failed or it takes over `timeoutMs`.
+   */
+  site(timeoutMs?: number): Promise<ServedClient>;
   stop(): Promise<void>;
 }
 
@@ -76,10 +83,31 @@ export async function startStack(timeoutMs = 180_000): Promise<Stack> {
         fail(new Error(`npm start exited (${code}) before it was ready:\n${output}`));
       });
     });
+    const site = (siteTimeoutMs = 300_000) =>
+      new Promise<ServedClient>((done, fail) => {
+        const timer = setTimeout(
+          () => fail(new Error(`the Site was not ready in ${siteTimeoutMs} ms:\n${output}`)),
+          siteTimeoutMs,
+        );
+        const check = () => {
+          const ready = output.match(/\[site\] production build ready at (\S+)/);
+          const failed = output.match(/\[site\] the production build was not deployed[^\n]*/);
+          if (!ready && !failed) return;
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          if (ready?.[1]) done({ url: ready[1], close: async () => undefined });
+          else fail(new Error(failed?.[0]));
+        };
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        check();
+      });
     return {
       appUrl,
       endpoint,
       dataDir,
+      site,
       output: () => output,
       apiKey: () => JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')).apiKey,
       stop,

@@ -16,6 +16,9 @@
  *   so neither your CLI login nor the repository is touched.
  * - With an API key, appwrite-cli 12 cannot finish creating a new function in one push (facts §5.4):
  *   the first `push functions` is retried once.
+ * - Sites (the client, appwrite.json `sites`) are pushed last with the same key: deploy-site.ts
+ *   creates a missing site and its domain rule itself, the two steps the CLI needs a console login
+ *   for. The build (install + `npm run build:client`) runs on Appwrite.
  *
  * What a key cannot push (web platforms, webhooks) is listed in the README.
  */
@@ -42,10 +45,10 @@ import {
   TablesDB,
 } from 'node-appwrite';
 import { planSettings, type SettingChange } from './deploy-settings.ts';
+import { cli, ensureSite, ensureSiteRule, planSites, pushSites, sitesOf } from './deploy-site.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
-const CLI = join(ROOT, 'node_modules', '.bin', 'appwrite');
 
 type Json = Record<string, unknown>;
 
@@ -208,6 +211,7 @@ async function makePlan(
     }
     plan.changes.push(`${remote ? 'update and redeploy' : 'create and deploy'} function ${fn.$id}`);
   }
+  plan.changes.push(...(await planSites(client, config)));
   return { plan, functions: deployable };
 }
 
@@ -218,7 +222,7 @@ async function makePlan(
  */
 function stage(config: Json, base: string, target: Target, functions: Json[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'agora-deploy-'));
-  const { endpoint: _endpoint, ...rest } = config;
+  const { endpoint: _endpoint, sites: _sites, ...rest } = config;
   writeFileSync(
     join(dir, 'appwrite.json'),
     JSON.stringify({ ...rest, projectId: target.projectId, functions }, null, 2),
@@ -231,23 +235,35 @@ function stage(config: Json, base: string, target: Target, functions: Json[]): s
   return dir;
 }
 
-async function cli(
-  args: string[],
-  cwd: string,
-  home: string,
-): Promise<{ ok: boolean; output: string }> {
-  try {
-    const { stdout, stderr } = await run(CLI, args, {
-      cwd,
-      env: { ...process.env, HOME: home, NO_COLOR: '1' },
-      timeout: 10 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const output = `${stdout}${stderr}`;
-    return { ok: !/✗ Error|No \w+ were pushed|Failed to deploy/i.test(output), output };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+/**
+ * The sites (deploy-site.ts): each created first if missing, pushed and built with the CLI, then
+ * given its domain rule if it has none (`AGORA_SITE_DOMAIN`, or one under Appwrite's sites domain).
+ */
+async function deploySites(target: Target, config: Json, base: string): Promise<void> {
+  const client = new Client()
+    .setEndpoint(target.endpoint)
+    .setProject(target.projectId)
+    .setKey(target.apiKey);
+  for (const site of sitesOf(config)) {
+    if (await ensureSite(client, site)) console.log(`\nCreated site ${site.$id}.`);
+  }
+  console.log('\nappwrite push sites … (install and build run on Appwrite)');
+  const result = await pushSites(target, config, base);
+  console.log(result.output.trim());
+  if (!result.ok) throw new Error('appwrite push sites failed.');
+  for (const site of sitesOf(config)) {
+    const siteId = String(site.$id);
+    const domain = await ensureSiteRule(
+      client,
+      siteId,
+      target.projectId,
+      process.env.AGORA_SITE_DOMAIN,
+    );
+    console.log(
+      domain
+        ? `  Site ${siteId}: https://${domain}/ — add it as a Web platform (see the README).`
+        : `  Site ${siteId}: no domain yet; set AGORA_SITE_DOMAIN and deploy again.`,
+    );
   }
 }
 
@@ -322,6 +338,7 @@ async function main(): Promise<number> {
       console.log(result.output.trim());
       if (!result.ok) throw new Error(`appwrite push ${what} failed.`);
     }
+    if (sitesOf(config).length > 0) await deploySites(target, config, base);
     console.log('\nDeployed.');
     return 0;
   } finally {

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole product on one machine. Builds the functions, starts the local Appwrite
  * (which applies appwrite.json), seeds the demo data, serves the client through Vite (with `/v1`
- * proxied to the local Appwrite), and rebuilds a function's bundle when its source or shared code
- * changes, so the next execution runs the new code. Ctrl-C stops everything.
+ * proxied to the local Appwrite), pushes the client as the local Site (its production build, built
+ * by the local Appwrite in the background), and rebuilds a function's bundle when its source or
+ * shared code changes, so the next execution runs the new code. Ctrl-C stops everything.
  *
  *   npm start -- [--reset] [--port 8080] [--client-port 5173] [--data .appwrite-local]
  *                [--import FILE] [--export-on-exit FILE] [--export FILE]
@@ -25,6 +26,7 @@ import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
 import { type BuiltFunction, buildFunctions, listFunctionIds } from './build-functions.ts';
+import { ensureSite, ensureSiteRule, pushSites, setSiteVariable, sitesOf } from './deploy-site.ts';
 import { localSecrets } from './local-secrets.ts';
 import { DEMO_USERS, seedBoard, seedUsers } from './seed.ts';
 
@@ -211,6 +213,45 @@ function watchFunctions(functions: Functions): FSWatcher[] {
   ];
 }
 
+/**
+ * The client's production build, served the way production serves it: appwrite.json's site pushed
+ * with the real appwrite-cli (scripts/deploy-site.ts, as `npm run deploy` pushes it) and built by the
+ * local Appwrite, at `http://<siteId>.sites.localhost:<port>/`. Its build points the client at the
+ * site's own origin (`/v1` there is the local Appwrite), as behind a custom domain in front of both.
+ * Runs in the background; prints one line when the build is served, or why not.
+ */
+async function deployLocalSite(
+  client: Client,
+  endpoint: string,
+  projectId: string,
+  apiKey: string,
+) {
+  const config = JSON.parse(readFileSync(join(ROOT, 'appwrite.json'), 'utf8'));
+  const [site] = sitesOf(config);
+  if (!site) return null;
+  const siteId = String(site.$id);
+  const origin = `http://${siteId}.sites.localhost:${new URL(endpoint).port}`;
+  const started = performance.now();
+  const done = (async () => {
+    await ensureSite(client, site);
+    await setSiteVariable(client, siteId, 'VITE_APPWRITE_ENDPOINT', `${origin}/v1`);
+    const result = await pushSites(
+      { endpoint, projectId, apiKey },
+      { ...config, sites: [site] },
+      ROOT,
+    );
+    if (!result.ok) throw new Error(result.output.trim().split('\n').slice(-3).join(' '));
+    await ensureSiteRule(client, siteId, projectId, `${siteId}.sites.localhost`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`[site] production build ready at ${origin}/ (pushed and built in ${seconds} s)`);
+  })().catch((error: unknown) => {
+    console.error(
+      `[site] the production build was not deployed: ${error instanceof Error ? error.message : error} (see its deployment's build logs)`,
+    );
+  });
+  return { url: `${origin}/`, done };
+}
+
 async function main() {
   const options = readOptions(process.argv.slice(2));
   if (options.exportFile) {
@@ -261,6 +302,12 @@ async function main() {
   await vite.listen();
   const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;
   const watchers = watchFunctions(new Functions(client));
+  const site = await deployLocalSite(
+    client,
+    appwrite.endpoint,
+    credentials.projectId,
+    credentials.apiKey,
+  );
 
   console.log(
     [
@@ -269,6 +316,7 @@ async function main() {
       `  App:             ${appUrl}`,
       `  Local Appwrite:  ${appwrite.endpoint}  (project ${credentials.projectId})`,
       `  Console:         ${appwrite.endpoint.replace(/\/v1$/, '/console')}  (sign in as ${credentials.consoleEmail}, password in credentials.json)`,
+      ...(site ? [`  Site (production build): ${site.url}  (building in the background)`] : []),
       `  API key:         in ${join(options.data, 'credentials.json')}`,
       `  Functions:       ${(await listFunctionIds()).join(', ')} (rebuilt when you save)`,
       '  Demo logins:',

@@ -9,6 +9,7 @@ import { openDatabase, type Sql } from './platform/db.ts';
 import { EventBus } from './platform/events.ts';
 import { makePrivateFolder, tightenTree } from './platform/private-files.ts';
 import { ProjectSettingsStore } from './project/settings.ts';
+import { openSitesService, type SitesService } from './sites/service.ts';
 import { Storage } from './storage/service.ts';
 import { openTablesDB, type TablesDB } from './tablesdb/service.ts';
 import { Teams } from './teams/service.ts';
@@ -48,6 +49,8 @@ export interface Project {
   readonly storage: Storage;
   /** Functions, deployments, executions, proxy rules, webhooks, the runner and the clock. */
   readonly functions: FunctionsService;
+  /** Sites: their variables, deployments and builds (core/sites/). */
+  readonly sites: SitesService;
   /** Appwrite's abuse-limit counters (in memory; they reset when the process restarts). */
   readonly abuse: AbuseCounters;
   /** Initials, QR codes and the flag, browser and credit-card icons, drawn from packaged assets. */
@@ -77,6 +80,8 @@ export interface ProjectOptions {
   endpoint?: () => string;
   /** Bounds of the abuse counter store (tests shrink it and pin its clock). */
   abuse?: { maxCounters?: number; now?: () => number };
+  /** A site build's time limit in seconds (`_APP_COMPUTE_BUILD_TIMEOUT`, default 900). */
+  buildTimeout?: number;
 }
 
 /** The SQLite file inside a data folder. */
@@ -134,6 +139,17 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     });
     const unsubscribeFunctions = events.subscribe((event) => functions.onEvent(event));
     functions.startClock();
+    const sites = openSitesService({
+      db,
+      projectId,
+      dataDir,
+      rules: functions.rules,
+      endpoint,
+      publish: (event) => events.publish(event),
+      projectVariables: () =>
+        Object.fromEntries(functions.functions.variables(null).map((v) => [v.key, v.value])),
+      buildTimeout: options.buildTimeout,
+    });
 
     const abuse = new AbuseCounters(
       options.abuse?.maxCounters ?? DEFAULT_MAX_COUNTERS,
@@ -152,12 +168,14 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       tablesdb,
       storage,
       functions,
+      sites,
       abuse,
       avatars: new Avatars(),
       locale: new Locale(),
       endpoint,
       async close() {
         unsubscribeFunctions();
+        await sites.close();
         await functions.close();
         storage.close();
         if (ownsDb) db.close();

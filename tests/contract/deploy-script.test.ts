@@ -3,8 +3,18 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Functions, Project, Storage, TablesDB } from 'node-appwrite';
+import {
+  Client,
+  Functions,
+  Project,
+  Proxy as ProxyRules,
+  Sites,
+  Storage,
+  TablesDB,
+} from 'node-appwrite';
+import * as tar from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { siteRequest, staticSiteSource, writeTree } from '../support/sites.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
 /**
@@ -87,6 +97,26 @@ const config = {
       path: 'functions/unbuilt',
     },
   ],
+  sites: [
+    {
+      $id: 'web',
+      name: 'web',
+      path: 'site',
+      enabled: true,
+      logging: true,
+      timeout: 30,
+      framework: 'other',
+      adapter: 'static',
+      buildRuntime: 'node-22',
+      installCommand: '',
+      buildCommand: 'node build.mjs',
+      outputDirectory: './dist',
+      fallbackFile: 'index.html',
+      specification: 's-1vcpu-512mb',
+      ignore: ['secret.txt', 'dist'],
+      vars: [],
+    },
+  ],
 };
 
 async function deploy(...args: string[]): Promise<{ code: number; output: string }> {
@@ -130,6 +160,7 @@ beforeAll(async () => {
     `import { existsSync } from 'node:fs';
 export default async ({ res }) => res.json({ greeting: 'hello', source: existsSync('src/main.ts') });\n`,
   );
+  writeTree(join(work, 'site'), staticSiteSource('deployed'));
   writeFileSync(join(work, 'appwrite.json'), JSON.stringify(config, null, 2));
 });
 afterAll(async () => {
@@ -148,6 +179,8 @@ test('missing environment → exit 2 naming the variables', async () => {
 test('first deploy: plan, then tables, buckets and functions pushed; unbuilt skipped', async () => {
   const result = await deploy();
   expect(result.output).toContain('+ create database app');
+  expect(result.output).toContain('+ create, build and deploy site web');
+  expect(result.output).toContain('+ add a domain rule for site web');
   expect(result.output).toContain('+ create and deploy function greet');
   expect(result.output).toMatch(/~ skip function unbuilt/);
   expect(result.code).toBe(0);
@@ -158,10 +191,45 @@ test('first deploy: plan, then tables, buckets and functions pushed; unbuilt ski
   // `ignore: ["src"]` kept the source out of the deployment.
   expect(JSON.parse(execution.responseBody)).toEqual({ greeting: 'hello', source: false });
   // The repository copy was not touched: no CLI archive left next to appwrite.json.
-  expect(readdirSync(work).sort()).toEqual(['appwrite.json', 'functions']);
+  expect(readdirSync(work).sort()).toEqual(['appwrite.json', 'functions', 'site']);
+}, 90_000);
+
+test('the site: created with the key, built, deployed and given a domain rule; a re-deploy keeps it', async () => {
+  // The first deploy above pushed it; its plan said so.
+  const sites = new Sites(client);
+  const site = await sites.get({ siteId: 'web' });
+  const [deployment] = (await sites.listDeployments({ siteId: 'web' })).deployments;
+  expect([deployment?.status, site.deploymentId]).toEqual(['ready', deployment?.$id]);
+  const domain = `web-${server.projectId}.sites.localhost`;
+  const port = Number(new URL(server.endpoint).port);
+  expect((await siteRequest(port, domain, '/')).body).toContain('<title>deployed</title>');
+  // `ignore` kept secret.txt out of the upload.
+  expect((await siteRequest(port, domain, '/env.json')).status).toBe(200);
+  const source = await sites.getDeploymentDownload({
+    siteId: 'web',
+    deploymentId: String(deployment?.$id),
+  });
+  const archive = join(work, '..', `web-source-${Date.now()}.tar.gz`);
+  writeFileSync(archive, Buffer.from(source));
+  const names: string[] = [];
+  tar.t({ file: archive, sync: true, onReadEntry: (entry) => void names.push(entry.path) });
+  rmSync(archive);
+  expect(names.some((name) => name.endsWith('build.mjs'))).toBe(true);
+  expect(names.some((name) => name.includes('secret.txt'))).toBe(false);
+
+  const again = await deploy();
+  expect(again.output).toContain('+ update, build and deploy site web');
+  expect(again.output).not.toContain('add a domain rule');
+  expect(again.output).toContain(`Site web: https://${domain}/`);
+  expect(again.code).toBe(0);
+  const rules = await new ProxyRules(client).listRules({});
+  expect(rules.rules.filter((r) => r.trigger === 'manual').map((r) => r.domain)).toEqual([domain]);
 }, 90_000);
 
 test('a remote table appwrite.json lacks: nothing pushed without --yes, deleted with it', async () => {
+  // The site is done with (above); the remaining deploys leave it out, which is quicker.
+  const { sites: _sites, ...withoutSites } = config;
+  writeFileSync(join(work, 'appwrite.json'), JSON.stringify(withoutSites, null, 2));
   const tables = new TablesDB(client);
   await tables.createTable({ databaseId: 'app', tableId: 'precious', name: 'precious' });
   const refused = await deploy();
@@ -195,7 +263,11 @@ test('settings: shown in the plan and applied with the key (anonymous sign-in of
       },
     },
   };
-  writeFileSync(join(work, 'appwrite.json'), JSON.stringify({ ...config, settings }, null, 2));
+  const { sites: _sites, ...withoutSites } = config;
+  writeFileSync(
+    join(work, 'appwrite.json'),
+    JSON.stringify({ ...withoutSites, settings }, null, 2),
+  );
   const result = await deploy();
   expect(result.output).toContain('+ settings: service teams: on → off');
   expect(result.output).toContain('+ settings: auth method anonymous: on → off');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Account, Client, Functions, Query, Storage, TablesDB, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteRequest } from '../support/sites.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -53,10 +54,11 @@ describe('npm start', () => {
     return new Functions(new Client().setEndpoint(endpoint).setProject('agora').setKey(apiKey));
   };
 
+  // The data folder holds the Site's dependency cache (the client's node_modules): slow to remove.
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('serves the client, with /v1 proxied to the local Appwrite on the same origin', async () => {
     const page = await fetch(appUrl);
@@ -161,6 +163,22 @@ describe('npm start', () => {
     expect(execution.deploymentId).toBe(after);
     expect(execution.responseStatusCode).toBe(200);
   });
+
+  it('serves the production build through the local Site, pushed with appwrite-cli and built by the local Appwrite', async () => {
+    const [, siteUrl = ''] = await waitFor(/Site \(production build\): +(\S+)/, 5_000);
+    expect(siteUrl).toMatch(/^http:\/\/agora\.sites\.localhost:\d+\/$/);
+    // A cold build installs the client's dependencies from the registry: minutes at worst.
+    await waitFor(/\[site\] production build ready at /, 240_000);
+    const { host, port } = new URL(siteUrl);
+    const page = await siteRequest(Number(port), host.replace(/:\d+$/, ''), '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Agora</title>');
+    const script = page.body.match(/src="(\/assets\/index-[^"]+\.js)"/)?.[1] ?? '';
+    const bundle = await siteRequest(Number(port), host.replace(/:\d+$/, ''), script);
+    expect(bundle.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // The build points the client at the Site's own origin, where /v1 is the local Appwrite.
+    expect(bundle.body).toContain(`${siteUrl}v1`);
+  }, 260_000);
 
   it('stops everything on Ctrl-C', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -1,27 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LaunchedChromium, launchChromium } from '#lib/chromium.ts';
-import {
-  buildClient,
-  outboxLink,
-  ROOT,
-  type ServedClient,
-  type Stack,
-  serveClient,
-  startStack,
-} from '#lib/stack.ts';
+import { outboxLink, ROOT, type ServedClient, type Stack, startStack } from '#lib/stack.ts';
 
 /**
  * The whole product in a real browser, as people use it: Chromium against the `npm start` stack on
  * free ports (functions built, local Appwrite, demo data), with the client as it ships — the
- * production build, served by `vite preview` with /v1 proxied like `npm start`'s dev server. Not
- * the dev server itself: its HMR and dependency optimizer reload open pages when a source changes
- * or a lazy page pulls a new dependency, which loses what a test typed mid-step. A newcomer signs up, verifies their email from
+ * production build, served by the local Appwrite as the Site `agora` (`npm start` pushes it with
+ * appwrite-cli; /v1 on the Site's origin is the API). Not the dev server: its HMR and dependency
+ * optimizer reload open pages when a source changes or a lazy page pulls a new dependency, which
+ * loses what a test typed mid-step. A newcomer signs up, verifies their email from
  * the local outbox, posts; Ada, in another browser context, sees the post arrive without a reload;
  * both like it and see the same count; a comment; the admin exports users to CSV and downloads it;
  * the newcomer signs out. Elements are found by role and accessible name (client/src/App.svelte's
@@ -55,7 +47,6 @@ const comment = `Welcome aboard, ${tag}!`;
 
 let stack: Stack;
 let client: ServedClient;
-let work: string;
 let chromium: LaunchedChromium;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -146,10 +137,10 @@ beforeAll(async () => {
   // Chromium first: on a fresh Debian machine this may apt-install it.
   chromium = await launchChromium();
   browser = chromium.browser;
-  work = mkdtempSync(join(tmpdir(), 'agora-e2e-client-'));
-  const [started] = await Promise.all([startStack(), buildClient(work)]);
-  stack = started;
-  client = await serveClient(stack, work);
+  stack = await startStack();
+  // The production build as Appwrite hosts it: the local Site npm start pushes (its first build
+  // installs the client's dependencies).
+  client = await stack.site();
 }, 900_000);
 
 // A failed step leaves a picture of every open page (failed-<step>-<n>.png).
@@ -170,8 +161,7 @@ afterAll(async () => {
   await chromium?.close();
   await client?.close();
   await stack?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-}, 60_000);
+}, 120_000);
 
 describe('the Agora journey in Chromium', () => {
   it('signs a newcomer up (the shared schema answers before any request)', async () => {

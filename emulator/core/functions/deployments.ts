@@ -1,13 +1,17 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sql } from '../platform/db.ts';
 import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
-import { uniqueId } from '../platform/ids.ts';
-import { FILE_MODE, FOLDER_MODE } from '../platform/private-files.ts';
 import { isoDate } from '../platform/time.ts';
 import { ArchiveError, unpackDeployment } from './deployment-archive.ts';
+import {
+  joinChunks,
+  planChunk,
+  stageChunk,
+  type UploadedCode,
+  wholeAlready,
+} from './deployment-upload.ts';
 import type { FunctionDoc, FunctionStore } from './functions.ts';
 
 /**
@@ -21,11 +25,19 @@ import type { FunctionDoc, FunctionStore } from './functions.ts';
  * which is how Appwrite reports an archive its build cannot use.
  */
 
-/** The SDKs' and the CLI's chunk size (`APP_LIMIT_UPLOAD_CHUNK_SIZE`). */
-export const DEPLOYMENT_CHUNK_SIZE = 5 * 1024 * 1024;
-
-/** `_APP_COMPUTE_SIZE_LIMIT` default: the largest code archive. */
-export const DEPLOYMENT_SIZE_LIMIT = 30_000_000;
+/** The Deployment model's VCS fields: empty, as no deployment here comes from a repository. */
+export const NO_VCS_FIELDS = {
+  providerRepositoryName: '',
+  providerRepositoryOwner: '',
+  providerRepositoryUrl: '',
+  providerCommitHash: '',
+  providerCommitAuthorUrl: '',
+  providerCommitAuthor: '',
+  providerCommitMessage: '',
+  providerCommitUrl: '',
+  providerBranch: '',
+  providerBranchUrl: '',
+} as const;
 
 /** A stored deployment: the Deployment model plus the chunk bookkeeping Appwrite keeps too. */
 export interface DeploymentDoc {
@@ -52,20 +64,14 @@ export interface DeploymentDoc {
 }
 
 /** One upload request, as the HTTP layer read it. */
-export interface DeploymentUpload {
+export interface DeploymentUpload extends UploadedCode {
   functionId: string;
   entrypoint: string | null;
   commands: string | null;
   activate: boolean;
-  file: { name: string; data: Buffer } | null;
-  contentRange: string | undefined;
-  appwriteId: string | undefined;
   /** `cli` when appwrite-cli sent it (`x-sdk-language: cli`), else `manual`, as Appwrite records. */
   type: 'cli' | 'manual';
 }
-
-const RANGE = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/;
-const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 
 /** Deployments of every function, and the folders they are unpacked into. */
 export class DeploymentStore {
@@ -106,19 +112,7 @@ export class DeploymentStore {
   /** The Deployment model (without the chunk bookkeeping). */
   model(doc: DeploymentDoc): Record<string, unknown> {
     const { buildCommands: _c, sourceChunksTotal: _t, sourceChunksUploaded: _u, ...model } = doc;
-    return {
-      ...model,
-      providerRepositoryName: '',
-      providerRepositoryOwner: '',
-      providerRepositoryUrl: '',
-      providerCommitHash: '',
-      providerCommitAuthorUrl: '',
-      providerCommitAuthor: '',
-      providerCommitMessage: '',
-      providerCommitUrl: '',
-      providerBranch: '',
-      providerBranchUrl: '',
-    };
+    return { ...model, ...NO_VCS_FIELDS };
   }
 
   /**
@@ -133,60 +127,11 @@ export class DeploymentStore {
     if (entrypoint === '') {
       throw new AppwriteError('function_entrypoint_missing', 'Give the deployment an entrypoint.');
     }
-    if (!input.file) throw new AppwriteError('storage_file_empty', 'No code file was sent.');
-    if (!input.file.name.toLowerCase().endsWith('.gz')) {
-      throw new AppwriteError(
-        'storage_file_type_unsupported',
-        'The code must be a gzip archive (.tar.gz).',
-      );
-    }
-
-    let deploymentId = uniqueId();
-    let chunk = 0;
-    let chunks = 1;
-    let size = input.file.data.length;
-    if (input.contentRange) {
-      const match = RANGE.exec(input.contentRange.trim());
-      const start = Number(match?.[1]);
-      const end = Number(match?.[2]);
-      size = Number(match?.[3]);
-      if (!match || end < start || end >= size || start % DEPLOYMENT_CHUNK_SIZE !== 0) {
-        throw new AppwriteError('storage_invalid_content_range', 'The Content-Range is invalid.');
-      }
-      if (end - start + 1 !== input.file.data.length) {
-        throw new AppwriteError(
-          'storage_invalid_content_range',
-          'The chunk is not as long as its Content-Range says.',
-        );
-      }
-      chunks = Math.ceil(size / DEPLOYMENT_CHUNK_SIZE);
-      chunk = Math.floor(start / DEPLOYMENT_CHUNK_SIZE);
-      if (input.appwriteId !== undefined && input.appwriteId !== '') {
-        if (!UID.test(input.appwriteId)) {
-          throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is invalid.');
-        }
-        deploymentId = input.appwriteId;
-      }
-    }
-    if (size > DEPLOYMENT_SIZE_LIMIT) {
-      throw new AppwriteError(
-        'storage_invalid_file_size',
-        `The code archive is larger than ${DEPLOYMENT_SIZE_LIMIT} bytes.`,
-      );
-    }
+    const plan = planChunk(input);
+    const { deploymentId, chunks, size } = plan;
 
     let doc = this.#docs.get(deploymentId);
-    if (doc && doc.resourceId !== fn.$id) {
-      throw new AppwriteError('storage_invalid_appwrite_id', 'The X-Appwrite-ID is taken.');
-    }
-    // A chunk of an archive that is already whole: Appwrite answers with the deployment as it is.
-    if (doc && doc.sourceChunksUploaded >= doc.sourceChunksTotal) return doc;
-    if (doc && doc.sourceChunksTotal !== chunks) {
-      throw new AppwriteError(
-        'storage_invalid_content_range',
-        'The chunk disagrees with the earlier ones on the total size.',
-      );
-    }
+    if (doc && wholeAlready(doc, fn.$id, chunks)) return doc;
     if (!doc) {
       const now = isoDate();
       doc = {
@@ -218,14 +163,8 @@ export class DeploymentStore {
       });
     }
 
-    // Chunks are kept one file each, so they may arrive in any order; the count of files present is
-    // the progress. Everything up to the last write is synchronous, so two requests never interleave.
     const staging = join(this.#root, fn.$id, '.uploads', deploymentId);
-    mkdirSync(staging, { recursive: true, mode: FOLDER_MODE });
-    writeFileSync(join(staging, String(chunk).padStart(6, '0')), input.file.data, {
-      mode: FILE_MODE,
-    });
-    const present = readdirSync(staging).length;
+    const present = stageChunk(staging, plan);
     doc = this.save({ ...doc, sourceChunksUploaded: present });
     if (present < chunks) return doc;
 
@@ -233,10 +172,7 @@ export class DeploymentStore {
     const started = Date.now();
     const archive = join(this.#root, fn.$id, '.uploads', `${deploymentId}.tar.gz`);
     try {
-      await rm(archive, { force: true });
-      for (const part of readdirSync(staging).sort()) {
-        await appendFile(archive, await readFile(join(staging, part)), { mode: FILE_MODE });
-      }
+      await joinChunks(staging, archive);
       await unpackDeployment(archive, this.folder(fn.$id, deploymentId));
       doc = this.save({
         ...doc,

@@ -3,6 +3,15 @@ import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { isoDate } from '../platform/time.ts';
 import { DEFAULT_SPECIFICATION } from './settings.ts';
+import {
+  PROJECT_VARIABLES,
+  type VariableDoc,
+  type VariableOwner,
+  VariableTable,
+  variableModel,
+} from './variables.ts';
+
+export { type VariableDoc, variableModel } from './variables.ts';
 
 /**
  * Functions and their variables (function-level and project-level), as Appwrite stores them
@@ -49,18 +58,6 @@ export interface FunctionDoc extends FunctionSettings {
   providerPaths: string[];
 }
 
-/** A variable (Variable model): `resourceType` `function` with the function's id, or `project` with ''. */
-export interface VariableDoc {
-  $id: string;
-  $createdAt: string;
-  $updatedAt: string;
-  key: string;
-  value: string;
-  secret: boolean;
-  resourceType: 'function' | 'project';
-  resourceId: string;
-}
-
 /** Defaults Appwrite gives a new function (Functions/Create.php). */
 export const FUNCTION_DEFAULTS: Omit<FunctionSettings, 'name' | 'runtime'> = {
   execute: [],
@@ -77,23 +74,18 @@ export const FUNCTION_DEFAULTS: Omit<FunctionSettings, 'name' | 'runtime'> = {
   deploymentRetention: 0,
 };
 
-/** What the API returns for a variable: a secret one's value is never shown (Variable model). */
-export function variableModel(variable: VariableDoc): VariableDoc {
-  return variable.secret ? { ...variable, value: '' } : variable;
-}
-
 /** Told after a function is written (the stored document) or deleted (`null`). */
 export type FunctionChangeListener = (id: string, doc: FunctionDoc | null) => void;
 
 /** The function stores: functions and variables. */
 export class FunctionStore {
   readonly #functions: DocTable<FunctionDoc>;
-  readonly #variables: DocTable<VariableDoc>;
+  readonly #variables: VariableTable;
   readonly #watchers = new Set<FunctionChangeListener>();
 
   constructor(db: Sql) {
     this.#functions = new DocTable(db, 'fn_functions');
-    this.#variables = new DocTable(db, 'fn_variables');
+    this.#variables = new VariableTable(db);
   }
 
   /** Creates a function; 409 `function_already_exists` when the id is taken. */
@@ -151,7 +143,7 @@ export class FunctionStore {
   delete(id: string): void {
     this.get(id);
     this.#functions.delete(id);
-    this.#variables.deleteByParent(`function:${id}`);
+    this.#variables.deleteAll(ownerOf(id));
     for (const watcher of this.#watchers) watcher(id, null);
   }
 
@@ -166,16 +158,12 @@ export class FunctionStore {
 
   /** Variables of a function (`functionId`) or of the project (`null`). */
   variables(functionId: string | null): VariableDoc[] {
-    return this.#variables.byParent(parentOf(functionId));
+    return this.#variables.list(ownerOf(functionId));
   }
 
   /** One variable of a function or the project, or 404 `variable_not_found`. */
   variable(functionId: string | null, variableId: string): VariableDoc {
-    const doc = this.#variables.get(variableId);
-    if (!doc || doc.resourceId !== (functionId ?? '')) {
-      throw new AppwriteError('variable_not_found', `No variable has the id '${variableId}'.`);
-    }
-    return doc;
+    return this.#variables.get(ownerOf(functionId), variableId);
   }
 
   /** Creates a variable; a key already used in the same scope is 409 `variable_already_exists`. */
@@ -184,66 +172,25 @@ export class FunctionStore {
     id: string,
     fields: { key: string; value: string; secret: boolean },
   ): VariableDoc {
-    const taken = this.variables(functionId).some((v) => v.key === fields.key);
-    if (taken || this.#variables.get(id)) {
-      throw new AppwriteError(
-        'variable_already_exists',
-        `A variable with the key '${fields.key}' or id '${id}' exists.`,
-      );
-    }
-    const now = isoDate();
-    const doc: VariableDoc = {
-      $id: id,
-      $createdAt: now,
-      $updatedAt: now,
-      ...fields,
-      resourceType: functionId === null ? 'project' : 'function',
-      resourceId: functionId ?? '',
-    };
+    const doc = this.#variables.create(ownerOf(functionId), id, fields);
     this.touchLive(functionId);
-    return this.#variables.put(doc, parentOf(functionId));
+    return doc;
   }
 
-  /**
-   * Updates a variable (PUT: `key` required; `value` and `secret` keep theirs when absent). A secret
-   * variable cannot be made visible again (Appwrite: `variable_cannot_unset_secret`).
-   */
+  /** Updates a variable (VariableTable.update: PUT semantics, a secret stays secret). */
   updateVariable(
     functionId: string | null,
     variableId: string,
     fields: { key: string; value: string | undefined; secret: boolean | undefined },
   ): VariableDoc {
-    const current = this.variable(functionId, variableId);
-    if (current.secret && fields.secret === false) {
-      throw new AppwriteError(
-        'variable_cannot_unset_secret',
-        'A secret variable cannot be made non-secret.',
-      );
-    }
-    const clash = this.variables(functionId).some(
-      (v) => v.key === fields.key && v.$id !== variableId,
-    );
-    if (clash) {
-      throw new AppwriteError(
-        'variable_already_exists',
-        `A variable with the key '${fields.key}' exists.`,
-      );
-    }
-    const doc: VariableDoc = {
-      ...current,
-      key: fields.key,
-      value: fields.value ?? current.value,
-      secret: fields.secret ?? current.secret,
-      $updatedAt: isoDate(),
-    };
+    const doc = this.#variables.update(ownerOf(functionId), variableId, fields);
     this.touchLive(functionId);
-    return this.#variables.put(doc, parentOf(functionId));
+    return doc;
   }
 
   /** Deletes a variable. */
   deleteVariable(functionId: string | null, variableId: string): void {
-    this.variable(functionId, variableId);
-    this.#variables.delete(variableId);
+    this.#variables.delete(ownerOf(functionId), variableId);
     this.touchLive(functionId);
   }
 
@@ -269,6 +216,6 @@ export class FunctionStore {
   }
 }
 
-function parentOf(functionId: string | null): string {
-  return functionId === null ? 'project' : `function:${functionId}`;
+function ownerOf(functionId: string | null): VariableOwner {
+  return functionId === null ? PROJECT_VARIABLES : { type: 'function', id: functionId };
 }

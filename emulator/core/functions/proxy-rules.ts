@@ -5,9 +5,10 @@ import { isoDate } from '../platform/time.ts';
 
 /**
  * Proxy rules (`/v1/proxy/rules`), kept only as far as appwrite-cli 12 needs them: after creating a
- * function it adds a function rule `<unique>.<_APP_DOMAIN_FUNCTIONS>` and, after each deployment,
- * lists the function's `manual` rule to print its URL (facts §5.5). The local Appwrite does not route
- * by these domains; a function is reached at `/v1/local/functions/<id>/…` instead (README).
+ * function or a site it adds a rule `<unique>.<_APP_DOMAIN_FUNCTIONS|SITES>` and, after each
+ * deployment, lists the resource's `manual` rule to print its URL (facts §5.5). A function rule's
+ * domain routes to the function (`<domain>:<port>`, http/functions/domains.ts), a site rule's to the
+ * site's active deployment (http/sites/serve.ts); `*.localhost` names are this machine.
  */
 export interface ProxyRuleDoc {
   $id: string;
@@ -15,11 +16,12 @@ export interface ProxyRuleDoc {
   $updatedAt: string;
   domain: string;
   type: 'deployment';
-  trigger: 'manual';
+  /** `manual` (a domain someone added), `deployment` (the one Appwrite gives each site deployment). */
+  trigger: 'manual' | 'deployment';
   redirectUrl: string;
   redirectStatusCode: number;
   deploymentId: string;
-  deploymentResourceType: 'function';
+  deploymentResourceType: 'function' | 'site';
   deploymentResourceId: string;
   deploymentVcsProviderBranch: string;
   status: 'verified';
@@ -42,6 +44,43 @@ export class ProxyRuleStore {
 
   /** Adds a function rule; a domain already in use is 409 `rule_already_exists`. */
   createFunctionRule(id: string, domain: string, functionId: string): ProxyRuleDoc {
+    return this.#create(id, domain, 'function', functionId);
+  }
+
+  /** Adds a site rule (`POST /proxy/rules/site`); a domain in use is 409 `rule_already_exists`. */
+  createSiteRule(id: string, domain: string, siteId: string): ProxyRuleDoc {
+    return this.#create(id, domain, 'site', siteId);
+  }
+
+  /**
+   * Adds the rule Appwrite gives each new site deployment (Sites/Deployments/Create.php: trigger
+   * `deployment`, the deployment's own preview domain).
+   */
+  createDeploymentRule(id: string, domain: string, siteId: string, deploymentId: string) {
+    return this.#create(id, domain, 'site', siteId, deploymentId);
+  }
+
+  /** The site rule of a domain, or `null`. */
+  siteRuleOf(domain: string): ProxyRuleDoc | null {
+    return (
+      this.list().find((r) => r.domain === domain && r.deploymentResourceType === 'site') ?? null
+    );
+  }
+
+  /** Deletes the rules of one site deployment (it is being deleted). */
+  deleteForDeployment(siteId: string, deploymentId: string): void {
+    for (const rule of this.#docs.byParent(`site:${siteId}`)) {
+      if (rule.deploymentId === deploymentId) this.#docs.delete(rule.$id);
+    }
+  }
+
+  #create(
+    id: string,
+    domain: string,
+    kind: ProxyRuleDoc['deploymentResourceType'],
+    resourceId: string,
+    deploymentId = '',
+  ): ProxyRuleDoc {
     if (this.list().some((r) => r.domain === domain)) {
       throw new AppwriteError('rule_already_exists', `The domain '${domain}' already has a rule.`);
     }
@@ -53,18 +92,18 @@ export class ProxyRuleStore {
         $updatedAt: now,
         domain,
         type: 'deployment',
-        trigger: 'manual',
+        trigger: deploymentId === '' ? 'manual' : 'deployment',
         redirectUrl: '',
         redirectStatusCode: 301,
-        deploymentId: '',
-        deploymentResourceType: 'function',
-        deploymentResourceId: functionId,
+        deploymentId,
+        deploymentResourceType: kind,
+        deploymentResourceId: resourceId,
         deploymentVcsProviderBranch: '',
         status: 'verified',
         logs: '',
         renewAt: '',
       },
-      functionId,
+      kind === 'function' ? resourceId : `site:${resourceId}`,
     );
   }
 
@@ -79,6 +118,11 @@ export class ProxyRuleStore {
   delete(id: string): void {
     this.get(id);
     this.#docs.delete(id);
+  }
+
+  /** Deletes a site's rules (the site is being deleted). */
+  deleteForSite(siteId: string): void {
+    this.#docs.deleteByParent(`site:${siteId}`);
   }
 
   /** Deletes a function's rules (the function is being deleted). */

@@ -61,6 +61,16 @@ export const LIST_ATTRIBUTES = {
     commands: 'string',
     installationId: 'string',
   }),
+  sites: list({
+    name: 'string',
+    enabled: 'boolean',
+    framework: 'string',
+    deploymentId: 'string',
+    buildCommand: 'string',
+    installCommand: 'string',
+    outputDirectory: 'string',
+    installationId: 'string',
+  }),
   executions: list({
     trigger: 'string',
     status: 'string',

@@ -11,7 +11,8 @@ import { bodyOf, includeTotal } from './functions.ts';
 
 type Body = Record<string, unknown>;
 
-function header(request: FastifyRequest, name: string): string | undefined {
+/** A request header's first value. */
+export function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

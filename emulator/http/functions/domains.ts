@@ -49,7 +49,9 @@ export async function registerFunctionDomainRoutes(
 ): Promise<void> {
   /** The function a hostname names: its proxy rule's, else `<functionId>.functions.localhost`. */
   const functionOfHost = (host: string): string | null => {
-    const rule = service.rules.list().find((r) => r.domain === host);
+    const rule = service.rules
+      .list()
+      .find((r) => r.domain === host && r.deploymentResourceType === 'function');
     if (rule) return rule.deploymentResourceId;
     const label = host.slice(0, -(FUNCTIONS_DOMAIN.length + 1));
     return label.includes('.') ? null : label;

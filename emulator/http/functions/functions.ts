@@ -101,6 +101,17 @@ export function readFunctionSettings(body: Body, current: FunctionDoc | null): F
   };
 }
 
+/** Appwrite's specifications as `GET /functions|sites/specifications` list them. */
+export function specificationList() {
+  const specifications = Object.entries(SPECIFICATIONS).map(([slug, spec]) => ({
+    memory: spec.memory,
+    cpus: spec.cpus,
+    enabled: true,
+    slug,
+  }));
+  return { total: specifications.length, specifications };
+}
+
 /**
  * Functions: `GET|POST /functions`, `GET|PUT|DELETE /functions/{id}`, `GET /functions/runtimes`,
  * `GET /functions/specifications` (keys and the console admin; scope `functions.read|write`).
@@ -161,13 +172,7 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
 
   app.get('/functions/specifications', async (request) => {
     requireScope(request, 'functions.read');
-    const specifications = Object.entries(SPECIFICATIONS).map(([slug, spec]) => ({
-      memory: spec.memory,
-      cpus: spec.cpus,
-      enabled: true,
-      slug,
-    }));
-    return { total: specifications.length, specifications };
+    return specificationList();
   });
 
   app.get('/functions/:functionId', async (request) => {

@@ -6,6 +6,7 @@ import { AppwriteError } from '../../core/platform/errors.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../../core/platform/scopes.ts';
 import type { Project } from '../../core/project.ts';
+import { SITES_DOMAIN } from '../../core/sites/service.ts';
 import { FUNCTION_DOMAIN_PREFIX, FUNCTIONS_DOMAIN } from '../functions/domains.ts';
 import { bodyOf } from '../functions/functions.ts';
 import { requiredString } from '../platform/params.ts';
@@ -177,7 +178,7 @@ export function registerConsole(app: FastifyInstance, project: Project): void {
       _APP_VCS_ENABLED: false,
       _APP_DOMAIN_ENABLED: false,
       _APP_ASSISTANT_ENABLED: false,
-      _APP_DOMAIN_SITES: 'sites.localhost',
+      _APP_DOMAIN_SITES: SITES_DOMAIN,
       _APP_DOMAIN_FUNCTIONS: FUNCTIONS_DOMAIN,
       _APP_OPTIONS_FORCE_HTTPS: 'disabled',
       _APP_DOMAINS_NAMESERVERS: '',

@@ -18,6 +18,7 @@ export type ItemModel =
   | 'row'
   | 'document'
   | 'function'
+  | 'site'
   | 'file'
   | 'webhook'
   | 'project'
@@ -30,6 +31,7 @@ export const LISTS = {
   rowList: { key: 'rows', item: 'row' },
   documentList: { key: 'documents', item: 'document' },
   functionList: { key: 'functions', item: 'function' },
+  siteList: { key: 'sites', item: 'site' },
   fileList: { key: 'files', item: 'file' },
   webhookList: { key: 'webhooks', item: 'webhook' },
   membershipList: { key: 'memberships', item: 'membership' },

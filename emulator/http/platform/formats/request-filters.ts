@@ -85,6 +85,8 @@ export const REQUEST_FILTERS: readonly RequestFilter[] = [
         isSet(params, 'queries') ? params : { ...params, queries: [SUBQUERY_LIMIT] },
       'functions.create': convertSpecs,
       'functions.update': convertSpecs,
+      'sites.create': convertSpecs,
+      'sites.update': convertSpecs,
     },
   },
   {
@@ -114,6 +116,7 @@ export const REQUEST_FILTERS: readonly RequestFilter[] = [
     appliesTo: below('1.9.4'),
     operations: {
       'functions.createVariable': fillId('variableId'),
+      'sites.createVariable': fillId('variableId'),
     },
   },
 ];

@@ -133,6 +133,15 @@ function flattenProject(content: Json, source: unknown): Json {
 }
 
 /** V21's cast: `$sequence` an integer (0 when not numeric), here and in nested rows (relations). */
+/** V21's parseSpecs: 1.8.0 shows one `specification` (the build one) for a function or a site. */
+function oneSpecification(content: Json): Json {
+  const specification = content.buildSpecification ?? content.specification ?? null;
+  const { runtimeSpecification: _runtime, ...rest } = content;
+  return 'buildSpecification' in rest
+    ? renameKey(rest, 'buildSpecification', 'specification', specification)
+    : { ...rest, specification };
+}
+
 function castSequence(content: Json): Json {
   const out: Json = { ...content };
   if (out.$sequence !== undefined && out.$sequence !== null) {
@@ -206,17 +215,12 @@ export const RESPONSE_FILTERS: readonly ResponseFilter[] = [
     },
   },
   {
-    // Also Platform, Site and User (`impersonator*`), which this server does not serve or never sets.
+    // Also Platform and User (`impersonator*`), which this server does not serve or never sets.
     name: 'V21',
     appliesTo: below('1.9.0'),
     models: {
-      function: (content) => {
-        const specification = content.buildSpecification ?? content.specification ?? null;
-        const { runtimeSpecification: _runtime, ...rest } = content;
-        return 'buildSpecification' in rest
-          ? renameKey(rest, 'buildSpecification', 'specification', specification)
-          : { ...rest, specification };
-      },
+      function: oneSpecification,
+      site: oneSpecification,
       row: castSequence,
       document: castSequence,
     },
