@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { Route, routeRequest } from '../../../shared/functions.ts';
+import { execute } from './fake-runtime.ts';
+import { FakeModerationRepo } from './moderation-fake-repo.ts';
+import { moderationHandler } from './moderation-scenarios.ts';
+import { CountingLimiter, postsHandler } from './posts-scenarios.ts';
+
+/**
+ * Counters stay exact through any mix of posting, liking, commenting, deleting, hiding and showing
+ * again: after every sequence fast-check draws, each counter equals a recount of the rows by the
+ * rules in functions/_lib/moderation-writes.ts —
+ * - `stats.posts`, a profile's `postsCount`: posts not hidden;
+ * - `stats.likes`, a profile's `likesReceived`: likes on posts not hidden;
+ * - `stats.comments`: comments not hidden on posts not hidden; a profile's `commentsCount`: its
+ *   comments not hidden (wherever they are);
+ * - a post's `likesCount`: its likes; its `commentsCount`: its comments not hidden.
+ * Both functions run in-process over one `FakeModerationRepo`.
+ */
+
+const PEOPLE = ['ann', 'bob', 'cy'] as const;
+const ADMIN = 'boss';
+
+type Step =
+  | {
+      kind: 'post' | 'like' | 'unlike' | 'comment' | 'deletePost' | 'hidePost' | 'restorePost';
+      who: number;
+      at: number;
+    }
+  | { kind: 'deleteComment' | 'hideComment' | 'restoreComment'; who: number; at: number };
+
+const step: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constantFrom(
+    'post',
+    'post',
+    'like',
+    'like',
+    'unlike',
+    'comment',
+    'comment',
+    'deletePost',
+    'hidePost',
+    'hidePost',
+    'restorePost',
+    'deleteComment',
+    'hideComment',
+    'restoreComment',
+  ),
+  who: fc.nat(PEOPLE.length - 1),
+  at: fc.nat(3),
+});
+
+function recount(repo: FakeModerationRepo) {
+  const posts = [...repo.posts.values()];
+  const comments = [...repo.comments.values()];
+  const likes = [...repo.likes.values()];
+  const visible = new Set(posts.filter((p) => !p.hidden).map((p) => p.$id));
+  const stats = {
+    posts: visible.size,
+    comments: comments.filter((c) => !c.hidden && visible.has(c.postId)).length,
+    likes: likes.filter((l) => visible.has(l.postId)).length,
+  };
+  const profiles = Object.fromEntries(
+    [...PEOPLE, ADMIN].map((id) => [
+      id,
+      {
+        postsCount: posts.filter((p) => p.authorId === id && !p.hidden).length,
+        commentsCount: comments.filter((c) => c.authorId === id && !c.hidden).length,
+        likesReceived: likes.filter(
+          (l) => visible.has(l.postId) && repo.posts.get(l.postId)?.authorId === id,
+        ).length,
+      },
+    ]),
+  );
+  const perPost = Object.fromEntries(
+    posts.map((p) => [
+      p.$id,
+      {
+        likesCount: likes.filter((l) => l.postId === p.$id).length,
+        commentsCount: comments.filter((c) => c.postId === p.$id && !c.hidden).length,
+      },
+    ]),
+  );
+  return { stats, profiles, perPost };
+}
+
+function stored(repo: FakeModerationRepo) {
+  const { users: _users, ...stats } = repo.stats ?? { users: 0, posts: 0, comments: 0, likes: 0 };
+  return {
+    stats,
+    profiles: Object.fromEntries(
+      [...PEOPLE, ADMIN].map((id) => [id, { ...repo.profiles.get(id) }]),
+    ),
+    perPost: Object.fromEntries(
+      [...repo.posts.values()].map((p) => [
+        p.$id,
+        { likesCount: p.likesCount, commentsCount: p.commentsCount },
+      ]),
+    ),
+  };
+}
+
+test('every counter equals a recount after any sequence of writes, hides and restores', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }), async (steps) => {
+      const repo = new FakeModerationRepo(new Set([ADMIN]));
+      for (const id of [...PEOPLE, ADMIN]) repo.addProfile(id);
+      repo.stats = { users: 4, posts: 0, comments: 0, likes: 0 };
+      const limiter = new CountingLimiter();
+      const posts = postsHandler(repo, limiter);
+      const moderation = moderationHandler(repo, limiter);
+      const run = async (
+        handler: typeof posts,
+        who: string,
+        route: Parameters<typeof routeRequest>[0],
+        params: Record<string, string>,
+        body?: unknown,
+      ) => {
+        const result = await execute(handler, {
+          ...routeRequest(route, params),
+          body: body === undefined ? '' : JSON.stringify(body),
+          headers: { 'x-appwrite-user-id': who, 'content-type': 'application/json' },
+        });
+        expect(result.statusCode, result.text).toBeLessThan(500);
+        return result;
+      };
+      const hide = async (targetType: 'post' | 'comment', targetId: string, authorId: string) => {
+        const reporter = PEOPLE.find((p) => p !== authorId) ?? ADMIN;
+        const report = await run(
+          moderation,
+          reporter,
+          Route.moderation.report,
+          {},
+          {
+            targetType,
+            targetId,
+            reason: 'Not welcome here',
+          },
+        );
+        if (report.statusCode >= 400) return;
+        const { $id } = report.json() as { $id: string };
+        await run(
+          moderation,
+          ADMIN,
+          Route.moderation.resolve,
+          { reportId: $id },
+          { action: 'hide' },
+        );
+      };
+      for (const { kind, who: index, at } of steps) {
+        const who = PEOPLE[index] ?? 'ann';
+        const postIds = [...repo.posts.keys()];
+        const commentIds = [...repo.comments.keys()];
+        const postId = postIds[at % Math.max(postIds.length, 1)];
+        const commentId = commentIds[at % Math.max(commentIds.length, 1)];
+        const post = postId === undefined ? undefined : repo.posts.get(postId);
+        const comment = commentId === undefined ? undefined : repo.comments.get(commentId);
+        if (kind === 'post') {
+          await run(posts, who, Route.posts.create, {}, { title: 'T', body: 'B' });
+        } else if (post && postId) {
+          if (kind === 'like') await run(posts, who, Route.posts.like, { postId });
+          if (kind === 'unlike') await run(posts, who, Route.posts.unlike, { postId });
+          if (kind === 'comment')
+            await run(posts, who, Route.posts.comment, { postId }, { body: 'C' });
+          if (kind === 'deletePost') await run(posts, ADMIN, Route.posts.remove, { postId });
+          if (kind === 'hidePost') await hide('post', postId, post.authorId);
+          if (kind === 'restorePost')
+            await run(moderation, ADMIN, Route.moderation.restorePost, { postId });
+        }
+        if (comment && commentId) {
+          if (kind === 'deleteComment') {
+            await run(posts, comment.authorId, Route.posts.removeComment, { commentId });
+          }
+          if (kind === 'hideComment') await hide('comment', commentId, comment.authorId);
+          if (kind === 'restoreComment') {
+            await run(moderation, ADMIN, Route.moderation.restoreComment, { commentId });
+          }
+        }
+      }
+      expect(stored(repo)).toEqual(recount(repo));
+    }),
+    { numRuns: 500 },
+  );
+}, 60_000);
