@@ -12,12 +12,13 @@ import { withRetry } from '#lib/retry.ts';
 import { ADMIN_LABEL, BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
 
-/** A post's counters as stored. */
+/** A post's counters as stored; a `hidden` post is out of `stats` and its author's counts. */
 export interface PostCounters {
   $id: string;
   authorId: string;
   likesCount: number;
   commentsCount: number;
+  hidden?: boolean;
 }
 
 /** A profile's counters as stored (row id = user id). */
@@ -58,9 +59,12 @@ export interface MaintenanceRepo {
   postsPage(after: string | null, limit: number): Promise<PostCounters[]>;
   /** Up to `limit` profiles after the profile `after`, in a stable order. */
   profilesPage(after: string | null, limit: number): Promise<ProfileCounters[]>;
-  /** For each of `values` (≤ 100), how many rows have `column` equal to it; missing means 0. */
+  /**
+   * For each of `values` (≤ 100), how many rows have `column` equal to it; missing means 0. Hidden
+   * posts and comments are not counted (moderation: counters count what everyone sees).
+   */
   countBy(counted: CountedBy, values: readonly string[]): Promise<Map<string, number>>;
-  /** For each of `authorIds` (≤ 100), the sum of `likesCount` over their posts; missing means 0. */
+  /** For each of `authorIds` (≤ 100), the sum of `likesCount` over their posts not hidden. */
   likesReceivedBy(authorIds: readonly string[]): Promise<Map<string, number>>;
   /** The `global` row's counters, `null` when there is none yet. */
   getStats(): Promise<StatsFields | null>;
@@ -118,6 +122,11 @@ function numberOf(row: Models.Row, column: string): number {
   return Number((row as unknown as Record<string, unknown>)[column] ?? 0);
 }
 
+/** Rows made before moderation have no `hidden`: visible. */
+function isHidden(row: Models.Row): boolean {
+  return (row as unknown as Record<string, unknown>).hidden === true;
+}
+
 function textOf(row: Models.Row, column: string): string {
   return String((row as unknown as Record<string, unknown>)[column] ?? '');
 }
@@ -170,7 +179,7 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
     },
     async postsPage(cursor, limit) {
       const page = await list(TableId.posts, [
-        Query.select(['$id', 'authorId', 'likesCount', 'commentsCount']),
+        Query.select(['$id', 'authorId', 'likesCount', 'commentsCount', 'hidden']),
         Query.limit(limit),
         ...after(cursor),
       ]);
@@ -179,6 +188,7 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
         authorId: textOf(row, 'authorId'),
         likesCount: numberOf(row, 'likesCount'),
         commentsCount: numberOf(row, 'commentsCount'),
+        hidden: isHidden(row),
       }));
     },
     async profilesPage(cursor, limit) {
@@ -196,7 +206,9 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
     },
     async countBy({ table, column }, values) {
       const counts = new Map<string, number>();
-      await eachMatch(table, column, values, [column], (row) => {
+      const columns = table === 'likes' ? [column] : [column, 'hidden'];
+      await eachMatch(table, column, values, columns, (row) => {
+        if (isHidden(row)) return;
         const key = textOf(row, column);
         counts.set(key, (counts.get(key) ?? 0) + 1);
       });
@@ -204,7 +216,9 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
     },
     async likesReceivedBy(authorIds) {
       const sums = new Map<string, number>();
-      await eachMatch(TableId.posts, 'authorId', authorIds, ['authorId', 'likesCount'], (row) => {
+      const columns = ['authorId', 'likesCount', 'hidden'];
+      await eachMatch(TableId.posts, 'authorId', authorIds, columns, (row) => {
+        if (isHidden(row)) return;
         const key = textOf(row, 'authorId');
         sums.set(key, (sums.get(key) ?? 0) + numberOf(row, 'likesCount'));
       });

@@ -41,7 +41,7 @@ function pageOf<T>(rows: Map<string, T>, after: string | null, limit: number): [
 export class FakeMaintenanceRepo implements MaintenanceRepo {
   readonly posts = new Map<string, FakePost>();
   readonly likes = new Map<string, { postId: string; userId: string }>();
-  readonly comments = new Map<string, { postId: string; authorId: string }>();
+  readonly comments = new Map<string, { postId: string; authorId: string; hidden?: boolean }>();
   readonly profiles = new Map<string, FakeProfile>();
   stats: StatsFields | null = null;
   readonly avatars = new Map<string, FakeFile>();
@@ -76,7 +76,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
   async countBy(counted: CountedBy, values: readonly string[]) {
     this.largestCount = Math.max(this.largestCount, values.length);
     const wanted = new Set(values);
-    const rows: Array<{ postId?: string; authorId?: string }> =
+    const rows: Array<{ postId?: string; authorId?: string; hidden?: boolean }> =
       counted.table === 'likes'
         ? [...this.likes.values()]
         : counted.table === 'comments'
@@ -85,7 +85,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
     const counts = new Map<string, number>();
     for (const row of rows) {
       const key = row[counted.column] ?? '';
-      if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (wanted.has(key) && !row.hidden) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
   }
@@ -94,7 +94,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
     const wanted = new Set(authorIds);
     const sums = new Map<string, number>();
     for (const post of this.posts.values()) {
-      if (wanted.has(post.authorId)) {
+      if (wanted.has(post.authorId) && !post.hidden) {
         sums.set(post.authorId, (sums.get(post.authorId) ?? 0) + post.likesCount);
       }
     }

@@ -147,6 +147,33 @@ describe('recount and repair', () => {
     expect((await report(repo)).repairedCounters).toBe(0);
   });
 
+  test('hidden posts and comments stay out of the counts (moderation): a recount keeps them out', async () => {
+    const repo = board(3, 6);
+    // Hide p0004 (2 comments by u0001, u0002 — none hidden — and its likes) and one comment of
+    // p0005, moving the counters as the moderation function does.
+    const post = repo.posts.get('p0004');
+    const comment = repo.comments.get('p0005-c0');
+    if (!post || !comment || !repo.stats) throw new Error('board changed');
+    const author = repo.profiles.get(post.authorId);
+    const commenter = repo.profiles.get(comment.authorId);
+    if (!author || !commenter) throw new Error('board changed');
+    post.hidden = true;
+    repo.stats.posts -= 1;
+    repo.stats.likes -= post.likesCount;
+    repo.stats.comments -= post.commentsCount;
+    author.postsCount -= 1;
+    author.likesReceived -= post.likesCount;
+    comment.hidden = true;
+    const commented = repo.posts.get('p0005');
+    if (commented) commented.commentsCount -= 1;
+    repo.stats.comments -= 1;
+    commenter.commentsCount -= 1;
+    const exact = structuredClone(counters(repo));
+    const result = await report(repo);
+    expect(result.repairs).toEqual([]);
+    expect(counters(repo)).toEqual(exact);
+  });
+
   test('likesReceived follows the repaired likesCount, not the drifted one', async () => {
     const repo = board(3, 6);
     const author = repo.posts.get('p0003')?.authorId ?? '';
