@@ -29,6 +29,14 @@ export interface ProfileCounters {
   likesReceived: number;
 }
 
+/** A post or comment as the visibility repair reads it. */
+export interface ReadersRow {
+  $id: string;
+  authorId: string;
+  hidden: boolean;
+  permissions: string[];
+}
+
 /** A finished job and the export file it made, if any. */
 export interface JobRef {
   $id: string;
@@ -75,6 +83,21 @@ export interface MaintenanceRepo {
     table: 'posts' | 'profiles',
     rowId: string,
     values: Record<string, number>,
+  ): Promise<boolean>;
+  /**
+   * Up to `limit` posts or comments after the row `after`, with what their read permissions need:
+   * their author, whether they are hidden, and the permissions they carry.
+   */
+  readersPage(
+    table: 'posts' | 'comments',
+    after: string | null,
+    limit: number,
+  ): Promise<ReadersRow[]>;
+  /** Replaces a row's permissions; `false` when the row is gone. */
+  writePermissions(
+    table: 'posts' | 'comments',
+    rowId: string,
+    permissions: string[],
   ): Promise<boolean>;
   /** Up to `limit` ids of `avatars` files created before `before`, after the file `after`. */
   avatarFilesPage(before: Date, after: string | null, limit: number): Promise<string[]>;
@@ -245,6 +268,25 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
           data: fields,
           permissions: [],
         }),
+      );
+    },
+    async readersPage(table, cursor, limit) {
+      // System fields ($permissions) come with any select.
+      const page = await list(TableId[table], [
+        Query.select(['$id', 'authorId', 'hidden']),
+        Query.limit(limit),
+        ...after(cursor),
+      ]);
+      return page.rows.map((row) => ({
+        $id: row.$id,
+        authorId: textOf(row, 'authorId'),
+        hidden: isHidden(row),
+        permissions: row.$permissions,
+      }));
+    },
+    writePermissions(table, rowId, permissions) {
+      return gone(() =>
+        tables.updateRow({ databaseId, tableId: TableId[table], rowId, permissions }),
       );
     },
     writeCounters(table, rowId, values) {

@@ -5,6 +5,7 @@
  * longer exists is an error (`general_cursor_not_found`), so a sweep that pages past what it deleted
  * fails here as it would on Appwrite. Every write is recorded.
  */
+import { hiddenRead, VISIBLE_READ } from '../../../functions/_lib/visibility.ts';
 import type {
   CountedBy,
   JobRef,
@@ -108,6 +109,33 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
   async writeStats(fields: StatsFields) {
     this.writes.push('writeStats');
     this.stats = { ...fields };
+  }
+
+  /**
+   * Read permissions a test gave a post or comment (`"posts/p0001"`); a row not named here carries
+   * the ones its `hidden` flag calls for.
+   */
+  readonly readers = new Map<string, string[]>();
+
+  async readersPage(table: 'posts' | 'comments', after: string | null, limit: number) {
+    const rows: Map<string, { authorId: string; hidden?: boolean }> =
+      table === 'posts' ? this.posts : this.comments;
+    return pageOf(rows, after, limit).map(([id, row]) => ({
+      $id: id,
+      authorId: row.authorId,
+      hidden: row.hidden === true,
+      permissions:
+        this.readers.get(`${table}/${id}`) ??
+        (row.hidden ? hiddenRead(row.authorId) : [...VISIBLE_READ]),
+    }));
+  }
+
+  async writePermissions(table: 'posts' | 'comments', rowId: string, permissions: string[]) {
+    this.writes.push(`writePermissions ${table}/${rowId}`);
+    const rows: Map<string, unknown> = table === 'posts' ? this.posts : this.comments;
+    if (!rows.has(rowId)) return false;
+    this.readers.set(`${table}/${rowId}`, permissions);
+    return true;
   }
 
   async writeCounters(table: 'posts' | 'profiles', rowId: string, values: Record<string, number>) {
