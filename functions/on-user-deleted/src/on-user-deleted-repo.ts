@@ -133,6 +133,7 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
         postId: String(row.postId),
         authorId: String(row.authorId),
         body: String(row.body),
+        hidden: row.hidden === true,
       }));
     },
     async listLikesBy(userId, limit) {
@@ -148,9 +149,13 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
       const list = await firstPage(TableId.posts, [
         Query.equal('$id', [...postIds]),
         Query.limit(postIds.length),
-        Query.select(['$id', 'authorId']),
+        Query.select(['$id', 'authorId', 'hidden']),
       ]);
-      return list.rows.map((row) => ({ $id: row.$id, authorId: String(row.authorId) }));
+      return list.rows.map((row) => ({
+        $id: row.$id,
+        authorId: String(row.authorId),
+        hidden: row.hidden === true,
+      }));
     },
     async deleteComments(commentIds) {
       // By fixed ids, so a retry after a lost answer deletes nothing new (and counts nothing twice).

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
+import { createHandler } from '../../../functions/_lib/create-handler.ts';
+import { onUserDeleted } from '../../../functions/on-user-deleted/src/on-user-deleted-handlers.ts';
 import { Route, routeRequest } from '../../../shared/functions.ts';
 import { execute } from './fake-runtime.ts';
 import { FakeModerationRepo } from './moderation-fake-repo.ts';
@@ -15,7 +17,8 @@ import { CountingLimiter, postsHandler } from './posts-scenarios.ts';
  * - `stats.comments`: comments not hidden on posts not hidden; a profile's `commentsCount`: its
  *   comments not hidden (wherever they are);
  * - a post's `likesCount`: its likes; its `commentsCount`: its comments not hidden.
- * Both functions run in-process over one `FakeModerationRepo`.
+ * `posts`, `moderation` and, at the end of some sequences, `on-user-deleted` (a member's account
+ * deleted with all they made) run in-process over one `FakeModerationRepo`.
  */
 
 const PEOPLE = ['ann', 'bob', 'cy'] as const;
@@ -61,16 +64,18 @@ function recount(repo: FakeModerationRepo) {
     likes: likes.filter((l) => visible.has(l.postId)).length,
   };
   const profiles = Object.fromEntries(
-    [...PEOPLE, ADMIN].map((id) => [
-      id,
-      {
-        postsCount: posts.filter((p) => p.authorId === id && !p.hidden).length,
-        commentsCount: comments.filter((c) => c.authorId === id && !c.hidden).length,
-        likesReceived: likes.filter(
-          (l) => visible.has(l.postId) && repo.posts.get(l.postId)?.authorId === id,
-        ).length,
-      },
-    ]),
+    [...PEOPLE, ADMIN]
+      .filter((id) => repo.profiles.has(id))
+      .map((id) => [
+        id,
+        {
+          postsCount: posts.filter((p) => p.authorId === id && !p.hidden).length,
+          commentsCount: comments.filter((c) => c.authorId === id && !c.hidden).length,
+          likesReceived: likes.filter(
+            (l) => visible.has(l.postId) && repo.posts.get(l.postId)?.authorId === id,
+          ).length,
+        },
+      ]),
   );
   const perPost = Object.fromEntries(
     posts.map((p) => [
@@ -89,7 +94,9 @@ function stored(repo: FakeModerationRepo) {
   return {
     stats,
     profiles: Object.fromEntries(
-      [...PEOPLE, ADMIN].map((id) => [id, { ...repo.profiles.get(id) }]),
+      [...PEOPLE, ADMIN]
+        .filter((id) => repo.profiles.has(id))
+        .map((id) => [id, { ...repo.profiles.get(id) }]),
     ),
     perPost: Object.fromEntries(
       [...repo.posts.values()].map((p) => [
@@ -102,83 +109,105 @@ function stored(repo: FakeModerationRepo) {
 
 test('every counter equals a recount after any sequence of writes, hides and restores', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }), async (steps) => {
-      const repo = new FakeModerationRepo(new Set([ADMIN]));
-      for (const id of [...PEOPLE, ADMIN]) repo.addProfile(id);
-      repo.stats = { users: 4, posts: 0, comments: 0, likes: 0 };
-      const limiter = new CountingLimiter();
-      const posts = postsHandler(repo, limiter);
-      const moderation = moderationHandler(repo, limiter);
-      const run = async (
-        handler: typeof posts,
-        who: string,
-        route: Parameters<typeof routeRequest>[0],
-        params: Record<string, string>,
-        body?: unknown,
-      ) => {
-        const result = await execute(handler, {
-          ...routeRequest(route, params),
-          body: body === undefined ? '' : JSON.stringify(body),
-          headers: { 'x-appwrite-user-id': who, 'content-type': 'application/json' },
-        });
-        expect(result.statusCode, result.text).toBeLessThan(500);
-        return result;
-      };
-      const hide = async (targetType: 'post' | 'comment', targetId: string, authorId: string) => {
-        const reporter = PEOPLE.find((p) => p !== authorId) ?? ADMIN;
-        const report = await run(
-          moderation,
-          reporter,
-          Route.moderation.report,
-          {},
-          {
-            targetType,
-            targetId,
-            reason: 'Not welcome here',
-          },
-        );
-        if (report.statusCode >= 400) return;
-        const { $id } = report.json() as { $id: string };
-        await run(
-          moderation,
-          ADMIN,
-          Route.moderation.resolve,
-          { reportId: $id },
-          { action: 'hide' },
-        );
-      };
-      for (const { kind, who: index, at } of steps) {
-        const who = PEOPLE[index] ?? 'ann';
-        const postIds = [...repo.posts.keys()];
-        const commentIds = [...repo.comments.keys()];
-        const postId = postIds[at % Math.max(postIds.length, 1)];
-        const commentId = commentIds[at % Math.max(commentIds.length, 1)];
-        const post = postId === undefined ? undefined : repo.posts.get(postId);
-        const comment = commentId === undefined ? undefined : repo.comments.get(commentId);
-        if (kind === 'post') {
-          await run(posts, who, Route.posts.create, {}, { title: 'T', body: 'B' });
-        } else if (post && postId) {
-          if (kind === 'like') await run(posts, who, Route.posts.like, { postId });
-          if (kind === 'unlike') await run(posts, who, Route.posts.unlike, { postId });
-          if (kind === 'comment')
-            await run(posts, who, Route.posts.comment, { postId }, { body: 'C' });
-          if (kind === 'deletePost') await run(posts, ADMIN, Route.posts.remove, { postId });
-          if (kind === 'hidePost') await hide('post', postId, post.authorId);
-          if (kind === 'restorePost')
-            await run(moderation, ADMIN, Route.moderation.restorePost, { postId });
-        }
-        if (comment && commentId) {
-          if (kind === 'deleteComment') {
-            await run(posts, comment.authorId, Route.posts.removeComment, { commentId });
+    fc.asyncProperty(
+      fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }),
+      fc.option(fc.nat(PEOPLE.length - 1), { nil: undefined }),
+      async (steps, deleted) => {
+        const repo = new FakeModerationRepo(new Set([ADMIN]));
+        for (const id of [...PEOPLE, ADMIN]) repo.addProfile(id);
+        repo.stats = { users: 4, posts: 0, comments: 0, likes: 0 };
+        const limiter = new CountingLimiter();
+        const posts = postsHandler(repo, limiter);
+        const moderation = moderationHandler(repo, limiter);
+        const run = async (
+          handler: typeof posts,
+          who: string,
+          route: Parameters<typeof routeRequest>[0],
+          params: Record<string, string>,
+          body?: unknown,
+        ) => {
+          const result = await execute(handler, {
+            ...routeRequest(route, params),
+            body: body === undefined ? '' : JSON.stringify(body),
+            headers: { 'x-appwrite-user-id': who, 'content-type': 'application/json' },
+          });
+          expect(result.statusCode, result.text).toBeLessThan(500);
+          return result;
+        };
+        const hide = async (targetType: 'post' | 'comment', targetId: string, authorId: string) => {
+          const reporter = PEOPLE.find((p) => p !== authorId) ?? ADMIN;
+          const report = await run(
+            moderation,
+            reporter,
+            Route.moderation.report,
+            {},
+            {
+              targetType,
+              targetId,
+              reason: 'Not welcome here',
+            },
+          );
+          if (report.statusCode >= 400) return;
+          const { $id } = report.json() as { $id: string };
+          await run(
+            moderation,
+            ADMIN,
+            Route.moderation.resolve,
+            { reportId: $id },
+            { action: 'hide' },
+          );
+        };
+        for (const { kind, who: index, at } of steps) {
+          const who = PEOPLE[index] ?? 'ann';
+          const postIds = [...repo.posts.keys()];
+          const commentIds = [...repo.comments.keys()];
+          const postId = postIds[at % Math.max(postIds.length, 1)];
+          const commentId = commentIds[at % Math.max(commentIds.length, 1)];
+          const post = postId === undefined ? undefined : repo.posts.get(postId);
+          const comment = commentId === undefined ? undefined : repo.comments.get(commentId);
+          if (kind === 'post') {
+            await run(posts, who, Route.posts.create, {}, { title: 'T', body: 'B' });
+          } else if (post && postId) {
+            if (kind === 'like') await run(posts, who, Route.posts.like, { postId });
+            if (kind === 'unlike') await run(posts, who, Route.posts.unlike, { postId });
+            if (kind === 'comment')
+              await run(posts, who, Route.posts.comment, { postId }, { body: 'C' });
+            if (kind === 'deletePost') await run(posts, ADMIN, Route.posts.remove, { postId });
+            if (kind === 'hidePost') await hide('post', postId, post.authorId);
+            if (kind === 'restorePost')
+              await run(moderation, ADMIN, Route.moderation.restorePost, { postId });
           }
-          if (kind === 'hideComment') await hide('comment', commentId, comment.authorId);
-          if (kind === 'restoreComment') {
-            await run(moderation, ADMIN, Route.moderation.restoreComment, { commentId });
+          if (comment && commentId) {
+            if (kind === 'deleteComment') {
+              await run(posts, comment.authorId, Route.posts.removeComment, { commentId });
+            }
+            if (kind === 'hideComment') await hide('comment', commentId, comment.authorId);
+            if (kind === 'restoreComment') {
+              await run(moderation, ADMIN, Route.moderation.restoreComment, { commentId });
+            }
           }
         }
-      }
-      expect(stored(repo)).toEqual(recount(repo));
-    }),
+        if (deleted !== undefined) {
+          // Their account is deleted: everything they made goes, counters following.
+          const gone = PEOPLE[deleted] ?? 'ann';
+          const result = await execute(
+            createHandler({ 'POST /': onUserDeleted({ repoFor: () => repo }) }),
+            {
+              method: 'POST',
+              path: '/',
+              body: JSON.stringify({ $id: gone, name: gone, email: `${gone}@example.com` }),
+              headers: {
+                'content-type': 'application/json',
+                'x-appwrite-trigger': 'event',
+                'x-appwrite-event': `users.${gone}.delete`,
+              },
+            },
+          );
+          expect(result.statusCode, result.text).toBe(200);
+        }
+        expect(stored(repo)).toEqual(recount(repo));
+      },
+    ),
     { numRuns: 500 },
   );
 }, 60_000);

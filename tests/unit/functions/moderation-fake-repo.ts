@@ -1,5 +1,5 @@
 /**
- * An in-memory `ModerationRepo`: `FakePostsRepo` (posts, comments, likes, counters, row permissions,
+ * An in-memory `ModerationRepo`: `FakePostsRepo` (via `FakeOnUserDeletedRepo`: posts, comments, likes, counters, row permissions,
  * all-or-nothing atomic writes) plus the `reports` table with Appwrite's 409 for a second report of
  * the same id.
  */
@@ -8,9 +8,10 @@ import type {
   ReportRow,
 } from '../../../functions/moderation/src/moderation-repo.ts';
 import type { ReportFields } from '../../../shared/schemas/report.ts';
-import { FakePostsRepo } from './posts-fake-repo.ts';
+import { FakeOnUserDeletedRepo } from './on-user-deleted-fake-repo.ts';
 
-export class FakeModerationRepo extends FakePostsRepo implements ModerationRepo {
+/** Built on the on-user-deleted fake (itself the posts fake), so one board serves all three. */
+export class FakeModerationRepo extends FakeOnUserDeletedRepo implements ModerationRepo {
   async createReport(rowId: string, fields: ReportFields): Promise<ReportRow | null> {
     this.writes.push(`createReport ${rowId}`);
     if (this.reports.has(rowId)) return null;
