@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   AppwriteException,
   Client,
@@ -19,9 +20,13 @@ import { deployWithVariables } from '../support/accounts-function.ts';
 import { applyAgoraTables, keyClientOf, userWithSession } from '../support/posts-function.ts';
 import { type Role, runScenario, type ScenarioTarget } from '../support/scenarios.ts';
 import {
+  anyModerationCall,
+  checkModerationAnswer,
+  MODERATION_BODY_KEYS,
   MODERATION_SCENARIOS,
   type ModerationSnapshot,
   type ModerationWorld,
+  moderationRequest,
   moderationState,
   type RowView,
 } from '../unit/functions/moderation-scenarios.ts';
@@ -276,6 +281,24 @@ afterAll(async () => server?.close());
 
 describe('moderation scenarios end to end', () => {
   test.each(MODERATION_SCENARIOS)('$name', (scenario) => runScenario(endToEnd, scenario), 20_000);
+});
+
+describe('any input to any moderation route, end to end (fast-check, fewer runs)', () => {
+  test.each(Object.keys(MODERATION_BODY_KEYS))(
+    '%s: no 5xx; a refusal changes nothing; fields names the bad field',
+    async (route) => {
+      await fc.assert(
+        fc.asyncProperty(anyModerationCall(route as never), async (call) => {
+          const w = await seededWorld();
+          const before = await endToEnd.state(w);
+          const answer = await endToEnd.execute(w, call.as, moderationRequest(call, w));
+          checkModerationAnswer(call, answer, before, await endToEnd.state(w));
+        }),
+        { numRuns: 12 },
+      );
+    },
+    90_000,
+  );
 });
 
 describe('what a hidden post leaves readable, end to end', () => {

@@ -1,6 +1,15 @@
+import fc from 'fast-check';
 import { describe, test } from 'vitest';
 import { runScenario } from '../../support/scenarios.ts';
-import { inProcessModeration, MODERATION_SCENARIOS } from './moderation-scenarios.ts';
+import {
+  anyModerationCall,
+  checkModerationAnswer,
+  fakeModerationWorld,
+  inProcessModeration,
+  MODERATION_BODY_KEYS,
+  MODERATION_SCENARIOS,
+  moderationRequest,
+} from './moderation-scenarios.ts';
 
 /**
  * The `moderation` scenario table (moderation-scenarios.ts) in-process: the fake runtime,
@@ -10,5 +19,23 @@ import { inProcessModeration, MODERATION_SCENARIOS } from './moderation-scenario
 describe('moderation routes in-process', () => {
   test.each(MODERATION_SCENARIOS)('$name', (scenario) =>
     runScenario(inProcessModeration, scenario),
+  );
+});
+
+describe('any input to any moderation route (fast-check)', () => {
+  test.each(Object.keys(MODERATION_BODY_KEYS) as (keyof typeof MODERATION_BODY_KEYS)[])(
+    '%s: no 5xx; a refusal changes nothing; fields names the bad field',
+    async (route) => {
+      await fc.assert(
+        fc.asyncProperty(anyModerationCall(route as never), async (call) => {
+          const w = await fakeModerationWorld();
+          const before = await inProcessModeration.state(w);
+          const answer = await inProcessModeration.execute(w, call.as, moderationRequest(call, w));
+          checkModerationAnswer(call, answer, before, await inProcessModeration.state(w));
+        }),
+        { numRuns: 300 },
+      );
+    },
+    30_000,
   );
 });

@@ -10,6 +10,7 @@
  * The counters count what everyone sees: `stats` 1 post, 1 comment, 1 like; the owner's profile
  * postsCount 1, commentsCount 1, likesReceived 1.
  */
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
 import { reportRowId } from '../../../functions/_lib/moderation-writes.ts';
@@ -23,13 +24,17 @@ import {
 } from '../../../functions/moderation/src/moderation-handlers.ts';
 import { Route, type RouteKey } from '../../../shared/functions.ts';
 import type { ReportStatus } from '../../../shared/schemas/report.ts';
-import type {
-  Effects,
-  Role,
-  Scenario,
-  ScenarioTarget,
-  ScenarioWorld,
-  State,
+import {
+  bodyOf,
+  type Effects,
+  type Role,
+  requestOf,
+  type Scenario,
+  type ScenarioAnswer,
+  type ScenarioTarget,
+  type ScenarioWorld,
+  type State,
+  stateChanges,
 } from '../../support/scenarios.ts';
 import { execute } from './fake-runtime.ts';
 import { FakeModerationRepo } from './moderation-fake-repo.ts';
@@ -515,3 +520,106 @@ export const inProcessModeration: ScenarioTarget<FakeModerationWorld> = {
   },
   writes: (w) => w.repo.writes,
 };
+
+// ---- fast-check: any input to any route ------------------------------------------------------
+
+/** The keys each moderation route's body schema knows (no body: none). */
+export const MODERATION_BODY_KEYS: Record<string, readonly string[]> = {
+  [Route.moderation.report]: ['targetType', 'targetId', 'reason'],
+  [Route.moderation.resolve]: ['action', 'reason'],
+  [Route.moderation.restorePost]: [],
+  [Route.moderation.restoreComment]: [],
+};
+
+/** One arbitrary execution: any role, any id (often the world's own), any body near the schema. */
+export interface ModerationCall {
+  route: RouteKey;
+  as: Role;
+  params: Record<string, string>;
+  body: string;
+}
+
+const worldRef = fc.constantFrom(
+  ':postId',
+  ':commentId',
+  ':hiddenPostId',
+  ':hiddenCommentId',
+  ':reportId',
+  ':commentReportId',
+);
+const anyId = fc.oneof(
+  worldRef,
+  fc.string({ minLength: 1, maxLength: 40 }),
+  fc.constantFrom('nope', '..', 'a/b', "' OR 1=1 --", 'x'.repeat(37)),
+);
+const anyValue = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ minLength: 490, maxLength: 700 }),
+  fc.constantFrom('post', 'comment', 'hide', 'dismiss', 'user'),
+  worldRef,
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+);
+
+/** Any call to `route`. `:name` values are the world's ids (scenarios.ts `requestOf` fills them). */
+export function anyModerationCall(route: RouteKey): fc.Arbitrary<ModerationCall> {
+  const keys = MODERATION_BODY_KEYS[route] ?? [];
+  const near = fc
+    .tuple(
+      fc.record(Object.fromEntries(keys.map((key) => [key, anyValue])), { requiredKeys: [] }),
+      fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), anyValue), { nil: undefined }),
+    )
+    .map(([body, extra]) => (extra ? { ...body, [extra[0]]: extra[1] } : body));
+  return fc.record({
+    route: fc.constant(route),
+    as: fc.constantFrom<Role>('guest', 'user', 'owner', 'other', 'admin', 'unvetted', 'unverified'),
+    params: fc.record({ reportId: anyId, postId: anyId, commentId: anyId }),
+    body: fc.oneof(
+      { weight: 4, arbitrary: near.map((body) => JSON.stringify(body)) },
+      { weight: 1, arbitrary: fc.json() },
+      { weight: 1, arbitrary: fc.constant('') },
+    ),
+  });
+}
+
+/** The request an arbitrary call makes in `world` (body placeholders filled as in scenarios). */
+export function moderationRequest(call: ModerationCall, world: ModerationWorld) {
+  let body: unknown = call.body;
+  try {
+    const parsed = JSON.parse(call.body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed;
+  } catch {}
+  return requestOf(
+    { name: '', as: call.as, route: call.route, params: call.params, body, status: 0 },
+    world,
+  );
+}
+
+/**
+ * What every answer must hold: never a 5xx; a refusal changes nothing; a validation failure names in
+ * `fields` only keys the route knows or the body sent (or `""` for the whole body).
+ */
+export function checkModerationAnswer(
+  call: ModerationCall,
+  answer: ScenarioAnswer,
+  before: State,
+  after: State,
+): void {
+  expect(answer.status, answer.text).toBeLessThan(500);
+  if (answer.status < 400) return;
+  expect(stateChanges(before, after), answer.text).toEqual({});
+  const body = bodyOf(answer);
+  expect(body.code).toBe(answer.status);
+  if (body.type !== 'general_argument_invalid') return;
+  let sent: string[] = [];
+  try {
+    const parsed = JSON.parse(call.body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) sent = Object.keys(parsed);
+  } catch {}
+  const allowed = new Set(['', ...(MODERATION_BODY_KEYS[call.route] ?? []), ...sent]);
+  for (const field of Object.keys((body.fields ?? {}) as Record<string, unknown>)) {
+    const named = allowed.has(field) || allowed.has(field.split('.')[0] ?? '');
+    expect(named, `fields names "${field}"`).toBe(true);
+  }
+}
