@@ -121,6 +121,7 @@ async function hideTarget(
     if (post.hidden) return settled(repo, reportIds);
     const outcome = await repo.atomically(hidePostWrite(post, reason, reportIds));
     if (outcome.status !== 'done') return false;
+    await settleLateCounts(repo, post);
     await notifyAuthorOfHide({ ...notice, authorId: post.authorId, postId: post.$id });
     return true;
   }
@@ -133,6 +134,33 @@ async function hideTarget(
   if (outcome.status !== 'done') return false;
   await notifyAuthorOfHide({ ...notice, authorId: comment.authorId, postId: comment.postId });
   return true;
+}
+
+/**
+ * The hide took the post's counts out of `stats` as they were read; a like, unlike or comment that
+ * committed between that read and the hide's transaction moved them since. Once hidden, the `posts`
+ * function refuses the post, so one more read gives what is really counted in `stats`, and the
+ * difference goes out too. (A write already past its own read may still land later; the hourly
+ * recount puts that right.)
+ */
+async function settleLateCounts(repo: ModerationRepo, read: PostRow): Promise<void> {
+  const now = await repo.getPost(read.$id);
+  if (!now) return;
+  const likes = now.likesCount - read.likesCount;
+  const comments = now.commentsCount - read.commentsCount;
+  if (likes === 0 && comments === 0) return;
+  await repo.atomically({
+    rows: [],
+    counters: [
+      { counter: { table: 'stats', column: 'likes' }, delta: -likes },
+      {
+        counter: { table: 'profiles', rowId: read.authorId, column: 'likesReceived' },
+        delta: -likes,
+      },
+      { counter: { table: 'stats', column: 'comments' }, delta: -comments },
+    ],
+    activity: false,
+  });
 }
 
 /** Already hidden: the reports are settled as `hidden`, nothing else moves. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
+import { likeWrite } from '../../../functions/_lib/post-writes.ts';
 import { onUserDeleted } from '../../../functions/on-user-deleted/src/on-user-deleted-handlers.ts';
 import { Route, routeRequest } from '../../../shared/functions.ts';
 import { execute } from './fake-runtime.ts';
@@ -211,3 +212,43 @@ test('every counter equals a recount after any sequence of writes, hides and res
     { numRuns: 500 },
   );
 }, 60_000);
+
+test('a like that commits between the hide’s read and its transaction is taken out too', async () => {
+  const repo = new FakeModerationRepo(new Set([ADMIN]));
+  for (const id of [...PEOPLE, ADMIN]) repo.addProfile(id);
+  repo.stats = { users: 4, posts: 0, comments: 0, likes: 0 };
+  const limiter = new CountingLimiter();
+  const posts = postsHandler(repo, limiter);
+  const moderation = moderationHandler(repo, limiter);
+  const as = (who: string) => ({ 'x-appwrite-user-id': who, 'content-type': 'application/json' });
+  const created = await execute(posts, {
+    ...routeRequest(Route.posts.create, {}),
+    body: JSON.stringify({ title: 'T', body: 'B' }),
+    headers: as('ann'),
+  });
+  const postId = (created.json() as { $id: string }).$id;
+  const reported = await execute(moderation, {
+    ...routeRequest(Route.moderation.report, {}),
+    body: JSON.stringify({ targetType: 'post', targetId: postId, reason: 'Spam' }),
+    headers: as('bob'),
+  });
+  const reportId = (reported.json() as { $id: string }).$id;
+  // Bob's like lands after the hide read the post and before its transaction.
+  const atomically = repo.atomically.bind(repo);
+  let raced = false;
+  repo.atomically = async (write) => {
+    if (!raced && write.rows.some((row) => row.action === 'update' && row.table === 'posts')) {
+      raced = true;
+      await atomically(likeWrite({ $id: postId, authorId: 'ann' }, 'bob'));
+    }
+    return atomically(write);
+  };
+  const hidden = await execute(moderation, {
+    ...routeRequest(Route.moderation.resolve, { reportId }),
+    body: JSON.stringify({ action: 'hide' }),
+    headers: as(ADMIN),
+  });
+  expect(hidden.statusCode, hidden.text).toBe(200);
+  expect(raced).toBe(true);
+  expect(stored(repo)).toEqual(recount(repo));
+});
