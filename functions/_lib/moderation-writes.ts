@@ -7,14 +7,13 @@ import { hiddenRead, VISIBLE_READ } from './visibility.ts';
  * Hiding and showing again, as atomic writes (functions/_lib/post-writes.ts): the row's flag, reason
  * and read permissions, the open reports it settles, and the counters — all in one transaction.
  *
- * What the counters count (README "Moderation"): `stats` and profiles count what everyone can see.
- * - A hidden post is out of `stats.posts` and its author's `postsCount`; its likes are out of
- *   `stats.likes` and the author's `likesReceived`; its (visible) comments are out of
- *   `stats.comments`. Its own `likesCount`/`commentsCount` stay as they are (its author and admins
- *   still see it). Nobody can like, unlike or comment on it while it is hidden.
- * - A hidden comment is out of its post's `commentsCount`, `stats.comments` (unless its post is
- *   hidden: then it is out already) and its author's `commentsCount`.
- * Showing again moves the same counters back by the values the row holds then.
+ * What the counters count (README "Moderation"): **the rows other members can read.** A hidden post
+ * or comment is out: `stats.posts` and its author's `postsCount`, or its post's `commentsCount`,
+ * `stats.comments` and its author's `commentsCount`. The likes and comments of a hidden post are
+ * rows of their own that stay readable, so they stay counted (`stats.likes`, the author's
+ * `likesReceived`, `stats.comments`, the commenters' counts). Every move is a fixed ±1: nothing
+ * depends on a count read before the transaction, so a like or comment racing a hide cannot make a
+ * counter drift.
  */
 
 /** The report's id: derived from (target, reporter), so a second report is the same row. */
@@ -29,8 +28,6 @@ export function reportRowId(targetId: string, reporterId: string): string {
 export interface HideablePost {
   $id: string;
   authorId: string;
-  likesCount: number;
-  commentsCount: number;
 }
 
 /** A comment as hiding needs it. */
@@ -51,29 +48,21 @@ export function settleReports(reportIds: readonly string[], status: ReportStatus
 }
 
 function postCounters(post: HideablePost, sign: 1 | -1): CounterMove[] {
-  const author = post.authorId;
   return [
     { counter: { table: 'stats', column: 'posts' }, delta: sign },
-    { counter: { table: 'profiles', rowId: author, column: 'postsCount' }, delta: sign },
-    { counter: { table: 'stats', column: 'likes' }, delta: sign * post.likesCount },
-    {
-      counter: { table: 'profiles', rowId: author, column: 'likesReceived' },
-      delta: sign * post.likesCount,
-    },
-    { counter: { table: 'stats', column: 'comments' }, delta: sign * post.commentsCount },
+    { counter: { table: 'profiles', rowId: post.authorId, column: 'postsCount' }, delta: sign },
   ];
 }
 
-function commentCounters(comment: HideableComment, postHidden: boolean, sign: 1 | -1) {
-  const counters: CounterMove[] = [
+function commentCounters(comment: HideableComment, sign: 1 | -1): CounterMove[] {
+  return [
     { counter: { table: 'posts', rowId: comment.postId, column: 'commentsCount' }, delta: sign },
+    { counter: { table: 'stats', column: 'comments' }, delta: sign },
     {
       counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
       delta: sign,
     },
   ];
-  if (!postHidden) counters.push({ counter: { table: 'stats', column: 'comments' }, delta: sign });
-  return counters;
 }
 
 /** Hides a post: readable by its author and admins only, `reason` on the row, counters out. */
@@ -114,10 +103,9 @@ export function restorePostWrite(post: HideablePost): AtomicWrite {
   };
 }
 
-/** Hides a comment; `postHidden`: its post is hidden, so `stats.comments` has it out already. */
+/** Hides a comment: readable by its author and admins only, out of the comment counts. */
 export function hideCommentWrite(
   comment: HideableComment,
-  postHidden: boolean,
   reason: string,
   reportIds: readonly string[],
 ): AtomicWrite {
@@ -132,12 +120,12 @@ export function hideCommentWrite(
       },
       ...settleReports(reportIds, 'hidden'),
     ],
-    counters: commentCounters(comment, postHidden, -1),
+    counters: commentCounters(comment, -1),
   };
 }
 
 /** Shows a hidden comment again. */
-export function restoreCommentWrite(comment: HideableComment, postHidden: boolean): AtomicWrite {
+export function restoreCommentWrite(comment: HideableComment): AtomicWrite {
   return {
     rows: [
       {
@@ -148,7 +136,7 @@ export function restoreCommentWrite(comment: HideableComment, postHidden: boolea
         permissions: [...VISIBLE_READ],
       },
     ],
-    counters: commentCounters(comment, postHidden, 1),
+    counters: commentCounters(comment, 1),
     activity: false,
   };
 }

@@ -103,9 +103,9 @@ export async function removePostWithContent(
 /**
  * One cascade step: the post (on the `first` step) with its own two counters, then as many of
  * `comments` and `likeIds` — with the counters they move — as fit in one transaction. What was
- * hidden is already out of the counters (functions/_lib/moderation-writes.ts): a hidden post moves
- * neither its own counts nor `stats` for its comments and likes, nor its author's `likesReceived`; a
- * hidden comment moves nothing.
+ * hidden is already out of the counters (functions/_lib/moderation-writes.ts): a hidden post does
+ * not move `stats.posts` or its author's `postsCount` again, a hidden comment moves nothing. (The
+ * likes and other comments of a hidden post are counted as any, and go down as any.)
  */
 export function cascadeWrite(
   post: PostRef,
@@ -114,11 +114,10 @@ export function cascadeWrite(
   likeIds: readonly string[],
 ): AtomicWrite {
   const { authorId } = post;
-  const visible = !post.hidden;
   let write: AtomicWrite = { rows: [], counters: [] };
   if (first) {
     write.rows.push({ action: 'delete', table: 'posts', rowId: post.$id });
-    if (visible) {
+    if (!post.hidden) {
       write.counters.push(
         { counter: { table: 'stats', column: 'posts' }, delta: -1 },
         { counter: { table: 'profiles', rowId: authorId, column: 'postsCount' }, delta: -1 },
@@ -132,24 +131,23 @@ export function cascadeWrite(
     return true;
   };
   for (const comment of comments) {
-    const counters: CounterMove[] = [];
-    if (!comment.hidden) {
-      counters.push({
-        counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
-        delta: -1,
-      });
-      if (visible) counters.push({ counter: { table: 'stats', column: 'comments' }, delta: -1 });
-    }
+    const counters: CounterMove[] = comment.hidden
+      ? []
+      : [
+          { counter: { table: 'stats', column: 'comments' }, delta: -1 },
+          {
+            counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
+            delta: -1,
+          },
+        ];
     if (!added({ action: 'delete', table: 'comments', rowId: comment.$id }, counters)) return write;
   }
   for (const likeId of likeIds) {
-    const counters: CounterMove[] = visible
-      ? [
-          { counter: { table: 'stats', column: 'likes' }, delta: -1 },
-          { counter: { table: 'profiles', rowId: authorId, column: 'likesReceived' }, delta: -1 },
-        ]
-      : [];
-    if (!added({ action: 'delete', table: 'likes', rowId: likeId }, counters)) return write;
+    const fits = added({ action: 'delete', table: 'likes', rowId: likeId }, [
+      { counter: { table: 'stats', column: 'likes' }, delta: -1 },
+      { counter: { table: 'profiles', rowId: authorId, column: 'likesReceived' }, delta: -1 },
+    ]);
+    if (!fits) return write;
   }
   return write;
 }

@@ -104,8 +104,8 @@ export function newRowId(): string {
 }
 
 /**
- * A post as the writes need it. A `hidden` post's content is already out of `stats` and its
- * author's profile (functions/_lib/moderation-writes.ts), so deleting it does not count it out again.
+ * A post as the writes need it. A `hidden` post is already out of `stats.posts` and its author's
+ * `postsCount` (functions/_lib/moderation-writes.ts), so deleting it does not count it out again.
  */
 export interface PostRef {
   $id: string;
@@ -159,22 +159,22 @@ export function commentWrite(rowId: string, fields: NewComment): AtomicWrite {
 /**
  * A comment deleted with the same three counters. The post's counter is not required: a comment
  * left behind by a post delete that timed out can still be deleted. A hidden comment was counted
- * out when it was hidden, so it moves nothing; a comment of a hidden post (`postHidden`) is already
- * out of `stats.comments` (moderation-writes.ts).
+ * out when it was hidden (moderation-writes.ts), so it moves nothing.
  */
 export function uncommentWrite(
   comment: { $id: string } & Pick<CommentFields, 'postId' | 'authorId'> & { hidden?: boolean },
-  postHidden = false,
 ): AtomicWrite {
   const rows: RowWrite[] = [{ action: 'delete', table: 'comments', rowId: comment.$id }];
   if (comment.hidden) return { rows, counters: [] };
-  const counters: CounterMove[] = [
-    { counter: { table: 'posts', rowId: comment.postId, column: 'commentsCount' }, delta: -1 },
-    {
-      counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
-      delta: -1,
-    },
-  ];
-  if (!postHidden) counters.push({ counter: { table: 'stats', column: 'comments' }, delta: -1 });
-  return { rows, counters };
+  return {
+    rows,
+    counters: [
+      { counter: { table: 'posts', rowId: comment.postId, column: 'commentsCount' }, delta: -1 },
+      { counter: { table: 'stats', column: 'comments' }, delta: -1 },
+      {
+        counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
+        delta: -1,
+      },
+    ],
+  };
 }

@@ -147,7 +147,7 @@ async function seededWorld(): Promise<ModerationWorld> {
       title: 'Buy now',
       body: 'Spam',
       tags: [],
-      likesCount: 2,
+      likesCount: 0,
       commentsCount: 0,
       hidden: true,
       hiddenReason: 'Spam',

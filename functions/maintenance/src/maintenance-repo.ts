@@ -72,7 +72,7 @@ export interface MaintenanceRepo {
    * posts and comments are not counted (moderation: counters count what everyone sees).
    */
   countBy(counted: CountedBy, values: readonly string[]): Promise<Map<string, number>>;
-  /** For each of `authorIds` (≤ 100), the sum of `likesCount` over their posts not hidden. */
+  /** For each of `authorIds` (≤ 100), the sum of `likesCount` over their posts (hidden ones too). */
   likesReceivedBy(authorIds: readonly string[]): Promise<Map<string, number>>;
   /** The `global` row's counters, `null` when there is none yet. */
   getStats(): Promise<StatsFields | null>;
@@ -239,9 +239,7 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
     },
     async likesReceivedBy(authorIds) {
       const sums = new Map<string, number>();
-      const columns = ['authorId', 'likesCount', 'hidden'];
-      await eachMatch(TableId.posts, 'authorId', authorIds, columns, (row) => {
-        if (isHidden(row)) return;
+      await eachMatch(TableId.posts, 'authorId', authorIds, ['authorId', 'likesCount'], (row) => {
         const key = textOf(row, 'authorId');
         sums.set(key, (sums.get(key) ?? 0) + numberOf(row, 'likesCount'));
       });

@@ -60,12 +60,11 @@ export async function recountPosts(
         likesCount: likes.get(post.$id) ?? 0,
         commentsCount: comments.get(post.$id) ?? 0,
       };
-      // A hidden post, its likes and its comments are out of `stats` (moderation-writes.ts).
-      if (!post.hidden) {
-        totals.posts += 1;
-        totals.likes += counted.likesCount;
-        totals.comments += counted.commentsCount;
-      }
+      // A hidden post is out of `stats.posts`; its likes and visible comments are still counted
+      // (moderation-writes.ts).
+      if (!post.hidden) totals.posts += 1;
+      totals.likes += counted.likesCount;
+      totals.comments += counted.commentsCount;
       repairs.push(...(await repairRow(repo, 'posts', post, counted, dryRun)));
     }
     checked += page.length;

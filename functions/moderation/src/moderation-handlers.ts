@@ -121,46 +121,16 @@ async function hideTarget(
     if (post.hidden) return settled(repo, reportIds);
     const outcome = await repo.atomically(hidePostWrite(post, reason, reportIds));
     if (outcome.status !== 'done') return false;
-    await settleLateCounts(repo, post);
     await notifyAuthorOfHide({ ...notice, authorId: post.authorId, postId: post.$id });
     return true;
   }
   const comment = await repo.getComment(report.targetId);
   if (!comment) return false;
   if (comment.hidden) return settled(repo, reportIds);
-  const post = await repo.getPost(comment.postId);
-  const write = hideCommentWrite(comment, post?.hidden === true, reason, reportIds);
-  const outcome = await repo.atomically(write);
+  const outcome = await repo.atomically(hideCommentWrite(comment, reason, reportIds));
   if (outcome.status !== 'done') return false;
   await notifyAuthorOfHide({ ...notice, authorId: comment.authorId, postId: comment.postId });
   return true;
-}
-
-/**
- * The hide took the post's counts out of `stats` as they were read; a like, unlike or comment that
- * committed between that read and the hide's transaction moved them since. Once hidden, the `posts`
- * function refuses the post, so one more read gives what is really counted in `stats`, and the
- * difference goes out too. (A write already past its own read may still land later; the hourly
- * recount puts that right.)
- */
-async function settleLateCounts(repo: ModerationRepo, read: PostRow): Promise<void> {
-  const now = await repo.getPost(read.$id);
-  if (!now) return;
-  const likes = now.likesCount - read.likesCount;
-  const comments = now.commentsCount - read.commentsCount;
-  if (likes === 0 && comments === 0) return;
-  await repo.atomically({
-    rows: [],
-    counters: [
-      { counter: { table: 'stats', column: 'likes' }, delta: -likes },
-      {
-        counter: { table: 'profiles', rowId: read.authorId, column: 'likesReceived' },
-        delta: -likes,
-      },
-      { counter: { table: 'stats', column: 'comments' }, delta: -comments },
-    ],
-    activity: false,
-  });
 }
 
 /** Already hidden: the reports are settled as `hidden`, nothing else moves. */
@@ -225,8 +195,7 @@ export function restoreComment(repoFor: RepoFor): RouteHandler {
     const comment = id === null ? null : await repo.getComment(id);
     if (!comment) throw commentNotFound();
     if (comment.hidden) {
-      const post = await repo.getPost(comment.postId);
-      const outcome = await repo.atomically(restoreCommentWrite(comment, post?.hidden === true));
+      const outcome = await repo.atomically(restoreCommentWrite(comment));
       if (outcome.status !== 'done') throw commentNotFound();
     }
     const now = await repo.getComment(comment.$id);

@@ -52,8 +52,8 @@ async function removePosts(repo: OnUserDeletedRepo, userId: string): Promise<num
 /**
  * Pages through the user's comments on other people's posts: each page is deleted in one bulk call
  * by id, and each post's `commentsCount` and `stats.comments` go down by what that call deleted.
- * (Their own `commentsCount` goes with the profile.) What moderation hid is out of the counts
- * already: a hidden comment moves nothing, a comment of a hidden post only its post's count.
+ * (Their own `commentsCount` goes with the profile.) A comment moderation hid is out of the counts
+ * already and moves nothing.
  */
 async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<number> {
   let removed = 0;
@@ -61,8 +61,6 @@ async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<
     const page = await repo.listCommentsBy(userId, CASCADE_PAGE);
     if (page.length === 0) return removed;
     const hiddenComments = new Set(page.filter((c) => c.hidden).map((c) => c.$id));
-    const posts = await repo.getPosts([...new Set(page.map((comment) => comment.postId))]);
-    const hiddenPosts = new Set(posts.filter((post) => post.hidden).map((post) => post.$id));
     const deleted = await repo.deleteComments(page.map((comment) => comment.$id));
     const counted = deleted.filter((comment) => !hiddenComments.has(comment.$id));
     if (counted.length > 0) {
@@ -70,8 +68,7 @@ async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<
       await inBatches(perPost, PARALLEL, ([postId, count]) =>
         repo.bump({ table: 'posts', rowId: postId, column: 'commentsCount' }, -count),
       );
-      const inStats = counted.filter((comment) => !hiddenPosts.has(comment.postId)).length;
-      if (inStats > 0) await repo.bump({ table: 'stats', column: 'comments' }, -inStats);
+      await repo.bump({ table: 'stats', column: 'comments' }, -counted.length);
     }
     removed += deleted.length;
     if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;
@@ -90,20 +87,17 @@ async function removeLikes(repo: OnUserDeletedRepo, userId: string): Promise<num
     if (page.length === 0) return removed;
     const posts = await repo.getPosts([...new Set(page.map((like) => like.postId))]);
     const authors = new Map(posts.map((post) => [post.$id, post.authorId]));
-    // Likes on a hidden post are out of `stats` and its author's count already (moderation).
-    const hiddenPosts = new Set(posts.filter((post) => post.hidden).map((post) => post.$id));
     const deleted = await repo.deleteLikes(page.map((like) => like.$id));
     if (deleted.length > 0) {
       const perPost = countBy(deleted, (like) => like.postId);
       await inBatches(perPost, PARALLEL, async ([postId, count]) => {
         await repo.bump({ table: 'posts', rowId: postId, column: 'likesCount' }, -count);
         const authorId = authors.get(postId);
-        if (authorId !== undefined && !hiddenPosts.has(postId)) {
+        if (authorId !== undefined) {
           await repo.bump({ table: 'profiles', rowId: authorId, column: 'likesReceived' }, -count);
         }
       });
-      const inStats = deleted.filter((like) => !hiddenPosts.has(like.postId)).length;
-      if (inStats > 0) await repo.bump({ table: 'stats', column: 'likes' }, -inStats);
+      await repo.bump({ table: 'stats', column: 'likes' }, -deleted.length);
     }
     removed += deleted.length;
     if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;

@@ -42,9 +42,9 @@ async function findPost(repo: PostsRepo, postId: string | undefined) {
 }
 
 /**
- * A post that can be liked, unliked or commented on: not hidden. A hidden post is frozen — its
- * counts are out of `stats` (functions/_lib/moderation-writes.ts) — and to anyone but its author and
- * admins it does not exist, so it answers as missing.
+ * A post that can be liked, unliked or commented on: not hidden. A hidden post is frozen until an
+ * admin shows it again; to anyone but its author and admins it does not exist, so it answers as
+ * missing.
  */
 async function findOpenPost(repo: PostsRepo, postId: string | undefined) {
   const post = await findPost(repo, postId);
@@ -232,9 +232,7 @@ export function removeComment(repoFor: RepoFor): RouteHandler {
         'Only the author or an admin may delete this comment.',
       );
     }
-    // A comment of a hidden post is already out of `stats.comments` (moderation-writes.ts).
-    const post = await repo.getPost(comment.postId);
-    const outcome = await repo.atomically(uncommentWrite(comment, post?.hidden === true));
+    const outcome = await repo.atomically(uncommentWrite(comment));
     if (outcome.status !== 'done') throw new AppError('row_not_found', 'No comment with this id.');
     return res.empty();
   };

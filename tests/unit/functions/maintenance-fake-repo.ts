@@ -95,7 +95,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
     const wanted = new Set(authorIds);
     const sums = new Map<string, number>();
     for (const post of this.posts.values()) {
-      if (wanted.has(post.authorId) && !post.hidden) {
+      if (wanted.has(post.authorId)) {
         sums.set(post.authorId, (sums.get(post.authorId) ?? 0) + post.likesCount);
       }
     }

@@ -149,8 +149,8 @@ describe('recount and repair', () => {
 
   test('hidden posts and comments stay out of the counts (moderation): a recount keeps them out', async () => {
     const repo = board(3, 6);
-    // Hide p0004 (2 comments by u0001, u0002 — none hidden — and its likes) and one comment of
-    // p0005, moving the counters as the moderation function does.
+    // Hide p0004 and one comment of p0005, moving the counters as the moderation function does (a
+    // hidden post leaves the post counts only; its likes and comments are still counted).
     const post = repo.posts.get('p0004');
     const comment = repo.comments.get('p0005-c0');
     if (!post || !comment || !repo.stats) throw new Error('board changed');
@@ -159,10 +159,7 @@ describe('recount and repair', () => {
     if (!author || !commenter) throw new Error('board changed');
     post.hidden = true;
     repo.stats.posts -= 1;
-    repo.stats.likes -= post.likesCount;
-    repo.stats.comments -= post.commentsCount;
     author.postsCount -= 1;
-    author.likesReceived -= post.likesCount;
     comment.hidden = true;
     const commented = repo.posts.get('p0005');
     if (commented) commented.commentsCount -= 1;

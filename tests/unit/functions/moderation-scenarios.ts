@@ -6,9 +6,9 @@
  * Every scenario starts from the same world, by `owner`:
  * - post P ("Hello"): visible, one like by `other`, one visible comment C by `owner` and one hidden
  *   comment H (so `commentsCount` 1); `user` has reported P (report R, open);
- * - post Q: hidden ("Spam"), `likesCount` 2; `other`'s report of it settled as `hidden`.
- * The counters count what everyone sees: `stats` 1 post, 1 comment, 1 like; the owner's profile
- * postsCount 1, commentsCount 1, likesReceived 1.
+ * - post Q: hidden ("Spam"), no likes or comments; `other`'s report of it settled as `hidden`.
+ * The counters count the rows others can read: `stats` 1 post, 1 comment, 1 like; the owner's
+ * profile postsCount 1, commentsCount 1, likesReceived 1.
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -108,28 +108,26 @@ export function moderationState(s: ModerationSnapshot): State {
 
 // ---- effects ---------------------------------------------------------------------------------
 
-/** P hidden by an admin with `reason`: unreadable but by its author and admins, out of the counts. */
+/**
+ * P hidden by an admin with `reason`: unreadable but by its author and admins, out of the post
+ * counts. Its like and its comment are rows others can still read: they stay counted.
+ */
 const postHidden = (reason: string): Effects => ({
   'post.public': -1,
   'post.hidden': 1,
   'post.hiddenReason': reason,
   'stats.posts': -1,
-  'stats.likes': -1,
-  'stats.comments': -1,
   'profile.owner.postsCount': -1,
-  'profile.owner.likesReceived': -1,
   'report.status': 'hidden',
   'reports.open': -1,
 });
-/** Q shown again: readable by everyone, its post and its two likes back in the counts. */
+/** Q shown again: readable by everyone, back in the post counts. */
 const postRestored: Effects = {
   'hiddenPost.public': 1,
   'hiddenPost.hidden': -1,
   'hiddenPost.hiddenReason': null,
   'stats.posts': 1,
-  'stats.likes': 2,
   'profile.owner.postsCount': 1,
-  'profile.owner.likesReceived': 2,
 };
 /** C hidden: out of P's `commentsCount`, `stats.comments` and its author's `commentsCount`. */
 const commentHidden = (reason: string): Effects => ({
@@ -421,7 +419,7 @@ export async function fakeModerationWorld(): Promise<FakeModerationWorld> {
     title: 'Buy now',
     body: 'Spam',
     tags: [],
-    likesCount: 2,
+    likesCount: 0,
     commentsCount: 0,
     hidden: true,
     hiddenReason: 'Spam',
