@@ -127,7 +127,7 @@ export async function seedUsers(keyClient: Client, idSecret: string): Promise<st
   return done;
 }
 
-/** A demo post: who writes it, what it says, who comments what, who likes it. */
+/** A demo post: who writes it, what it says, who comments what, who likes it, who reports it. */
 export interface DemoPost {
   by: string;
   title: string;
@@ -135,6 +135,8 @@ export interface DemoPost {
   tags: string[];
   comments: { by: string; body: string }[];
   likedBy: string[];
+  /** Open reports for the admin's moderation queue (through the `moderation` function). */
+  reportedBy?: { by: string; reason: string }[];
 }
 
 const ADA = 'ada@example.com';
@@ -235,6 +237,7 @@ export const DEMO_POSTS: readonly DemoPost[] = [
       { by: LINUS, body: 'Bold. I like it.' },
     ],
     likedBy: [ADA, LINUS, ADMIN],
+    reportedBy: [{ by: ADA, reason: 'Reads like an invitation to break the rules.' }],
   },
   {
     by: LINUS,
@@ -255,15 +258,26 @@ export const DEMO_POSTS: readonly DemoPost[] = [
 ];
 
 /** One execution of the `posts` function as `session`; throws unless it answered 2xx. */
-async function executePosts(
+function executePosts(
   session: Client,
+  route: RouteKey,
+  params: Record<string, string>,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  return executeAs(session, FunctionId.posts, route, params, body);
+}
+
+/** One execution of a function as `session`; throws unless it answered 2xx. */
+async function executeAs(
+  session: Client,
+  functionId: FunctionId,
   route: RouteKey,
   params: Record<string, string>,
   body?: unknown,
 ): Promise<Record<string, unknown>> {
   const { method, path } = routeRequest(route, params);
   const execution = await new Functions(session).createExecution({
-    functionId: FunctionId.posts,
+    functionId,
     body: body === undefined ? '' : JSON.stringify(body),
     async: false,
     xpath: path,
@@ -272,7 +286,7 @@ async function executePosts(
   });
   if (execution.responseStatusCode >= 300) {
     throw new Error(
-      `posts ${method} ${path} answered ${execution.responseStatusCode}: ${execution.responseBody}`,
+      `${functionId} ${method} ${path} answered ${execution.responseStatusCode}: ${execution.responseBody}`,
     );
   }
   return execution.responseBody === '' ? {} : JSON.parse(execution.responseBody);
@@ -344,7 +358,7 @@ export async function seedBoard(keyClient: Client): Promise<string[]> {
   };
   const done: string[] = [];
   try {
-    const counts = { posts: 0, comments: 0, likes: 0 };
+    const counts = { posts: 0, comments: 0, likes: 0, reports: 0 };
     for (const post of DEMO_POSTS) {
       if (!authors.includes(post.by)) continue;
       const { title, body, tags } = post;
@@ -369,10 +383,23 @@ export async function seedBoard(keyClient: Client): Promise<string[]> {
         await executePosts(await sessionOf(liker), Route.posts.like, { postId });
         counts.likes += 1;
       }
+      for (const report of post.reportedBy ?? []) {
+        await executeAs(
+          await sessionOf(report.by),
+          FunctionId.moderation,
+          Route.moderation.report,
+          {},
+          { targetType: 'post', targetId: postId, reason: report.reason },
+        );
+        counts.reports += 1;
+      }
     }
     done.push(
       `${counts.posts} posts, ${counts.comments} comments and ${counts.likes} likes through the posts function`,
     );
+    if (counts.reports > 0) {
+      done.push(`${counts.reports} open report(s) through the moderation function`);
+    }
   } finally {
     for (const [email, session] of sessions) {
       await users

@@ -15,6 +15,7 @@ export const FunctionId = {
   health: 'health',
   webhooks: 'webhooks',
   maintenance: 'maintenance',
+  moderation: 'moderation',
 } as const;
 export type FunctionId = (typeof FunctionId)[keyof typeof FunctionId];
 
@@ -54,6 +55,16 @@ export const Route = {
     setAdmin: 'PUT /users/:userId/admin',
     setBlocked: 'PUT /users/:userId/blocked',
     startExport: 'POST /exports',
+  },
+  moderation: {
+    /** A verified member reports a post or comment (once: again answers the same report). */
+    report: 'POST /reports',
+    /** An admin dismisses a report, or hides what it reports (`ReportResolve`). */
+    resolve: 'PATCH /reports/:reportId',
+    /** An admin shows a hidden post again. */
+    restorePost: 'DELETE /posts/:postId/hidden',
+    /** An admin shows a hidden comment again. */
+    restoreComment: 'DELETE /comments/:commentId/hidden',
   },
   stats: {
     /** The dashboard: totals, average likes per post, top posts, daily activity (`DashboardStats`). */

@@ -19,6 +19,8 @@ export const TableId = {
    * consumes it, so an id becomes a user once (a deleted user's id cannot be signed up again).
    */
   registrations: 'registrations',
+  /** Members' reports of posts and comments: the admins' moderation queue (read: `label:admin`). */
+  reports: 'reports',
 } as const;
 export type TableId = (typeof TableId)[keyof typeof TableId];
 

@@ -29,6 +29,8 @@ export const Limits = {
   id: { max: 36 },
   /** A failed job's reason. */
   jobError: { max: 500 },
+  /** Why a member reports a post or comment, and why an admin hid it (shown to its author). */
+  reason: { min: 1, max: 500 },
 } as const;
 
 /**
@@ -48,6 +50,8 @@ export const RateLimits = {
   comment: { limit: 30, windowSeconds: 60 },
   like: { limit: 120, windowSeconds: 60 },
   export: { limit: 3, windowSeconds: 3600 },
+  /** Reports of posts and comments (each target once per member anyway). */
+  report: { limit: 20, windowSeconds: 3600 },
   /** Sign-ups through `accounts`, per client address (Appwrite's own limit exempts the function's key). */
   register: { limit: 5, windowSeconds: 3600 },
 } as const satisfies Record<string, { limit: number; windowSeconds: number }>;

@@ -7,6 +7,7 @@ import { PostFields } from './schemas/post.ts';
 import { ProfileFields } from './schemas/profile.ts';
 import { RateLimitFields } from './schemas/rate-limit.ts';
 import { RegistrationFields } from './schemas/registration.ts';
+import { ReportFields } from './schemas/report.ts';
 import { StatsFields } from './schemas/stats.ts';
 import { WebhookDeliveryFields } from './schemas/webhook.ts';
 
@@ -25,4 +26,5 @@ export const TableFields = {
   activity: ActivityFields,
   webhook_deliveries: WebhookDeliveryFields,
   registrations: RegistrationFields,
+  reports: ReportFields,
 } as const satisfies Record<TableId, unknown>;

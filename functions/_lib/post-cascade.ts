@@ -17,7 +17,10 @@ export interface RowHead {
   $createdAt: string;
   $updatedAt: string;
 }
-export type CommentRow = RowHead & CommentFields;
+/** A comment as functions read it; rows made before moderation have no `hidden` (visible). */
+export type CommentRow = RowHead &
+  Omit<CommentFields, 'hidden' | 'hiddenReason'> &
+  Partial<Pick<CommentFields, 'hidden' | 'hiddenReason'>>;
 
 /** How many rows one cascade page reads. */
 export const CASCADE_PAGE = 100;
@@ -81,9 +84,7 @@ export async function removePostWithContent(
       repo.listLikeIds(post.$id, CASCADE_PAGE),
     ]);
     if (deleted && comments.length === 0 && likeIds.length === 0) return true;
-    const outcome = await repo.atomically(
-      cascadeWrite(deleted ? null : post, post.authorId, comments, likeIds),
-    );
+    const outcome = await repo.atomically(cascadeWrite(post, !deleted, comments, likeIds));
     if (outcome.status === 'done') {
       deleted = true;
       rereads = 0;
@@ -100,22 +101,28 @@ export async function removePostWithContent(
 }
 
 /**
- * One cascade step: the post (when given) with its own two counters, then as many of `comments` and
- * `likeIds` — with the counters they move — as fit in one transaction.
+ * One cascade step: the post (on the `first` step) with its own two counters, then as many of
+ * `comments` and `likeIds` — with the counters they move — as fit in one transaction. What was
+ * hidden is already out of the counters (functions/_lib/moderation-writes.ts): a hidden post does
+ * not move `stats.posts` or its author's `postsCount` again, a hidden comment moves nothing. (The
+ * likes and other comments of a hidden post are counted as any, and go down as any.)
  */
 export function cascadeWrite(
-  post: PostRef | null,
-  authorId: string,
+  post: PostRef,
+  first: boolean,
   comments: readonly CommentRow[],
   likeIds: readonly string[],
 ): AtomicWrite {
+  const { authorId } = post;
   let write: AtomicWrite = { rows: [], counters: [] };
-  if (post) {
+  if (first) {
     write.rows.push({ action: 'delete', table: 'posts', rowId: post.$id });
-    write.counters.push(
-      { counter: { table: 'stats', column: 'posts' }, delta: -1 },
-      { counter: { table: 'profiles', rowId: authorId, column: 'postsCount' }, delta: -1 },
-    );
+    if (!post.hidden) {
+      write.counters.push(
+        { counter: { table: 'stats', column: 'posts' }, delta: -1 },
+        { counter: { table: 'profiles', rowId: authorId, column: 'postsCount' }, delta: -1 },
+      );
+    }
   }
   const added = (next: AtomicWrite['rows'][number], counters: CounterMove[]): boolean => {
     const candidate = { rows: [...write.rows, next], counters: [...write.counters, ...counters] };
@@ -124,14 +131,16 @@ export function cascadeWrite(
     return true;
   };
   for (const comment of comments) {
-    const fits = added({ action: 'delete', table: 'comments', rowId: comment.$id }, [
-      { counter: { table: 'stats', column: 'comments' }, delta: -1 },
-      {
-        counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
-        delta: -1,
-      },
-    ]);
-    if (!fits) return write;
+    const counters: CounterMove[] = comment.hidden
+      ? []
+      : [
+          { counter: { table: 'stats', column: 'comments' }, delta: -1 },
+          {
+            counter: { table: 'profiles', rowId: comment.authorId, column: 'commentsCount' },
+            delta: -1,
+          },
+        ];
+    if (!added({ action: 'delete', table: 'comments', rowId: comment.$id }, counters)) return write;
   }
   for (const likeId of likeIds) {
     const fits = added({ action: 'delete', table: 'likes', rowId: likeId }, [

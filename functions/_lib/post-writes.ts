@@ -3,17 +3,31 @@ import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { LikeFields } from '#shared/schemas/like.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
 
+/** A comment's stored fields as written; `hidden`/`hiddenReason` default to visible. */
+export type NewComment = Omit<CommentFields, 'hidden' | 'hiddenReason'> &
+  Partial<Pick<CommentFields, 'hidden' | 'hiddenReason'>>;
+
 /** A counter column the functions keep, per table. */
 export type CounterRef =
   | { table: 'posts'; rowId: string; column: 'likesCount' | 'commentsCount' }
   | { table: 'profiles'; rowId: string; column: 'postsCount' | 'commentsCount' | 'likesReceived' }
   | { table: 'stats'; column: keyof StatsFields };
 
-/** A row an atomic write creates or deletes. */
+/**
+ * A row an atomic write creates, updates or deletes. An update may also replace the row's
+ * permissions (`moderation` hides a post by taking its `read("any")` away, functions/_lib/visibility.ts).
+ */
 export type RowWrite =
   | { action: 'create'; table: 'likes'; rowId: string; data: LikeFields }
-  | { action: 'create'; table: 'comments'; rowId: string; data: CommentFields }
-  | { action: 'delete'; table: 'posts' | 'comments' | 'likes'; rowId: string };
+  | { action: 'create'; table: 'comments'; rowId: string; data: NewComment }
+  | { action: 'delete'; table: 'posts' | 'comments' | 'likes'; rowId: string }
+  | {
+      action: 'update';
+      table: 'posts' | 'comments' | 'reports';
+      rowId: string;
+      data: Record<string, unknown>;
+      permissions?: string[];
+    };
 
 /**
  * A counter moved by `delta`. A `required` counter's row must exist — it is the post the write is
@@ -29,11 +43,13 @@ export interface CounterMove {
 /**
  * Rows and the counters that count them, written all together or not at all (one TablesDB
  * transaction: `PostCascadeRepo.atomically`). Something created also counts in today's `activity`
- * row, as `incrementStat` does.
+ * row, as `incrementStat` does — unless `activity` is `false` (content shown again after it was
+ * hidden was not created today).
  */
 export interface AtomicWrite {
   rows: RowWrite[];
   counters: CounterMove[];
+  activity?: boolean;
 }
 
 /**
@@ -67,7 +83,10 @@ export function mergedCounters(moves: readonly CounterMove[]): CounterMove[] {
 /** How many transaction operations a write takes: its rows, its counters and today's activity moves. */
 export function operationCount(write: AtomicWrite): number {
   const counters = mergedCounters(write.counters);
-  const activity = counters.filter((m) => m.counter.table === 'stats' && m.delta > 0).length;
+  const activity =
+    write.activity === false
+      ? 0
+      : counters.filter((m) => m.counter.table === 'stats' && m.delta > 0).length;
   return write.rows.length + counters.length + activity;
 }
 
@@ -84,10 +103,14 @@ export function newRowId(): string {
   return randomBytes(10).toString('hex');
 }
 
-/** A post as the writes need it. */
+/**
+ * A post as the writes need it. A `hidden` post is already out of `stats.posts` and its author's
+ * `postsCount` (functions/_lib/moderation-writes.ts), so deleting it does not count it out again.
+ */
 export interface PostRef {
   $id: string;
   authorId: string;
+  hidden?: boolean;
 }
 
 /** The like row and the counters it moves: the post's `likesCount`, `stats.likes`, the author's `likesReceived`. */
@@ -118,7 +141,7 @@ export function unlikeWrite(post: PostRef, userId: string): AtomicWrite {
 }
 
 /** A comment on the post, with the post's `commentsCount`, `stats.comments` and the commenter's. */
-export function commentWrite(rowId: string, fields: CommentFields): AtomicWrite {
+export function commentWrite(rowId: string, fields: NewComment): AtomicWrite {
   return {
     rows: [{ action: 'create', table: 'comments', rowId, data: fields }],
     counters: [
@@ -135,11 +158,16 @@ export function commentWrite(rowId: string, fields: CommentFields): AtomicWrite 
 
 /**
  * A comment deleted with the same three counters. The post's counter is not required: a comment
- * left behind by a post delete that timed out can still be deleted.
+ * left behind by a post delete that timed out can still be deleted. A hidden comment was counted
+ * out when it was hidden (moderation-writes.ts), so it moves nothing.
  */
-export function uncommentWrite(comment: { $id: string } & CommentFields): AtomicWrite {
+export function uncommentWrite(
+  comment: { $id: string } & Pick<CommentFields, 'postId' | 'authorId'> & { hidden?: boolean },
+): AtomicWrite {
+  const rows: RowWrite[] = [{ action: 'delete', table: 'comments', rowId: comment.$id }];
+  if (comment.hidden) return { rows, counters: [] };
   return {
-    rows: [{ action: 'delete', table: 'comments', rowId: comment.$id }],
+    rows,
     counters: [
       { counter: { table: 'posts', rowId: comment.postId, column: 'commentsCount' }, delta: -1 },
       { counter: { table: 'stats', column: 'comments' }, delta: -1 },

@@ -69,6 +69,7 @@ const NOUNS: Record<RateLimitAction, string> = {
   like: 'likes',
   export: 'exports',
   register: 'sign-ups from your network',
+  report: 'reports',
 };
 
 function per(windowSeconds: number): string {

@@ -1,15 +1,17 @@
 import * as z from 'zod/mini';
 import { Limits } from '../limits.ts';
-import { Id, text } from './common.ts';
+import { HiddenFlag, HiddenReason, Id, text } from './common.ts';
 import { rowOf } from './row.ts';
 
 export const CommentBody = text(Limits.comment.min, Limits.comment.max);
 
-/** What a `comments` row stores. */
+/** What a `comments` row stores; `hidden`/`hiddenReason` as on a post (shared/schemas/post.ts). */
 export const CommentFields = z.strictObject({
   postId: Id,
   authorId: Id,
   body: CommentBody,
+  hidden: HiddenFlag,
+  hiddenReason: HiddenReason,
 });
 export type CommentFields = z.infer<typeof CommentFields>;
 

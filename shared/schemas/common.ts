@@ -87,3 +87,15 @@ export const PageLimit = z._default(
   ),
   Limits.page.default,
 );
+
+/** Why something was hidden or reported: a sentence. */
+export const Reason = text(Limits.reason.min, Limits.reason.max);
+
+/** Whether an admin hid a post or comment (`moderation`); rows made before moderation read `false`. */
+export const HiddenFlag = z._default(z.boolean(), false);
+
+/** The admin's reason, shown to the author of what was hidden; `null` while visible. */
+export const HiddenReason = z._default(
+  z.nullable(z.string().check(z.maxLength(Limits.reason.max))),
+  null,
+);

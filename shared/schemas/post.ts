@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Limits } from '../limits.ts';
-import { Counter, Id, rule, text } from './common.ts';
+import { Counter, HiddenFlag, HiddenReason, Id, rule, text } from './common.ts';
 import { rowOf } from './row.ts';
 
 /** A tag: trimmed and lower-cased, then 1–24 characters of `a-z`, `0-9` and single inner hyphens. */
@@ -26,7 +26,11 @@ export const Tags = z.array(Tag).check(
 export const Title = text(Limits.title.min, Limits.title.max);
 export const Body = text(Limits.body.min, Limits.body.max);
 
-/** What a `posts` row stores. The counters are kept by the `posts` function with atomic increments. */
+/**
+ * What a `posts` row stores. The counters are kept by the `posts` function with atomic increments.
+ * `hidden`/`hiddenReason` are set by the `moderation` function, which also takes the row's
+ * `read("any")` away (only its author and admins can read a hidden post).
+ */
 export const PostFields = z.strictObject({
   authorId: Id,
   title: Title,
@@ -34,6 +38,8 @@ export const PostFields = z.strictObject({
   tags: Tags,
   likesCount: Counter,
   commentsCount: Counter,
+  hidden: HiddenFlag,
+  hiddenReason: HiddenReason,
 });
 export type PostFields = z.infer<typeof PostFields>;
 

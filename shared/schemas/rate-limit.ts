@@ -3,7 +3,7 @@ import { Counter, DateTime, Id } from './common.ts';
 import { rowOf } from './row.ts';
 
 /** What is limited per user, or per client address for `register` (shared/limits.ts `RateLimits` holds the numbers). */
-export const RateLimitAction = z.enum(['post', 'comment', 'like', 'export', 'register']);
+export const RateLimitAction = z.enum(['post', 'comment', 'like', 'export', 'register', 'report']);
 
 /**
  * A `ratelimits` row: how many times `userId` did `action` in the fixed window starting at

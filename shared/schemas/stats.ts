@@ -75,6 +75,8 @@ export interface MaintenanceReport {
   repairs: CounterRepair[];
   /** How many counters were repaired in all (the list above may be cut). */
   repairedCounters: number;
+  /** Posts and comments whose read permissions were set to what `hidden` calls for (moderation). */
+  repairedPermissions: number;
   removed: {
     avatarFiles: number;
     jobs: number;

@@ -1,9 +1,11 @@
 // @vitest-environment jsdom
+
 import { AppwriteException, Client, type Models, Query, TablesDB } from 'appwrite';
 import { Client as ServerClient, TablesDB as ServerTablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProjectConfig } from '../../emulator/core/tablesdb/config.ts';
 import { findProjectFile } from '../../emulator/project-file.ts';
+import { VISIBLE_READ } from '../../functions/_lib/visibility.ts';
 import { DATABASE_ID, TableId } from '../../shared/ids.ts';
 import {
   authorPostsQueries,
@@ -82,6 +84,8 @@ beforeAll(async () => {
         likesCount: likesOf(i),
         commentsCount: 0,
       },
+      // As the posts function makes them: rowSecurity is on, each row is public by its own read.
+      permissions: [...VISIBLE_READ],
     });
     created.push(row.$id);
     // Distinct $createdAt values, so "newest first" has one right answer.
@@ -107,6 +111,7 @@ describe('the feed: newest first, by cursor', () => {
       ...base,
       rowId: 'late',
       data: { authorId: 'ada', title: 'Late', body: 'Arrived later', tags: [] },
+      permissions: [...VISIBLE_READ],
     });
     try {
       const second = await tables.listRows({ ...base, queries: feedQueries(cursor) });

@@ -174,6 +174,23 @@ describe('maintenance end to end', () => {
     expect(report.repairedCounters).toBe(0);
     expect(report.failed).toEqual([]);
     expect(report.checked).toMatchObject({ posts: 4, profiles: 3 });
+    // Its rows carry no permissions yet: the visibility repair gives every one read("any").
+    expect(report.repairedPermissions).toBe(4 + exactCounters().stats.comments);
+  });
+
+  test('rows made without permissions (before moderation) get read("any"): a guest reads them', async () => {
+    // The board above was written with the key and no permissions, as rows made before `posts`
+    // and `comments` turned rowSecurity on: the first run (the test above) backfilled them.
+    const guest = new TablesDB(
+      new Client().setEndpoint(server.endpoint).setProject(server.projectId),
+    );
+    const read = await guest.getRow({ ...at(TableId.posts), rowId: 'p1' });
+    expect(read.$permissions).toEqual(['read("any")']);
+    const comments = await guest.listRows({ ...at(TableId.comments), queries: [Query.limit(100)] });
+    expect(comments.total).toBe(exactCounters().stats.comments);
+    expect((await maintain()).repairedPermissions).toBe(0);
+    await tables.updateRow({ ...at(TableId.posts), rowId: 'p1', permissions: [] });
+    expect((await maintain()).repairedPermissions).toBe(1);
   });
 
   test('counters broken on purpose → all exact again; a second run finds nothing', async () => {

@@ -23,6 +23,7 @@ describe('npm run seed against the local Appwrite', () => {
     keyClient = keyClientOf(server);
     await deployWithVariables(keyClient, FunctionId.onUserCreated, { AGORA_ID_SECRET: SECRET });
     await deployWithVariables(keyClient, FunctionId.posts, {});
+    await deployWithVariables(keyClient, FunctionId.moderation, {});
     users = new Users(keyClient);
     tables = new TablesDB(keyClient);
   }, 60_000);
@@ -74,9 +75,18 @@ describe('npm run seed against the local Appwrite', () => {
     const first = await seedBoard(keyClientOf(server));
     const comments = DEMO_POSTS.reduce((sum, post) => sum + post.comments.length, 0);
     const likes = DEMO_POSTS.reduce((sum, post) => sum + post.likedBy.length, 0);
+    const reports = DEMO_POSTS.reduce((sum, post) => sum + (post.reportedBy?.length ?? 0), 0);
     expect(first).toEqual([
       `${DEMO_POSTS.length} posts, ${comments} comments and ${likes} likes through the posts function`,
+      `${reports} open report(s) through the moderation function`,
     ]);
+    // The admin's queue has them, open.
+    const queue = await tables.listRows({
+      databaseId: DATABASE_ID,
+      tableId: TableId.reports,
+      queries: [Query.equal('status', 'open')],
+    });
+    expect(queue.total).toBe(reports);
     expect(await seedBoard(keyClientOf(server))).toEqual([]);
 
     const all = async (tableId: string) =>

@@ -394,6 +394,55 @@ describe('the Agora journey in Chromium', () => {
     await visible(guest.getByRole('heading', { name: '#e2e', level: 1 }));
   });
 
+  it('a report hides the post after an admin acts: the queue is live; only the author still sees it, with why', async () => {
+    const spam = { title: `Cheap watches ${tag}`, body: 'Buy now, limited offer.' };
+    await open(ada, '/new');
+    await ada.getByLabel('Title').fill(spam.title);
+    await ada.getByLabel('Body').fill(spam.body);
+    await ada.getByRole('button', { name: 'Publish' }).click();
+    await visible(ada.getByRole('heading', { name: spam.title, level: 1 }));
+    const postRoute = new URL(ada.url()).hash.slice(1);
+
+    // The admin's queue is open before the report: it arrives live.
+    const admin = await newPage();
+    await signIn(admin, ADMIN);
+    await open(admin, '/admin/reports');
+    await visible(admin.getByRole('heading', { name: 'Moderation', level: 1 }));
+
+    await open(nora, postRoute);
+    await visible(nora.getByRole('heading', { name: spam.title, level: 1 }));
+    await nora.getByRole('button', { name: 'Report post' }).click();
+    await nora.getByLabel('Why are you reporting this?').fill(`Spam ${tag}`);
+    await accessible(nora, 'the report form');
+    await nora.getByRole('button', { name: 'Send report' }).click();
+    await visible(nora.getByRole('status').filter({ hasText: 'Reported' }));
+
+    const item = admin
+      .getByRole('list', { name: 'Open reports' })
+      .getByRole('listitem')
+      .filter({ hasText: `Spam ${tag}` });
+    await visible(item);
+    await settle(admin);
+    await shot(admin, 'moderation');
+    await accessible(admin, 'moderation queue');
+    await item.getByLabel('Reason shown to the author').fill('Advertising is not allowed here.');
+    await item.getByRole('button', { name: 'Hide' }).click();
+    await expect.poll(() => item.count()).toBe(0);
+
+    // Everyone else: the post is gone, from its page and from the feed (the server refuses it).
+    const guest = await newPage();
+    await open(guest, postRoute);
+    await visible(guest.getByRole('heading', { name: 'This post is gone' }));
+    await open(guest, '/');
+    await visible(card(guest));
+    expect(await guest.getByRole('article').filter({ hasText: spam.title }).count()).toBe(0);
+    // Its author still reads it, and why.
+    await ada.reload();
+    await visible(ada.getByRole('note').filter({ hasText: 'Advertising is not allowed here.' }));
+    await shot(ada, 'post-hidden');
+    await accessible(ada, 'a hidden post, seen by its author');
+  });
+
   it('signs out, and stays signed out after a reload', async () => {
     await nora.getByRole('button', { name: 'Sign out' }).click();
     await visible(nora.getByRole('link', { name: 'Sign in' }));

@@ -96,21 +96,37 @@ export interface ScenarioTarget<W extends ScenarioWorld> {
 /** Strings no answer may contain: a stack, a path into node_modules. */
 export const NO_LEAK = ['    at ', 'node_modules', '"stack"'];
 
+/**
+ * A string `":name"` in a scenario's `params` or in its body's top-level values stands for the
+ * world's `params.name` (`{ targetId: ':postId' }`): ids a world makes fresh can be sent in a body.
+ */
+function filled(value: unknown, world: ScenarioWorld): unknown {
+  if (typeof value !== 'string' || !value.startsWith(':')) return value;
+  return world.params[value.slice(1)] ?? value;
+}
+
 /** The request a scenario sends in `world`. */
 export function requestOf<W extends ScenarioWorld>(
   scenario: Scenario<W>,
   world: W,
 ): ScenarioRequest {
+  const params = Object.fromEntries(
+    Object.entries(scenario.params ?? {}).map(([key, value]) => [
+      key,
+      String(filled(value, world)),
+    ]),
+  );
   const route =
     typeof scenario.route === 'string'
-      ? routeRequest(scenario.route, { ...world.params, ...scenario.params })
+      ? routeRequest(scenario.route, { ...world.params, ...params })
       : scenario.route;
-  const body =
-    scenario.body === undefined
-      ? ''
-      : typeof scenario.body === 'string'
-        ? scenario.body
-        : JSON.stringify(scenario.body);
+  const sent =
+    typeof scenario.body === 'object' && scenario.body !== null && !Array.isArray(scenario.body)
+      ? Object.fromEntries(
+          Object.entries(scenario.body).map(([key, value]) => [key, filled(value, world)]),
+        )
+      : scenario.body;
+  const body = sent === undefined ? '' : typeof sent === 'string' ? sent : JSON.stringify(sent);
   return { method: route.method, path: route.path, body };
 }
 

@@ -47,6 +47,8 @@ function posts(round: number): Post[] {
     tags: ['svelte', 'appwrite'],
     likesCount: index % 4,
     commentsCount: index % 3,
+    hidden: false,
+    hiddenReason: null,
   }));
 }
 

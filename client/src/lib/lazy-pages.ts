@@ -5,5 +5,6 @@
  */
 export { default as Admin } from '../pages/Admin.svelte';
 export { default as Dashboard } from '../pages/Dashboard.svelte';
+export { default as Moderation } from '../pages/Moderation.svelte';
 export { default as Profile } from '../pages/Profile.svelte';
 export { default as Settings } from '../pages/Settings.svelte';

@@ -40,7 +40,7 @@ const EVERYDAY: readonly EverydayPage[] = [
   'Verify',
   'Recover',
 ];
-const RARE: readonly RarePage[] = ['Profile', 'Settings', 'Dashboard', 'Admin'];
+const RARE: readonly RarePage[] = ['Profile', 'Settings', 'Dashboard', 'Admin', 'Moderation'];
 
 /** Development-only pages (the local outbox); production builds leave them out. */
 const devPages = import.meta.env.DEV ? import.meta.glob<PageModule>('../pages/Dev*.svelte') : {};
@@ -81,6 +81,7 @@ export const routes: readonly AppRoute[] = [
   { pattern: '/settings', title: 'Settings', load: page('Settings'), auth: 'user' },
   { pattern: '/dashboard', title: 'Dashboard', load: page('Dashboard') },
   { pattern: '/admin', title: 'Admin', load: page('Admin'), auth: 'admin' },
+  { pattern: '/admin/reports', title: 'Moderation', load: page('Moderation'), auth: 'admin' },
   ...(import.meta.env.DEV
     ? [{ pattern: '/dev/outbox', title: 'Local outbox', load: page('DevOutbox') }]
     : []),

@@ -13,6 +13,7 @@ import {
 } from './cleanup.ts';
 import type { MaintenanceRepo } from './maintenance-repo.ts';
 import { recountPosts, recountProfiles, repairStats } from './recount.ts';
+import { repairVisibility } from './visibility.ts';
 
 /** The report lists at most this many repairs; `repairedCounters` counts them all. */
 export const MAX_REPORTED_REPAIRS = 100;
@@ -59,6 +60,7 @@ export function runMaintenance({ repoFor, now = () => new Date() }: MaintenanceD
       checked: { posts: 0, profiles: 0, avatars: 0 },
       repairs: [],
       repairedCounters: 0,
+      repairedPermissions: 0,
       removed: { avatarFiles: 0, jobs: 0, exportFiles: 0, webhookDeliveries: 0, rateLimits: 0 },
       failed: [],
       durationMs: 0,
@@ -91,6 +93,9 @@ export function runMaintenance({ repoFor, now = () => new Date() }: MaintenanceD
     // Totals from a recount that stopped half-way are wrong: leave the stats row as it is then.
     if (report.failed.length === 0)
       await step('stats', async () => repaired(await repairStats(repo, totals, dryRun)));
+    await step('visibility', async () => {
+      report.repairedPermissions = (await repairVisibility(repo, dryRun)).repaired;
+    });
     await step('avatars', async () => {
       const result = await removeOrphanAvatars(repo, started, dryRun);
       report.checked.avatars = result.checked;

@@ -12,12 +12,13 @@ import { withRetry } from '#lib/retry.ts';
 import { ADMIN_LABEL, BucketId, DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
 
-/** A post's counters as stored. */
+/** A post's counters as stored; a `hidden` post is out of `stats` and its author's counts. */
 export interface PostCounters {
   $id: string;
   authorId: string;
   likesCount: number;
   commentsCount: number;
+  hidden?: boolean;
 }
 
 /** A profile's counters as stored (row id = user id). */
@@ -26,6 +27,14 @@ export interface ProfileCounters {
   postsCount: number;
   commentsCount: number;
   likesReceived: number;
+}
+
+/** A post or comment as the visibility repair reads it. */
+export interface ReadersRow {
+  $id: string;
+  authorId: string;
+  hidden: boolean;
+  permissions: string[];
 }
 
 /** A finished job and the export file it made, if any. */
@@ -58,9 +67,12 @@ export interface MaintenanceRepo {
   postsPage(after: string | null, limit: number): Promise<PostCounters[]>;
   /** Up to `limit` profiles after the profile `after`, in a stable order. */
   profilesPage(after: string | null, limit: number): Promise<ProfileCounters[]>;
-  /** For each of `values` (≤ 100), how many rows have `column` equal to it; missing means 0. */
+  /**
+   * For each of `values` (≤ 100), how many rows have `column` equal to it; missing means 0. Hidden
+   * posts and comments are not counted (moderation: counters count what everyone sees).
+   */
   countBy(counted: CountedBy, values: readonly string[]): Promise<Map<string, number>>;
-  /** For each of `authorIds` (≤ 100), the sum of `likesCount` over their posts; missing means 0. */
+  /** For each of `authorIds` (≤ 100), the sum of `likesCount` over their posts (hidden ones too). */
   likesReceivedBy(authorIds: readonly string[]): Promise<Map<string, number>>;
   /** The `global` row's counters, `null` when there is none yet. */
   getStats(): Promise<StatsFields | null>;
@@ -71,6 +83,21 @@ export interface MaintenanceRepo {
     table: 'posts' | 'profiles',
     rowId: string,
     values: Record<string, number>,
+  ): Promise<boolean>;
+  /**
+   * Up to `limit` posts or comments after the row `after`, with what their read permissions need:
+   * their author, whether they are hidden, and the permissions they carry.
+   */
+  readersPage(
+    table: 'posts' | 'comments',
+    after: string | null,
+    limit: number,
+  ): Promise<ReadersRow[]>;
+  /** Replaces a row's permissions; `false` when the row is gone. */
+  writePermissions(
+    table: 'posts' | 'comments',
+    rowId: string,
+    permissions: string[],
   ): Promise<boolean>;
   /** Up to `limit` ids of `avatars` files created before `before`, after the file `after`. */
   avatarFilesPage(before: Date, after: string | null, limit: number): Promise<string[]>;
@@ -116,6 +143,11 @@ function after(id: string | null): string[] {
 
 function numberOf(row: Models.Row, column: string): number {
   return Number((row as unknown as Record<string, unknown>)[column] ?? 0);
+}
+
+/** Rows made before moderation have no `hidden`: visible. */
+function isHidden(row: Models.Row): boolean {
+  return (row as unknown as Record<string, unknown>).hidden === true;
 }
 
 function textOf(row: Models.Row, column: string): string {
@@ -170,7 +202,7 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
     },
     async postsPage(cursor, limit) {
       const page = await list(TableId.posts, [
-        Query.select(['$id', 'authorId', 'likesCount', 'commentsCount']),
+        Query.select(['$id', 'authorId', 'likesCount', 'commentsCount', 'hidden']),
         Query.limit(limit),
         ...after(cursor),
       ]);
@@ -179,6 +211,7 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
         authorId: textOf(row, 'authorId'),
         likesCount: numberOf(row, 'likesCount'),
         commentsCount: numberOf(row, 'commentsCount'),
+        hidden: isHidden(row),
       }));
     },
     async profilesPage(cursor, limit) {
@@ -196,7 +229,9 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
     },
     async countBy({ table, column }, values) {
       const counts = new Map<string, number>();
-      await eachMatch(table, column, values, [column], (row) => {
+      const columns = table === 'likes' ? [column] : [column, 'hidden'];
+      await eachMatch(table, column, values, columns, (row) => {
+        if (isHidden(row)) return;
         const key = textOf(row, column);
         counts.set(key, (counts.get(key) ?? 0) + 1);
       });
@@ -231,6 +266,25 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
           data: fields,
           permissions: [],
         }),
+      );
+    },
+    async readersPage(table, cursor, limit) {
+      // System fields ($permissions) come with any select.
+      const page = await list(TableId[table], [
+        Query.select(['$id', 'authorId', 'hidden']),
+        Query.limit(limit),
+        ...after(cursor),
+      ]);
+      return page.rows.map((row) => ({
+        $id: row.$id,
+        authorId: textOf(row, 'authorId'),
+        hidden: isHidden(row),
+        permissions: row.$permissions,
+      }));
+    },
+    writePermissions(table, rowId, permissions) {
+      return gone(() =>
+        tables.updateRow({ databaseId, tableId: TableId[table], rowId, permissions }),
       );
     },
     writeCounters(table, rowId, values) {

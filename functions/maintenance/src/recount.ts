@@ -32,7 +32,8 @@ async function repairRow<Row extends { $id: string }>(
 }
 
 /**
- * Recounts every post's `likesCount` and `commentsCount` from the `likes` and `comments` rows, page
+ * Recounts every post's `likesCount` and `commentsCount` (comments not hidden) from the `likes` and
+ * `comments` rows, page
  * by page (one page of posts, then every like and comment of those posts), and sets the ones that
  * differ. Adds what it counted to `totals`, so the `stats` row can be set from the same pass.
  *
@@ -59,7 +60,9 @@ export async function recountPosts(
         likesCount: likes.get(post.$id) ?? 0,
         commentsCount: comments.get(post.$id) ?? 0,
       };
-      totals.posts += 1;
+      // A hidden post is out of `stats.posts`; its likes and visible comments are still counted
+      // (moderation-writes.ts).
+      if (!post.hidden) totals.posts += 1;
       totals.likes += counted.likesCount;
       totals.comments += counted.commentsCount;
       repairs.push(...(await repairRow(repo, 'posts', post, counted, dryRun)));

@@ -52,20 +52,23 @@ async function removePosts(repo: OnUserDeletedRepo, userId: string): Promise<num
 /**
  * Pages through the user's comments on other people's posts: each page is deleted in one bulk call
  * by id, and each post's `commentsCount` and `stats.comments` go down by what that call deleted.
- * (Their own `commentsCount` goes with the profile.)
+ * (Their own `commentsCount` goes with the profile.) A comment moderation hid is out of the counts
+ * already and moves nothing.
  */
 async function removeComments(repo: OnUserDeletedRepo, userId: string): Promise<number> {
   let removed = 0;
   for (;;) {
     const page = await repo.listCommentsBy(userId, CASCADE_PAGE);
     if (page.length === 0) return removed;
+    const hiddenComments = new Set(page.filter((c) => c.hidden).map((c) => c.$id));
     const deleted = await repo.deleteComments(page.map((comment) => comment.$id));
-    if (deleted.length > 0) {
-      const perPost = countBy(deleted, (comment) => comment.postId);
+    const counted = deleted.filter((comment) => !hiddenComments.has(comment.$id));
+    if (counted.length > 0) {
+      const perPost = countBy(counted, (comment) => comment.postId);
       await inBatches(perPost, PARALLEL, ([postId, count]) =>
         repo.bump({ table: 'posts', rowId: postId, column: 'commentsCount' }, -count),
       );
-      await repo.bump({ table: 'stats', column: 'comments' }, -deleted.length);
+      await repo.bump({ table: 'stats', column: 'comments' }, -counted.length);
     }
     removed += deleted.length;
     if (page.length < CASCADE_PAGE || deleted.length === 0) return removed;

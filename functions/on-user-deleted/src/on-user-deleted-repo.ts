@@ -6,10 +6,11 @@ import { BucketId, DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { CommentRow, PostCascadeRepo } from '../../_lib/post-cascade.ts';
 import { createPostsRepo } from '../../posts/src/posts-repo.ts';
 
-/** A post as the cleanup needs it. */
+/** A post as the cleanup needs it; a `hidden` one is already out of the counts (moderation). */
 export interface PostRef {
   $id: string;
   authorId: string;
+  hidden?: boolean;
 }
 
 /** A like row as the cleanup needs it. */
@@ -112,9 +113,13 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
       const list = await firstPage(TableId.posts, [
         Query.equal('authorId', userId),
         Query.limit(limit),
-        Query.select(['$id', 'authorId']),
+        Query.select(['$id', 'authorId', 'hidden']),
       ]);
-      return list.rows.map((row) => ({ $id: row.$id, authorId: String(row.authorId) }));
+      return list.rows.map((row) => ({
+        $id: row.$id,
+        authorId: String(row.authorId),
+        hidden: row.hidden === true,
+      }));
     },
     async listCommentsBy(userId, limit) {
       const list = await firstPage(TableId.comments, [
@@ -128,6 +133,7 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
         postId: String(row.postId),
         authorId: String(row.authorId),
         body: String(row.body),
+        hidden: row.hidden === true,
       }));
     },
     async listLikesBy(userId, limit) {
@@ -143,9 +149,13 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
       const list = await firstPage(TableId.posts, [
         Query.equal('$id', [...postIds]),
         Query.limit(postIds.length),
-        Query.select(['$id', 'authorId']),
+        Query.select(['$id', 'authorId', 'hidden']),
       ]);
-      return list.rows.map((row) => ({ $id: row.$id, authorId: String(row.authorId) }));
+      return list.rows.map((row) => ({
+        $id: row.$id,
+        authorId: String(row.authorId),
+        hidden: row.hidden === true,
+      }));
     },
     async deleteComments(commentIds) {
       // By fixed ids, so a retry after a lost answer deletes nothing new (and counts nothing twice).

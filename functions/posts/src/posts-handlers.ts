@@ -41,6 +41,16 @@ async function findPost(repo: PostsRepo, postId: string | undefined) {
   return id === null ? null : repo.getPost(id);
 }
 
+/**
+ * A post that can be liked, unliked or commented on: not hidden. A hidden post is frozen until an
+ * admin shows it again; to anyone but its author and admins it does not exist, so it answers as
+ * missing.
+ */
+async function findOpenPost(repo: PostsRepo, postId: string | undefined) {
+  const post = await findPost(repo, postId);
+  return post?.hidden ? null : post;
+}
+
 async function findComment(repo: PostsRepo, commentId: string | undefined) {
   const id = validId(commentId);
   return id === null ? null : repo.getComment(id);
@@ -71,6 +81,8 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
       authorId: userId,
       likesCount: 0,
       commentsCount: 0,
+      hidden: false,
+      hiddenReason: null,
     });
     await Promise.all([
       repo.bump({ table: 'stats', column: 'posts' }, 1),
@@ -138,7 +150,7 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
     const { userId } = await memberOf(req, repo, true);
     noBody(req);
     await limiterFor(req).consume(userId, 'like');
-    const post = await findPost(repo, params.postId);
+    const post = await findOpenPost(repo, params.postId);
     if (!post) throw postNotFound();
     const outcome = await repo.atomically(likeWrite(post, userId));
     // `missing`: the post went between the read and the write, and nothing was written.
@@ -159,7 +171,7 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
     const { userId } = await memberOf(req, repo, false);
     noBody(req);
     await limiterFor(req).consume(userId, 'like');
-    const post = await findPost(repo, params.postId);
+    const post = await findOpenPost(repo, params.postId);
     if (!post) throw postNotFound();
     const outcome = await repo.atomically(unlikeWrite(post, userId));
     // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
@@ -184,11 +196,17 @@ export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHa
     const { userId } = await memberOf(req, repo, true);
     const input = parseInput(CommentCreate, req.bodyText);
     await limiterFor(req).consume(userId, 'comment');
-    const post = await findPost(repo, params.postId);
+    const post = await findOpenPost(repo, params.postId);
     if (!post) throw postNotFound();
     const commentId = newRowId();
     const outcome = await repo.atomically(
-      commentWrite(commentId, { postId: post.$id, authorId: userId, body: input.body }),
+      commentWrite(commentId, {
+        postId: post.$id,
+        authorId: userId,
+        body: input.body,
+        hidden: false,
+        hiddenReason: null,
+      }),
     );
     if (outcome.status !== 'done') throw postNotFound();
     const comment = await repo.getComment(commentId);

@@ -2,18 +2,20 @@ import { type Client, ID, type Models, Query, TablesDB, Users } from 'node-appwr
 import { isStatus, isType, orNull } from '#lib/appwrite-errors.ts';
 import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
-import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
 import { likeRowId } from '../../_lib/post-writes.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
+import { VISIBLE_READ } from '../../_lib/visibility.ts';
 import { atomicWrites } from './posts-transactions.ts';
 
 export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';
 export { CASCADE_PAGE } from '../../_lib/post-cascade.ts';
 export { likeRowId } from '../../_lib/post-writes.ts';
-export type PostRow = RowHead & PostFields;
+/** A post as the function reads it; rows made before moderation have no `hidden` (visible). */
+export type PostRow = RowHead & Optional<PostFields, 'hidden' | 'hiddenReason'>;
+type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
 /**
  * What the `posts` function asks of Appwrite: the cascade's operations (deletePost, listComments,
@@ -27,7 +29,7 @@ export interface PostsRepo extends PostCascadeRepo {
   /** The user as the member checks need them (Users API, scope `users.read`); `null` when gone. */
   getMember: MemberLookup;
   getPost(postId: string): Promise<PostRow | null>;
-  createPost(fields: PostFields): Promise<PostRow>;
+  createPost(fields: Omit<PostRow, keyof RowHead>): Promise<PostRow>;
   /** `null` when the post is gone. */
   updatePost(postId: string, patch: Partial<PostFields>): Promise<PostRow | null>;
   /**
@@ -39,7 +41,7 @@ export interface PostsRepo extends PostCascadeRepo {
   deleteLike(postId: string, userId: string): Promise<boolean>;
   getComment(commentId: string): Promise<CommentRow | null>;
   /** A bare comment row, no counters (seeding); the route comments with `atomically(commentWrite(…))`. */
-  createComment(fields: CommentFields): Promise<CommentRow>;
+  createComment(fields: Omit<CommentRow, keyof RowHead>): Promise<CommentRow>;
 }
 
 /** `true` when `work` succeeded, `false` on `code` (409 exists / 404 gone), else rethrows. */
@@ -57,14 +59,19 @@ function head(row: RowHead): RowHead {
   return { $id: row.$id, $createdAt: row.$createdAt, $updatedAt: row.$updatedAt };
 }
 
-function postOf(row: RowHead & PostFields): PostRow {
-  const { authorId, title, body, tags, likesCount, commentsCount } = row;
-  return { ...head(row), authorId, title, body, tags, likesCount, commentsCount };
+/** Rows made before moderation have no `hidden`/`hiddenReason`: visible. */
+function hiddenOf(row: { hidden?: boolean | null; hiddenReason?: string | null }) {
+  return { hidden: row.hidden === true, hiddenReason: row.hiddenReason ?? null };
 }
 
-function commentOf(row: RowHead & CommentFields): CommentRow {
+function postOf(row: PostRow): PostRow {
+  const { authorId, title, body, tags, likesCount, commentsCount } = row;
+  return { ...head(row), authorId, title, body, tags, likesCount, commentsCount, ...hiddenOf(row) };
+}
+
+function commentOf(row: CommentRow): CommentRow {
   const { postId, authorId, body } = row;
-  return { ...head(row), postId, authorId, body };
+  return { ...head(row), postId, authorId, body, ...hiddenOf(row) };
 }
 
 /**
@@ -129,13 +136,14 @@ export function createPostsRepo(client: Client): PostsRepo {
       return row === null ? null : postOf(row as unknown as PostRow);
     },
     async createPost(fields) {
-      // rowSecurity is off: the table's read("any") governs reads; only functions write.
+      // rowSecurity is on and the table grants no read: the row's own read("any") makes it
+      // public until `moderation` hides it (functions/_lib/visibility.ts). Only functions write.
       const row = await tables.createRow({
         databaseId,
         tableId: TableId.posts,
         rowId: ID.unique(),
         data: fields,
-        permissions: [],
+        permissions: [...VISIBLE_READ],
       });
       return postOf(row as unknown as PostRow);
     },
@@ -191,7 +199,7 @@ export function createPostsRepo(client: Client): PostsRepo {
         tableId: TableId.comments,
         rowId: ID.unique(),
         data: fields,
-        permissions: [],
+        permissions: [...VISIBLE_READ],
       });
       return commentOf(row as unknown as CommentRow);
     },

@@ -12,6 +12,7 @@ import {
   type RowWrite,
 } from '../../_lib/post-writes.ts';
 import { ensureActivityRow, ensureStatsRow } from '../../_lib/stats-counter.ts';
+import { VISIBLE_READ } from '../../_lib/visibility.ts';
 
 /** Seconds a transaction may live: Appwrite's least. A write's three calls take milliseconds. */
 const TTL = 60;
@@ -30,7 +31,7 @@ const databaseId = DATABASE_ID;
  * checks that rows to change exist) refuses, the write is repaired and tried again:
  * - 409 `transaction_conflict` when the write creates a row: that row exists already → `exists`.
  *   Without a create it is a row changed between staging and commit: tried again as it is.
- * - 404 `document_not_found`: a row to delete or a required counter's row is gone → `missing`; a
+ * - 404 `document_not_found`: a row to delete or update, or a required counter's row, is gone → `missing`; a
  *   missing `stats` or today's `activity` row is made at zero, a missing profile's counter dropped.
  * - 400 `attribute_limit_exceeded`: a counter would go below 0 (it drifted): the move down is cut
  *   to what the counter holds.
@@ -43,7 +44,7 @@ export function atomicWrites(tables: TablesDB): (write: AtomicWrite) => Promise<
     const create = write.rows.find((row) => row.action === 'create');
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await commit(tables, operationsOf(write.rows, counters, new Date()));
+        await commit(tables, operationsOf(write, counters, new Date()));
         return { status: 'done' };
       } catch (thrown) {
         const conflict = isType(thrown, 'transaction_conflict');
@@ -81,19 +82,33 @@ function rowOf(counter: CounterRef): string {
   return counter.table === 'stats' ? STATS_ROW_ID : counter.rowId;
 }
 
+/** One row write as a createOperations operation. A comment is made readable by everyone. */
+function rowOperation(row: RowWrite): object {
+  const tableId = TableId[row.table];
+  if (row.action === 'delete') return { action: 'delete', databaseId, tableId, rowId: row.rowId };
+  if (row.action === 'update') {
+    const permissions = row.permissions ? { $permissions: row.permissions } : {};
+    return {
+      action: 'update',
+      databaseId,
+      tableId,
+      rowId: row.rowId,
+      data: { ...row.data, ...permissions },
+    };
+  }
+  const $permissions = row.table === 'comments' ? [...VISIBLE_READ] : [];
+  return {
+    action: 'create',
+    databaseId,
+    tableId,
+    rowId: row.rowId,
+    data: { ...row.data, $permissions },
+  };
+}
+
 /** The write as createOperations' operations: the rows, then the counters (and today's activity). */
-function operationsOf(rows: readonly RowWrite[], counters: readonly CounterMove[], now: Date) {
-  const operations: object[] = rows.map((row) =>
-    row.action === 'create'
-      ? {
-          action: 'create',
-          databaseId,
-          tableId: TableId[row.table],
-          rowId: row.rowId,
-          data: { ...row.data, $permissions: [] },
-        }
-      : { action: 'delete', databaseId, tableId: TableId[row.table], rowId: row.rowId },
-  );
+function operationsOf(write: AtomicWrite, counters: readonly CounterMove[], now: Date) {
+  const operations: object[] = write.rows.map(rowOperation);
   const move = (tableId: string, rowId: string, column: string, delta: number) =>
     delta > 0
       ? { action: 'increment', databaseId, tableId, rowId, data: { column, value: delta } }
@@ -107,7 +122,7 @@ function operationsOf(rows: readonly RowWrite[], counters: readonly CounterMove[
   for (const { counter, delta } of counters) {
     operations.push(move(tableOf(counter), rowOf(counter), counter.column, delta));
     // Something created counts in today's activity too (a delete leaves the day as it was).
-    if (counter.table === 'stats' && delta > 0) {
+    if (counter.table === 'stats' && delta > 0 && write.activity !== false) {
       operations.push(move(TableId.activity, activityRowId(now), counter.column, delta));
     }
   }
@@ -126,7 +141,7 @@ async function repair(
 ): Promise<{ missing: string } | { counters: CounterMove[] }> {
   for (const tableId of new Set(rows.map((row) => row.table))) {
     const ids = rows
-      .filter((r) => r.action === 'delete' && r.table === tableId)
+      .filter((r) => r.action !== 'create' && r.table === tableId)
       .map((r) => r.rowId);
     if (ids.length === 0) continue;
     const found = await withRetry(() =>

@@ -66,6 +66,8 @@ function post(id: string, extra: Partial<Post> = {}): Post {
     tags: [],
     likesCount: 0,
     commentsCount: 0,
+    hidden: false,
+    hiddenReason: null,
     ...extra,
   };
 }

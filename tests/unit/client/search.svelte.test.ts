@@ -19,6 +19,8 @@ const post = (id: string, title: string): Post => ({
   tags: [],
   likesCount: 0,
   commentsCount: 0,
+  hidden: false,
+  hiddenReason: null,
 });
 
 afterEach(() => {

@@ -5,6 +5,7 @@
  * longer exists is an error (`general_cursor_not_found`), so a sweep that pages past what it deleted
  * fails here as it would on Appwrite. Every write is recorded.
  */
+import { hiddenRead, VISIBLE_READ } from '../../../functions/_lib/visibility.ts';
 import type {
   CountedBy,
   JobRef,
@@ -41,7 +42,7 @@ function pageOf<T>(rows: Map<string, T>, after: string | null, limit: number): [
 export class FakeMaintenanceRepo implements MaintenanceRepo {
   readonly posts = new Map<string, FakePost>();
   readonly likes = new Map<string, { postId: string; userId: string }>();
-  readonly comments = new Map<string, { postId: string; authorId: string }>();
+  readonly comments = new Map<string, { postId: string; authorId: string; hidden?: boolean }>();
   readonly profiles = new Map<string, FakeProfile>();
   stats: StatsFields | null = null;
   readonly avatars = new Map<string, FakeFile>();
@@ -76,7 +77,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
   async countBy(counted: CountedBy, values: readonly string[]) {
     this.largestCount = Math.max(this.largestCount, values.length);
     const wanted = new Set(values);
-    const rows: Array<{ postId?: string; authorId?: string }> =
+    const rows: Array<{ postId?: string; authorId?: string; hidden?: boolean }> =
       counted.table === 'likes'
         ? [...this.likes.values()]
         : counted.table === 'comments'
@@ -85,7 +86,7 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
     const counts = new Map<string, number>();
     for (const row of rows) {
       const key = row[counted.column] ?? '';
-      if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (wanted.has(key) && !row.hidden) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
   }
@@ -108,6 +109,33 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
   async writeStats(fields: StatsFields) {
     this.writes.push('writeStats');
     this.stats = { ...fields };
+  }
+
+  /**
+   * Read permissions a test gave a post or comment (`"posts/p0001"`); a row not named here carries
+   * the ones its `hidden` flag calls for.
+   */
+  readonly readers = new Map<string, string[]>();
+
+  async readersPage(table: 'posts' | 'comments', after: string | null, limit: number) {
+    const rows: Map<string, { authorId: string; hidden?: boolean }> =
+      table === 'posts' ? this.posts : this.comments;
+    return pageOf(rows, after, limit).map(([id, row]) => ({
+      $id: id,
+      authorId: row.authorId,
+      hidden: row.hidden === true,
+      permissions:
+        this.readers.get(`${table}/${id}`) ??
+        (row.hidden ? hiddenRead(row.authorId) : [...VISIBLE_READ]),
+    }));
+  }
+
+  async writePermissions(table: 'posts' | 'comments', rowId: string, permissions: string[]) {
+    this.writes.push(`writePermissions ${table}/${rowId}`);
+    const rows: Map<string, unknown> = table === 'posts' ? this.posts : this.comments;
+    if (!rows.has(rowId)) return false;
+    this.readers.set(`${table}/${rowId}`, permissions);
+    return true;
   }
 
   async writeCounters(table: 'posts' | 'profiles', rowId: string, values: Record<string, number>) {

@@ -147,6 +147,54 @@ describe('recount and repair', () => {
     expect((await report(repo)).repairedCounters).toBe(0);
   });
 
+  test('hidden posts and comments stay out of the counts (moderation): a recount keeps them out', async () => {
+    const repo = board(3, 6);
+    // Hide p0004 and one comment of p0005, moving the counters as the moderation function does (a
+    // hidden post leaves the post counts only; its likes and comments are still counted).
+    const post = repo.posts.get('p0004');
+    const comment = repo.comments.get('p0005-c0');
+    if (!post || !comment || !repo.stats) throw new Error('board changed');
+    const author = repo.profiles.get(post.authorId);
+    const commenter = repo.profiles.get(comment.authorId);
+    if (!author || !commenter) throw new Error('board changed');
+    post.hidden = true;
+    repo.stats.posts -= 1;
+    author.postsCount -= 1;
+    comment.hidden = true;
+    const commented = repo.posts.get('p0005');
+    if (commented) commented.commentsCount -= 1;
+    repo.stats.comments -= 1;
+    commenter.commentsCount -= 1;
+    const exact = structuredClone(counters(repo));
+    const result = await report(repo);
+    expect(result.repairs).toEqual([]);
+    expect(counters(repo)).toEqual(exact);
+  });
+
+  test('posts and comments get the read permissions their hidden flag calls for (the backfill)', async () => {
+    const repo = board(3, 6);
+    const post = repo.posts.get('p0002');
+    if (!post) throw new Error('board changed');
+    post.hidden = true;
+    // Made before moderation: no permissions at all, so nobody but a key could read them.
+    repo.readers.set('posts/p0001', []);
+    repo.readers.set('comments/p0001-c0', []);
+    // Hidden, but still readable by everyone.
+    repo.readers.set('posts/p0002', ['read("any")']);
+    const dry = await report(repo, 'schedule', JSON.stringify({ dryRun: true }));
+    expect(dry.repairedPermissions).toBe(3);
+    expect(repo.writes.filter((w) => w.startsWith('writePermissions'))).toEqual([]);
+    const result = await report(repo);
+    expect(result.repairedPermissions).toBe(3);
+    expect(repo.readers.get('posts/p0001')).toEqual(['read("any")']);
+    expect(repo.readers.get('comments/p0001-c0')).toEqual(['read("any")']);
+    expect(repo.readers.get('posts/p0002')).toEqual([
+      `read("user:${post.authorId}")`,
+      'read("label:admin")',
+    ]);
+    expect((await report(repo)).repairedPermissions).toBe(0);
+  });
+
   test('likesReceived follows the repaired likesCount, not the drifted one', async () => {
     const repo = board(3, 6);
     const author = repo.posts.get('p0003')?.authorId ?? '';

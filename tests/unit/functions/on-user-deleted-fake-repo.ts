@@ -61,7 +61,7 @@ export class FakeOnUserDeletedRepo extends FakePostsRepo implements OnUserDelete
   async getPosts(postIds: readonly string[]) {
     return postIds.flatMap((id) => {
       const post = this.posts.get(id);
-      return post ? [{ $id: post.$id, authorId: post.authorId }] : [];
+      return post ? [{ $id: post.$id, authorId: post.authorId, hidden: post.hidden === true }] : [];
     });
   }
   async deleteComments(commentIds: readonly string[]) {

@@ -2,7 +2,8 @@
  * An in-memory `PostsRepo` with Appwrite's behaviour where the handlers depend on it: a 409 for a
  * second like of the same (post, user), 404s as `null`/`false`, counters that never go below 0, a
  * `stats` row that is created on first use, and atomic writes that write all or nothing (at most 100
- * operations, as a transaction). Every write is recorded, so a test can say "nothing was written".
+ * operations, as a transaction; an update replaces a row's permissions when it names them). Every
+ * write is recorded, so a test can say "nothing was written".
  */
 import { randomUUID } from 'node:crypto';
 import type { Member } from '../../../functions/_lib/member.ts';
@@ -13,6 +14,8 @@ import {
   mergedCounters,
   operationCount,
 } from '../../../functions/_lib/post-writes.ts';
+import { VISIBLE_READ } from '../../../functions/_lib/visibility.ts';
+import type { ReportRow } from '../../../functions/moderation/src/moderation-repo.ts';
 import {
   type CommentRow,
   type CounterRef,
@@ -35,6 +38,10 @@ export class FakePostsRepo implements PostsRepo {
   readonly comments = new Map<string, CommentRow>();
   readonly likes = new Map<string, LikeFields>();
   readonly profiles = new Map<string, FakeProfile>();
+  /** The `reports` table (the `moderation` function's; its atomic writes settle them). */
+  readonly reports = new Map<string, ReportRow>();
+  /** Each post's and comment's row permissions, as `"table/rowId"` → permissions. */
+  readonly permissions = new Map<string, readonly string[]>();
   stats: StatsFields | null = null;
   /** Every write, as `"method id"`, in order. */
   readonly writes: string[] = [];
@@ -71,6 +78,7 @@ export class FakePostsRepo implements PostsRepo {
       ...fields,
     };
     this.posts.set(post.$id, post);
+    this.permissions.set(`posts/${post.$id}`, [...VISIBLE_READ]);
     this.writes.push(`createPost ${post.$id}`);
     return structuredClone(post);
   }
@@ -116,6 +124,7 @@ export class FakePostsRepo implements PostsRepo {
       ...fields,
     };
     this.comments.set(comment.$id, comment);
+    this.permissions.set(`comments/${comment.$id}`, [...VISIBLE_READ]);
     this.writes.push(`createComment ${comment.$id}`);
     return structuredClone(comment);
   }
@@ -145,12 +154,10 @@ export class FakePostsRepo implements PostsRepo {
     if (operationCount(write) > MAX_OPERATIONS) {
       throw new Error(`transaction_limit_exceeded: ${operationCount(write)} operations`);
     }
-    const tableOf = (table: 'posts' | 'comments' | 'likes'): Map<string, unknown> =>
-      table === 'posts' ? this.posts : table === 'comments' ? this.comments : this.likes;
     for (const row of write.rows) {
-      const exists = tableOf(row.table).has(row.rowId);
+      const exists = this.#table(row.table).has(row.rowId);
       if (row.action === 'create' && exists) return { status: 'exists', rowId: row.rowId };
-      if (row.action === 'delete' && !exists) return { status: 'missing', rowId: row.rowId };
+      if (row.action !== 'create' && !exists) return { status: 'missing', rowId: row.rowId };
     }
     const counters = mergedCounters(write.counters);
     for (const { counter, required } of counters) {
@@ -161,8 +168,14 @@ export class FakePostsRepo implements PostsRepo {
     this.writes.push(`atomically ${write.rows.map((r) => `${r.action} ${r.table} ${r.rowId}`)}`);
     const now = new Date().toISOString();
     for (const row of write.rows) {
-      if (row.action === 'delete') tableOf(row.table).delete(row.rowId);
-      else if (row.table === 'likes') this.likes.set(row.rowId, { ...row.data });
+      if (row.action === 'delete') {
+        this.#table(row.table).delete(row.rowId);
+        this.permissions.delete(`${row.table}/${row.rowId}`);
+      } else if (row.action === 'update') {
+        const stored = this.#table(row.table).get(row.rowId) as Record<string, unknown>;
+        Object.assign(stored, row.data, { $updatedAt: now });
+        if (row.permissions) this.permissions.set(`${row.table}/${row.rowId}`, row.permissions);
+      } else if (row.table === 'likes') this.likes.set(row.rowId, { ...row.data });
       else {
         this.comments.set(row.rowId, {
           $id: row.rowId,
@@ -170,10 +183,23 @@ export class FakePostsRepo implements PostsRepo {
           $updatedAt: now,
           ...row.data,
         });
+        this.permissions.set(`comments/${row.rowId}`, [...VISIBLE_READ]);
       }
     }
     for (const { counter, delta } of counters) this.#move(counter, delta);
     return { status: 'done' };
+  }
+
+  /** Whether a guest could read the row: its permissions hold `read("any")`. */
+  isPublic(table: 'posts' | 'comments', rowId: string): boolean {
+    return this.permissions.get(`${table}/${rowId}`)?.includes('read("any")') ?? false;
+  }
+
+  #table(table: 'posts' | 'comments' | 'likes' | 'reports'): Map<string, unknown> {
+    if (table === 'posts') return this.posts;
+    if (table === 'comments') return this.comments;
+    if (table === 'reports') return this.reports;
+    return this.likes;
   }
 
   async bump(counter: CounterRef, delta: number) {
