@@ -19,6 +19,8 @@ export const TableId = {
    * consumes it, so an id becomes a user once (a deleted user's id cannot be signed up again).
    */
   registrations: 'registrations',
+  /** Per-member notifications, written by functions, readable by their recipient only. */
+  notifications: 'notifications',
 } as const;
 export type TableId = (typeof TableId)[keyof typeof TableId];
 

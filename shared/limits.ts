@@ -29,6 +29,8 @@ export const Limits = {
   id: { max: 36 },
   /** A failed job's reason. */
   jobError: { max: 500 },
+  /** What a notification quotes: the start of a comment, or a post's title. */
+  excerpt: { max: 140 },
 } as const;
 
 /**

@@ -7,6 +7,12 @@ import { noBody, parseInput } from '../../_lib/body.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { isAdmin, type Member, requireMember } from '../../_lib/member.ts';
+import {
+  MAX_REPLY_RECIPIENTS,
+  notifyComment,
+  notifyLike,
+  notifyReplies,
+} from '../../_lib/notifications.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
 import {
   commentWrite,
@@ -32,7 +38,7 @@ function postNotFound(): AppError {
  * A `:param` that is not a valid Appwrite id (a path, a quote, 37 characters) names no row: `null`
  * without asking Appwrite, which would refuse it with a 400 that is not the caller's business.
  */
-function validId(value: string | undefined): string | null {
+export function validId(value: string | undefined): string | null {
   return value !== undefined && Id.safeParse(value).success ? value : null;
 }
 
@@ -131,9 +137,14 @@ async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
  * `PUT /posts/:postId/like`: idempotent. The like row, the post's `likesCount`, `stats.likes` and the
  * author's `likesReceived` are one transaction; a like that exists already (Appwrite's 409
  * `transaction_conflict`) writes nothing and answers the same.
+ *
+ * A like that was written then tells the author (`notifyLike`), right after the commit and not in
+ * the transaction: every like of a post updates the same notification row, so inside the
+ * transaction two people liking at once would conflict on it — and a conflict means "already
+ * liked". A notification that fails to write is logged; the like stands.
  */
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
-  return async ({ req, res, params }) => {
+  return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
     const { userId } = await memberOf(req, repo, true);
     noBody(req);
@@ -143,6 +154,12 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
     const outcome = await repo.atomically(likeWrite(post, userId));
     // `missing`: the post went between the read and the write, and nothing was written.
     if (outcome.status === 'missing') throw postNotFound();
+    const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
+    if (notification) {
+      await repo.upsertNotification(notification).catch((thrown: unknown) => {
+        error(`like notification not written: ${String(thrown)}`);
+      });
+    }
     const state: LikeState = {
       postId: post.$id,
       liked: true,
@@ -175,8 +192,9 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
 
 /**
  * `POST /posts/:postId/comments`: the caller comments on a post. The comment, the post's
- * `commentsCount`, `stats.comments` and the commenter's `commentsCount` are one transaction; the
- * answer is the comment as stored.
+ * `commentsCount`, `stats.comments` and the commenter's `commentsCount` are one transaction, with
+ * the notifications it causes: the post's author (`comment`) and the thread's latest earlier
+ * commenters (`reply`), never the commenter. The answer is the comment as stored.
  */
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
@@ -187,13 +205,23 @@ export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHa
     const post = await findPost(repo, params.postId);
     if (!post) throw postNotFound();
     const commentId = newRowId();
+    const comment = { $id: commentId, authorId: userId, body: input.body };
+    const earlier = await repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5);
+    const notifications = [
+      notifyComment(post, comment),
+      ...notifyReplies(post, comment, earlier),
+    ].filter((n) => n !== null);
     const outcome = await repo.atomically(
-      commentWrite(commentId, { postId: post.$id, authorId: userId, body: input.body }),
+      commentWrite(
+        commentId,
+        { postId: post.$id, authorId: userId, body: input.body },
+        notifications,
+      ),
     );
     if (outcome.status !== 'done') throw postNotFound();
-    const comment = await repo.getComment(commentId);
-    if (!comment) throw new AppError('row_not_found', 'No comment with this id.');
-    return res.json(comment, 201);
+    const stored = await repo.getComment(commentId);
+    if (!stored) throw new AppError('row_not_found', 'No comment with this id.');
+    return res.json(stored, 201);
   };
 }
 

@@ -3,6 +3,7 @@ import { isType, orNull } from '#lib/appwrite-errors.ts';
 import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import { activityRowId } from '#shared/schemas/activity.ts';
+import { notificationPermissions } from '../../_lib/notifications.ts';
 import {
   type AtomicOutcome,
   type AtomicWrite,
@@ -90,7 +91,11 @@ function operationsOf(rows: readonly RowWrite[], counters: readonly CounterMove[
           databaseId,
           tableId: TableId[row.table],
           rowId: row.rowId,
-          data: { ...row.data, $permissions: [] },
+          data: {
+            ...row.data,
+            $permissions:
+              row.table === 'notifications' ? notificationPermissions(row.data.recipientId) : [],
+          },
         }
       : { action: 'delete', databaseId, tableId: TableId[row.table], rowId: row.rowId },
   );

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Member } from '../../../functions/_lib/member.ts';
+import type { NotificationWrite } from '../../../functions/_lib/notifications.ts';
 import {
   type AtomicOutcome,
   type AtomicWrite,
@@ -17,6 +18,7 @@ import {
   type CommentRow,
   type CounterRef,
   likeRowId,
+  type NotificationRow,
   type PostRow,
   type PostsRepo,
 } from '../../../functions/posts/src/posts-repo.ts';
@@ -35,6 +37,7 @@ export class FakePostsRepo implements PostsRepo {
   readonly comments = new Map<string, CommentRow>();
   readonly likes = new Map<string, LikeFields>();
   readonly profiles = new Map<string, FakeProfile>();
+  readonly notifications = new Map<string, NotificationRow>();
   stats: StatsFields | null = null;
   /** Every write, as `"method id"`, in order. */
   readonly writes: string[] = [];
@@ -145,8 +148,14 @@ export class FakePostsRepo implements PostsRepo {
     if (operationCount(write) > MAX_OPERATIONS) {
       throw new Error(`transaction_limit_exceeded: ${operationCount(write)} operations`);
     }
-    const tableOf = (table: 'posts' | 'comments' | 'likes'): Map<string, unknown> =>
-      table === 'posts' ? this.posts : table === 'comments' ? this.comments : this.likes;
+    const tableOf = (table: AtomicWrite['rows'][number]['table']): Map<string, unknown> =>
+      table === 'posts'
+        ? this.posts
+        : table === 'comments'
+          ? this.comments
+          : table === 'notifications'
+            ? this.notifications
+            : this.likes;
     for (const row of write.rows) {
       const exists = tableOf(row.table).has(row.rowId);
       if (row.action === 'create' && exists) return { status: 'exists', rowId: row.rowId };
@@ -163,7 +172,14 @@ export class FakePostsRepo implements PostsRepo {
     for (const row of write.rows) {
       if (row.action === 'delete') tableOf(row.table).delete(row.rowId);
       else if (row.table === 'likes') this.likes.set(row.rowId, { ...row.data });
-      else {
+      else if (row.table === 'notifications') {
+        this.notifications.set(row.rowId, {
+          $id: row.rowId,
+          $createdAt: now,
+          $updatedAt: now,
+          ...row.data,
+        });
+      } else {
         this.comments.set(row.rowId, {
           $id: row.rowId,
           $createdAt: now,
@@ -174,6 +190,50 @@ export class FakePostsRepo implements PostsRepo {
     }
     for (const { counter, delta } of counters) this.#move(counter, delta);
     return { status: 'done' };
+  }
+
+  async recentCommenters(postId: string, limit: number) {
+    return [...this.comments.values()]
+      .filter((c) => c.postId === postId)
+      .reverse()
+      .slice(0, limit)
+      .map((c) => c.authorId);
+  }
+
+  async upsertNotification({ rowId, data }: NotificationWrite) {
+    this.writes.push(`upsertNotification ${rowId}`);
+    const now = new Date().toISOString();
+    const existing = this.notifications.get(rowId);
+    this.notifications.set(rowId, {
+      $id: rowId,
+      $createdAt: existing?.$createdAt ?? now,
+      $updatedAt: now,
+      ...data,
+    });
+  }
+
+  async getNotification(notificationId: string) {
+    const row = this.notifications.get(notificationId);
+    return row ? structuredClone(row) : null;
+  }
+
+  async markNotificationRead(notificationId: string) {
+    this.writes.push(`markNotificationRead ${notificationId}`);
+    const row = this.notifications.get(notificationId);
+    if (!row) return false;
+    row.read = true;
+    return true;
+  }
+
+  async markAllNotificationsRead(recipientId: string) {
+    this.writes.push(`markAllNotificationsRead ${recipientId}`);
+    let updated = 0;
+    for (const row of this.notifications.values()) {
+      if (row.recipientId !== recipientId || row.read) continue;
+      row.read = true;
+      updated += 1;
+    }
+    return updated;
   }
 
   async bump(counter: CounterRef, delta: number) {
