@@ -99,6 +99,10 @@ describe('what the bell and the list say', () => {
 
   const base = {
     $id: 'n1',
+    $sequence: 1,
+    $tableId: 'notifications',
+    $databaseId: 'agora',
+    $permissions: ['read("user:me")'],
     $createdAt: '2026-12-06T10:00:00.000+00:00',
     $updatedAt: '2026-12-06T10:00:00.000+00:00',
     recipientId: 'me',
