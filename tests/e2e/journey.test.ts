@@ -52,6 +52,7 @@ const post = {
   tags: 'e2e, hello',
 };
 const comment = `Welcome aboard, ${tag}!`;
+const answer = `Glad you’re here, ${tag}.`;
 
 let stack: Stack;
 let client: ServedClient;
@@ -267,6 +268,34 @@ describe('the Agora journey in Chromium', () => {
     await shot(ada, 'feed');
   });
 
+  it('raises Nora’s bell live when Ada likes and answers her post; the list marks them read', async () => {
+    // Ada liked Nora's post a step ago: one notification, on Nora's screen without a reload.
+    const bell = (count: number) =>
+      nora.getByRole('link', {
+        name: count ? `Notifications, ${count} unread` : 'Notifications',
+        exact: true,
+      });
+    await visible(bell(1));
+    await card(ada).getByRole('link', { name: post.title }).click();
+    await ada.getByLabel('Comment', { exact: true }).fill(answer);
+    await ada.getByRole('button', { name: 'Comment', exact: true }).click();
+    await visible(ada.getByText(answer));
+    await visible(bell(2));
+    // Nora's own like and comment told her nothing: two, both Ada's.
+    await bell(2).click();
+    await visible(nora.getByRole('heading', { name: 'Notifications', level: 1 }));
+    const list = nora.getByRole('list', { name: 'Notifications' });
+    await visible(list.getByRole('link', { name: /liked your post/ }));
+    await visible(list.getByRole('link', { name: /commented on your post/ }));
+    expect(await list.getByRole('listitem').count()).toBe(2);
+    await shot(nora, 'notifications');
+    await accessible(nora, 'notifications');
+    await nora.getByRole('button', { name: 'Mark all read' }).click();
+    await visible(bell(0));
+    await list.getByRole('link', { name: /commented on your post/ }).click();
+    await visible(nora.getByText(answer));
+  });
+
   it('lets the admin export users to CSV and download it, with the newcomer in it', async () => {
     const admin = await newPage();
     await signIn(admin, ADMIN);
@@ -432,6 +461,7 @@ describe('the Agora journey in Chromium', () => {
         ['/tags/e2e', 'tag', card(admin)],
         ['/new', 'compose', admin.getByLabel('Title')],
         ['/search?q=hello', 'search', admin.getByRole('searchbox', { name: 'Search posts' })],
+        ['/notifications', 'notifications', admin.getByRole('heading', { level: 1 })],
         ['/u/me', 'profile', admin.getByRole('heading', { level: 1 })],
         ['/settings', 'settings', admin.getByLabel('Name')],
         ['/dashboard', 'dashboard', admin.getByRole('heading', { level: 1 })],
@@ -442,7 +472,9 @@ describe('the Agora journey in Chromium', () => {
         await visible(ready);
         await settle(admin);
         await shot(admin, name);
-        if (['feed', 'tag', 'compose', 'search'].includes(name)) await accessible(admin, name);
+        if (['feed', 'tag', 'compose', 'search', 'notifications'].includes(name)) {
+          await accessible(admin, name);
+        }
       }
       // The compact feed: remembered in this browser.
       await open(admin, '/');
