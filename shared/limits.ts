@@ -29,6 +29,10 @@ export const Limits = {
   id: { max: 36 },
   /** A failed job's reason. */
   jobError: { max: 500 },
+  /** A member's handle (`@ada_l`): 3–20 of `a-z`, `0-9`, `_`, unique. */
+  handle: { min: 3, max: 20 },
+  /** At most this many distinct `@handle`s in one text notify anyone. */
+  mentions: { max: 10 },
   /** What a notification quotes: the start of a comment, or a post's title. */
   excerpt: { max: 140 },
 } as const;

@@ -28,6 +28,7 @@ import {
   BODY_KEYS,
   callParams,
   checkAnyAnswer,
+  handleOf,
   MEMBERS,
   notificationCounts,
   POSTS_SCENARIOS,
@@ -234,6 +235,14 @@ beforeAll(async () => {
   for (const role of MEMBERS) {
     const labels = role === 'admin' ? ['admin'] : [];
     clients.set(role, await userWithSession(server, keyClient, IDS[role], { labels }));
+  }
+  for (const role of MEMBERS) {
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: IDS[role],
+      data: { handle: handleOf(role) },
+    });
   }
   clients.set(
     'unvetted',

@@ -1,5 +1,5 @@
 import { CommentCreate } from '#shared/schemas/comment.ts';
-import { Id } from '#shared/schemas/common.ts';
+import { Id, mentionedHandles } from '#shared/schemas/common.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AppError } from '../../_lib/app-error.ts';
@@ -9,8 +9,10 @@ import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { isAdmin, type Member, requireMember } from '../../_lib/member.ts';
 import {
   MAX_REPLY_RECIPIENTS,
+  type NotificationWrite,
   notifyComment,
   notifyLike,
+  notifyMentions,
   notifyReplies,
 } from '../../_lib/notifications.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
@@ -65,9 +67,12 @@ function memberOf(req: RuntimeRequest, repo: PostsRepo, verified: boolean): Prom
   return requireMember(req, (userId) => repo.getMember(userId), { verified });
 }
 
-/** `POST /posts`: the caller writes a post; the counters start at 0. */
+/**
+ * `POST /posts`: the caller writes a post; the counters start at 0. Members it mentions
+ * (`@handle`, title or body) are notified right after.
+ */
 export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
-  return async ({ req, res }) => {
+  return async ({ req, res, error }) => {
     const repo = repoFor(req);
     const { userId } = await memberOf(req, repo, true);
     const input = parseInput(PostCreate, req.bodyText);
@@ -82,6 +87,15 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
       repo.bump({ table: 'stats', column: 'posts' }, 1),
       repo.bump({ table: 'profiles', rowId: userId, column: 'postsCount' }, 1),
     ]);
+    // A new post is not one transaction (the row, then its counters), so its mentions follow it:
+    // each row's id is derived from (post, recipient), so writing them again changes nothing.
+    const mentioned = await repo.userIdsByHandles(mentionedHandles(`${post.title}\n${post.body}`));
+    const about = { postId: post.$id, commentId: null, text: post.title };
+    for (const notification of notifyMentions(about, userId, mentioned)) {
+      await repo.upsertNotification(notification).catch((thrown: unknown) => {
+        error(`mention notification not written: ${String(thrown)}`);
+      });
+    }
     return res.json(post, 201);
   };
 }
@@ -190,11 +204,21 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
   };
 }
 
+/** One notification per person per action: the first of `comment`, `mention`, `reply` that names them. */
+function onePerRecipient(candidates: readonly (NotificationWrite | null)[]): NotificationWrite[] {
+  const seen = new Set<string>();
+  return candidates.filter((n): n is NotificationWrite => {
+    if (n === null || seen.has(n.data.recipientId)) return false;
+    seen.add(n.data.recipientId);
+    return true;
+  });
+}
+
 /**
  * `POST /posts/:postId/comments`: the caller comments on a post. The comment, the post's
  * `commentsCount`, `stats.comments` and the commenter's `commentsCount` are one transaction, with
- * the notifications it causes: the post's author (`comment`) and the thread's latest earlier
- * commenters (`reply`), never the commenter. The answer is the comment as stored.
+ * the notifications it causes: the post's author (`comment`), members it mentions (`mention`) and
+ * the thread's latest earlier commenters (`reply`) — one each, never the commenter. The answer is the comment as stored.
  */
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
@@ -206,11 +230,16 @@ export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHa
     if (!post) throw postNotFound();
     const commentId = newRowId();
     const comment = { $id: commentId, authorId: userId, body: input.body };
-    const earlier = await repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5);
-    const notifications = [
+    const [earlier, mentioned] = await Promise.all([
+      repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5),
+      repo.userIdsByHandles(mentionedHandles(input.body)),
+    ]);
+    const about = { postId: post.$id, commentId, text: input.body };
+    const notifications = onePerRecipient([
       notifyComment(post, comment),
+      ...notifyMentions(about, userId, mentioned),
       ...notifyReplies(post, comment, earlier),
-    ].filter((n) => n !== null);
+    ]);
     const outcome = await repo.atomically(
       commentWrite(
         commentId,

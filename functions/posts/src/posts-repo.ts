@@ -43,6 +43,8 @@ export interface PostsRepo extends PostCascadeRepo {
   getComment(commentId: string): Promise<CommentRow | null>;
   /** A bare comment row, no counters (seeding); the route comments with `atomically(commentWrite(…))`. */
   createComment(fields: CommentFields): Promise<CommentRow>;
+  /** The members holding these handles (index `handle`): their user ids; unknown handles left out. */
+  userIdsByHandles(handles: readonly string[]): Promise<string[]>;
   /** The authors of a post's latest `limit` comments, newest first (repeats kept). */
   recentCommenters(postId: string, limit: number): Promise<string[]>;
   /** Creates the notification, or overwrites it (the collapsed like): readable by its recipient only. */
@@ -234,6 +236,22 @@ export function createPostsRepo(client: Client): PostsRepo {
         }),
       );
       return list.rows.map((row) => commentOf(row as unknown as CommentRow));
+    },
+    async userIdsByHandles(handles) {
+      if (handles.length === 0) return [];
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId,
+          tableId: TableId.profiles,
+          queries: [
+            Query.equal('handle', [...handles]),
+            Query.select(['$id']),
+            Query.limit(handles.length),
+          ],
+          total: false,
+        }),
+      );
+      return list.rows.map((row) => row.$id);
     },
     async recentCommenters(postId, limit) {
       const list = await withRetry(() =>

@@ -38,6 +38,8 @@ export class FakePostsRepo implements PostsRepo {
   readonly likes = new Map<string, LikeFields>();
   readonly profiles = new Map<string, FakeProfile>();
   readonly notifications = new Map<string, NotificationRow>();
+  /** handle → user id, as the `profiles` rows' unique `handle` column holds them. */
+  readonly handles = new Map<string, string>();
   stats: StatsFields | null = null;
   /** Every write, as `"method id"`, in order. */
   readonly writes: string[] = [];
@@ -190,6 +192,13 @@ export class FakePostsRepo implements PostsRepo {
     }
     for (const { counter, delta } of counters) this.#move(counter, delta);
     return { status: 'done' };
+  }
+
+  async userIdsByHandles(handles: readonly string[]) {
+    return handles.flatMap((handle) => {
+      const id = this.handles.get(handle);
+      return id === undefined ? [] : [id];
+    });
   }
 
   async recentCommenters(postId: string, limit: number) {

@@ -269,6 +269,23 @@ describe('notifications the posts routes write', () => {
     expect(result.errors.join('\n')).toContain('notifications down');
   });
 
+  test('a new post notifies the members it mentions, right after it is written', async () => {
+    const w = await fakePostsWorld();
+    await call(
+      w,
+      FAKE_IDS.user,
+      Route.posts.create,
+      '{"title":"Ask @h_admin","body":"and @h_other, not me (@h_user)"}',
+    );
+    const mentions = [...w.repo.notifications.values()].filter((n) => n.kind === 'mention');
+    expect(mentions.map((n) => n.recipientId).sort()).toEqual([FAKE_IDS.admin, FAKE_IDS.other]);
+    expect(mentions[0]).toMatchObject({
+      actorId: FAKE_IDS.user,
+      commentId: null,
+      excerpt: 'Ask @h_admin',
+    });
+  });
+
   test('marking one read twice: the second changes nothing', async () => {
     const w = await fakePostsWorld();
     expect((await call(w, FAKE_IDS.other, Route.posts.readNotification)).json()).toEqual({

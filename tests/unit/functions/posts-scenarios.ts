@@ -55,6 +55,9 @@ export const FAKE_IDS: Record<Role, string> = {
   unverified: 'unverified-1',
 };
 
+/** Each member's handle, the same in-process and end to end (`@h_other`). */
+export const handleOf = (role: Role) => `h_${role}`;
+
 /** The vetted, verified roles: each has a profile whose counters are part of the state. */
 export const MEMBERS: readonly Exclude<Role, 'guest' | 'unvetted' | 'unverified'>[] = [
   'user',
@@ -500,6 +503,27 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
     },
   ),
   {
+    name: 'comment: mentions notify each member named, once; not the writer, not unknown handles',
+    as: 'user',
+    route: Route.posts.comment,
+    body: { body: 'Hey @h_other, @H_OTHER and @h_user — and @nobody_here, mail a@h_admin.com' },
+    status: 201,
+    effects: {
+      ...commented('user'),
+      ...commentNotified,
+      'notifications.other': 1,
+      'notifications.other.unread': 1,
+    },
+  },
+  {
+    name: 'comment: mentioning the post’s author still tells them once (the comment)',
+    as: 'other',
+    route: Route.posts.comment,
+    body: { body: 'Thanks @h_owner' },
+    status: 201,
+    effects: { ...commented('other'), ...commentNotified },
+  },
+  {
     name: 'comment: empty → 400 fields.body',
     as: 'other',
     route: Route.posts.comment,
@@ -640,7 +664,10 @@ export async function fakePostsWorld(): Promise<FakePostsWorld> {
   const repo = new FakePostsRepo(new Set([FAKE_IDS.admin]));
   repo.unvetted.add(FAKE_IDS.unvetted);
   repo.unverified.add(FAKE_IDS.unverified);
-  for (const role of MEMBERS) repo.addProfile(FAKE_IDS[role]);
+  for (const role of MEMBERS) {
+    repo.addProfile(FAKE_IDS[role]);
+    repo.handles.set(handleOf(role), FAKE_IDS[role]);
+  }
   const post = await repo.createPost({
     authorId: FAKE_IDS.owner,
     title: 'Hello',
