@@ -66,6 +66,16 @@ export function handleFromName(name: string): string {
 }
 
 /**
+ * The handle to try the `attempt`th time when `base` is taken: `base`, then `base2` … `base6`, then
+ * a random suffix (`random` is 6 hex characters the caller draws). Always a valid handle.
+ */
+export function handleCandidate(base: string, attempt: number, random: string): string {
+  if (attempt === 0) return base;
+  if (attempt < 6) return `${base.slice(0, Limits.handle.max - 1)}${attempt + 1}`;
+  return `${base.slice(0, Limits.handle.max - 7)}_${random}`;
+}
+
+/**
  * The handles a text mentions: `@name` at the start or after a character that cannot be part of
  * an email's local part, lower-cased, distinct, at most `Limits.mentions.max`.
  */

@@ -174,6 +174,13 @@ describe('maintenance end to end', () => {
     expect(report.repairedCounters).toBe(0);
     expect(report.failed).toEqual([]);
     expect(report.checked).toMatchObject({ posts: 4, profiles: 3 });
+    // Its profiles were made without handles (as before handles): each has one now, unique.
+    expect(report.handlesGiven).toBe(3);
+    const profiles = await tables.listRows({ ...at(TableId.profiles), queries: [] });
+    const handles = profiles.rows.map((row) => row.handle);
+    expect(new Set(handles).size).toBe(3);
+    expect(handles.every((handle) => typeof handle === 'string')).toBe(true);
+    expect((await maintain()).handlesGiven).toBe(0);
   });
 
   test('counters broken on purpose → all exact again; a second run finds nothing', async () => {

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { isDerivedUserId } from '#lib/user-ids.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import { Limits } from '#shared/limits.ts';
-import { handleFromName } from '#shared/schemas/common.ts';
+import { handleCandidate, handleFromName } from '#shared/schemas/common.ts';
 import { AppError } from '../../_lib/app-error.ts';
 import { readJson } from '../../_lib/body.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
@@ -47,12 +47,7 @@ async function createWithHandle(
 ): Promise<boolean> {
   const base = chosen ?? handleFromName(name);
   for (let attempt = 0; attempt <= HANDLE_TRIES; attempt++) {
-    const handle =
-      attempt === 0
-        ? base
-        : attempt < HANDLE_TRIES
-          ? `${base.slice(0, Limits.handle.max - 1)}${attempt + 1}`
-          : `${base.slice(0, Limits.handle.max - 7)}_${randomBytes(3).toString('hex')}`;
+    const handle = handleCandidate(base, attempt, randomBytes(3).toString('hex'));
     const outcome = await repo.createProfile(userId, {
       name,
       handle,
