@@ -52,7 +52,8 @@ const post = {
   tags: 'e2e, hello',
 };
 const comment = `Welcome aboard, ${tag}!`;
-const answer = `Glad you’re here, ${tag}.`;
+/** Ada's answer mentions Nora, who still hears of it once (as a comment on her post). */
+const answer = `Glad you’re here, @nora_${tag}.`;
 
 let stack: Stack;
 let client: ServedClient;
@@ -182,6 +183,10 @@ describe('the Agora journey in Chromium', () => {
     await shot(nora, 'signup');
     // A weak password is refused in the form, with the field marked.
     await nora.getByLabel('Name').fill(newcomer.name);
+    // The handle others mention her by: chosen here (lower-cased), else derived from the name.
+    await visible(nora.getByText(`@nora_newcomer_${tag}`.slice(0, 17)));
+    await nora.getByLabel('Handle').fill(`Nora_${tag}`);
+    await visible(nora.getByText(`@nora_${tag}`));
     await nora.getByLabel('Email').fill(newcomer.email);
     await nora.getByLabel('Password', { exact: true }).fill('short');
     await nora.getByRole('button', { name: 'Sign up' }).click();
@@ -199,6 +204,8 @@ describe('the Agora journey in Chromium', () => {
     await nora.goto(message.url);
     await visible(nora.getByRole('heading', { name: 'Email verified' }));
     await shot(nora, 'verify');
+    await open(nora, '/u/me');
+    await visible(nora.getByText(`@nora_${tag}`, { exact: true }));
   });
 
   it('publishes a post that another signed-in person sees arrive live, without a reload', async () => {
