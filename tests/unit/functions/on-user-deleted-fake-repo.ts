@@ -40,12 +40,12 @@ export class FakeOnUserDeletedRepo extends FakePostsRepo implements OnUserDelete
     return this.exportFiles.delete(fileId);
   }
   /** Notification recipients, one entry per row. */
-  readonly notifications: string[] = [];
+  readonly addressedTo: string[] = [];
 
   async deleteNotificationsOf(userId: string) {
-    const before = this.notifications.length;
-    const kept = this.notifications.filter((recipient) => recipient !== userId);
-    this.notifications.splice(0, this.notifications.length, ...kept);
+    const before = this.addressedTo.length;
+    const kept = this.addressedTo.filter((recipient) => recipient !== userId);
+    this.addressedTo.splice(0, this.addressedTo.length, ...kept);
     const removed = before - kept.length;
     if (removed > 0) this.writes.push(`deleteNotificationsOf ${userId} (${removed})`);
     return removed;

@@ -63,7 +63,7 @@ async function world(): Promise<FakeOnUserDeletedRepo> {
   const repo = new FakeOnUserDeletedRepo();
   for (const id of [GONE, B, C]) repo.addProfile(id);
   for (const id of [B, C]) repo.users.add(id);
-  repo.notifications.push(GONE, B, GONE);
+  repo.addressedTo.push(GONE, B, GONE);
   const [g1, g2, b1, c1] = [
     await post(repo, GONE),
     await post(repo, GONE),
@@ -134,7 +134,7 @@ describe('on-user-deleted in-process', () => {
     });
     nothingOf(repo, GONE);
     // Their notifications go; B's stays.
-    expect(repo.notifications).toEqual([B]);
+    expect(repo.addressedTo).toEqual([B]);
     // Their export jobs, CSV files and download links go; someone else's stay.
     expect([...repo.jobs.keys()]).toEqual(['job-b1']);
     expect([...repo.exportFiles.keys()]).toEqual(['job-b1']);
