@@ -301,6 +301,10 @@ describe('the Agora journey in Chromium', () => {
     await visible(bell(0));
     await list.getByRole('link', { name: /commented on your post/ }).click();
     await visible(nora.getByText(answer));
+    // The mention in Ada's answer leads to Nora's profile, found by her handle.
+    await nora.getByRole('link', { name: `@nora_${tag}`, exact: true }).click();
+    await visible(nora.getByRole('heading', { name: newcomer.name, level: 1 }));
+    expect(new URL(nora.url()).hash).not.toContain('@');
   });
 
   it('lets the admin export users to CSV and download it, with the newcomer in it', async () => {
