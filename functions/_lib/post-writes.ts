@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { LikeFields } from '#shared/schemas/like.ts';
+import type { NotificationFields } from '#shared/schemas/notification.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
+import type { NotificationWrite } from './notifications.ts';
 
 /** A comment's stored fields as written; `hidden`/`hiddenReason` default to visible. */
 export type NewComment = Omit<CommentFields, 'hidden' | 'hiddenReason'> &
@@ -20,6 +22,8 @@ export type CounterRef =
 export type RowWrite =
   | { action: 'create'; table: 'likes'; rowId: string; data: LikeFields }
   | { action: 'create'; table: 'comments'; rowId: string; data: NewComment }
+  /** Readable by its recipient only (`notificationPermissions`). */
+  | { action: 'create'; table: 'notifications'; rowId: string; data: NotificationFields }
   | { action: 'delete'; table: 'posts' | 'comments' | 'likes'; rowId: string }
   | {
       action: 'update';
@@ -140,10 +144,31 @@ export function unlikeWrite(post: PostRef, userId: string): AtomicWrite {
   };
 }
 
-/** A comment on the post, with the post's `commentsCount`, `stats.comments` and the commenter's. */
-export function commentWrite(rowId: string, fields: NewComment): AtomicWrite {
+/** Notifications as rows of a write: created with it, or not at all. */
+export function notificationRows(notifications: readonly NotificationWrite[]): RowWrite[] {
+  return notifications.map(({ rowId, data }) => ({
+    action: 'create',
+    table: 'notifications',
+    rowId,
+    data,
+  }));
+}
+
+/**
+ * A comment on the post, with the post's `commentsCount`, `stats.comments` and the commenter's, and
+ * the notifications it causes (`notifyComment`, `notifyReplies`): one transaction, so a comment is
+ * never announced without existing, nor written without its notifications.
+ */
+export function commentWrite(
+  rowId: string,
+  fields: NewComment,
+  notifications: readonly NotificationWrite[] = [],
+): AtomicWrite {
   return {
-    rows: [{ action: 'create', table: 'comments', rowId, data: fields }],
+    rows: [
+      { action: 'create', table: 'comments', rowId, data: fields },
+      ...notificationRows(notifications),
+    ],
     counters: [
       {
         counter: { table: 'posts', rowId: fields.postId, column: 'commentsCount' },
