@@ -17,7 +17,8 @@ export type CounterRef =
 
 /**
  * A row an atomic write creates, updates or deletes. An update may also replace the row's
- * permissions (`moderation` hides a post by taking its `read("any")` away, functions/_lib/visibility.ts).
+ * permissions (`moderation` hides a post by taking its `read("any")` away, functions/_lib/visibility.ts)
+ * and, with it, take its quote out of other members' notifications (functions/_lib/moderation-writes.ts).
  */
 export type RowWrite =
   | { action: 'create'; table: 'likes'; rowId: string; data: LikeFields }
@@ -27,7 +28,7 @@ export type RowWrite =
   | { action: 'delete'; table: 'posts' | 'comments' | 'likes'; rowId: string }
   | {
       action: 'update';
-      table: 'posts' | 'comments' | 'reports';
+      table: 'posts' | 'comments' | 'reports' | 'notifications';
       rowId: string;
       data: Record<string, unknown>;
       permissions?: string[];
