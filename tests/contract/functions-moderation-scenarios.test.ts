@@ -365,6 +365,40 @@ describe('what a hidden post leaves readable, end to end', () => {
     expect(like.status, like.text).toBe(404);
   });
 
+  test('nothing notifies about a hidden post: its like and comment are 404 before any notification', async () => {
+    const w = await seededWorld();
+    const { postId, hiddenPostId } = w.params;
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: IDS.other,
+      data: { handle: 'md_other' },
+    });
+    const comment = (on: string) =>
+      execute(FunctionId.posts, 'user', {
+        ...routeRequest(Route.posts.comment, { postId: on }),
+        body: JSON.stringify({ body: 'What do you think, @md_other?' }),
+      });
+    const like = await execute(FunctionId.posts, 'user', {
+      ...routeRequest(Route.posts.like, { postId: hiddenPostId }),
+      body: '',
+    });
+    expect(like.status, like.text).toBe(404);
+    expect((await comment(hiddenPostId)).status).toBe(404);
+    // The same comment on the visible post notifies both: the mention works here.
+    expect((await comment(postId)).status).toBe(201);
+    const byUser = (as: Role, about: string) =>
+      new TablesDB(clientOf(as)).listRows({
+        databaseId: DATABASE_ID,
+        tableId: TableId.notifications,
+        queries: [Query.equal('postId', about), Query.equal('actorId', IDS.user)],
+      });
+    expect((await byUser('other', postId)).total).toBe(1);
+    expect((await byUser('owner', postId)).total).toBe(1);
+    expect((await byUser('other', hiddenPostId)).total).toBe(0);
+    expect((await byUser('owner', hiddenPostId)).total).toBe(0);
+  });
+
   test('the queue (reports) is readable by admins only', async () => {
     const w = await seededWorld();
     const read = (as: Role) =>
