@@ -14,6 +14,7 @@ import { benchExport } from './functions-export.ts';
 import { benchPosts } from './functions-posts.ts';
 import { type Figure, report } from './lib/report.ts';
 import { benchLocalState } from './local-state.ts';
+import { benchNotifications } from './notifications.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchSites } from './sites.ts';
 import { benchTablesDB } from './tablesdb.ts';
@@ -36,6 +37,10 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   'client-feed': [
     'Svelte client: formatting render time, feed sorts at 100k posts, first visit (issue 16)',
     benchClientFeed,
+  ],
+  notifications: [
+    'Svelte client: a comment → the author’s bell, beside the live post (issue 16)',
+    benchNotifications,
   ],
   dashboard: ['Agora functions: dashboard stats (issue 6)', benchDashboard],
   abuse: ['Local Appwrite: a guest cannot stall the server (security issue)', benchAbuse],

@@ -36,6 +36,7 @@ export function registrationStore(tables: TablesDB): RegistrationStore {
       const parsed = RegistrationFields.safeParse({
         issuedBy: (row as Record<string, unknown>).issuedBy,
         admin: (row as Record<string, unknown>).admin ?? false,
+        handle: (row as Record<string, unknown>).handle ?? null,
       });
       return parsed.success ? parsed.data : null;
     },

@@ -42,6 +42,10 @@ export const Route = {
     unlike: 'DELETE /posts/:postId/like',
     comment: 'POST /posts/:postId/comments',
     removeComment: 'DELETE /comments/:commentId',
+    /** Mark one of the caller's notifications read. */
+    readNotification: 'PUT /notifications/:notificationId/read',
+    /** Mark all of the caller's notifications read. */
+    readAllNotifications: 'PUT /notifications/read',
   },
   profiles: {
     update: 'PATCH /profile',

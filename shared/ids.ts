@@ -21,6 +21,8 @@ export const TableId = {
   registrations: 'registrations',
   /** Members' reports of posts and comments: the admins' moderation queue (read: `label:admin`). */
   reports: 'reports',
+  /** Per-member notifications, written by functions, readable by their recipient only. */
+  notifications: 'notifications',
 } as const;
 export type TableId = (typeof TableId)[keyof typeof TableId];
 

@@ -31,6 +31,12 @@ export const Limits = {
   jobError: { max: 500 },
   /** Why a member reports a post or comment, and why an admin hid it (shown to its author). */
   reason: { min: 1, max: 500 },
+  /** A member's handle (`@ada_l`): 3–20 of `a-z`, `0-9`, `_`, unique. */
+  handle: { min: 3, max: 20 },
+  /** At most this many distinct `@handle`s in one text notify anyone. */
+  mentions: { max: 10 },
+  /** What a notification quotes: the start of a comment, or a post's title. */
+  excerpt: { max: 140 },
 } as const;
 
 /**

@@ -151,3 +151,27 @@ export function myLikesQueries(userId: string, postIds: string[]): string[] {
 export function profilesQueries(ids: string[]): string[] {
   return [Query.equal('$id', ids), Query.limit(Math.min(Math.max(ids.length, 1), Limits.page.max))];
 }
+
+/** A member's notifications, latest change first (a collapsed like moves up). Index `by_recipient`. */
+export function notificationQueries(
+  recipientId: string,
+  cursor?: string,
+  limit: number = Limits.page.default,
+): string[] {
+  return [
+    Query.equal('recipientId', recipientId),
+    Query.orderDesc('$updatedAt'),
+    Query.limit(limit),
+    ...after(cursor),
+  ];
+}
+
+/** A member's unread notifications, for their count (`total`). Index `unread`. */
+export function unreadNotificationQueries(recipientId: string): string[] {
+  return [
+    Query.equal('recipientId', recipientId),
+    Query.equal('read', false),
+    Query.select(['$id']),
+    Query.limit(1),
+  ];
+}

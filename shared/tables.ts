@@ -3,6 +3,7 @@ import { ActivityFields } from './schemas/activity.ts';
 import { CommentFields } from './schemas/comment.ts';
 import { JobFields } from './schemas/job.ts';
 import { LikeFields } from './schemas/like.ts';
+import { NotificationFields } from './schemas/notification.ts';
 import { PostFields } from './schemas/post.ts';
 import { ProfileFields } from './schemas/profile.ts';
 import { RateLimitFields } from './schemas/rate-limit.ts';
@@ -27,4 +28,5 @@ export const TableFields = {
   webhook_deliveries: WebhookDeliveryFields,
   registrations: RegistrationFields,
   reports: ReportFields,
+  notifications: NotificationFields,
 } as const satisfies Record<TableId, unknown>;

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CommentFields } from '#shared/schemas/comment.ts';
 import type { LikeFields } from '#shared/schemas/like.ts';
+import type { NotificationFields } from '#shared/schemas/notification.ts';
 import type { StatsFields } from '#shared/schemas/stats.ts';
+import type { NotificationWrite } from './notifications.ts';
 
 /** A comment's stored fields as written; `hidden`/`hiddenReason` default to visible. */
 export type NewComment = Omit<CommentFields, 'hidden' | 'hiddenReason'> &
@@ -15,15 +17,18 @@ export type CounterRef =
 
 /**
  * A row an atomic write creates, updates or deletes. An update may also replace the row's
- * permissions (`moderation` hides a post by taking its `read("any")` away, functions/_lib/visibility.ts).
+ * permissions (`moderation` hides a post by taking its `read("any")` away, functions/_lib/visibility.ts)
+ * and, with it, take its quote out of other members' notifications (functions/_lib/moderation-writes.ts).
  */
 export type RowWrite =
   | { action: 'create'; table: 'likes'; rowId: string; data: LikeFields }
   | { action: 'create'; table: 'comments'; rowId: string; data: NewComment }
+  /** Readable by its recipient only (`notificationPermissions`). */
+  | { action: 'create'; table: 'notifications'; rowId: string; data: NotificationFields }
   | { action: 'delete'; table: 'posts' | 'comments' | 'likes'; rowId: string }
   | {
       action: 'update';
-      table: 'posts' | 'comments' | 'reports';
+      table: 'posts' | 'comments' | 'reports' | 'notifications';
       rowId: string;
       data: Record<string, unknown>;
       permissions?: string[];
@@ -140,10 +145,31 @@ export function unlikeWrite(post: PostRef, userId: string): AtomicWrite {
   };
 }
 
-/** A comment on the post, with the post's `commentsCount`, `stats.comments` and the commenter's. */
-export function commentWrite(rowId: string, fields: NewComment): AtomicWrite {
+/** Notifications as rows of a write: created with it, or not at all. */
+export function notificationRows(notifications: readonly NotificationWrite[]): RowWrite[] {
+  return notifications.map(({ rowId, data }) => ({
+    action: 'create',
+    table: 'notifications',
+    rowId,
+    data,
+  }));
+}
+
+/**
+ * A comment on the post, with the post's `commentsCount`, `stats.comments` and the commenter's, and
+ * the notifications it causes (`notifyComment`, `notifyReplies`): one transaction, so a comment is
+ * never announced without existing, nor written without its notifications.
+ */
+export function commentWrite(
+  rowId: string,
+  fields: NewComment,
+  notifications: readonly NotificationWrite[] = [],
+): AtomicWrite {
   return {
-    rows: [{ action: 'create', table: 'comments', rowId, data: fields }],
+    rows: [
+      { action: 'create', table: 'comments', rowId, data: fields },
+      ...notificationRows(notifications),
+    ],
     counters: [
       {
         counter: { table: 'posts', rowId: fields.postId, column: 'commentsCount' },

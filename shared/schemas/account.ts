@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Email, Id, Name, Password } from './common.ts';
+import { Email, Handle, Id, Name, Password } from './common.ts';
 
 /**
  * Sign up. The `accounts` function enforces this on the server: the browser cannot skip it by calling
@@ -9,6 +9,8 @@ export const Registration = z.strictObject({
   email: Email,
   password: Password,
   name: Name,
+  /** How others mention you (`@ada_l`), unique; left out, one is derived from the name. */
+  handle: z.optional(Handle),
 });
 export type Registration = z.infer<typeof Registration>;
 

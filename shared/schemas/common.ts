@@ -32,6 +32,64 @@ export function text(min: number, max: number) {
     );
 }
 
+/**
+ * A handle: how members mention each other (`@ada_l`), unique across profiles (index `handle`).
+ * Trimmed and lower-cased, then 3–20 of `a-z`, `0-9` and `_`. Names are free text and not unique;
+ * handles are both unique and plain, so a mention names exactly one member.
+ */
+export const Handle = z
+  .string()
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.minLength(Limits.handle.min, { message: `At least ${Limits.handle.min} characters.` }),
+    z.maxLength(Limits.handle.max, { message: `At most ${Limits.handle.max} characters.` }),
+    rule(/^[a-z0-9_]*$/, 'invalid_handle', 'Use letters a–z, digits and _ only.'),
+  );
+export type Handle = z.infer<typeof Handle>;
+
+/**
+ * A handle derived from a display name (for members who did not choose one: existing users, the
+ * demo, admin-made users): accents dropped, anything else `_`, at most 16 characters, padded to 3.
+ * Unique it is not: whoever stores it tries numbered ones (`ada2`) when it is taken.
+ */
+export function handleFromName(name: string): string {
+  const base =
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 16) || 'member';
+  return base.length < Limits.handle.min ? `${base}___`.slice(0, Limits.handle.min) : base;
+}
+
+/**
+ * The handle to try the `attempt`th time when `base` is taken: `base`, then `base2` … `base6`, then
+ * a random suffix (`random` is 6 hex characters the caller draws). Always a valid handle.
+ */
+export function handleCandidate(base: string, attempt: number, random: string): string {
+  if (attempt === 0) return base;
+  if (attempt < 6) return `${base.slice(0, Limits.handle.max - 1)}${attempt + 1}`;
+  return `${base.slice(0, Limits.handle.max - 7)}_${random}`;
+}
+
+/**
+ * The handles a text mentions: `@name` at the start or after a character that cannot be part of
+ * an email's local part, lower-cased, distinct, at most `Limits.mentions.max`.
+ */
+export function mentionedHandles(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(
+    /(?:^|[^A-Za-z0-9_.+-])@([A-Za-z0-9_]{3,20})(?![A-Za-z0-9_])/g,
+  )) {
+    found.add((match[1] ?? '').toLowerCase());
+    if (found.size >= Limits.mentions.max) break;
+  }
+  return [...found];
+}
+
 /** A display name: 1–128 characters after trimming. */
 export const Name = text(Limits.name.min, Limits.name.max);
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Limits } from '../limits.ts';
-import { Counter, Id, Name, text } from './common.ts';
+import { Counter, Handle, Id, Name, text } from './common.ts';
 import { rowOf } from './row.ts';
 
 /**
@@ -9,6 +9,8 @@ import { rowOf } from './row.ts';
  */
 export const ProfileFields = z.strictObject({
   name: Name,
+  /** Unique (index `handle`); `null` only on a profile made before handles (maintenance fills it). */
+  handle: z._default(z.nullable(Handle), null),
   bio: z._default(z.nullable(text(0, Limits.bio.max)), null),
   avatarId: z._default(z.nullable(Id), null),
   postsCount: Counter,

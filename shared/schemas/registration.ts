@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { Handle } from './common.ts';
 import { rowOf } from './row.ts';
 
 /** Who issued a user id: sign-up (`accounts`), an admin (`admin`), or the demo seed script. */
@@ -16,6 +17,8 @@ export type RegistrationIssuer = z.infer<typeof RegistrationIssuer>;
 export const RegistrationFields = z.strictObject({
   issuedBy: RegistrationIssuer,
   admin: z._default(z.boolean(), false),
+  /** The handle chosen at sign-up, which the gate gives the profile; `null`: derived from the name. */
+  handle: z.optional(z.nullable(Handle)),
 });
 export type RegistrationFields = z.infer<typeof RegistrationFields>;
 

@@ -84,6 +84,8 @@ export interface MaintenanceReport {
     webhookDeliveries: number;
     rateLimits: number;
   };
+  /** Profiles made before handles that were given one, derived from their name (`dryRun`: would be). */
+  handlesGiven: number;
   /** Steps that failed (their cause is in the execution's error log); the others still ran. */
   failed: string[];
   durationMs: number;

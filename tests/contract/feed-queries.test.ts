@@ -11,8 +11,10 @@ import {
   authorPostsQueries,
   FEED_PAGE,
   feedQueries,
+  notificationQueries,
   searchFieldQueries,
   searchQueries,
+  unreadNotificationQueries,
 } from '../../shared/queries.ts';
 import { who } from '../support/emulator-data.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
@@ -59,9 +61,9 @@ function keyClientOf(local: LocalServer) {
 }
 
 /** SQLite's plan for a list, as the local Appwrite runs it. */
-function plan(queries: string[]): string {
+function plan(queries: string[], tableId: TableId = TableId.posts): string {
   return server.app.emulator.tablesdb.rows
-    .explainList(who.key, DATABASE_ID, TableId.posts, queries)
+    .explainList(who.key, DATABASE_ID, tableId, queries)
     .join('\n');
 }
 
@@ -195,6 +197,16 @@ describe('an author’s posts', () => {
     const detail = plan(authorPostsQueries('bob', 'p010'));
     expect(detail).toMatch(/USING (COVERING )?INDEX tdb_idx_/);
     expect(detail).not.toContain('TEMP B-TREE');
+  });
+});
+
+describe('notifications', () => {
+  it('a member’s list and unread count are served by their indexes, without a sort', () => {
+    for (const queries of [notificationQueries('u1'), unreadNotificationQueries('u1')]) {
+      const detail = plan(queries, TableId.notifications);
+      expect(detail, queries.join(' ')).toMatch(/USING (COVERING )?INDEX tdb_idx_/);
+      expect(detail, queries.join(' ')).not.toContain('TEMP B-TREE');
+    }
   });
 });
 

@@ -176,6 +176,13 @@ describe('maintenance end to end', () => {
     expect(report.checked).toMatchObject({ posts: 4, profiles: 3 });
     // Its rows carry no permissions yet: the visibility repair gives every one read("any").
     expect(report.repairedPermissions).toBe(4 + exactCounters().stats.comments);
+    // Its profiles were made without handles (as before handles): each has one now, unique.
+    expect(report.handlesGiven).toBe(3);
+    const profiles = await tables.listRows({ ...at(TableId.profiles), queries: [] });
+    const handles = profiles.rows.map((row) => row.handle);
+    expect(new Set(handles).size).toBe(3);
+    expect(handles.every((handle) => typeof handle === 'string')).toBe(true);
+    expect((await maintain()).handlesGiven).toBe(0);
   });
 
   test('rows made without permissions (before moderation) get read("any"): a guest reads them', async () => {

@@ -10,6 +10,7 @@ import {
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { reportRowId } from '../../functions/_lib/moderation-writes.ts';
+import { notificationPermissions } from '../../functions/_lib/notifications.ts';
 import { ensureStatsRow } from '../../functions/_lib/stats-counter.ts';
 import { hiddenRead, VISIBLE_READ } from '../../functions/_lib/visibility.ts';
 import { likeRowId } from '../../functions/posts/src/posts-repo.ts';
@@ -26,6 +27,8 @@ import {
   MODERATION_SCENARIOS,
   type ModerationSnapshot,
   type ModerationWorld,
+  mentionsOfOther,
+  moderationOf,
   moderationRequest,
   moderationState,
   type RowView,
@@ -181,17 +184,39 @@ async function seededWorld(): Promise<ModerationWorld> {
   for (const column of ['postsCount', 'commentsCount', 'likesReceived']) {
     await bump(TableId.profiles, owner, column);
   }
-  return {
-    ids: IDS,
-    params: {
-      postId: post.$id,
-      commentId: comment.$id,
-      hiddenPostId: hiddenPost.$id,
-      hiddenCommentId: hiddenComment.$id,
-      reportId,
-      commentReportId,
-    },
+  const params = {
+    postId: post.$id,
+    commentId: comment.$id,
+    hiddenPostId: hiddenPost.$id,
+    hiddenCommentId: hiddenComment.$id,
+    reportId,
+    commentReportId,
   };
+  for (const { rowId, data } of mentionsOfOther(IDS, params)) {
+    const permissions = notificationPermissions(data.recipientId);
+    await tables.createRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.notifications,
+      rowId,
+      data,
+      permissions,
+    });
+  }
+  return { ids: IDS, params };
+}
+
+/** This world's notifications as `as` reads them with their session (their own, by row permission). */
+async function notificationsOf(as: Role, w: ModerationWorld, queries: string[]) {
+  const list = await new TablesDB(clientOf(as)).listRows({
+    databaseId: DATABASE_ID,
+    tableId: TableId.notifications,
+    queries: [
+      Query.equal('postId', [w.params.postId, w.params.hiddenPostId]),
+      ...queries,
+      Query.limit(100),
+    ],
+  });
+  return list.rows as unknown as { $updatedAt: string; excerpt: string | null }[];
 }
 
 async function view(tableId: string, rowId: string): Promise<RowView | null> {
@@ -246,6 +271,10 @@ async function snapshot(w: ModerationWorld): Promise<ModerationSnapshot> {
     reports: await count([]),
     openReports: await count([Query.equal('status', 'open')]),
     reportStatus: (report?.status as ReportStatus | undefined) ?? null,
+    ownerModeration: moderationOf(
+      await notificationsOf('owner', w, [Query.equal('kind', 'moderation')]),
+    ),
+    otherQuoting: (await notificationsOf('other', w, [Query.isNotNull('excerpt')])).length,
   };
 }
 
@@ -334,6 +363,40 @@ describe('what a hidden post leaves readable, end to end', () => {
       body: '',
     });
     expect(like.status, like.text).toBe(404);
+  });
+
+  test('nothing notifies about a hidden post: its like and comment are 404 before any notification', async () => {
+    const w = await seededWorld();
+    const { postId, hiddenPostId } = w.params;
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: IDS.other,
+      data: { handle: 'md_other' },
+    });
+    const comment = (on: string) =>
+      execute(FunctionId.posts, 'user', {
+        ...routeRequest(Route.posts.comment, { postId: on }),
+        body: JSON.stringify({ body: 'What do you think, @md_other?' }),
+      });
+    const like = await execute(FunctionId.posts, 'user', {
+      ...routeRequest(Route.posts.like, { postId: hiddenPostId }),
+      body: '',
+    });
+    expect(like.status, like.text).toBe(404);
+    expect((await comment(hiddenPostId)).status).toBe(404);
+    // The same comment on the visible post notifies both: the mention works here.
+    expect((await comment(postId)).status).toBe(201);
+    const byUser = (as: Role, about: string) =>
+      new TablesDB(clientOf(as)).listRows({
+        databaseId: DATABASE_ID,
+        tableId: TableId.notifications,
+        queries: [Query.equal('postId', about), Query.equal('actorId', IDS.user)],
+      });
+    expect((await byUser('other', postId)).total).toBe(1);
+    expect((await byUser('owner', postId)).total).toBe(1);
+    expect((await byUser('other', hiddenPostId)).total).toBe(0);
+    expect((await byUser('owner', hiddenPostId)).total).toBe(0);
   });
 
   test('the queue (reports) is readable by admins only', async () => {

@@ -156,6 +156,18 @@ describe('a deleted user’s content', () => {
     });
     const before = await countersAndRecount(tables);
     expect(before.stored).toEqual(before.recount);
+    const notificationsOf = async (recipientId: string) =>
+      (
+        await tables.listRows({
+          databaseId: DATABASE_ID,
+          tableId: TableId.notifications,
+          queries: [Query.equal('recipientId', recipientId), Query.limit(1)],
+        })
+      ).total;
+    // Bob and Cleo liked and commented on Gone's posts, and answered in Bob's thread after Gone.
+    const addressed = await notificationsOf('gone');
+    expect(addressed).toBeGreaterThan(0);
+    const bobs = await notificationsOf('bob');
 
     await users.delete({ userId: 'gone' });
     const execution = await nthCleanup(1);
@@ -163,8 +175,10 @@ describe('a deleted user’s content', () => {
     expect(execution.trigger).toBe('event');
     // An event's execution keeps no response body (as on Appwrite): the log line says what went.
     expect(execution.logs).toContain(
-      'Removed for gone: 2 posts, 2 comments, 2 likes, profile true, avatar true, 0 export jobs.',
+      `Removed for gone: 2 posts, 2 comments, 2 likes, profile true, avatar true, 0 export jobs, ${addressed} notifications.`,
     );
+    expect(await notificationsOf('gone')).toBe(0);
+    expect(await notificationsOf('bob')).toBe(bobs);
 
     const after = await countersAndRecount(tables);
     expect(after.stored).toEqual(after.recount);

@@ -9,6 +9,7 @@ import {
   TablesDB,
 } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { likeNotificationId, notificationPermissions } from '../../functions/_lib/notifications.ts';
 import { ensureStatsRow } from '../../functions/_lib/stats-counter.ts';
 import { likeRowId } from '../../functions/posts/src/posts-repo.ts';
 import { FunctionId, type RouteKey } from '../../shared/functions.ts';
@@ -27,11 +28,15 @@ import {
   BODY_KEYS,
   callParams,
   checkAnyAnswer,
+  handleOf,
   MEMBERS,
+  notificationCounts,
   POSTS_SCENARIOS,
   type PostsSnapshot,
   type PostsWorld,
   postsState,
+  roleOf,
+  seededNotifications,
 } from '../unit/functions/posts-scenarios.ts';
 import { type LocalServer, startLocalServer } from './harness.ts';
 
@@ -141,7 +146,21 @@ async function seededWorld(): Promise<PostsWorld> {
   for (const column of ['postsCount', 'commentsCount', 'likesReceived']) {
     await bump(TableId.profiles, IDS.owner, column);
   }
-  return { ids: IDS, params: { postId, commentId: comment.$id } };
+  const replyId = ID.unique();
+  for (const { rowId, data } of seededNotifications(IDS, {
+    postId,
+    commentId: comment.$id,
+    replyId,
+  })) {
+    await tables.createRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.notifications,
+      rowId,
+      data,
+      permissions: notificationPermissions(data.recipientId),
+    });
+  }
+  return { ids: IDS, params: { postId, commentId: comment.$id, notificationId: replyId } };
 }
 
 async function snapshot(w: PostsWorld): Promise<PostsSnapshot> {
@@ -178,7 +197,25 @@ async function snapshot(w: PostsWorld): Promise<PostsSnapshot> {
       likes: Number(stats.likes),
     },
     profiles,
+    notifications: notificationCounts(IDS, await notificationsOf(postId)),
+    likeActor: roleOf(
+      IDS,
+      (await rowOrNull(TableId.notifications, likeNotificationId(postId)))?.actorId as string,
+    ),
   };
+}
+
+/** The notifications about this world's post (each world has its own post), every recipient's. */
+async function notificationsOf(postId: string) {
+  const list = await tables.listRows({
+    databaseId: DATABASE_ID,
+    tableId: TableId.notifications,
+    queries: [Query.equal('postId', postId), Query.limit(100)],
+  });
+  return list.rows.map((row) => ({
+    recipientId: String(row.recipientId),
+    read: Boolean(row.read),
+  }));
 }
 
 const endToEnd: ScenarioTarget<PostsWorld> = {
@@ -198,6 +235,14 @@ beforeAll(async () => {
   for (const role of MEMBERS) {
     const labels = role === 'admin' ? ['admin'] : [];
     clients.set(role, await userWithSession(server, keyClient, IDS[role], { labels }));
+  }
+  for (const role of MEMBERS) {
+    await tables.updateRow({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      rowId: IDS[role],
+      data: { handle: handleOf(role) },
+    });
   }
   clients.set(
     'unvetted',
@@ -247,4 +292,23 @@ test('the guest answer is Appwrite’s own refusal in the same error shape', asy
   const answer = await execute('guest', { method: 'POST', path: '/posts', body: '{}' });
   expect(answer.status).toBe(401);
   expect(JSON.parse(answer.text)).toMatchObject({ code: 401, type: 'user_unauthorized' });
+});
+
+test('a notification is readable by its recipient only, and by no one else’s session', async () => {
+  const w = await seededWorld();
+  const read = (as: Role) =>
+    new TablesDB(clients.get(as) as Client)
+      .getRow({
+        databaseId: DATABASE_ID,
+        tableId: TableId.notifications,
+        rowId: w.params.notificationId,
+      })
+      .then(
+        (row) => row.$id,
+        (thrown: AppwriteException) => thrown.code,
+      );
+  expect(await read('other')).toBe(w.params.notificationId);
+  expect(await read('owner')).toBe(404);
+  expect(await read('admin')).toBe(404);
+  expect(await read('guest')).toBe(404);
 });

@@ -1,5 +1,6 @@
 import { type Client, Query, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { likeNotificationId } from '../../functions/_lib/notifications.ts';
 import { Route, routeRequest } from '../../shared/functions.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '../../shared/ids.ts';
 import {
@@ -131,6 +132,16 @@ describe('posts end to end', () => {
     expect(await rowCount(TableId.likes, [Query.equal('postId', postId)])).toBe(LIKERS);
     expect((await row(TableId.profiles, 'owner')).likesReceived).toBeGreaterThanOrEqual(LIKERS);
     expect(Number((await row(TableId.stats, STATS_ROW_ID)).likes) - likesBefore).toBe(LIKERS);
+    // Fifty likes, one notification for the owner: the post's like row, unread, naming a liker.
+    const notified = await tables.listRows({
+      databaseId: DATABASE_ID,
+      tableId: TableId.notifications,
+      queries: [Query.equal('postId', postId)],
+    });
+    expect(notified.rows.map((n) => [n.$id, n.kind, n.recipientId, n.read])).toEqual([
+      [likeNotificationId(postId), 'like', 'owner', false],
+    ]);
+    expect(String(notified.rows[0]?.actorId)).toMatch(/^liker-/);
   }, 60_000);
 
   test(`${PARALLEL_COMMENT_DELETES} authors delete their comments in parallel → every count exact`, async () => {

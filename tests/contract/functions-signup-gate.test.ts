@@ -342,3 +342,46 @@ describe('item 3: without its secret the gate fails closed', () => {
     }
   });
 });
+
+describe('handles: chosen at sign-up, else derived from the name, unique by index', () => {
+  test('two sign-ups with one name get `name` and `name2`; a chosen handle is kept; a taken one is refused', async () => {
+    await freshSignUpWindow();
+    const handleOf = async (userId: string) =>
+      (await tables.getRow({ databaseId: DATABASE_ID, tableId: TableId.profiles, rowId: userId }))
+        .handle;
+    const register = (email: string, extra: Record<string, string> = {}) =>
+      call(guest(), FunctionId.accounts, Route.accounts.register, {
+        email,
+        password: PASSWORD,
+        name: 'Grace Hopper',
+        ...extra,
+      });
+    const ids: string[] = [];
+    for (const email of ['gh1@example.com', 'gh2@example.com']) {
+      const answer = await register(email);
+      expect(answer.status, answer.text).toBe(201);
+      ids.push(String(answer.body?.$id));
+      await gateDecided(String(answer.body?.$id));
+    }
+    expect([await handleOf(ids[0] ?? ''), await handleOf(ids[1] ?? '')]).toEqual([
+      'grace_hopper',
+      'grace_hopper2',
+    ]);
+    const chosen = await register('gh3@example.com', { handle: 'Amazing_Grace' });
+    expect(chosen.status, chosen.text).toBe(201);
+    await gateDecided(String(chosen.body?.$id));
+    expect(await handleOf(String(chosen.body?.$id))).toBe('amazing_grace');
+    const taken = await register('gh4@example.com', { handle: 'grace_hopper' });
+    expect(taken.status).toBe(400);
+    expect(taken.body).toMatchObject({ fields: { handle: { code: 'handle_taken' } } });
+    // The index itself refuses a second row with the handle, whoever writes it.
+    await expect(
+      tables.updateRow({
+        databaseId: DATABASE_ID,
+        tableId: TableId.profiles,
+        rowId: ids[1] ?? '',
+        data: { handle: 'grace_hopper' },
+      }),
+    ).rejects.toMatchObject({ code: 409 });
+  }, 60_000);
+});

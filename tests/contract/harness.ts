@@ -46,13 +46,17 @@ export async function startLocalServer(
   };
 }
 
+/** What `call` answers: the status, the headers, the body as text and parsed (`null` if not JSON). */
+// biome-ignore lint/suspicious/noExplicitAny: tests probe error and model bodies field by field
+export type CallResult = { status: number; headers: Headers; text: string; json: any };
+
 /** A raw request to the server with the project header; returns status, headers and parsed body. */
 export async function call(
   server: LocalServer,
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: unknown; project?: boolean } = {},
-) {
+): Promise<CallResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.project !== false) headers['x-appwrite-project'] ??= server.projectId;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
@@ -73,6 +77,5 @@ export async function call(
   } catch {
     json = null;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: tests probe error and model bodies field by field
-  return { status: response.status, headers: response.headers, text, json: json as any };
+  return { status: response.status, headers: response.headers, text, json };
 }

@@ -44,6 +44,8 @@ const post = {
   tags: 'e2e, hello',
 };
 const comment = `Welcome aboard, ${tag}!`;
+/** Ada's answer mentions Nora, who still hears of it once (as a comment on her post). */
+const answer = `Glad you’re here, @nora_${tag}.`;
 
 let stack: Stack;
 let client: ServedClient;
@@ -171,6 +173,10 @@ describe('the Agora journey in Chromium', () => {
     await shot(nora, 'signup');
     // A weak password is refused in the form, with the field marked.
     await nora.getByLabel('Name').fill(newcomer.name);
+    // The handle others mention her by: chosen here (lower-cased), else derived from the name.
+    await visible(nora.getByText(`@nora_newcomer_${tag}`.slice(0, 17)));
+    await nora.getByLabel('Handle').fill(`Nora_${tag}`);
+    await visible(nora.getByText(`@nora_${tag}`));
     await nora.getByLabel('Email').fill(newcomer.email);
     await nora.getByLabel('Password', { exact: true }).fill('short');
     await nora.getByRole('button', { name: 'Sign up' }).click();
@@ -188,6 +194,8 @@ describe('the Agora journey in Chromium', () => {
     await nora.goto(message.url);
     await visible(nora.getByRole('heading', { name: 'Email verified' }));
     await shot(nora, 'verify');
+    await open(nora, '/u/me');
+    await visible(nora.getByText(`@nora_${tag}`, { exact: true }));
   });
 
   it('publishes a post that another signed-in person sees arrive live, without a reload', async () => {
@@ -255,6 +263,38 @@ describe('the Agora journey in Chromium', () => {
     await visible(nora.getByText(comment));
     await visible(card(ada).getByRole('link', { name: '1 comment' }));
     await shot(ada, 'feed');
+  });
+
+  it('raises Nora’s bell live when Ada likes and answers her post; the list marks them read', async () => {
+    // Ada liked Nora's post a step ago: one notification, on Nora's screen without a reload.
+    const bell = (count: number) =>
+      nora.getByRole('link', {
+        name: count ? `Notifications, ${count} unread` : 'Notifications',
+        exact: true,
+      });
+    await visible(bell(1));
+    await card(ada).getByRole('link', { name: post.title }).click();
+    await ada.getByLabel('Comment', { exact: true }).fill(answer);
+    await ada.getByRole('button', { name: 'Comment', exact: true }).click();
+    await visible(ada.getByText(answer));
+    await visible(bell(2));
+    // Nora's own like and comment told her nothing: two, both Ada's.
+    await bell(2).click();
+    await visible(nora.getByRole('heading', { name: 'Notifications', level: 1 }));
+    const list = nora.getByRole('list', { name: 'Notifications' });
+    await visible(list.getByRole('link', { name: /liked your post/ }));
+    await visible(list.getByRole('link', { name: /commented on your post/ }));
+    expect(await list.getByRole('listitem').count()).toBe(2);
+    await shot(nora, 'notifications');
+    await accessible(nora, 'notifications');
+    await nora.getByRole('button', { name: 'Mark all read' }).click();
+    await visible(bell(0));
+    await list.getByRole('link', { name: /commented on your post/ }).click();
+    await visible(nora.getByText(answer));
+    // The mention in Ada's answer leads to Nora's profile, found by her handle.
+    await nora.getByRole('link', { name: `@nora_${tag}`, exact: true }).click();
+    await visible(nora.getByRole('heading', { name: newcomer.name, level: 1 }));
+    expect(new URL(nora.url()).hash).not.toContain('@');
   });
 
   it('lets the admin export users to CSV and download it, with the newcomer in it', async () => {
@@ -471,6 +511,7 @@ describe('the Agora journey in Chromium', () => {
         ['/tags/e2e', 'tag', card(admin)],
         ['/new', 'compose', admin.getByLabel('Title')],
         ['/search?q=hello', 'search', admin.getByRole('searchbox', { name: 'Search posts' })],
+        ['/notifications', 'notifications', admin.getByRole('heading', { level: 1 })],
         ['/u/me', 'profile', admin.getByRole('heading', { level: 1 })],
         ['/settings', 'settings', admin.getByLabel('Name')],
         ['/dashboard', 'dashboard', admin.getByRole('heading', { level: 1 })],
@@ -481,7 +522,9 @@ describe('the Agora journey in Chromium', () => {
         await visible(ready);
         await settle(admin);
         await shot(admin, name);
-        if (['feed', 'tag', 'compose', 'search'].includes(name)) await accessible(admin, name);
+        if (['feed', 'tag', 'compose', 'search', 'notifications'].includes(name)) {
+          await accessible(admin, name);
+        }
       }
       // The compact feed: remembered in this browser.
       await open(admin, '/');

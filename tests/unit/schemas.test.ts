@@ -9,6 +9,7 @@ import {
   AdminUserList,
 } from '#shared/schemas/admin.ts';
 import { CommentCreate } from '#shared/schemas/comment.ts';
+import { Handle, handleFromName, mentionedHandles } from '#shared/schemas/common.ts';
 import { ExportRequest } from '#shared/schemas/job.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AvatarSet, ProfileUpdate } from '#shared/schemas/profile.ts';
@@ -249,4 +250,46 @@ describe('admin inputs', () => {
     ['a search', { search: 'example.com' }, { ok: { search: 'example.com' } }],
     ['an unknown key', { format: 'xlsx' }, { fields: { format: 'unrecognized_keys' } }],
   ]);
+});
+
+describe('handles and mentions', () => {
+  it('a handle is trimmed and lower-cased, 3–20 of a-z, 0-9 and _', () => {
+    expect(Handle.parse(' Ada_L ')).toBe('ada_l');
+    for (const [bad, code] of [
+      ['ab', 'too_small'],
+      ['a'.repeat(21), 'too_big'],
+      ['ada-l', 'invalid_handle'],
+      ['émile', 'invalid_handle'],
+    ] as const) {
+      const parsed = Handle.safeParse(bad);
+      expect(parsed.success, bad).toBe(false);
+      expect(fieldsFromIssues(parsed.error?.issues ?? [])['']?.code, bad).toBe(code);
+    }
+  });
+
+  it('a handle derived from a name is always a valid one', () => {
+    for (const name of [
+      'Ada Lovelace',
+      'Émile Zola',
+      '李',
+      'x',
+      '  ',
+      'A'.repeat(60),
+      'o’Brien!',
+    ]) {
+      expect(Handle.safeParse(handleFromName(name)).success, name).toBe(true);
+    }
+    expect(handleFromName('Émile Zola')).toBe('emile_zola');
+  });
+
+  it('mentions: @handle after a space or punctuation, not inside an email; distinct; at most 10', () => {
+    expect(mentionedHandles('@ada, hi @Grace_H and (@linus) — mail bob@example.com @ab')).toEqual([
+      'ada',
+      'grace_h',
+      'linus',
+    ]);
+    expect(mentionedHandles('@ada @ADA')).toEqual(['ada']);
+    const many = Array.from({ length: 15 }, (_, i) => `@user${i}`).join(' ');
+    expect(mentionedHandles(many)).toHaveLength(10);
+  });
 });

@@ -3,6 +3,7 @@
  * the first visit to any of them, so a first visit to the feed downloads only the feed.
  */
 export { default as Compose } from '../pages/Compose.svelte';
+export { default as Notifications } from '../pages/Notifications.svelte';
 export { default as Post } from '../pages/Post.svelte';
 export { default as Recover } from '../pages/Recover.svelte';
 export { default as Search } from '../pages/Search.svelte';

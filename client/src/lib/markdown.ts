@@ -85,8 +85,17 @@ function lex(source: string): Token[] {
 
 type Parent = DocumentFragment | Element;
 
+/**
+ * `@handle` in prose, as shared/schemas/common.ts `mentionedHandles` finds it for notifications
+ * (after the start or a character an email's local part cannot hold): the prefix and the handle.
+ */
+const MENTION = /(^|[^A-Za-z0-9_.+-])@([A-Za-z0-9_]{3,20})(?![A-Za-z0-9_])/g;
+
 /** Builds nodes from tokens; `query` marks search words in text nodes. */
 class Builder {
+  /** Inside a link: a mention stays text (no link in a link). */
+  #inLink = 0;
+
   constructor(
     private readonly doc: Document,
     private readonly query: string,
@@ -115,7 +124,7 @@ class Builder {
         return;
       case 'text':
         if (token.tokens) this.inline(parent, token.tokens);
-        else this.text(parent, token.text);
+        else this.prose(parent, token.text);
         return;
       case 'space':
       case 'def':
@@ -142,7 +151,7 @@ class Builder {
     switch (token.type) {
       case 'text':
         if (token.tokens) this.inline(parent, token.tokens);
-        else this.text(parent, token.text);
+        else this.prose(parent, token.text);
         return;
       case 'escape':
         this.text(parent, token.text);
@@ -184,7 +193,28 @@ class Builder {
     const anchor = this.element(parent, 'a');
     anchor.setAttribute('href', safe);
     anchor.setAttribute('rel', LINK_REL);
+    this.#inLink += 1;
     this.inline(anchor, tokens);
+    this.#inLink -= 1;
+  }
+
+  /** Text where `@handle` links to that member's profile (`#/u/@handle`); searches show text only. */
+  prose(parent: Parent, text: string): void {
+    if (this.query || this.#inLink > 0 || !text.includes('@')) {
+      this.text(parent, text);
+      return;
+    }
+    let from = 0;
+    for (const match of text.matchAll(MENTION)) {
+      const at = (match.index ?? 0) + (match[1] ?? '').length;
+      const handle = match[2] ?? '';
+      this.text(parent, text.slice(from, at));
+      const anchor = this.element(parent, 'a');
+      anchor.setAttribute('href', `#/u/@${handle.toLowerCase()}`);
+      anchor.append(this.doc.createTextNode(`@${handle}`));
+      from = at + handle.length + 1;
+    }
+    this.text(parent, text.slice(from));
   }
 
   element<K extends keyof HTMLElementTagNameMap>(parent: Parent, tag: K): HTMLElementTagNameMap[K] {

@@ -34,6 +34,7 @@ type RarePage = keyof typeof import('./lazy-pages.ts');
 const EVERYDAY: readonly EverydayPage[] = [
   'Post',
   'Compose',
+  'Notifications',
   'Search',
   'SignIn',
   'SignUp',
@@ -73,6 +74,12 @@ export const routes: readonly AppRoute[] = [
   { pattern: '/post/:id/edit', title: 'Edit post', load: page('Compose'), auth: 'user' },
   { pattern: '/new', title: 'New post', load: page('Compose'), auth: 'user' },
   { pattern: '/search', title: 'Search', load: page('Search') },
+  {
+    pattern: '/notifications',
+    title: 'Notifications',
+    load: page('Notifications'),
+    auth: 'user',
+  },
   { pattern: '/signin', title: 'Sign in', load: page('SignIn') },
   { pattern: '/signup', title: 'Sign up', load: page('SignUp') },
   { pattern: '/verify', title: 'Verify email', load: page('Verify') },

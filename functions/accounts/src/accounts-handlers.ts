@@ -62,18 +62,30 @@ function inputRefusal(thrown: unknown): AppError | undefined {
 }
 
 /**
- * `POST /register`: the full password policy (the shared `Registration` schema), a limit per client
+ * `POST /register`: the full password policy (the shared `Registration` schema), a free handle if one
+ * is chosen (else the gate derives one from the name), a limit per client
  * address, then `users.create` with an id derived from `AGORA_ID_SECRET` and recorded in
  * `registrations` just before, both of which `on-user-created` checks. A refused create withdraws the
  * record. The password is passed to Appwrite once and never logged or answered.
  */
 export function register({ repoFor, secret, limiterFor }: AccountsDeps): RouteHandler {
   return async ({ req, res }) => {
-    const input = parseInput(Registration, req.bodyText);
+    const { handle, ...input } = parseInput(Registration, req.bodyText);
     await limiterFor(req).consume(signUpKey(req), 'register');
     const repo = repoFor(req);
+    // Checked here so the form can say so; two sign-ups racing for one handle are settled by the
+    // unique index when `on-user-created` makes the profile (the later one gets `handle2`).
+    if (handle !== undefined && (await repo.handleTaken(handle))) {
+      throw new AppError('general_argument_invalid', 'One or more fields are invalid.', {
+        handle: { code: 'handle_taken', message: 'This handle is taken.' },
+      });
+    }
     const userId = deriveUserId(secret());
-    await repo.issueRegistration(userId, { issuedBy: 'accounts', admin: false });
+    await repo.issueRegistration(userId, {
+      issuedBy: 'accounts',
+      admin: false,
+      ...(handle === undefined ? {} : { handle }),
+    });
     let user: CreatedUser | null;
     try {
       user = await repo.createUser({ ...input, userId });

@@ -1,6 +1,7 @@
-import { Account, AppwriteException, type Client, TablesDB, Users } from 'node-appwrite';
+import { Account, AppwriteException, type Client, Query, TablesDB, Users } from 'node-appwrite';
 import { registrationStore } from '#lib/registrations.ts';
 import { withRetry } from '#lib/retry.ts';
+import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import type { RegistrationFields } from '#shared/schemas/registration.ts';
 
 /** What `accounts` hands back about a user it made. */
@@ -17,6 +18,8 @@ export interface CreatedUser {
 export interface AccountsRepo {
   /** Records the id about to be issued, so `on-user-created` accepts it once (`registrations`). */
   issueRegistration(userId: string, fields: RegistrationFields): Promise<void>;
+  /** Whether a profile holds this handle already (index `handle`). */
+  handleTaken(handle: string): Promise<boolean>;
   /** Withdraws an issued id no user took (`users.create` refused); already gone is fine. */
   withdrawRegistration(userId: string): Promise<void>;
   /** Creates the user with a password (Users API, scope `users.write`); `null` when the email is taken (409). */
@@ -42,8 +45,20 @@ export interface AccountsRepo {
 export function createAccountsRepo(client: Client, guest: Client): AccountsRepo {
   const users = new Users(client);
   const account = new Account(guest);
-  const registrations = registrationStore(new TablesDB(client));
+  const tables = new TablesDB(client);
+  const registrations = registrationStore(tables);
   return {
+    async handleTaken(handle) {
+      const found = await withRetry(() =>
+        tables.listRows({
+          databaseId: DATABASE_ID,
+          tableId: TableId.profiles,
+          queries: [Query.equal('handle', handle), Query.select(['$id']), Query.limit(1)],
+          total: false,
+        }),
+      );
+      return found.rows.length > 0;
+    },
     issueRegistration: (userId, fields) => registrations.issue(userId, fields),
     withdrawRegistration: (userId) => registrations.remove(userId),
     async createUser({ userId, email, password, name }) {

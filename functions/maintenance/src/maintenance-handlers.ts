@@ -11,6 +11,7 @@ import {
   purgeWebhookDeliveries,
   removeOrphanAvatars,
 } from './cleanup.ts';
+import { giveHandles } from './handles.ts';
 import type { MaintenanceRepo } from './maintenance-repo.ts';
 import { recountPosts, recountProfiles, repairStats } from './recount.ts';
 import { repairVisibility } from './visibility.ts';
@@ -62,6 +63,7 @@ export function runMaintenance({ repoFor, now = () => new Date() }: MaintenanceD
       repairedCounters: 0,
       repairedPermissions: 0,
       removed: { avatarFiles: 0, jobs: 0, exportFiles: 0, webhookDeliveries: 0, rateLimits: 0 },
+      handlesGiven: 0,
       failed: [],
       durationMs: 0,
     };
@@ -113,6 +115,9 @@ export function runMaintenance({ repoFor, now = () => new Date() }: MaintenanceD
     });
     await step('rateLimits', async () => {
       report.removed.rateLimits = (await purgeRateLimits(repo, started, dryRun)).removed;
+    });
+    await step('handles', async () => {
+      report.handlesGiven = await giveHandles(repo, dryRun);
     });
     report.durationMs = now().getTime() - started.getTime();
     return res.json(report);

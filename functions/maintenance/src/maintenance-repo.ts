@@ -78,6 +78,10 @@ export interface MaintenanceRepo {
   getStats(): Promise<StatsFields | null>;
   /** Sets the `global` row to `fields`, creating it when missing. */
   writeStats(fields: StatsFields): Promise<void>;
+  /** Up to `limit` profiles with no handle yet (made before handles): id and name. */
+  profilesWithoutHandle(limit: number): Promise<{ $id: string; name: string }[]>;
+  /** Gives a profile its handle: `taken` when another profile holds it (unique index), `gone` (404). */
+  setHandle(userId: string, handle: string): Promise<'set' | 'taken' | 'gone'>;
   /** Sets counters of a post or profile to absolute values; `false` when the row is gone. */
   writeCounters(
     table: 'posts' | 'profiles',
@@ -286,6 +290,31 @@ export function createMaintenanceRepo(client: Client): MaintenanceRepo {
       return gone(() =>
         tables.updateRow({ databaseId, tableId: TableId[table], rowId, permissions }),
       );
+    },
+    async profilesWithoutHandle(limit) {
+      const page = await list(TableId.profiles, [
+        Query.isNull('handle'),
+        Query.select(['$id', 'name']),
+        Query.limit(limit),
+      ]);
+      return page.rows.map((row) => ({ $id: row.$id, name: textOf(row, 'name') }));
+    },
+    async setHandle(userId, handle) {
+      try {
+        await withRetry(() =>
+          tables.updateRow({
+            databaseId,
+            tableId: TableId.profiles,
+            rowId: userId,
+            data: { handle },
+          }),
+        );
+        return 'set';
+      } catch (thrown) {
+        if (isStatus(thrown, 409)) return 'taken';
+        if (isStatus(thrown, 404)) return 'gone';
+        throw thrown;
+      }
     },
     writeCounters(table, rowId, values) {
       return gone(() =>

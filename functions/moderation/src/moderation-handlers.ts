@@ -9,6 +9,7 @@ import { notifyAuthorOfHide } from '../../_lib/moderation-hooks.ts';
 import {
   hideCommentWrite,
   hidePostWrite,
+  QUOTING_LIMIT,
   reportRowId,
   restoreCommentWrite,
   restorePostWrite,
@@ -105,12 +106,28 @@ export function createReport(repoFor: RepoFor, limiterFor: LimiterFor): RouteHan
   };
 }
 
-/** Hides what `report` is about, settling its open reports; `false` when it is gone. */
+/** The notifications that quote a post or comment to others than its author. */
+function quotingOf(
+  repo: ModerationRepo,
+  target: { $id: string; authorId: string; postId?: string },
+) {
+  const about =
+    target.postId === undefined
+      ? { postId: target.$id, commentId: null }
+      : { postId: target.postId, commentId: target.$id };
+  return repo.notificationsQuoting(about, target.authorId, QUOTING_LIMIT);
+}
+
+/**
+ * Hides what `report` is about, settling its open reports and taking it out of others'
+ * notifications; then tells its author. `false` when it is gone.
+ */
 async function hideTarget(
   repo: ModerationRepo,
   report: ReportRow,
   reason: string,
   hiddenBy: string,
+  log: (message: string) => void,
 ): Promise<boolean> {
   const reportIds = await repo.openReportIds(report.targetId, SETTLE_LIMIT);
   if (!reportIds.includes(report.$id)) reportIds.push(report.$id);
@@ -119,17 +136,20 @@ async function hideTarget(
     const post = await repo.getPost(report.targetId);
     if (!post) return false;
     if (post.hidden) return settled(repo, reportIds);
-    const outcome = await repo.atomically(hidePostWrite(post, reason, reportIds));
+    const quoting = await quotingOf(repo, post);
+    const outcome = await repo.atomically(hidePostWrite(post, reason, reportIds, quoting));
     if (outcome.status !== 'done') return false;
-    await notifyAuthorOfHide({ ...notice, authorId: post.authorId, postId: post.$id });
+    await notifyAuthorOfHide(repo, { ...notice, authorId: post.authorId, postId: post.$id }, log);
     return true;
   }
   const comment = await repo.getComment(report.targetId);
   if (!comment) return false;
   if (comment.hidden) return settled(repo, reportIds);
-  const outcome = await repo.atomically(hideCommentWrite(comment, reason, reportIds));
+  const quoting = await quotingOf(repo, comment);
+  const outcome = await repo.atomically(hideCommentWrite(comment, reason, reportIds, quoting));
   if (outcome.status !== 'done') return false;
-  await notifyAuthorOfHide({ ...notice, authorId: comment.authorId, postId: comment.postId });
+  const hidden = { ...notice, authorId: comment.authorId, postId: comment.postId };
+  await notifyAuthorOfHide(repo, hidden, log);
   return true;
 }
 
@@ -146,7 +166,7 @@ async function settled(repo: ModerationRepo, reportIds: string[]): Promise<boole
  * open report of it. A settled report is answered as it is (idempotent). → the report as stored.
  */
 export function resolveReport(repoFor: RepoFor): RouteHandler {
-  return async ({ req, res, params }) => {
+  return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
     const admin = await adminOf(req, repo);
     const input = parseInput(ReportResolve, req.bodyText);
@@ -156,8 +176,11 @@ export function resolveReport(repoFor: RepoFor): RouteHandler {
     if (report.status === 'open') {
       if (input.action === 'dismiss') {
         await repo.atomically({ rows: settleReports([report.$id], 'dismissed'), counters: [] });
-      } else if (!(await hideTarget(repo, report, input.reason ?? report.reason, admin.userId))) {
-        throw report.targetType === 'post' ? postNotFound() : commentNotFound();
+      } else {
+        const reason = input.reason ?? report.reason;
+        if (!(await hideTarget(repo, report, reason, admin.userId, error))) {
+          throw report.targetType === 'post' ? postNotFound() : commentNotFound();
+        }
       }
     }
     const now = await repo.getReport(report.$id);
@@ -166,7 +189,10 @@ export function resolveReport(repoFor: RepoFor): RouteHandler {
   };
 }
 
-/** `DELETE /posts/:postId/hidden` (admins): shows a hidden post again; a visible one is a no-op. */
+/**
+ * `DELETE /posts/:postId/hidden` (admins): shows a hidden post again, its title back in others'
+ * notifications; a visible one is a no-op.
+ */
 export function restorePost(repoFor: RepoFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
@@ -176,7 +202,8 @@ export function restorePost(repoFor: RepoFor): RouteHandler {
     const post = id === null ? null : await repo.getPost(id);
     if (!post) throw postNotFound();
     if (post.hidden) {
-      const outcome = await repo.atomically(restorePostWrite(post));
+      const requote = await quotingOf(repo, post);
+      const outcome = await repo.atomically(restorePostWrite(post, requote));
       if (outcome.status !== 'done') throw postNotFound();
     }
     const now = await repo.getPost(post.$id);
@@ -195,7 +222,8 @@ export function restoreComment(repoFor: RepoFor): RouteHandler {
     const comment = id === null ? null : await repo.getComment(id);
     if (!comment) throw commentNotFound();
     if (comment.hidden) {
-      const outcome = await repo.atomically(restoreCommentWrite(comment));
+      const requote = await quotingOf(repo, comment);
+      const outcome = await repo.atomically(restoreCommentWrite(comment, requote));
       if (outcome.status !== 'done') throw commentNotFound();
     }
     const now = await repo.getComment(comment.$id);

@@ -18,12 +18,24 @@ export const SETTLE_LIMIT = 50;
  * tests/unit/functions/moderation-fake-repo.ts.
  */
 export interface ModerationRepo
-  extends Pick<PostsRepo, 'getMember' | 'getPost' | 'getComment' | 'atomically'> {
+  extends Pick<
+    PostsRepo,
+    'getMember' | 'getPost' | 'getComment' | 'atomically' | 'upsertNotification'
+  > {
   /** Creates the report with this id; `null` when it exists already (409). */
   createReport(rowId: string, fields: ReportFields): Promise<ReportRow | null>;
   getReport(reportId: string): Promise<ReportRow | null>;
   /** The ids of up to `limit` open reports of one post or comment. */
   openReportIds(targetId: string, limit: number): Promise<string[]>;
+  /**
+   * The ids of up to `limit` notifications that quote a post (`commentId: null`: the mentions in it)
+   * or a comment to anyone but `authorId` (index `about`).
+   */
+  notificationsQuoting(
+    about: { postId: string; commentId: string | null },
+    authorId: string,
+    limit: number,
+  ): Promise<string[]>;
 }
 
 function reportOf(row: RowHead & ReportFields): ReportRow {
@@ -49,6 +61,7 @@ export function createModerationRepo(client: Client): ModerationRepo {
     getPost: posts.getPost,
     getComment: posts.getComment,
     atomically: posts.atomically,
+    upsertNotification: posts.upsertNotification,
     async createReport(rowId, fields) {
       try {
         // The table grants read("label:admin"); the row needs no permissions of its own.
@@ -72,6 +85,25 @@ export function createModerationRepo(client: Client): ModerationRepo {
           queries: [
             Query.equal('targetId', targetId),
             Query.equal('status', 'open'),
+            Query.select(['$id']),
+            Query.limit(limit),
+          ],
+          total: false,
+        }),
+      );
+      return list.rows.map((row) => row.$id);
+    },
+    async notificationsQuoting(about, authorId, limit) {
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId: DATABASE_ID,
+          tableId: TableId.notifications,
+          queries: [
+            Query.equal('postId', about.postId),
+            about.commentId === null
+              ? Query.isNull('commentId')
+              : Query.equal('commentId', about.commentId),
+            Query.notEqual('recipientId', authorId),
             Query.select(['$id']),
             Query.limit(limit),
           ],

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isDerivedUserId } from '#lib/user-ids.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '#shared/ids.ts';
 import { Limits } from '#shared/limits.ts';
+import { handleCandidate, handleFromName } from '#shared/schemas/common.ts';
 import { AppError } from '../../_lib/app-error.ts';
 import { readJson } from '../../_lib/body.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
@@ -28,6 +30,37 @@ export type Outcome =
   | { userId: string; outcome: 'profile_created' }
   | { userId: string; outcome: 'profile_exists' }
   | { userId: string; outcome: 'already_member' };
+
+/** Tries of a handle: the chosen or derived one, then numbered ones (`ada2` … `ada6`), then random. */
+const HANDLE_TRIES = 6;
+
+/**
+ * The profile with a unique handle: the one chosen at sign-up (the registration carries it), else one
+ * derived from the name; when another member holds it (sign-ups racing for one handle), the next
+ * numbered one, and at last a random suffix. `true` when this run created the profile.
+ */
+async function createWithHandle(
+  repo: OnUserCreatedRepo,
+  userId: string,
+  name: string,
+  chosen: string | null,
+): Promise<boolean> {
+  const base = chosen ?? handleFromName(name);
+  for (let attempt = 0; attempt <= HANDLE_TRIES; attempt++) {
+    const handle = handleCandidate(base, attempt, randomBytes(3).toString('hex'));
+    const outcome = await repo.createProfile(userId, {
+      name,
+      handle,
+      bio: null,
+      avatarId: null,
+      postsCount: 0,
+      commentsCount: 0,
+      likesReceived: 0,
+    });
+    if (outcome !== 'handle_taken') return outcome === 'created';
+  }
+  throw new Error(`no free handle for ${userId} after ${HANDLE_TRIES + 1} tries`);
+}
 
 /** The profile's display name: the user's name, else the email's local part, else a placeholder. */
 function displayName(name: string, email: string): string {
@@ -85,14 +118,8 @@ export function onUserCreated({ repoFor, secret }: OnUserCreatedDeps): RouteHand
       return block('its id has no open registration (taken once already, or withdrawn).');
     }
 
-    const created = await repo.createProfile(user.$id, {
-      name: displayName(user.name, user.email),
-      bio: null,
-      avatarId: null,
-      postsCount: 0,
-      commentsCount: 0,
-      likesReceived: 0,
-    });
+    const name = displayName(user.name, user.email);
+    const created = await createWithHandle(repo, user.$id, name, registration.handle ?? null);
     if (created) await repo.countUser();
     const labels = registration.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
     if ((await repo.addLabels(user.$id, labels)) === null) {

@@ -18,8 +18,11 @@ export interface OnUserCreatedRepo {
   findRegistration(userId: string): Promise<RegistrationFields | null>;
   /** Deletes the registration once the user is vetted; already gone is fine. */
   consumeRegistration(userId: string): Promise<void>;
-  /** Creates the profile row (row id = user id); `false` when it already exists (409). */
-  createProfile(userId: string, fields: ProfileFields): Promise<boolean>;
+  /**
+   * Creates the profile row (row id = user id): `created`; `exists` when the row is there already (a
+   * replay); `handle_taken` when another profile holds the handle (the unique index `handle`).
+   */
+  createProfile(userId: string, fields: ProfileFields): Promise<ProfileCreated>;
   /** Adds 1 to `stats.users` (the `global` row is created at zero when missing). */
   countUser(): Promise<void>;
   /** The user's labels; `null` when the user is gone. */
@@ -27,6 +30,8 @@ export interface OnUserCreatedRepo {
   /** Adds labels, keeping the user's others; the labels now, or `null` when the user is gone. */
   addLabels(userId: string, labels: readonly string[]): Promise<string[] | null>;
 }
+
+export type ProfileCreated = 'created' | 'exists' | 'handle_taken';
 
 /** The repository over `node-appwrite`, with the execution's client. */
 export function createOnUserCreatedRepo(client: Client): OnUserCreatedRepo {
@@ -49,10 +54,16 @@ export function createOnUserCreatedRepo(client: Client): OnUserCreatedRepo {
           rowId: userId,
           data: fields,
         });
-        return true;
+        return 'created';
       } catch (thrown) {
-        if (thrown instanceof AppwriteException && thrown.code === 409) return false;
-        throw thrown;
+        if (!(thrown instanceof AppwriteException && thrown.code === 409)) throw thrown;
+        // A 409 is the id (a replay) or the unique handle: the row tells which.
+        const row = await orNull(
+          withRetry(() =>
+            tables.getRow({ databaseId: DATABASE_ID, tableId: TableId.profiles, rowId: userId }),
+          ),
+        );
+        return row === null ? 'handle_taken' : 'exists';
       }
     },
     async countUser() {

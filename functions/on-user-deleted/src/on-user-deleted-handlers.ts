@@ -31,6 +31,8 @@ export interface Outcome {
   avatar: boolean;
   /** Export jobs removed, with their CSV files and download links. */
   jobs: number;
+  /** Their notifications (rows only they could read). */
+  notifications: number;
 }
 
 /**
@@ -156,6 +158,7 @@ export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
     const posts = await removePosts(repo, userId);
     const comments = await removeComments(repo, userId);
     const likes = await removeLikes(repo, userId);
+    const notifications = await repo.deleteNotificationsOf(userId);
 
     const avatarId = await repo.getAvatarId(userId);
     let avatar = false;
@@ -170,9 +173,18 @@ export function onUserDeleted({ repoFor }: OnUserDeletedDeps): RouteHandler {
     const profile = avatarId !== undefined && (await repo.deleteProfile(userId));
     if (profile) await repo.bump({ table: 'stats', column: 'users' }, -1);
 
-    const outcome: Outcome = { userId, posts, comments, likes, profile, avatar, jobs };
+    const outcome: Outcome = {
+      userId,
+      posts,
+      comments,
+      likes,
+      profile,
+      avatar,
+      jobs,
+      notifications,
+    };
     log(
-      `Removed for ${userId}: ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}, ${jobs} export jobs.`,
+      `Removed for ${userId}: ${posts} posts, ${comments} comments, ${likes} likes, profile ${profile}, avatar ${avatar}, ${jobs} export jobs, ${notifications} notifications.`,
     );
     return res.json(outcome);
   };

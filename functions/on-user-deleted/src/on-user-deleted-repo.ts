@@ -64,6 +64,8 @@ export interface OnUserDeletedRepo extends PostCascadeRepo {
   deleteExportFile(fileId: string): Promise<boolean>;
   /** Removes the id's open registration, if the gate never consumed it; already gone is fine. */
   removeRegistration(userId: string): Promise<void>;
+  /** Deletes every notification addressed to the user; how many went. */
+  deleteNotificationsOf(userId: string): Promise<number>;
 }
 
 /**
@@ -97,6 +99,17 @@ export function createOnUserDeletedRepo(client: Client): OnUserDeletedRepo {
   };
 
   return {
+    async deleteNotificationsOf(userId) {
+      // A bulk delete by query: a repeat after a lost answer finds none left, so it is retried.
+      const list = await withRetry(() =>
+        tables.deleteRows({
+          databaseId,
+          tableId: TableId.notifications,
+          queries: [Query.equal('recipientId', userId)],
+        }),
+      );
+      return list.total;
+    },
     deletePost: (postId) => withRetry(() => posts.deletePost(postId)),
     listComments: (postId, limit) => withRetry(() => posts.listComments(postId, limit)),
     deleteComment: (commentId) => withRetry(() => posts.deleteComment(commentId)),

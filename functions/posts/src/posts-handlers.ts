@@ -1,5 +1,5 @@
 import { CommentCreate } from '#shared/schemas/comment.ts';
-import { Id } from '#shared/schemas/common.ts';
+import { Id, mentionedHandles } from '#shared/schemas/common.ts';
 import type { LikeState } from '#shared/schemas/like.ts';
 import { PostCreate, PostUpdate } from '#shared/schemas/post.ts';
 import { AppError } from '../../_lib/app-error.ts';
@@ -7,6 +7,14 @@ import { noBody, parseInput } from '../../_lib/body.ts';
 import type { RuntimeRequest } from '../../_lib/context.ts';
 import type { RouteHandler } from '../../_lib/create-handler.ts';
 import { isAdmin, type Member, requireMember } from '../../_lib/member.ts';
+import {
+  MAX_REPLY_RECIPIENTS,
+  type NotificationWrite,
+  notifyComment,
+  notifyLike,
+  notifyMentions,
+  notifyReplies,
+} from '../../_lib/notifications.ts';
 import { removePostWithContent } from '../../_lib/post-cascade.ts';
 import {
   commentWrite,
@@ -32,7 +40,7 @@ function postNotFound(): AppError {
  * A `:param` that is not a valid Appwrite id (a path, a quote, 37 characters) names no row: `null`
  * without asking Appwrite, which would refuse it with a 400 that is not the caller's business.
  */
-function validId(value: string | undefined): string | null {
+export function validId(value: string | undefined): string | null {
   return value !== undefined && Id.safeParse(value).success ? value : null;
 }
 
@@ -69,9 +77,12 @@ function memberOf(req: RuntimeRequest, repo: PostsRepo, verified: boolean): Prom
   return requireMember(req, (userId) => repo.getMember(userId), { verified });
 }
 
-/** `POST /posts`: the caller writes a post; the counters start at 0. */
+/**
+ * `POST /posts`: the caller writes a post; the counters start at 0. Members it mentions
+ * (`@handle`, title or body) are notified right after.
+ */
 export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
-  return async ({ req, res }) => {
+  return async ({ req, res, error }) => {
     const repo = repoFor(req);
     const { userId } = await memberOf(req, repo, true);
     const input = parseInput(PostCreate, req.bodyText);
@@ -88,6 +99,15 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
       repo.bump({ table: 'stats', column: 'posts' }, 1),
       repo.bump({ table: 'profiles', rowId: userId, column: 'postsCount' }, 1),
     ]);
+    // A new post is not one transaction (the row, then its counters), so its mentions follow it:
+    // each row's id is derived from (post, recipient), so writing them again changes nothing.
+    const mentioned = await repo.userIdsByHandles(mentionedHandles(`${post.title}\n${post.body}`));
+    const about = { postId: post.$id, commentId: null, text: post.title };
+    for (const notification of notifyMentions(about, userId, mentioned)) {
+      await repo.upsertNotification(notification).catch((thrown: unknown) => {
+        error(`mention notification not written: ${String(thrown)}`);
+      });
+    }
     return res.json(post, 201);
   };
 }
@@ -143,9 +163,14 @@ async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
  * `PUT /posts/:postId/like`: idempotent. The like row, the post's `likesCount`, `stats.likes` and the
  * author's `likesReceived` are one transaction; a like that exists already (Appwrite's 409
  * `transaction_conflict`) writes nothing and answers the same.
+ *
+ * A like that was written then tells the author (`notifyLike`), right after the commit and not in
+ * the transaction: every like of a post updates the same notification row, so inside the
+ * transaction two people liking at once would conflict on it — and a conflict means "already
+ * liked". A notification that fails to write is logged; the like stands.
  */
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
-  return async ({ req, res, params }) => {
+  return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
     const { userId } = await memberOf(req, repo, true);
     noBody(req);
@@ -155,6 +180,12 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
     const outcome = await repo.atomically(likeWrite(post, userId));
     // `missing`: the post went between the read and the write, and nothing was written.
     if (outcome.status === 'missing') throw postNotFound();
+    const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
+    if (notification) {
+      await repo.upsertNotification(notification).catch((thrown: unknown) => {
+        error(`like notification not written: ${String(thrown)}`);
+      });
+    }
     const state: LikeState = {
       postId: post.$id,
       liked: true,
@@ -185,10 +216,21 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
   };
 }
 
+/** One notification per person per action: the first of `comment`, `mention`, `reply` that names them. */
+function onePerRecipient(candidates: readonly (NotificationWrite | null)[]): NotificationWrite[] {
+  const seen = new Set<string>();
+  return candidates.filter((n): n is NotificationWrite => {
+    if (n === null || seen.has(n.data.recipientId)) return false;
+    seen.add(n.data.recipientId);
+    return true;
+  });
+}
+
 /**
  * `POST /posts/:postId/comments`: the caller comments on a post. The comment, the post's
- * `commentsCount`, `stats.comments` and the commenter's `commentsCount` are one transaction; the
- * answer is the comment as stored.
+ * `commentsCount`, `stats.comments` and the commenter's `commentsCount` are one transaction, with
+ * the notifications it causes: the post's author (`comment`), members it mentions (`mention`) and
+ * the thread's latest earlier commenters (`reply`) — one each, never the commenter. The answer is the comment as stored.
  */
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
@@ -199,19 +241,28 @@ export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHa
     const post = await findOpenPost(repo, params.postId);
     if (!post) throw postNotFound();
     const commentId = newRowId();
+    const comment = { $id: commentId, authorId: userId, body: input.body };
+    const [earlier, mentioned] = await Promise.all([
+      repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5),
+      repo.userIdsByHandles(mentionedHandles(input.body)),
+    ]);
+    const about = { postId: post.$id, commentId, text: input.body };
+    const notifications = onePerRecipient([
+      notifyComment(post, comment),
+      ...notifyMentions(about, userId, mentioned),
+      ...notifyReplies(post, comment, earlier),
+    ]);
     const outcome = await repo.atomically(
-      commentWrite(commentId, {
-        postId: post.$id,
-        authorId: userId,
-        body: input.body,
-        hidden: false,
-        hiddenReason: null,
-      }),
+      commentWrite(
+        commentId,
+        { postId: post.$id, authorId: userId, body: input.body, hidden: false, hiddenReason: null },
+        notifications,
+      ),
     );
     if (outcome.status !== 'done') throw postNotFound();
-    const comment = await repo.getComment(commentId);
-    if (!comment) throw new AppError('row_not_found', 'No comment with this id.');
-    return res.json(comment, 201);
+    const stored = await repo.getComment(commentId);
+    if (!stored) throw new AppError('row_not_found', 'No comment with this id.');
+    return res.json(stored, 201);
   };
 }
 

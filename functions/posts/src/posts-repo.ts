@@ -2,8 +2,10 @@ import { type Client, ID, type Models, Query, TablesDB, Users } from 'node-appwr
 import { isStatus, isType, orNull } from '#lib/appwrite-errors.ts';
 import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
+import type { NotificationFields } from '#shared/schemas/notification.ts';
 import type { PostFields } from '#shared/schemas/post.ts';
 import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
+import { type NotificationWrite, notificationPermissions } from '../../_lib/notifications.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
 import { likeRowId } from '../../_lib/post-writes.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
@@ -16,6 +18,7 @@ export { likeRowId } from '../../_lib/post-writes.ts';
 /** A post as the function reads it; rows made before moderation have no `hidden` (visible). */
 export type PostRow = RowHead & Optional<PostFields, 'hidden' | 'hiddenReason'>;
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+export type NotificationRow = RowHead & NotificationFields;
 
 /**
  * What the `posts` function asks of Appwrite: the cascade's operations (deletePost, listComments,
@@ -42,6 +45,17 @@ export interface PostsRepo extends PostCascadeRepo {
   getComment(commentId: string): Promise<CommentRow | null>;
   /** A bare comment row, no counters (seeding); the route comments with `atomically(commentWrite(…))`. */
   createComment(fields: Omit<CommentRow, keyof RowHead>): Promise<CommentRow>;
+  /** The members holding these handles (index `handle`): their user ids; unknown handles left out. */
+  userIdsByHandles(handles: readonly string[]): Promise<string[]>;
+  /** The authors of a post's latest `limit` comments, newest first (repeats kept). */
+  recentCommenters(postId: string, limit: number): Promise<string[]>;
+  /** Creates the notification, or overwrites it (the collapsed like): readable by its recipient only. */
+  upsertNotification(write: NotificationWrite): Promise<void>;
+  getNotification(notificationId: string): Promise<NotificationRow | null>;
+  /** Marks one notification read; `false` when it is gone. */
+  markNotificationRead(notificationId: string): Promise<boolean>;
+  /** Marks every unread notification of `recipientId` read; how many it changed. */
+  markAllNotificationsRead(recipientId: string): Promise<number>;
 }
 
 /** `true` when `work` succeeded, `false` on `code` (409 exists / 404 gone), else rethrows. */
@@ -67,6 +81,11 @@ function hiddenOf(row: { hidden?: boolean | null; hiddenReason?: string | null }
 function postOf(row: PostRow): PostRow {
   const { authorId, title, body, tags, likesCount, commentsCount } = row;
   return { ...head(row), authorId, title, body, tags, likesCount, commentsCount, ...hiddenOf(row) };
+}
+
+function notificationOf(row: NotificationRow): NotificationRow {
+  const { recipientId, kind, actorId, postId, commentId, excerpt, read } = row;
+  return { ...head(row), recipientId, kind, actorId, postId, commentId, excerpt, read };
 }
 
 function commentOf(row: CommentRow): CommentRow {
@@ -225,6 +244,82 @@ export function createPostsRepo(client: Client): PostsRepo {
         }),
       );
       return list.rows.map((row) => commentOf(row as unknown as CommentRow));
+    },
+    async userIdsByHandles(handles) {
+      if (handles.length === 0) return [];
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId,
+          tableId: TableId.profiles,
+          queries: [
+            Query.equal('handle', [...handles]),
+            Query.select(['$id']),
+            Query.limit(handles.length),
+          ],
+          total: false,
+        }),
+      );
+      return list.rows.map((row) => row.$id);
+    },
+    async recentCommenters(postId, limit) {
+      const list = await withRetry(() =>
+        tables.listRows({
+          databaseId,
+          tableId: TableId.comments,
+          queries: [
+            Query.equal('postId', postId),
+            Query.orderDesc('$createdAt'),
+            Query.limit(limit),
+            Query.select(['authorId']),
+          ],
+          total: false,
+        }),
+      );
+      return list.rows.map((row) => String((row as Record<string, unknown>).authorId));
+    },
+    async upsertNotification({ rowId, data }) {
+      // Idempotent (a fixed id, the whole row): safe to try again.
+      await withRetry(() =>
+        tables.upsertRow({
+          databaseId,
+          tableId: TableId.notifications,
+          rowId,
+          data,
+          permissions: notificationPermissions(data.recipientId),
+        }),
+      );
+    },
+    async getNotification(notificationId) {
+      const row = await orNull(
+        withRetry(() =>
+          tables.getRow({ databaseId, tableId: TableId.notifications, rowId: notificationId }),
+        ),
+      );
+      return row === null ? null : notificationOf(row as unknown as NotificationRow);
+    },
+    async markNotificationRead(notificationId) {
+      const row = await orNull(
+        withRetry(() =>
+          tables.updateRow({
+            databaseId,
+            tableId: TableId.notifications,
+            rowId: notificationId,
+            data: { read: true },
+          }),
+        ),
+      );
+      return row !== null;
+    },
+    async markAllNotificationsRead(recipientId) {
+      const result = await withRetry(() =>
+        tables.updateRows({
+          databaseId,
+          tableId: TableId.notifications,
+          data: { read: true },
+          queries: [Query.equal('recipientId', recipientId), Query.equal('read', false)],
+        }),
+      );
+      return result.total;
     },
     async listLikeIds(postId, limit) {
       const list = await withRetry(() =>

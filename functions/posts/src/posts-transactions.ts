@@ -3,6 +3,7 @@ import { isType, orNull } from '#lib/appwrite-errors.ts';
 import { withRetry } from '#lib/retry.ts';
 import { DATABASE_ID, STATS_ROW_ID, TableId } from '#shared/ids.ts';
 import { activityRowId } from '#shared/schemas/activity.ts';
+import { notificationPermissions } from '../../_lib/notifications.ts';
 import {
   type AtomicOutcome,
   type AtomicWrite,
@@ -82,7 +83,10 @@ function rowOf(counter: CounterRef): string {
   return counter.table === 'stats' ? STATS_ROW_ID : counter.rowId;
 }
 
-/** One row write as a createOperations operation. A comment is made readable by everyone. */
+/**
+ * One row write as a createOperations operation. A comment is made readable by everyone, a
+ * notification by its recipient only.
+ */
 function rowOperation(row: RowWrite): object {
   const tableId = TableId[row.table];
   if (row.action === 'delete') return { action: 'delete', databaseId, tableId, rowId: row.rowId };
@@ -96,7 +100,12 @@ function rowOperation(row: RowWrite): object {
       data: { ...row.data, ...permissions },
     };
   }
-  const $permissions = row.table === 'comments' ? [...VISIBLE_READ] : [];
+  const $permissions =
+    row.table === 'comments'
+      ? [...VISIBLE_READ]
+      : row.table === 'notifications'
+        ? notificationPermissions(row.data.recipientId)
+        : [];
   return {
     action: 'create',
     databaseId,

@@ -46,6 +46,7 @@ function profileOf(row: Models.Row): Profile {
     $updatedAt: r.$updatedAt,
     $permissions: r.$permissions,
     name: r.name,
+    handle: r.handle ?? null,
     bio: r.bio ?? null,
     avatarId: r.avatarId ?? null,
     postsCount: r.postsCount ?? 0,

@@ -221,3 +221,21 @@ describe('renderMarkdown: for any input', () => {
     );
   });
 });
+
+describe('mentions', () => {
+  it('@handle links to that member’s profile; an email address, a link’s text and code do not', () => {
+    expect(html('Thanks @Ada_L, and (@grace).')).toBe(
+      '<p>Thanks <a href="#/u/@ada_l">@Ada_L</a>, and (<a href="#/u/@grace">@grace</a>).</p>',
+    );
+    const mail = box('mail bob@example.com or @ab');
+    expect([...mail.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'mailto:bob@example.com',
+    ]);
+    expect(box('[see @ada](https://example.com)').querySelectorAll('a')).toHaveLength(1);
+    expect(box('`@ada`').querySelectorAll('a')).toHaveLength(0);
+  });
+
+  it('search results show mentions as text, words marked', () => {
+    expect(html('hi @ada', { highlight: 'ada' })).toBe('<p>hi @<mark>ada</mark></p>');
+  });
+});

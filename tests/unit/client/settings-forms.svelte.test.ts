@@ -13,6 +13,7 @@ const profile = (extra: Partial<Profile> = {}): Profile => ({
   $updatedAt: '2026-11-01T10:00:00.000+00:00',
   $permissions: [],
   name: 'Ada',
+  handle: 'ada',
   bio: null,
   avatarId: null,
   postsCount: 0,

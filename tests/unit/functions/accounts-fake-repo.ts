@@ -32,6 +32,13 @@ export class FakeAccountsRepo implements AccountsRepo {
   /** When set, `createUser` answers with this Appwrite refusal (a password policy, say). */
   refuseCreate: AppwriteException | null = null;
 
+  /** Handles profiles hold already. */
+  readonly handles = new Set<string>();
+
+  async handleTaken(handle: string) {
+    return this.handles.has(handle);
+  }
+
   async issueRegistration(userId: string, fields: RegistrationFields) {
     this.writes.push(`issueRegistration ${userId}`);
     this.registrations.set(userId, fields);

@@ -292,3 +292,57 @@ describe('accounts POST /register: registrations, limits per address, Appwrite�
     expect(result.text).not.toContain(PASSWORD);
   });
 });
+
+describe('accounts POST /register: the handle', () => {
+  const handler = (repo: AccountsRepo) =>
+    createHandler({
+      [Route.accounts.register]: register({
+        repoFor: () => repo,
+        secret: () => SECRET,
+        limiterFor: () => new KeyedLimiter(),
+      }),
+    });
+  const send = (repo: AccountsRepo, fields: Record<string, unknown>) =>
+    execute(handler(repo), {
+      ...routeRequest(Route.accounts.register),
+      body: body(fields),
+      headers: { 'content-type': 'application/json', 'x-appwrite-client-ip': '192.0.2.9' },
+    });
+
+  test('a chosen handle goes, lower-cased, into the registration for the gate to give', async () => {
+    const repo = new FakeAccountsRepo();
+    const result = await send(repo, { handle: ' Ann_L ' });
+    expect(result.statusCode, result.text).toBe(201);
+    const id = String((result.json() as { $id: string }).$id);
+    expect(repo.registrations.get(id)).toEqual({
+      issuedBy: 'accounts',
+      admin: false,
+      handle: 'ann_l',
+    });
+  });
+
+  test('a taken handle → 400 fields.handle handle_taken, nothing written', async () => {
+    const repo = new FakeAccountsRepo();
+    repo.handles.add('ann');
+    const result = await send(repo, { handle: 'Ann' });
+    expect(result.statusCode).toBe(400);
+    expect(result.json()).toMatchObject({
+      type: 'general_argument_invalid',
+      fields: { handle: { code: 'handle_taken' } },
+    });
+    expect(repo.writes).toEqual([]);
+  });
+
+  test.each([
+    ['ab', 'too_small'],
+    ['a'.repeat(21), 'too_big'],
+    ['ann-l', 'invalid_handle'],
+    ['@ann', 'invalid_handle'],
+  ])('handle %j → 400 fields.handle %s', async (handle, code) => {
+    const repo = new FakeAccountsRepo();
+    const result = await send(repo, { handle });
+    expect(result.statusCode).toBe(400);
+    expect(result.json()).toMatchObject({ fields: { handle: { code } } });
+    expect(repo.writes).toEqual([]);
+  });
+});

@@ -19,6 +19,9 @@ import type { StatsFields } from '../../../shared/schemas/stats.ts';
 export interface FakePost extends PostCounters {}
 export interface FakeProfile extends ProfileCounters {
   avatarId: string | null;
+  name?: string;
+  /** `undefined`/`null`: made before handles. */
+  handle?: string | null;
 }
 export interface FakeFile {
   createdAt: Date;
@@ -136,6 +139,22 @@ export class FakeMaintenanceRepo implements MaintenanceRepo {
     if (!rows.has(rowId)) return false;
     this.readers.set(`${table}/${rowId}`, permissions);
     return true;
+  }
+
+  async profilesWithoutHandle(limit: number) {
+    return [...this.profiles.entries()]
+      .filter(([, p]) => !p.handle)
+      .slice(0, limit)
+      .map(([$id, p]) => ({ $id, name: p.name ?? $id }));
+  }
+
+  async setHandle(userId: string, handle: string) {
+    this.writes.push(`setHandle ${userId} ${handle}`);
+    const profile = this.profiles.get(userId);
+    if (!profile) return 'gone' as const;
+    if ([...this.profiles.values()].some((p) => p.handle === handle)) return 'taken' as const;
+    profile.handle = handle;
+    return 'set' as const;
   }
 
   async writeCounters(table: 'posts' | 'profiles', rowId: string, values: Record<string, number>) {

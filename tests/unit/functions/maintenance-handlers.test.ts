@@ -28,6 +28,7 @@ function board(users: number, posts: number): FakeMaintenanceRepo {
       commentsCount: 0,
       likesReceived: 0,
       avatarId: null,
+      handle: id,
     });
   }
   const userIds = [...repo.profiles.keys()];
@@ -312,6 +313,37 @@ describe('cleanup', () => {
     expect([...repo.deliveries.keys()]).toEqual(['recent']);
     expect([...repo.rateLimits.keys()]).toEqual(['current']);
     expect(result.removed).toMatchObject({ webhookDeliveries: 150, rateLimits: 1 });
+  });
+});
+
+describe('handles for profiles made before them', () => {
+  const older = (repo: FakeMaintenanceRepo, id: string, name: string) =>
+    repo.profiles.set(id, {
+      $id: id,
+      postsCount: 0,
+      commentsCount: 0,
+      likesReceived: 0,
+      avatarId: null,
+      name,
+      handle: null,
+    });
+
+  test('each gets one derived from its name, unique; a dry run only counts them', async () => {
+    const repo = board(2, 0);
+    older(repo, 'x1', 'Ada Lovelace');
+    older(repo, 'x2', 'Ada Lovelace');
+    older(repo, 'x3', 'Émile');
+    const dry = await run(repo, 'admin', '{"dryRun":true}');
+    expect(dry.json()).toMatchObject({ handlesGiven: 3 });
+    expect(repo.writes).toEqual([]);
+    const result = await run(repo);
+    expect(result.json()).toMatchObject({ handlesGiven: 3, failed: [] });
+    expect(['x1', 'x2', 'x3'].map((id) => repo.profiles.get(id)?.handle)).toEqual([
+      'ada_lovelace',
+      'ada_lovelace2',
+      'emile',
+    ]);
+    expect((await run(repo)).json()).toMatchObject({ handlesGiven: 0 });
   });
 });
 

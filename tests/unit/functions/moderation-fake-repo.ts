@@ -32,4 +32,20 @@ export class FakeModerationRepo extends FakeOnUserDeletedRepo implements Moderat
       .map((r) => r.$id)
       .slice(0, limit);
   }
+
+  async notificationsQuoting(
+    about: { postId: string; commentId: string | null },
+    authorId: string,
+    limit: number,
+  ): Promise<string[]> {
+    return [...this.notifications.values()]
+      .filter(
+        (n) =>
+          n.postId === about.postId &&
+          n.commentId === about.commentId &&
+          n.recipientId !== authorId,
+      )
+      .map((n) => n.$id)
+      .slice(0, limit);
+  }
 }

@@ -9,11 +9,14 @@
  * - post Q: hidden ("Spam"), no likes or comments; `other`'s report of it settled as `hidden`.
  * The counters count the rows others can read: `stats` 1 post, 1 comment, 1 like; the owner's
  * profile postsCount 1, commentsCount 1, likesReceived 1.
+ * `other` was mentioned in each of the four: their notifications quote P ("Hello") and C ("Mine"),
+ * not Q nor H (hidden). The owner has no notification.
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
 import { reportRowId } from '../../../functions/_lib/moderation-writes.ts';
+import { type NotificationWrite, notifyMentions } from '../../../functions/_lib/notifications.ts';
 import type { RateLimiter } from '../../../functions/_lib/rate-limit.ts';
 import { hiddenRead } from '../../../functions/_lib/visibility.ts';
 import {
@@ -77,6 +80,28 @@ export interface ModerationSnapshot {
   reports: number;
   openReports: number;
   reportStatus: ReportStatus | null;
+  /** The owner's `moderation` notifications as the owner reads them, and the latest one's reason. */
+  ownerModeration: { count: number; reason: string | null };
+  /** How many of `other`'s notifications, as `other` reads them, quote something (an excerpt). */
+  otherQuoting: number;
+}
+
+/** `other`'s notifications of the world: mentioned in P, C, Q and H; Q's and H's unquoted (hidden). */
+export function mentionsOfOther(
+  ids: Record<Role, string>,
+  params: ModerationWorld['params'],
+): NotificationWrite[] {
+  const mention = (postId: string, commentId: string | null, text: string, hidden: boolean) =>
+    notifyMentions({ postId, commentId, text }, ids.owner, [ids.other]).map((write) => ({
+      ...write,
+      data: { ...write.data, excerpt: hidden ? null : write.data.excerpt },
+    }));
+  return [
+    ...mention(params.postId, null, 'Hello', false),
+    ...mention(params.postId, params.commentId, 'Mine', false),
+    ...mention(params.hiddenPostId, null, 'Buy now', true),
+    ...mention(params.postId, params.hiddenCommentId, 'Rude', true),
+  ];
 }
 
 /** Flattens a snapshot into scenario state. */
@@ -103,11 +128,23 @@ export function moderationState(s: ModerationSnapshot): State {
   }
   for (const [key, value] of Object.entries(s.stats)) state[`stats.${key}`] = value;
   for (const [key, value] of Object.entries(s.owner)) state[`profile.owner.${key}`] = value;
+  state['notifications.owner.moderation'] = s.ownerModeration.count;
+  state['notifications.owner.reason'] = s.ownerModeration.reason;
+  state['notifications.other.quoting'] = s.otherQuoting;
   return state;
 }
 
 // ---- effects ---------------------------------------------------------------------------------
 
+/**
+ * Hidden content: its author is told why (a `moderation` notification, `reason` its excerpt), and
+ * what it said is out of other members' notifications (`other`'s mention no longer quotes it).
+ */
+const authorTold = (reason: string): Effects => ({
+  'notifications.owner.moderation': 1,
+  'notifications.owner.reason': reason,
+  'notifications.other.quoting': -1,
+});
 /**
  * P hidden by an admin with `reason`: unreadable but by its author and admins, out of the post
  * counts. Its like and its comment are rows others can still read: they stay counted.
@@ -120,9 +157,11 @@ const postHidden = (reason: string): Effects => ({
   'profile.owner.postsCount': -1,
   'report.status': 'hidden',
   'reports.open': -1,
+  ...authorTold(reason),
 });
-/** Q shown again: readable by everyone, back in the post counts. */
+/** Q shown again: readable by everyone, back in the post counts and quoted again. */
 const postRestored: Effects = {
+  'notifications.other.quoting': 1,
   'hiddenPost.public': 1,
   'hiddenPost.hidden': -1,
   'hiddenPost.hiddenReason': null,
@@ -137,9 +176,11 @@ const commentHidden = (reason: string): Effects => ({
   'post.commentsCount': -1,
   'stats.comments': -1,
   'profile.owner.commentsCount': -1,
+  ...authorTold(reason),
 });
-/** H shown again. */
+/** H shown again, quoted again. */
 const commentRestored: Effects = {
+  'notifications.other.quoting': 1,
   'hiddenComment.public': 1,
   'hiddenComment.hidden': -1,
   'hiddenComment.hiddenReason': null,
@@ -444,20 +485,17 @@ export async function fakeModerationWorld(): Promise<FakeModerationWorld> {
     commentsCount: 1,
     likesReceived: 1,
   });
-  repo.writes.length = 0;
-  return {
-    repo,
-    limiter: new CountingLimiter(),
-    ids: FAKE_IDS,
-    params: {
-      postId: post.$id,
-      commentId: comment.$id,
-      hiddenPostId: hiddenPost.$id,
-      hiddenCommentId: hiddenComment.$id,
-      reportId: r?.$id ?? '',
-      commentReportId: rc?.$id ?? '',
-    },
+  const params = {
+    postId: post.$id,
+    commentId: comment.$id,
+    hiddenPostId: hiddenPost.$id,
+    hiddenCommentId: hiddenComment.$id,
+    reportId: r?.$id ?? '',
+    commentReportId: rc?.$id ?? '',
   };
+  for (const write of mentionsOfOther(FAKE_IDS, params)) await repo.upsertNotification(write);
+  repo.writes.length = 0;
+  return { repo, limiter: new CountingLimiter(), ids: FAKE_IDS, params };
 }
 
 function fakeView(
@@ -482,6 +520,7 @@ export function fakeModerationSnapshot(w: FakeModerationWorld): ModerationSnapsh
   const post = repo.posts.get(params.postId);
   const postView = fakeView(repo, 'posts', params.postId);
   const reports = [...repo.reports.values()];
+  const notifications = [...repo.notifications.values()];
   const stats = repo.stats ?? { posts: 0, comments: 0, likes: 0 };
   const owner = repo.profiles.get(FAKE_IDS.owner) ?? {
     postsCount: 0,
@@ -501,7 +540,19 @@ export function fakeModerationSnapshot(w: FakeModerationWorld): ModerationSnapsh
     reports: reports.length,
     openReports: reports.filter((r) => r.status === 'open').length,
     reportStatus: repo.reports.get(params.reportId)?.status ?? null,
+    ownerModeration: moderationOf(
+      notifications.filter((n) => n.recipientId === FAKE_IDS.owner && n.kind === 'moderation'),
+    ),
+    otherQuoting: notifications.filter((n) => n.recipientId === FAKE_IDS.other && n.excerpt).length,
   };
+}
+
+/** The owner's `moderation` notifications, newest change last: how many, the latest reason. */
+export function moderationOf(
+  rows: readonly { $updatedAt: string; excerpt: string | null }[],
+): ModerationSnapshot['ownerModeration'] {
+  const latest = [...rows].sort((a, b) => a.$updatedAt.localeCompare(b.$updatedAt)).at(-1);
+  return { count: rows.length, reason: latest?.excerpt ?? null };
 }
 
 export const inProcessModeration: ScenarioTarget<FakeModerationWorld> = {

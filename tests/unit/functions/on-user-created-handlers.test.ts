@@ -41,9 +41,12 @@ class FakeOnUserCreatedRepo implements OnUserCreatedRepo {
     this.registrations.delete(userId);
   }
   async createProfile(userId: string, fields: ProfileFields) {
-    if (this.profiles.has(userId)) return false;
+    if (this.profiles.has(userId)) return 'exists' as const;
+    if ([...this.profiles.values()].some((p) => p.handle === fields.handle)) {
+      return 'handle_taken' as const;
+    }
     this.profiles.set(userId, fields);
-    return true;
+    return 'created' as const;
   }
   async countUser() {
     this.users += 1;
@@ -272,5 +275,34 @@ describe('on-user-created', () => {
       expect(result.statusCode, body).toBe(400);
     }
     expect(repo.blocked.size + repo.profiles.size + repo.users).toBe(0);
+  });
+});
+
+describe('on-user-created: every profile gets a unique handle', () => {
+  test('derived from the name when none was chosen; numbered when taken; the chosen one when given', async () => {
+    const repo = new FakeOnUserCreatedRepo();
+    const first = repo.issue(deriveUserId(SECRET));
+    const second = repo.issue(deriveUserId(SECRET));
+    const chosen = repo.issue(deriveUserId(SECRET));
+    repo.registrations.set(chosen, { issuedBy: 'accounts', admin: false, handle: 'countess' });
+    for (const id of [first, second, chosen]) {
+      const result = await fire(repo, userModel(id, 'Ada Lovelace'));
+      expect(result.json()).toMatchObject({ outcome: 'profile_created' });
+    }
+    expect(repo.profiles.get(first)?.handle).toBe('ada_lovelace');
+    expect(repo.profiles.get(second)?.handle).toBe('ada_lovelace2');
+    expect(repo.profiles.get(chosen)?.handle).toBe('countess');
+    expect(repo.users).toBe(3);
+  });
+
+  test('a replayed event keeps the profile it made (no second handle, no second count)', async () => {
+    const repo = new FakeOnUserCreatedRepo();
+    const id = repo.issue(deriveUserId(SECRET));
+    await fire(repo, userModel(id, 'Ann'));
+    repo.issue(id);
+    const again = await fire(repo, userModel(id, 'Ann'));
+    expect(again.json()).toMatchObject({ outcome: 'profile_exists' });
+    expect(repo.profiles.get(id)?.handle).toBe('ann');
+    expect(repo.users).toBe(1);
   });
 });

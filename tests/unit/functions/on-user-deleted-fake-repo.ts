@@ -39,6 +39,18 @@ export class FakeOnUserDeletedRepo extends FakePostsRepo implements OnUserDelete
     tokens.clear();
     return this.exportFiles.delete(fileId);
   }
+  /** Notification recipients, one entry per row. */
+  readonly addressedTo: string[] = [];
+
+  async deleteNotificationsOf(userId: string) {
+    const before = this.addressedTo.length;
+    const kept = this.addressedTo.filter((recipient) => recipient !== userId);
+    this.addressedTo.splice(0, this.addressedTo.length, ...kept);
+    const removed = before - kept.length;
+    if (removed > 0) this.writes.push(`deleteNotificationsOf ${userId} (${removed})`);
+    return removed;
+  }
+
   async removeRegistration(userId: string) {
     if (this.registrations.delete(userId)) this.writes.push(`removeRegistration ${userId}`);
   }

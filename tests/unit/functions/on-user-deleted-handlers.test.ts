@@ -63,6 +63,7 @@ async function world(): Promise<FakeOnUserDeletedRepo> {
   const repo = new FakeOnUserDeletedRepo();
   for (const id of [GONE, B, C]) repo.addProfile(id);
   for (const id of [B, C]) repo.users.add(id);
+  repo.addressedTo.push(GONE, B, GONE);
   const [g1, g2, b1, c1] = [
     await post(repo, GONE),
     await post(repo, GONE),
@@ -129,8 +130,11 @@ describe('on-user-deleted in-process', () => {
       profile: true,
       avatar: true,
       jobs: 2,
+      notifications: 2,
     });
     nothingOf(repo, GONE);
+    // Their notifications go; B's stays.
+    expect(repo.addressedTo).toEqual([B]);
     // Their export jobs, CSV files and download links go; someone else's stay.
     expect([...repo.jobs.keys()]).toEqual(['job-b1']);
     expect([...repo.exportFiles.keys()]).toEqual(['job-b1']);
@@ -164,6 +168,7 @@ describe('on-user-deleted in-process', () => {
       profile: false,
       avatar: false,
       jobs: 0,
+      notifications: 0,
     });
     expect(repo.writes).toEqual([]);
     expect(storedCounters(repo)).toEqual(after);

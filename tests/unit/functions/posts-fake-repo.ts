@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Member } from '../../../functions/_lib/member.ts';
+import type { NotificationWrite } from '../../../functions/_lib/notifications.ts';
 import {
   type AtomicOutcome,
   type AtomicWrite,
@@ -20,6 +21,7 @@ import {
   type CommentRow,
   type CounterRef,
   likeRowId,
+  type NotificationRow,
   type PostRow,
   type PostsRepo,
 } from '../../../functions/posts/src/posts-repo.ts';
@@ -42,6 +44,9 @@ export class FakePostsRepo implements PostsRepo {
   readonly reports = new Map<string, ReportRow>();
   /** Each post's and comment's row permissions, as `"table/rowId"` → permissions. */
   readonly permissions = new Map<string, readonly string[]>();
+  readonly notifications = new Map<string, NotificationRow>();
+  /** handle → user id, as the `profiles` rows' unique `handle` column holds them. */
+  readonly handles = new Map<string, string>();
   stats: StatsFields | null = null;
   /** Every write, as `"method id"`, in order. */
   readonly writes: string[] = [];
@@ -176,7 +181,14 @@ export class FakePostsRepo implements PostsRepo {
         Object.assign(stored, row.data, { $updatedAt: now });
         if (row.permissions) this.permissions.set(`${row.table}/${row.rowId}`, row.permissions);
       } else if (row.table === 'likes') this.likes.set(row.rowId, { ...row.data });
-      else {
+      else if (row.table === 'notifications') {
+        this.notifications.set(row.rowId, {
+          $id: row.rowId,
+          $createdAt: now,
+          $updatedAt: now,
+          ...row.data,
+        });
+      } else {
         this.comments.set(row.rowId, {
           $id: row.rowId,
           $createdAt: now,
@@ -195,11 +207,65 @@ export class FakePostsRepo implements PostsRepo {
     return this.permissions.get(`${table}/${rowId}`)?.includes('read("any")') ?? false;
   }
 
-  #table(table: 'posts' | 'comments' | 'likes' | 'reports'): Map<string, unknown> {
+  #table(
+    table: 'posts' | 'comments' | 'likes' | 'reports' | 'notifications',
+  ): Map<string, unknown> {
     if (table === 'posts') return this.posts;
     if (table === 'comments') return this.comments;
     if (table === 'reports') return this.reports;
+    if (table === 'notifications') return this.notifications;
     return this.likes;
+  }
+
+  async userIdsByHandles(handles: readonly string[]) {
+    return handles.flatMap((handle) => {
+      const id = this.handles.get(handle);
+      return id === undefined ? [] : [id];
+    });
+  }
+
+  async recentCommenters(postId: string, limit: number) {
+    return [...this.comments.values()]
+      .filter((c) => c.postId === postId)
+      .reverse()
+      .slice(0, limit)
+      .map((c) => c.authorId);
+  }
+
+  async upsertNotification({ rowId, data }: NotificationWrite) {
+    this.writes.push(`upsertNotification ${rowId}`);
+    const now = new Date().toISOString();
+    const existing = this.notifications.get(rowId);
+    this.notifications.set(rowId, {
+      $id: rowId,
+      $createdAt: existing?.$createdAt ?? now,
+      $updatedAt: now,
+      ...data,
+    });
+  }
+
+  async getNotification(notificationId: string) {
+    const row = this.notifications.get(notificationId);
+    return row ? structuredClone(row) : null;
+  }
+
+  async markNotificationRead(notificationId: string) {
+    this.writes.push(`markNotificationRead ${notificationId}`);
+    const row = this.notifications.get(notificationId);
+    if (!row) return false;
+    row.read = true;
+    return true;
+  }
+
+  async markAllNotificationsRead(recipientId: string) {
+    this.writes.push(`markAllNotificationsRead ${recipientId}`);
+    let updated = 0;
+    for (const row of this.notifications.values()) {
+      if (row.recipientId !== recipientId || row.read) continue;
+      row.read = true;
+      updated += 1;
+    }
+    return updated;
   }
 
   async bump(counter: CounterRef, delta: number) {

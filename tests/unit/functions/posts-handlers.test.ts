@@ -11,6 +11,7 @@ import {
   callParams,
   checkAnyAnswer,
   FAKE_IDS,
+  type FakePostsWorld,
   fakePostsWorld,
   inProcessTarget,
   POSTS_SCENARIOS,
@@ -200,4 +201,98 @@ describe('any input to any posts route (fast-check)', () => {
       );
     },
   );
+});
+
+describe('notifications the posts routes write', () => {
+  async function call(w: FakePostsWorld, as: string, route: RouteKey, body?: string) {
+    const result = await execute(postsHandler(w.repo, w.limiter), {
+      ...routeRequest(route, w.params),
+      headers: { 'x-appwrite-user-id': as, 'content-type': 'application/json' },
+      ...(body ? { body } : {}),
+    });
+    expect(result.statusCode, result.text).toBeLessThan(300);
+    return result;
+  }
+  const mine = (w: FakePostsWorld, recipientId: string) =>
+    [...w.repo.notifications.values()].filter((n) => n.recipientId === recipientId);
+
+  test('twenty likes by twenty people leave one like notification, naming the latest', async () => {
+    const w = await fakePostsWorld();
+    for (let i = 0; i < 20; i++) await call(w, `liker-${i}`, Route.posts.like);
+    const likes = mine(w, FAKE_IDS.owner).filter((n) => n.kind === 'like');
+    expect(likes).toHaveLength(1);
+    expect(likes[0]).toMatchObject({ actorId: 'liker-19', read: false, excerpt: 'Hello' });
+  });
+
+  test('a comment tells earlier commenters (a reply), not the post author twice nor the writer', async () => {
+    const w = await fakePostsWorld();
+    await call(w, FAKE_IDS.user, Route.posts.comment, '{"body":"First reply"}');
+    await call(w, FAKE_IDS.admin, Route.posts.comment, '{"body":"Second"}');
+    await call(w, FAKE_IDS.user, Route.posts.comment, '{"body":"Third"}');
+    const kinds = (id: string) => mine(w, id).map((n) => `${n.kind}:${n.actorId}`);
+    // The owner (post author): one `comment` per comment by someone else, never a `reply`.
+    expect(
+      kinds(FAKE_IDS.owner)
+        .filter((k) => !k.startsWith('like'))
+        .sort(),
+    ).toEqual([
+      `comment:${FAKE_IDS.admin}`,
+      `comment:${FAKE_IDS.user}`,
+      `comment:${FAKE_IDS.user}`,
+    ]);
+    // `user` commented first: the admin's comment is a reply to them; their own third one is not.
+    expect(kinds(FAKE_IDS.user)).toEqual([`reply:${FAKE_IDS.admin}`]);
+    // The admin commented second: `user`'s third comment replies to them.
+    expect(kinds(FAKE_IDS.admin)).toEqual([`reply:${FAKE_IDS.user}`]);
+  });
+
+  test('a comment and its notifications are one write: refused together', async () => {
+    const w = await fakePostsWorld();
+    w.repo.posts.delete(w.params.postId);
+    const before = w.repo.notifications.size;
+    const result = await execute(postsHandler(w.repo, w.limiter), {
+      ...routeRequest(Route.posts.comment, w.params),
+      headers: { 'x-appwrite-user-id': FAKE_IDS.user, 'content-type': 'application/json' },
+      body: '{"body":"Hi"}',
+    });
+    expect(result.statusCode).toBe(404);
+    expect(w.repo.notifications.size).toBe(before);
+  });
+
+  test('a like notification that fails to write is logged; the like stands', async () => {
+    const w = await fakePostsWorld();
+    w.repo.upsertNotification = async () => {
+      throw new Error('notifications down');
+    };
+    const result = await call(w, FAKE_IDS.user, Route.posts.like);
+    expect(result.json()).toMatchObject({ liked: true, likesCount: 2 });
+    expect(result.errors.join('\n')).toContain('notifications down');
+  });
+
+  test('a new post notifies the members it mentions, right after it is written', async () => {
+    const w = await fakePostsWorld();
+    await call(
+      w,
+      FAKE_IDS.user,
+      Route.posts.create,
+      '{"title":"Ask @h_admin","body":"and @h_other, not me (@h_user)"}',
+    );
+    const mentions = [...w.repo.notifications.values()].filter((n) => n.kind === 'mention');
+    expect(mentions.map((n) => n.recipientId).sort()).toEqual([FAKE_IDS.admin, FAKE_IDS.other]);
+    expect(mentions[0]).toMatchObject({
+      actorId: FAKE_IDS.user,
+      commentId: null,
+      excerpt: 'Ask @h_admin',
+    });
+  });
+
+  test('marking one read twice: the second changes nothing', async () => {
+    const w = await fakePostsWorld();
+    expect((await call(w, FAKE_IDS.other, Route.posts.readNotification)).json()).toEqual({
+      updated: 1,
+    });
+    expect((await call(w, FAKE_IDS.other, Route.posts.readNotification)).json()).toEqual({
+      updated: 0,
+    });
+  });
 });

@@ -6,12 +6,19 @@
  *
  * Every scenario starts from the same world: a post by `owner` (title "Hello", tags ["intro"]) with
  * one comment by `owner` and one like by `other`, its counters consistent (`likesCount` 1,
- * `commentsCount` 1; the owner's profile and `stats` count them).
+ * `commentsCount` 1; the owner's profile and `stats` count them). Two notifications: the owner's
+ * like notification for the post (by `other`, read) and an unread `reply` for `other`
+ * (`params.notificationId`).
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { createHandler } from '../../../functions/_lib/create-handler.ts';
+import { likeNotificationId } from '../../../functions/_lib/notifications.ts';
 import type { RateLimiter } from '../../../functions/_lib/rate-limit.ts';
+import {
+  readAllNotifications,
+  readNotification,
+} from '../../../functions/posts/src/notifications-handlers.ts';
 import {
   commentOnPost,
   createPost,
@@ -48,6 +55,9 @@ export const FAKE_IDS: Record<Role, string> = {
   unverified: 'unverified-1',
 };
 
+/** Each member's handle, the same in-process and end to end (`@h_other`). */
+export const handleOf = (role: Role) => `h_${role}`;
+
 /** The vetted, verified roles: each has a profile whose counters are part of the state. */
 export const MEMBERS: readonly Exclude<Role, 'guest' | 'unvetted' | 'unverified'>[] = [
   'user',
@@ -57,7 +67,7 @@ export const MEMBERS: readonly Exclude<Role, 'guest' | 'unvetted' | 'unverified'
 ];
 
 export interface PostsWorld extends ScenarioWorld {
-  params: { postId: string; commentId: string };
+  params: { postId: string; commentId: string; notificationId: string };
   /** The user id behind each role. */
   ids: Record<Role, string>;
 }
@@ -83,6 +93,44 @@ export interface PostsSnapshot {
   totals: { posts: number; comments: number; likes: number };
   stats: { posts: number; comments: number; likes: number } | null;
   profiles: Partial<Record<Role, ProfileCounters | null>>;
+  /** Each member's notifications: rows and unread ones. */
+  notifications: Partial<Record<Role, { total: number; unread: number }>>;
+  /** Who the owner's like notification for the post names (the latest liker), as a role. */
+  likeActor: Role | null;
+}
+
+/** The world's two notifications, as both targets seed them. */
+export function seededNotifications(
+  ids: Record<Role, string>,
+  ids2: { postId: string; commentId: string; replyId: string },
+) {
+  const { postId, commentId, replyId } = ids2;
+  return [
+    {
+      rowId: likeNotificationId(postId),
+      data: {
+        recipientId: ids.owner,
+        kind: 'like' as const,
+        actorId: ids.other,
+        postId,
+        commentId: null,
+        excerpt: 'Hello',
+        read: true,
+      },
+    },
+    {
+      rowId: replyId,
+      data: {
+        recipientId: ids.other,
+        kind: 'reply' as const,
+        actorId: ids.owner,
+        postId,
+        commentId,
+        excerpt: 'Mine',
+        read: false,
+      },
+    },
+  ];
 }
 
 /** Flattens a snapshot into scenario state. */
@@ -107,6 +155,11 @@ export function postsState(snapshot: PostsSnapshot): State {
     if (!profile) continue;
     for (const [key, value] of Object.entries(profile)) state[`profile.${role}.${key}`] = value;
   }
+  for (const [role, counts] of Object.entries(snapshot.notifications)) {
+    state[`notifications.${role}`] = counts.total;
+    state[`notifications.${role}.unread`] = counts.unread;
+  }
+  state['notifications.likeActor'] = snapshot.likeActor;
   return state;
 }
 
@@ -162,6 +215,14 @@ const postGone: Effects = {
   'profile.owner.likesReceived': -1,
 };
 
+/** The owner's like notification for the post, unread again and naming `role` (collapsed: no new row). */
+const likeNotified = (role: Role): Effects => ({
+  'notifications.owner.unread': 1,
+  'notifications.likeActor': role,
+});
+/** A `comment` notification for the owner. */
+const commentNotified: Effects = { 'notifications.owner': 1, 'notifications.owner.unread': 1 };
+
 const unauthorized = { status: 401, type: 'user_unauthorized' } as const;
 /** A signed-in user the gate never vetted: refused before anything is read or written. */
 const notVetted = { name: 'refused: not vetted', ...unauthorized } as const;
@@ -176,6 +237,10 @@ const invalid = { status: 400, type: 'general_argument_invalid' } as const;
 const badRequest = { status: 400, type: 'general_bad_request' } as const;
 
 type PostsScenario = Scenario<PostsWorld>;
+
+/** `{ updated: n }` and nothing else. */
+const countAnswer = (body: Record<string, unknown>) =>
+  expect(body).toEqual({ updated: expect.any(Number) });
 
 /** A row per role for one route: the permission matrix. */
 function matrix(
@@ -336,20 +401,24 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
   ...matrix(Route.posts.like, undefined, {
     guest: { name: 'refused', ...unauthorized },
     user: {
-      name: 'likes; counters move',
+      name: 'likes; counters move; the owner’s like notification is unread again, naming them',
       status: 200,
-      effects: liked,
+      effects: { ...liked, ...likeNotified('user') },
       check: (body, w) =>
         expect(body).toEqual({ postId: w.params.postId, liked: true, likesCount: 2 }),
     },
-    owner: { name: 'likes own post', status: 200, effects: liked },
+    owner: { name: 'likes own post: no notification', status: 200, effects: liked },
     other: {
-      name: 'already liked: a no-op',
+      name: 'already liked: a no-op, no notification',
       status: 200,
       check: (body, w) =>
         expect(body).toEqual({ postId: w.params.postId, liked: true, likesCount: 1 }),
     },
-    admin: { name: 'likes', status: 200, effects: liked },
+    admin: {
+      name: 'likes; notifies the owner',
+      status: 200,
+      effects: { ...liked, ...likeNotified('admin') },
+    },
     unvetted: notVetted,
     unverified: notVerified,
   }),
@@ -404,9 +473,9 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
     {
       guest: { name: 'refused', ...unauthorized },
       user: {
-        name: 'comments; counters move',
+        name: 'comments; counters move; the owner is notified',
         status: 201,
-        effects: commented('user'),
+        effects: { ...commented('user'), ...commentNotified },
         check: (body, w) =>
           expect(body).toMatchObject({
             postId: w.params.postId,
@@ -414,13 +483,46 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
             body: 'Nice',
           }),
       },
-      owner: { name: 'comments', status: 201, effects: commented('owner') },
-      other: { name: 'comments', status: 201, effects: commented('other') },
-      admin: { name: 'comments', status: 201, effects: commented('admin') },
+      owner: {
+        name: 'comments on own post: no notification',
+        status: 201,
+        effects: commented('owner'),
+      },
+      other: {
+        name: 'comments; the owner is notified',
+        status: 201,
+        effects: { ...commented('other'), ...commentNotified },
+      },
+      admin: {
+        name: 'comments; the owner is notified',
+        status: 201,
+        effects: { ...commented('admin'), ...commentNotified },
+      },
       unvetted: notVetted,
       unverified: notVerified,
     },
   ),
+  {
+    name: 'comment: mentions notify each member named, once; not the writer, not unknown handles',
+    as: 'user',
+    route: Route.posts.comment,
+    body: { body: 'Hey @h_other, @H_OTHER and @h_user — and @nobody_here, mail a@h_admin.com' },
+    status: 201,
+    effects: {
+      ...commented('user'),
+      ...commentNotified,
+      'notifications.other': 1,
+      'notifications.other.unread': 1,
+    },
+  },
+  {
+    name: 'comment: mentioning the post’s author still tells them once (the comment)',
+    as: 'other',
+    route: Route.posts.comment,
+    body: { body: 'Thanks @h_owner' },
+    status: 201,
+    effects: { ...commented('other'), ...commentNotified },
+  },
   {
     name: 'comment: empty → 400 fields.body',
     as: 'other',
@@ -462,6 +564,52 @@ export const POSTS_SCENARIOS: PostsScenario[] = [
     params: { commentId: 'nope' },
     ...notFound,
   },
+  // PUT /notifications/:notificationId/read — the seeded one is `other`'s
+  ...matrix(Route.posts.readNotification, undefined, {
+    guest: { name: 'refused', ...unauthorized },
+    user: { name: 'not theirs: 404, nothing changed', ...notFound },
+    owner: { name: 'not theirs: 404, nothing changed', ...notFound },
+    other: {
+      name: 'marks it read',
+      status: 200,
+      effects: { 'notifications.other.unread': -1 },
+      check: (body) => expect(body).toEqual({ updated: 1 }),
+    },
+    admin: { name: 'not theirs (admins too): 404', ...notFound },
+    unvetted: notVetted,
+    unverified: { name: 'not theirs: 404', ...notFound },
+  }),
+  {
+    name: 'read notification: a missing one → 404',
+    as: 'other',
+    route: Route.posts.readNotification,
+    params: { notificationId: 'nope' },
+    ...notFound,
+  },
+  {
+    name: 'read notification: a body → 400',
+    as: 'other',
+    route: Route.posts.readNotification,
+    body: { read: true },
+    ...badRequest,
+  },
+  // PUT /notifications/read
+  // PUT /notifications/read — end to end, members keep unread ones from earlier worlds: the
+  // answer's count is checked as a count, the state (this world's rows) exactly.
+  ...matrix(Route.posts.readAllNotifications, undefined, {
+    guest: { name: 'refused', ...unauthorized },
+    user: { name: 'none unread here', status: 200, check: countAnswer },
+    owner: { name: 'none unread here', status: 200, check: countAnswer },
+    other: {
+      name: 'marks theirs read, nobody else’s',
+      status: 200,
+      effects: { 'notifications.other.unread': -1 },
+      check: (body) => expect(body.updated).toBeGreaterThanOrEqual(1),
+    },
+    admin: { name: 'none unread here', status: 200, check: countAnswer },
+    unvetted: notVetted,
+    unverified: { name: 'none here (no verified email needed)', status: 200, check: countAnswer },
+  }),
   // routing
   {
     name: 'an unknown route → 404 general_route_not_found',
@@ -506,6 +654,8 @@ export function postsHandler(repo: FakePostsRepo, limiter: RateLimiter) {
     [Route.posts.unlike]: unlikePost(repoFor, limiterFor),
     [Route.posts.comment]: commentOnPost(repoFor, limiterFor),
     [Route.posts.removeComment]: removeComment(repoFor),
+    [Route.posts.readAllNotifications]: readAllNotifications(repoFor),
+    [Route.posts.readNotification]: readNotification(repoFor),
   });
 }
 
@@ -514,7 +664,10 @@ export async function fakePostsWorld(): Promise<FakePostsWorld> {
   const repo = new FakePostsRepo(new Set([FAKE_IDS.admin]));
   repo.unvetted.add(FAKE_IDS.unvetted);
   repo.unverified.add(FAKE_IDS.unverified);
-  for (const role of MEMBERS) repo.addProfile(FAKE_IDS[role]);
+  for (const role of MEMBERS) {
+    repo.addProfile(FAKE_IDS[role]);
+    repo.handles.set(handleOf(role), FAKE_IDS[role]);
+  }
   const post = await repo.createPost({
     authorId: FAKE_IDS.owner,
     title: 'Hello',
@@ -529,6 +682,12 @@ export async function fakePostsWorld(): Promise<FakePostsWorld> {
     body: 'Mine',
   });
   await repo.createLike(post.$id, FAKE_IDS.other);
+  const seeded = seededNotifications(FAKE_IDS, {
+    postId: post.$id,
+    commentId: comment.$id,
+    replyId: 'seeded-reply',
+  });
+  for (const notification of seeded) await repo.upsertNotification(notification);
   repo.stats = { users: 4, posts: 1, comments: 1, likes: 1 };
   const owner = repo.profiles.get(FAKE_IDS.owner);
   if (owner) Object.assign(owner, { postsCount: 1, commentsCount: 1, likesReceived: 1 });
@@ -537,8 +696,26 @@ export async function fakePostsWorld(): Promise<FakePostsWorld> {
     repo,
     limiter: new CountingLimiter(),
     ids: FAKE_IDS,
-    params: { postId: post.$id, commentId: comment.$id },
+    params: { postId: post.$id, commentId: comment.$id, notificationId: 'seeded-reply' },
   };
+}
+
+/** Each member's notifications, counted from rows `{ recipientId, read }`. */
+export function notificationCounts(
+  ids: Record<Role, string>,
+  rows: readonly { recipientId: string; read: boolean }[],
+): PostsSnapshot['notifications'] {
+  return Object.fromEntries(
+    MEMBERS.map((role) => {
+      const mine = rows.filter((row) => row.recipientId === ids[role]);
+      return [role, { total: mine.length, unread: mine.filter((row) => !row.read).length }];
+    }),
+  );
+}
+
+/** The role behind a user id, for state that names people. */
+export function roleOf(ids: Record<Role, string>, userId: string | null | undefined): Role | null {
+  return (Object.entries(ids) as [Role, string][]).find(([, id]) => id === userId)?.[0] ?? null;
 }
 
 function fakeSnapshot(w: FakePostsWorld): PostsSnapshot {
@@ -552,6 +729,11 @@ function fakeSnapshot(w: FakePostsWorld): PostsSnapshot {
     stats: repo.stats,
     profiles: Object.fromEntries(
       MEMBERS.map((role) => [role, repo.profiles.get(FAKE_IDS[role]) ?? null]),
+    ),
+    notifications: notificationCounts(FAKE_IDS, [...repo.notifications.values()]),
+    likeActor: roleOf(
+      FAKE_IDS,
+      repo.notifications.get(likeNotificationId(w.params.postId))?.actorId,
     ),
   };
 }
@@ -581,6 +763,7 @@ export interface ArbitraryCall {
   /** `undefined`: the world's own id. */
   postId?: string;
   commentId?: string;
+  notificationId?: string;
   body: string;
 }
 
@@ -628,6 +811,8 @@ export const BODY_KEYS: Record<string, readonly string[]> = {
   [Route.posts.like]: [],
   [Route.posts.unlike]: [],
   [Route.posts.removeComment]: [],
+  [Route.posts.readNotification]: [],
+  [Route.posts.readAllNotifications]: [],
 };
 
 /** Any call to `route`: any role, any id, any body. */
@@ -637,6 +822,7 @@ export function anyCall(route: RouteKey): fc.Arbitrary<ArbitraryCall> {
     as: member,
     postId: anyId,
     commentId: anyId,
+    notificationId: anyId,
     body: anyBody(BODY_KEYS[route] ?? []),
   });
 }
@@ -646,6 +832,7 @@ export function callParams(call: ArbitraryCall, w: PostsWorld): Record<string, s
   return {
     postId: call.postId ?? w.params.postId,
     commentId: call.commentId ?? w.params.commentId,
+    notificationId: call.notificationId ?? w.params.notificationId,
   };
 }
 

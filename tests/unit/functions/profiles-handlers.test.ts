@@ -62,6 +62,7 @@ class FakeProfilesRepo implements ProfilesRepo {
       $updatedAt: now,
       $permissions: [],
       name: userId,
+      handle: null,
       bio: null,
       avatarId,
       postsCount: 0,

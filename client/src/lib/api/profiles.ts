@@ -1,3 +1,4 @@
+import { Query } from 'appwrite';
 import { DATABASE_ID, TableId } from '#shared/ids.ts';
 import { profilesQueries } from '#shared/queries.ts';
 import { Profile } from '#shared/schemas/profile.ts';
@@ -23,4 +24,17 @@ export async function profilesByIds(ids: string[]): Promise<Profile[]> {
     }
   }
   return profiles;
+}
+
+/** The member holding `handle` (index `handle`, unique); `null` when nobody does. */
+export async function profileIdByHandle(handle: string): Promise<string | null> {
+  const result = await withRetry(() =>
+    tables.listRows({
+      databaseId: DATABASE_ID,
+      tableId: TableId.profiles,
+      queries: [Query.equal('handle', handle.toLowerCase()), Query.select(['$id']), Query.limit(1)],
+      total: false,
+    }),
+  );
+  return result.rows[0]?.$id ?? null;
 }
