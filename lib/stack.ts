@@ -63,7 +63,7 @@ export async function startStack(timeoutMs = 180_000): Promise<Stack> {
     killGroup(child, 'SIGKILL');
     // A Site build runs in a process group of its own; the local Appwrite ends it on the way out,
     // but its last writes into the npm cache can land while the folder is being removed.
-    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   };
 
   try {

@@ -59,6 +59,26 @@ export function buildEnvironment(run: BuildRun): Record<string, string> {
   };
 }
 
+/**
+ * The build's process group leader: a small Node program that runs the command in a shell and ends
+ * the whole group (npm and all it started) as soon as the local Appwrite that started it is gone —
+ * killed outright, it cannot end the build itself, and an orphaned build would go on writing into
+ * the data folder. It checks its parent twice a second and passes the command's exit on.
+ */
+const GROUP_GUARD = `
+const { spawn } = require('node:child_process');
+const parent = process.ppid;
+const shell = spawn('/bin/sh', ['-c', process.argv[1]], { stdio: 'inherit' });
+const watch = setInterval(() => {
+  if (process.ppid !== parent) process.kill(-process.pid, 'SIGKILL');
+}, 500);
+shell.on('exit', (code, signal) => {
+  clearInterval(watch);
+  if (signal) process.kill(process.pid, signal);
+  else process.exit(code ?? 1);
+});
+`;
+
 /** Runs the build; never rejects (a command that cannot start is a failed build with its reason). */
 export function runBuild(run: BuildRun): Promise<BuildOutcome> {
   if (run.command.trim() === '') {
@@ -75,7 +95,7 @@ export function runBuild(run: BuildRun): Promise<BuildOutcome> {
       logs += chunk.toString('utf8');
       if (logs.length > MAX_LOG_BYTES) logs = logs.slice(-MAX_LOG_BYTES);
     };
-    const child = spawn('/bin/sh', ['-c', run.command], {
+    const child = spawn(process.execPath, ['-e', GROUP_GUARD, run.command], {
       cwd: run.cwd,
       env: buildEnvironment(run),
       detached: true,
