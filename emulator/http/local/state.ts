@@ -138,7 +138,7 @@ function bounded(body: Readable): Readable {
  * The caller must be the signed-in local console (its cookie); answers the data folder. A project
  * kept in memory has no state to export or replace.
  */
-function requireConsole(request: FastifyRequest, project: Project): string {
+export function requireConsole(request: FastifyRequest, project: Project): string {
   const value = parseCookies(request.headers.cookie).get('a_session_console');
   if (!value || !project.consoleAccounts.verify(value)) {
     throw new AppwriteError(
