@@ -291,6 +291,16 @@ describe('the local console against Agora', () => {
   });
 
   it('exports the state, resets it (the post is gone), imports the file and finds the post again', async () => {
+    // Another console tab lists the users: its socket is closed by each swap, and when it
+    // reconnects the list is loaded again.
+    const users = await newPage();
+    await signIn(users, agora);
+    await users.goto(`${agora.origin}/console#/auth/users`);
+    const ada = users.getByRole('table', { name: 'Users' }).getByRole('row').filter({
+      hasText: ADA.email,
+    });
+    await visible(ada);
+
     await page.getByRole('link', { name: 'Local state' }).click();
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export state' }).click();
@@ -313,6 +323,7 @@ describe('the local console against Agora', () => {
       (error: AppwriteException) => error.code,
     );
     expect(gone).toBe(404);
+    await ada.first().waitFor({ state: 'detached' });
     await feed.reload();
     await visible(feed.getByRole('link', { name: 'Sign in' }));
 
@@ -320,6 +331,7 @@ describe('the local console against Agora', () => {
     await page.getByLabel('State file').setInputFiles(file);
     await page.getByRole('button', { name: 'Import state' }).click();
     await visible(page.getByRole('status').getByText(`Imported ${name}.`));
+    await visible(ada);
     expect(await axeViolations(page)).toEqual([]);
     await openTable(page, 'Agora', 'Posts');
     await filterToRow(page, postId);
