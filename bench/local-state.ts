@@ -62,9 +62,12 @@ export async function benchLocalState(): Promise<Figure[]> {
       if (response.status !== 204) throw new Error(`import answered ${response.status}`);
     };
     let copies = 0;
+    const working = join(server.dataDir, '.local-state');
     const copyOnce = async () => {
       const target = join(work, `copy-${copies++}`);
-      await cp(server.dataDir, target, { recursive: true });
+      // The data folder's state, not the swap's working folder (`.local-state/`: an import removes
+      // the state it replaced from there in the background, which a copy would race).
+      await cp(server.dataDir, target, { recursive: true, filter: (source) => source !== working });
       await rm(target, { recursive: true, force: true });
     };
 
@@ -139,11 +142,14 @@ async function consoleCookie(url: string, dataDir: string): Promise<string> {
   return cookie.split(';')[0] as string;
 }
 
-/** Bytes under a folder (the data folder the copy baseline copies). */
-function folderBytes(folder: string): number {
+/** Bytes under a folder (the data folder the copy baseline copies, without `.local-state/`). */
+function folderBytes(folder: string, top = true): number {
   let total = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (top && entry.name === '.local-state') continue;
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) total += folderBytes(path, false);
+    else if (entry.isFile()) total += statSync(path).size;
   }
   return total;
 }
