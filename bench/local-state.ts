@@ -3,8 +3,14 @@
  * file) and importing (`POST /v1/local/import` of that file, the server serving the new state when it
  * answers) a state of 100,000 rows and a few stored files, each beside copying the same data folder
  * with `fs.cp` in the same run (goal ≤ 3×). Medians of 5.
+ *
+ * Beside them, the transfer alone: the same file downloaded from and uploaded to a bare `node:http`
+ * server in another process that only streams it or reads it — what any export or import over HTTP
+ * pays before it does any work, and which copying the folder does not.
  */
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,15 +68,19 @@ export async function benchLocalState(): Promise<Figure[]> {
       if (response.status !== 204) throw new Error(`import answered ${response.status}`);
     };
     let copies = 0;
+    const working = join(server.dataDir, '.local-state');
     const copyOnce = async () => {
       const target = join(work, `copy-${copies++}`);
-      await cp(server.dataDir, target, { recursive: true });
+      // The data folder's state, not the swap's working folder (`.local-state/`: an import removes
+      // the state it replaced from there in the background, which a copy would race).
+      await cp(server.dataDir, target, { recursive: true, filter: (source) => source !== working });
       await rm(target, { recursive: true, force: true });
     };
 
     const exported = await median(exportOnce);
     const imported = await median(importOnce);
     const copied = await median(copyOnce);
+    const [downloaded, uploaded] = await transferAlone(file, join(work, 'downloaded'));
     // The state is still whole after the imports: the last row answers.
     const last = await tables.getRow({
       databaseId: 'bench',
@@ -100,6 +110,16 @@ export async function benchLocalState(): Promise<Figure[]> {
       },
       { name: 'import ÷ copy', value: ratio(imported), unit: '×' },
       {
+        name: 'the transfer alone: that file from a bare node:http server (median of 5)',
+        value: round(downloaded, 0),
+        unit: 'ms',
+      },
+      {
+        name: 'the transfer alone: that file to a bare node:http server (median of 5)',
+        value: round(uploaded, 0),
+        unit: 'ms',
+      },
+      {
         name: 'state file size',
         value: round((await stat(file)).size / 1024 ** 2, 1),
         unit: 'MiB',
@@ -109,6 +129,45 @@ export async function benchLocalState(): Promise<Figure[]> {
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Medians of downloading `file` from, and uploading it to, a `node:http` server in its own process
+ * that streams the file or reads the body and answers 204 — with the same clients as the export and
+ * the import.
+ */
+async function transferAlone(file: string, target: string): Promise<[number, number]> {
+  const script = `
+    const { createServer } = require('node:http');
+    const { createReadStream } = require('node:fs');
+    const server = createServer((request, response) => {
+      if (request.method === 'GET') return createReadStream(process.argv[1]).pipe(response);
+      request.on('data', () => {}).on('end', () => response.writeHead(204).end());
+    });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', script, file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const [port] = (await once(child.stdout, 'data')) as [Buffer];
+    const url = `http://127.0.0.1:${String(port).trim()}/`;
+    const download = await median(async () => {
+      const response = await fetch(url);
+      await pipeline(Readable.fromWeb(response.body as never), createWriteStream(target));
+    });
+    const upload = await median(async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Readable.toWeb(createReadStream(file)) as never,
+        duplex: 'half',
+      } as RequestInit);
+      if (response.status !== 204) throw new Error(`the bare server answered ${response.status}`);
+    });
+    return [download, upload];
+  } finally {
+    child.kill();
   }
 }
 
@@ -139,11 +198,14 @@ async function consoleCookie(url: string, dataDir: string): Promise<string> {
   return cookie.split(';')[0] as string;
 }
 
-/** Bytes under a folder (the data folder the copy baseline copies). */
-function folderBytes(folder: string): number {
+/** Bytes under a folder (the data folder the copy baseline copies, without `.local-state/`). */
+function folderBytes(folder: string, top = true): number {
   let total = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (top && entry.name === '.local-state') continue;
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) total += folderBytes(path, false);
+    else if (entry.isFile()) total += statSync(path).size;
   }
   return total;
 }

@@ -38,6 +38,7 @@ import {
 import { registerOutbox } from './http/identity/outbox.ts';
 import { registerSignInTokens } from './http/identity/sign-in-tokens.ts';
 import { registerUsers } from './http/identity/users.ts';
+import { registerLocalCredentials } from './http/local/credentials.ts';
 import { type LocalStateControl, registerLocalState } from './http/local/state.ts';
 import { registerLocale } from './http/locale/locale.ts';
 import { type AbuseSettings, registerAbuseLimits } from './http/platform/abuse.ts';
@@ -375,6 +376,7 @@ async function assemble(
           await service(v1, project);
         }
         registerLocalState(v1, project, control);
+        registerLocalCredentials(v1, project);
       },
       { prefix: '/v1' },
     );

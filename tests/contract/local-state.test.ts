@@ -364,3 +364,40 @@ describe('an import or a reset the process did not live to finish', () => {
     }
   });
 });
+
+describe("what a site build keeps is not the project's state", () => {
+  test('an export leaves out sites/.cache, sites/.homes and a building deployment’s node_modules', async () => {
+    const dataDir = server.app.emulator.dataDir as string;
+    const made = {
+      'sites/.cache/web/node_modules/left/index.js': 'cache',
+      'sites/.cache/npm/_cacache/index': 'npm cache',
+      'sites/.homes/d1/tmp/scratch': 'home',
+      'sites/web/d1/node_modules/left/index.js': 'installing',
+      'sites/web/d1/dist/index.html': '<p>built</p>',
+      'sites/web/d1/src/node_modules/kept.js': 'source',
+    };
+    for (const [name, content] of Object.entries(made)) {
+      mkdirSync(join(dataDir, name, '..'), { recursive: true });
+      writeFileSync(join(dataDir, name), content);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'state-sites-'));
+    try {
+      writeFileSync(join(dir, 'x.tar'), await exportState());
+      const names: string[] = [];
+      await tar.t({ file: join(dir, 'x.tar'), onReadEntry: (e) => names.push(e.path) });
+      expect(names).toContain('sites/web/d1/dist/index.html');
+      expect(names).toContain('sites/web/d1/src/node_modules/kept.js');
+      expect(
+        names.filter(
+          (n) =>
+            n.startsWith('sites/.cache') ||
+            n.startsWith('sites/.homes') ||
+            n.startsWith('sites/web/d1/node_modules'),
+        ),
+      ).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(join(dataDir, 'sites'), { recursive: true, force: true });
+    }
+  });
+});

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, TablesDB } from 'node-appwrite';
+import { type AppwriteException, Client, TablesDB } from 'node-appwrite';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,9 @@ import { deployFunction, esmFunction } from '../support/function-bundles.ts';
  * under `npm start` and against a scratch project with no Agora code (genericity): sign in with the
  * console account; open a table, filter it to one row, edit it with the typed form; Agora's feed in
  * another context shows the new title live; execute `health` with a body and read the execution's
- * detail; upload an image and see its preview. In the scratch project, the grid follows a row
+ * detail; upload an image and see its preview; reveal and copy the API key; export the state to a
+ * file, reset it (the post is gone), import the file and find the post again, in the grid and in
+ * Agora's feed. In the scratch project, the grid follows a row
  * changed through the API, and a function's logs show the body it was executed with. axe-core finds
  * no violation on any console page; every page is shot at 1280 and 390 px into
  * tests/e2e/screenshots/ (console-*.png).
@@ -120,14 +122,19 @@ async function openTable(page: Page, databaseName: string, tableName: string) {
   await visible(page.getByRole('table', { name: /^Rows of / }));
 }
 
-/** Filters the open grid to one row id with the query builder, then opens its form. */
-async function editRow(page: Page, rowId: string) {
+/** Filters the open grid to one row id with the query builder. */
+async function filterToRow(page: Page, rowId: string) {
   await page.getByRole('button', { name: 'Add filter' }).click();
   await page.getByLabel('Column 1').selectOption('$id');
   await page.getByLabel('Operator 1').selectOption('equal');
   await page.getByLabel('Value 1').fill(rowId);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect.poll(() => page.getByRole('button', { name: /^Edit row / }).count()).toBe(1);
+}
+
+/** Filters the open grid to one row id, then opens its form. */
+async function editRow(page: Page, rowId: string) {
+  await filterToRow(page, rowId);
   await page.getByRole('button', { name: `Edit row ${rowId}` }).click();
   await visible(page.getByRole('heading', { name: `Edit row ${rowId}` }));
 }
@@ -166,6 +173,11 @@ afterAll(async () => {
 
 describe('the local console against Agora', () => {
   let page: Page;
+  // The post the grid edits, its new title, and Ada's feed in another context.
+  let tables: TablesDB;
+  let postId: string;
+  let title: string;
+  let feed: Page;
 
   it('prints its URL at start, and signs in with the console account', async () => {
     expect(stack.output()).toContain(`Console:         ${agora.origin}/console`);
@@ -176,8 +188,25 @@ describe('the local console against Agora', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('reveals the API key on the Overview and copies it', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: agora.origin,
+    });
+    await expect(page.getByRole('textbox', { name: 'API key' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Reveal API key' }).click();
+    const field = page.getByRole('textbox', { name: 'API key' });
+    await visible(field);
+    expect(await field.inputValue()).toBe(agora.apiKey);
+    await page.getByRole('button', { name: 'Copy API key' }).click();
+    await visible(page.getByRole('status').getByText('API key copied.'));
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(agora.apiKey);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Hide API key' }).click();
+    await visible(page.getByRole('button', { name: 'Reveal API key' }));
+  });
+
   it("edits a post's title in the rows grid, and Agora's feed shows it live", async () => {
-    const tables = new TablesDB(
+    tables = new TablesDB(
       new Client()
         .setEndpoint(`${agora.origin}/v1`)
         .setProject(agora.projectId)
@@ -194,10 +223,11 @@ describe('the local console against Agora', () => {
       })
     ).rows;
     if (!post) throw new Error('the demo data has no post');
-    const title = `Edited in the console ${Date.now()}`;
+    postId = post.$id;
+    title = `Edited in the console ${Date.now()}`;
 
     // Ada reads the feed in another browser context.
-    const feed = await newPage();
+    feed = await newPage();
     await feed.goto(`${client.url}#/signin`);
     await feed.getByLabel('Email').fill(ADA.email);
     await feed.getByLabel('Password', { exact: true }).fill(ADA.password);
@@ -258,6 +288,56 @@ describe('the local console against Agora', () => {
       )
       .toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('exports the state, resets it (the post is gone), imports the file and finds the post again', async () => {
+    // Another console tab lists the users: its socket is closed by each swap, and when it
+    // reconnects the list is loaded again.
+    const users = await newPage();
+    await signIn(users, agora);
+    await users.goto(`${agora.origin}/console#/auth/users`);
+    const ada = users.getByRole('table', { name: 'Users' }).getByRole('row').filter({
+      hasText: ADA.email,
+    });
+    await visible(ada);
+
+    await page.getByRole('link', { name: 'Local state' }).click();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export state' }).click();
+    const download = await downloading;
+    const name = download.suggestedFilename();
+    expect(name).toMatch(new RegExp(`^${agora.projectId}-\\d{8}T\\d{6}Z\\.appwrite-local$`));
+    const file = join(work, name);
+    await download.saveAs(file);
+    expect(statSync(file).size).toBeGreaterThan(0);
+    await visible(page.getByRole('status').getByText(`Exported ${name}.`));
+
+    // Reset: only once the project ID is typed.
+    const reset = page.getByRole('button', { name: 'Reset state' });
+    expect(await reset.isDisabled()).toBe(true);
+    await page.getByLabel(/^Type the project ID/).fill(agora.projectId);
+    await reset.click();
+    await visible(page.getByRole('status').getByText('The state is reset.'));
+    const gone = await tables.getRow({ databaseId: 'agora', tableId: 'posts', rowId: postId }).then(
+      () => null,
+      (error: AppwriteException) => error.code,
+    );
+    expect(gone).toBe(404);
+    await ada.first().waitFor({ state: 'detached' });
+    await feed.reload();
+    await visible(feed.getByRole('link', { name: 'Sign in' }));
+
+    // Import the file: the console stays signed in, the post is back in the grid and in the feed.
+    await page.getByLabel('State file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Import state' }).click();
+    await visible(page.getByRole('status').getByText(`Imported ${name}.`));
+    await visible(ada);
+    expect(await axeViolations(page)).toEqual([]);
+    await openTable(page, 'Agora', 'Posts');
+    await filterToRow(page, postId);
+    await visible(page.getByRole('cell', { name: title }));
+    await feed.reload();
+    await visible(feed.getByRole('heading', { name: title }));
   });
 
   it('has no axe violation on any screen, shot at 1280 and 390 px', async () => {

@@ -36,8 +36,13 @@ import { databaseFile } from '../project.ts';
  *   (`functions/`), whatever else a tool keeps there —
  *
  * except what belongs to this machine rather than to the project: `credentials.json` (the API key
- * and console password `npm run emulator` prints), unfinished uploads (`.uploads/` folders) and this
- * module's own working folder (`.local-state/`).
+ * and console password `npm run emulator` prints), unfinished uploads (`.uploads/` folders), this
+ * module's own working folder (`.local-state/`), and what a site build keeps or writes in place
+ * (`sites/.cache/`, the dependency and npm caches; `sites/.homes/`, builds' home folders; a building
+ * deployment's `node_modules/`, moved back into the cache when the build ends — see
+ * core/sites/site-deployments.ts). Those are rebuilt by the next build; npm writes them in place
+ * while a build runs, which a consistent snapshot cannot hold, and they are most of an Agora data
+ * folder's bytes (the client's dependencies).
  *
  * Consistent while writes happen: the snapshot and the hard links to every file are made in one
  * synchronous step, so no request runs between them (stored files and deployments are written once
@@ -76,14 +81,31 @@ function isDatabaseFile(name: string, dataDir: string): boolean {
   return name === base || name === `${base}-wal` || name === `${base}-shm`;
 }
 
-/** Mirrors `from` into `to` with hard links (symbolic links recreated), skipping `.uploads/`. */
-function linkTree(from: string, to: string): void {
+/** Folders of site builds (paths in the data folder) that are caches, never exported. */
+const SITE_BUILD_CACHES: ReadonlySet<string> = new Set(['sites/.cache', 'sites/.homes']);
+
+/**
+ * Whether a folder (its path in the data folder) is left out of an export: unfinished uploads, the
+ * site builds' caches, and `sites/<siteId>/<deploymentId>/node_modules` (there only while it builds).
+ */
+function isCacheFolder(path: string): boolean {
+  if (posix.basename(path) === '.uploads' || SITE_BUILD_CACHES.has(path)) return true;
+  const parts = path.split('/');
+  return parts.length === 4 && parts[0] === 'sites' && parts[3] === 'node_modules';
+}
+
+/**
+ * Mirrors `from` into `to` with hard links (symbolic links recreated), skipping cache folders;
+ * `path` is `from`'s path in the data folder.
+ */
+function linkTree(from: string, to: string, path: string): void {
   mkdirSync(to, { recursive: true, mode: FOLDER_MODE });
   for (const entry of readdirSync(from, { withFileTypes: true })) {
-    if (entry.name === '.uploads') continue;
+    const inside = `${path}/${entry.name}`;
+    if (entry.isDirectory() && isCacheFolder(inside)) continue;
     const source = join(from, entry.name);
     const target = join(to, entry.name);
-    if (entry.isDirectory()) linkTree(source, target);
+    if (entry.isDirectory()) linkTree(source, target, inside);
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
     else if (entry.isFile()) linkSync(source, target);
   }
@@ -127,7 +149,7 @@ export function snapshotState(
     if (MACHINE_ENTRIES.has(entry.name) || isDatabaseFile(entry.name, dataDir)) continue;
     const source = join(dataDir, entry.name);
     const target = join(staging, entry.name);
-    if (entry.isDirectory()) linkTree(source, target);
+    if (entry.isDirectory()) linkTree(source, target, entry.name);
     else if (entry.isFile()) linkSync(source, target);
   }
   const manifest: StateManifest = {

@@ -48,7 +48,7 @@ const EXPOSED_HEADERS = 'X-Appwrite-Session, X-Fallback-Cookies';
 /**
  * Whether a request acts as the local console: `X-Appwrite-Mode: admin` (the console admin acting on
  * the project), the `console` project itself (header or `?project=`, its sign-in and account), or a
- * `/v1/local/` state route (export, import, reset).
+ * `/v1/local/` state or credentials route (export, import, reset, credentials).
  */
 function actsAsConsole(request: FastifyRequest): boolean {
   if (request.headers['x-appwrite-mode'] === 'admin') return true;
@@ -59,8 +59,16 @@ function actsAsConsole(request: FastifyRequest): boolean {
   return LOCAL_STATE_PATHS.has(path.replace(/\/+$/, ''));
 }
 
-/** The `/v1/local/` routes that replace or reveal the whole state (http/local/state.ts). */
-const LOCAL_STATE_PATHS = new Set(['/v1/local/export', '/v1/local/import', '/v1/local/reset']);
+/**
+ * The `/v1/local/` routes that replace or reveal the whole state (http/local/state.ts) or the API
+ * key (http/local/credentials.ts).
+ */
+const LOCAL_STATE_PATHS = new Set([
+  '/v1/local/export',
+  '/v1/local/import',
+  '/v1/local/reset',
+  '/v1/local/credentials',
+]);
 
 /**
  * CORS as Appwrite does it: echo the exact Origin (never `*`, since credentials are allowed), allow

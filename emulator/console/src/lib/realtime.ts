@@ -13,6 +13,12 @@ export interface ListenOptions {
   /** A user's JWT (`users.createJWT`): listen as that user instead of as the console. */
   jwt?: string;
   onStatus?: (status: string) => void;
+  /**
+   * Called when a socket opens again after it was closed: events may have been missed meanwhile —
+   * after an import or a reset (`/v1/local/…`) the server closes every socket (1001) and serves
+   * another state — so what was loaded is to be loaded again.
+   */
+  onReconnect?: () => void;
 }
 
 /**
@@ -33,10 +39,15 @@ export function listen(
   let closed = false;
   let socket: WebSocket | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  let reconnecting = false;
 
   const open = () => {
     socket = new WebSocket(`${scheme}://${location.host}/v1/realtime?${params}`);
-    socket.onopen = () => options.onStatus?.('connected');
+    socket.onopen = () => {
+      options.onStatus?.('connected');
+      if (reconnecting) options.onReconnect?.();
+      reconnecting = false;
+    };
     socket.onmessage = (message) => {
       const frame = JSON.parse(String(message.data)) as { type: string; data: unknown };
       if (frame.type === 'event') onEvent(frame.data as RealtimeEvent);
@@ -47,6 +58,7 @@ export function listen(
     socket.onclose = () => {
       if (closed) return;
       options.onStatus?.('reconnecting');
+      reconnecting = true;
       retry = setTimeout(open, 2000);
     };
   };
