@@ -1,22 +1,22 @@
-import type { Sql } from '../platform/db.ts';
-import type { ListPlan } from '../platform/list-plan.ts';
+import type { Sql } from './db.ts';
+import type { ListPlan } from './list-plan.ts';
 
-/** One SQL list: its table, the filters that always apply, and what it selects. */
+/** One SQL list: its table, the filters that always apply, and what it selects (teams, memberships, files). */
 export interface PageSource {
   table: string;
-  /** The id column, for the cursor (`teams_teams.id`, `id`). */
+  /** The id column, for the cursor (`teams_teams.id`, `f.id`). */
   idSql: string;
-  /** The insertion order, the last tie-break (`teams_teams.seq`, `seq`). */
+  /** The insertion order, the last tie-break (`teams_teams.seq`, `f.seq`). */
   seqSql: string;
   /** What each row selects (`*`, or `*` plus computed columns). */
   select: string;
-  /** Conditions the caller adds to the plan's (the team, who may read). */
+  /** Conditions the caller adds to the plan's (the team or bucket, who may read). */
   where: string[];
   params: unknown[];
 }
 
 /**
- * A page of `source` for a compiled plan, as users and files are paged (core/identity/users.ts):
+ * A page of `source` for a compiled plan (core/platform/list-plan.ts), as users are paged too (core/identity/users.ts):
  * filters, order with insertion order as the tie-break, keyset paging from a cursor row, then
  * limit/offset. The cursor must be a row the list itself can show, else `cursorMissing`. `total`
  * counts up to `cap` (Appwrite's `APP_LIMIT_COUNT`) and is 0 when not asked for.
