@@ -2,10 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { UploadedCode } from '../../core/functions/deployment-upload.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import type { FormBody } from '../platform/multipart.ts';
 import { optionalBoolean } from '../platform/params.ts';
-import { includeTotal } from './functions.ts';
 
 /**
  * What `POST /functions/{id}/deployments` and `POST /sites/{id}/deployments` read alike (SRV
@@ -49,13 +48,6 @@ export function deploymentList(
   models: Record<string, unknown>[],
   query: Record<string, unknown>,
 ): { total: number; deployments: Record<string, unknown>[] } {
-  const { total, items } = listMetadata(
-    models,
-    query.queries,
-    query.search,
-    '$id',
-    includeTotal(query),
-    LIST_ATTRIBUTES.deployments,
-  );
+  const { total, items } = metadataPage(models, query, LIST_ATTRIBUTES.deployments, query.search);
   return { total, deployments: items };
 }

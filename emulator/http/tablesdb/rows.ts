@@ -5,10 +5,10 @@ import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { includeTotal } from '../platform/metadata-page.ts';
 import {
   bodyOf,
   type Dialect,
-  includeTotal,
   type Params,
   pathsOf,
   queryOf,
