@@ -363,6 +363,12 @@ describe('uploads, reads and previews', () => {
       queries: [Query.orderAsc('name'), Query.cursorAfter('hello'), Query.limit(2)],
     });
     expect(next.files.map((f) => f.name)).toEqual(['logo.svg', 'photo.png']);
+    // Paging back (core/platform/list-page.ts, shared with teams): the page just before the cursor, in order.
+    const back = await storage.listFiles({
+      bucketId: 'media',
+      queries: [Query.orderAsc('name'), Query.cursorBefore('photo'), Query.limit(2)],
+    });
+    expect(back.files.map((f) => f.name)).toEqual(['hello.txt', 'logo.svg']);
     expect((await storage.listFiles({ bucketId: 'media', total: false })).total).toBe(0);
     const badQuery = await failure(
       storage.listFiles({ bucketId: 'media', queries: [Query.equal('path', ['x'])] }),

@@ -181,6 +181,8 @@ describe('teams: owners and members', () => {
     expect(ordered.teams[0]?.$id).toBe('crew');
     const after = await admin.list({ queries: [Query.cursorAfter('crew')] });
     expect(after.teams.map((t) => t.$id)).toEqual(['keyteam', 'alpha']);
+    const before = await admin.list({ queries: [Query.cursorBefore('alpha'), Query.limit(1)] });
+    expect(before.teams.map((t) => t.$id)).toEqual(['keyteam']);
     expect(await refusal(admin.list({ queries: [Query.equal('prefs', ['x'])] }))).toEqual([
       400,
       'general_argument_invalid',

@@ -249,6 +249,13 @@ describe('Users.list', () => {
     expect(back.users.map((u) => u.$id)).toEqual(seen.slice(7, 10));
   });
 
+  it('pages from a cursor user the filter leaves out, as Appwrite looks the cursor up by id alone', async () => {
+    const page = await users.list({
+      queries: [Query.startsWith('name', 'Even'), Query.cursorAfter('member03'), Query.limit(2)],
+    });
+    expect(page.users.map((u) => u.$id)).toEqual(['member04', 'member06']);
+  });
+
   it('searches id, email and name', async () => {
     const found = await users.list({ search: 'Odd 1' });
     expect(found.users.length).toBeGreaterThan(0);

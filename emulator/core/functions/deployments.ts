@@ -1,10 +1,9 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sql } from '../platform/db.ts';
-import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
-import { isoDate } from '../platform/time.ts';
 import { ArchiveError, unpackDeployment } from './deployment-archive.ts';
+import { DeploymentRecords, deploymentModel, type StoredDeployment } from './deployment-records.ts';
 import {
   joinChunks,
   planChunk,
@@ -25,42 +24,9 @@ import type { FunctionDoc, FunctionStore } from './functions.ts';
  * which is how Appwrite reports an archive its build cannot use.
  */
 
-/** The Deployment model's VCS fields: empty, as no deployment here comes from a repository. */
-export const NO_VCS_FIELDS = {
-  providerRepositoryName: '',
-  providerRepositoryOwner: '',
-  providerRepositoryUrl: '',
-  providerCommitHash: '',
-  providerCommitAuthorUrl: '',
-  providerCommitAuthor: '',
-  providerCommitMessage: '',
-  providerCommitUrl: '',
-  providerBranch: '',
-  providerBranchUrl: '',
-} as const;
-
-/** A stored deployment: the Deployment model plus the chunk bookkeeping Appwrite keeps too. */
-export interface DeploymentDoc {
-  $id: string;
-  $createdAt: string;
-  $updatedAt: string;
-  type: string;
-  resourceId: string;
+/** A stored function deployment. */
+export interface DeploymentDoc extends StoredDeployment {
   resourceType: 'functions';
-  entrypoint: string;
-  buildCommands: string;
-  sourceSize: number;
-  buildSize: number;
-  totalSize: number;
-  buildId: string;
-  activate: boolean;
-  screenshotLight: string;
-  screenshotDark: string;
-  status: 'waiting' | 'processing' | 'building' | 'ready' | 'canceled' | 'failed';
-  buildLogs: string;
-  buildDuration: number;
-  sourceChunksTotal: number;
-  sourceChunksUploaded: number;
 }
 
 /** One upload request, as the HTTP layer read it. */
@@ -75,14 +41,14 @@ export interface DeploymentUpload extends UploadedCode {
 
 /** Deployments of every function, and the folders they are unpacked into. */
 export class DeploymentStore {
-  readonly #docs: DocTable<DeploymentDoc>;
+  readonly #records: DeploymentRecords<DeploymentDoc, FunctionDoc>;
   readonly #root: string;
   readonly #functions: FunctionStore;
   /** Called when a deployment became ready and active (the scheduler re-reads the function). */
   onActivated: (fn: FunctionDoc) => void = () => {};
 
   constructor(db: Sql, functions: FunctionStore, root: string) {
-    this.#docs = new DocTable(db, 'fn_deployments');
+    this.#records = new DeploymentRecords(db, 'fn_deployments', functions);
     this.#functions = functions;
     this.#root = root;
   }
@@ -94,25 +60,17 @@ export class DeploymentStore {
 
   /** The deployment of a function, or 404 `deployment_not_found`. */
   get(functionId: string, deploymentId: string): DeploymentDoc {
-    const doc = this.#docs.get(deploymentId);
-    if (!doc || doc.resourceId !== functionId) {
-      throw new AppwriteError(
-        'deployment_not_found',
-        `No deployment has the id '${deploymentId}'.`,
-      );
-    }
-    return doc;
+    return this.#records.get(functionId, deploymentId);
   }
 
   /** A function's deployments, oldest first. */
   list(functionId: string): DeploymentDoc[] {
-    return this.#docs.byParent(functionId);
+    return this.#records.list(functionId);
   }
 
   /** The Deployment model (without the chunk bookkeeping). */
   model(doc: DeploymentDoc): Record<string, unknown> {
-    const { buildCommands: _c, sourceChunksTotal: _t, sourceChunksUploaded: _u, ...model } = doc;
-    return { ...model, ...NO_VCS_FIELDS };
+    return deploymentModel(doc);
   }
 
   /**
@@ -130,51 +88,35 @@ export class DeploymentStore {
     const plan = planChunk(input);
     const { deploymentId, chunks, size } = plan;
 
-    let doc = this.#docs.get(deploymentId);
+    let doc = this.#records.find(deploymentId);
     if (doc && wholeAlready(doc, fn.$id, chunks)) return doc;
-    if (!doc) {
-      const now = isoDate();
-      doc = {
+    doc ??= this.#records.start(
+      {
         $id: deploymentId,
-        $createdAt: now,
-        $updatedAt: now,
         type: input.type,
         resourceId: fn.$id,
         resourceType: 'functions',
         entrypoint,
         buildCommands: commands,
-        sourceSize: size,
-        buildSize: 0,
-        totalSize: size,
-        buildId: '',
         activate: input.activate,
-        screenshotLight: '',
-        screenshotDark: '',
-        status: 'waiting',
-        buildLogs: '',
-        buildDuration: 0,
-        sourceChunksTotal: chunks,
-        sourceChunksUploaded: 0,
-      };
-      this.#functions.patch(fn.$id, {
-        latestDeploymentId: deploymentId,
-        latestDeploymentCreatedAt: now,
-        latestDeploymentStatus: 'waiting',
-      });
-    }
+        size,
+        chunks,
+      },
+      {},
+    );
 
     const staging = join(this.#root, fn.$id, '.uploads', deploymentId);
     const present = stageChunk(staging, plan);
-    doc = this.save({ ...doc, sourceChunksUploaded: present });
+    doc = this.#records.save({ ...doc, sourceChunksUploaded: present });
     if (present < chunks) return doc;
 
-    doc = this.save({ ...doc, status: 'processing' });
+    doc = this.#records.save({ ...doc, status: 'processing' });
     const started = Date.now();
     const archive = join(this.#root, fn.$id, '.uploads', `${deploymentId}.tar.gz`);
     try {
       await joinChunks(staging, archive);
       await unpackDeployment(archive, this.folder(fn.$id, deploymentId));
-      doc = this.save({
+      doc = this.#records.save({
         ...doc,
         status: 'ready',
         sourceSize: statSync(archive).size,
@@ -184,7 +126,7 @@ export class DeploymentStore {
       });
     } catch (error) {
       if (!(error instanceof ArchiveError)) throw error;
-      doc = this.save({
+      doc = this.#records.save({
         ...doc,
         status: 'failed',
         buildLogs: `${error.message}\n`,
@@ -203,57 +145,25 @@ export class DeploymentStore {
    * deployment that is not ready is 400 `build_not_ready`.
    */
   activate(functionId: string, deploymentId: string): FunctionDoc {
-    const doc = this.get(functionId, deploymentId);
-    if (doc.status !== 'ready') {
-      throw new AppwriteError('build_not_ready', 'The deployment is not ready yet.');
-    }
-    const fn = this.#functions.patch(functionId, {
-      deploymentId,
-      deploymentCreatedAt: doc.$createdAt,
-      live: true,
-    });
+    const fn = this.#records.activate(functionId, deploymentId);
     this.onActivated(fn);
     return fn;
   }
 
   /** Deletes a deployment and its folder; the function loses it as its active one. */
   delete(functionId: string, deploymentId: string): void {
-    this.get(functionId, deploymentId);
-    this.#docs.delete(deploymentId);
+    this.#records.delete(functionId, deploymentId);
     rmSync(this.folder(functionId, deploymentId), { recursive: true, force: true });
-    const fn = this.#functions.get(functionId);
-    const fields: Partial<FunctionDoc> = {};
-    if (fn.deploymentId === deploymentId) {
-      Object.assign(fields, { deploymentId: '', deploymentCreatedAt: '' });
-    }
-    if (fn.latestDeploymentId === deploymentId) {
-      const latest = this.list(functionId).at(-1);
-      Object.assign(fields, {
-        latestDeploymentId: latest?.$id ?? '',
-        latestDeploymentCreatedAt: latest?.$createdAt ?? '',
-        latestDeploymentStatus: latest?.status ?? '',
-      });
-    }
-    if (Object.keys(fields).length > 0) this.#functions.patch(functionId, fields);
   }
 
   /** Deletes every deployment of a function and its folder (the function is being deleted). */
   deleteAll(functionId: string): void {
-    this.#docs.deleteByParent(functionId);
+    this.#records.deleteAll(functionId);
     rmSync(join(this.#root, functionId), { recursive: true, force: true });
   }
 
   /** Whether a deployment's folder is there (it is gone if the data folder was tampered with). */
   unpacked(functionId: string, deploymentId: string): boolean {
     return existsSync(this.folder(functionId, deploymentId));
-  }
-
-  private save(doc: DeploymentDoc): DeploymentDoc {
-    const saved = this.#docs.put({ ...doc, $updatedAt: isoDate() }, doc.resourceId);
-    const fn = this.#functions.find(doc.resourceId);
-    if (fn?.latestDeploymentId === doc.$id && fn.latestDeploymentStatus !== doc.status) {
-      this.#functions.patch(fn.$id, { latestDeploymentStatus: doc.status });
-    }
-    return saved;
   }
 }

@@ -2,6 +2,7 @@ import type { Sql } from '../platform/db.ts';
 import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { isoDate } from '../platform/time.ts';
+import { type DeployedResource, undeployed } from './deployment-records.ts';
 import { DEFAULT_SPECIFICATION } from './settings.ts';
 import {
   PROJECT_VARIABLES,
@@ -38,24 +39,10 @@ export interface FunctionSettings {
 }
 
 /** A stored function: the Function model of format 1.9.5 without `vars` (added when shaped). */
-export interface FunctionDoc extends FunctionSettings {
-  $id: string;
+export interface FunctionDoc extends FunctionSettings, DeployedResource {
   $createdAt: string;
   $updatedAt: string;
-  live: boolean;
-  deploymentId: string;
-  deploymentCreatedAt: string;
-  latestDeploymentId: string;
-  latestDeploymentCreatedAt: string;
-  latestDeploymentStatus: string;
   version: string;
-  installationId: string;
-  providerRepositoryId: string;
-  providerBranch: string;
-  providerRootDirectory: string;
-  providerSilentMode: boolean;
-  providerBranches: string[];
-  providerPaths: string[];
 }
 
 /** Defaults Appwrite gives a new function (Functions/Create.php). */
@@ -99,20 +86,8 @@ export class FunctionStore {
       $createdAt: now,
       $updatedAt: now,
       ...settings,
-      live: true,
-      deploymentId: '',
-      deploymentCreatedAt: '',
-      latestDeploymentId: '',
-      latestDeploymentCreatedAt: '',
-      latestDeploymentStatus: '',
+      ...undeployed(),
       version: 'v5',
-      installationId: '',
-      providerRepositoryId: '',
-      providerBranch: '',
-      providerRootDirectory: '',
-      providerSilentMode: false,
-      providerBranches: [],
-      providerPaths: [],
     });
   }
 

@@ -1,5 +1,4 @@
-import type { AppwriteEvent } from '../platform/events.ts';
-import { isoDate } from '../platform/time.ts';
+import { type AppwriteEvent, changeEvent } from '../platform/events.ts';
 import type { WriteOptions } from '../platform/write-options.ts';
 import { sessionModel, tokenModel, userModel } from './models.ts';
 import type { SessionRecord, TokenRecord, UserRecord } from './records.ts';
@@ -67,6 +66,7 @@ export function tokenUsedEvent(
   );
 }
 
+/** A change read by its user only. */
 function event(
   pattern: string,
   params: Record<string, string>,
@@ -74,12 +74,5 @@ function event(
   ownerId: string,
   options: WriteOptions,
 ): AppwriteEvent {
-  return {
-    pattern,
-    params,
-    payload,
-    readRoles: [`user:${ownerId}`],
-    ...(options.by === undefined ? {} : { userId: options.by }),
-    timestamp: isoDate(),
-  };
+  return changeEvent(pattern, params, payload, [`user:${ownerId}`], options);
 }

@@ -2,6 +2,7 @@ import type { Sql } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { uniqueId } from '../platform/ids.ts';
+import { selectPage } from '../platform/list-page.ts';
 import { isoDate } from '../platform/time.ts';
 import type { WriteOptions } from '../platform/write-options.ts';
 import { type UserUpdate, userEvent } from './events.ts';
@@ -272,50 +273,27 @@ export class UserStore {
    * (Appwrite counts lists only up to 5,000) and is skipped when `withTotal` is false.
    */
   list(plan: UserListPlan, withTotal: boolean, cap: number) {
-    const where = [...plan.where];
-    const params = [...plan.params];
-    const total = withTotal ? this.count(where, params, cap) : 0;
-    const orders = [...plan.orders, { sql: 'seq', desc: false }];
-    const reverse = plan.cursor?.direction === 'before';
-    if (plan.cursor) {
-      const row = this.db
-        .prepare(
-          `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM auth_users WHERE id = ?`,
-        )
-        .get(plan.cursor.id) as Record<string, unknown> | undefined;
-      if (!row) {
-        throw new AppwriteError(
-          'general_cursor_not_found',
-          `No user '${plan.cursor.id}' to page from.`,
-        );
-      }
-      // (a, b, c) after (x, y, z) under mixed directions: a > x OR (a = x AND b > y) OR ...
-      const clauses: string[] = [];
-      orders.forEach((order, i) => {
-        const forward = order.desc !== reverse ? '<' : '>';
-        const equal = orders.slice(0, i).map((o) => `${o.sql} = ?`);
-        clauses.push([...equal, `${order.sql} ${forward} ?`].join(' AND '));
-        for (let j = 0; j < i; j++) params.push(row[`c${j}`]);
-        params.push(row[`c${i}`]);
-      });
-      where.push(`(${clauses.map((c) => `(${c})`).join(' OR ')})`);
+    const page = selectPage<UserRow>(
+      this.db,
+      {
+        table: 'auth_users',
+        idSql: 'id',
+        seqSql: 'seq',
+        select: '*',
+        where: [],
+        params: [],
+        cursorAnywhere: true,
+      },
+      plan,
+      withTotal,
+      cap,
+    );
+    if ('cursorMissing' in page) {
+      throw new AppwriteError(
+        'general_cursor_not_found',
+        `No user '${plan.cursor?.id}' to page from.`,
+      );
     }
-    const orderSql = orders
-      .map((o) => `${o.sql} ${o.desc !== reverse ? 'DESC' : 'ASC'}`)
-      .join(', ');
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM auth_users ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`)
-      .all(...params, plan.limit, plan.offset) as UserRow[];
-    if (reverse) rows.reverse();
-    return { total, users: rows.map(toUserRecord) };
-  }
-
-  private count(where: string[], params: unknown[], cap: number): number {
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM auth_users ${whereSql} LIMIT ?)`)
-      .get(...params, cap) as { n: number };
-    return row.n;
+    return { total: page.total, users: page.rows.map(toUserRecord) };
   }
 }

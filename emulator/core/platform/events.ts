@@ -1,3 +1,6 @@
+import { isoDate } from './time.ts';
+import type { WriteOptions } from './write-options.ts';
+
 /**
  * The event bus: every change the core makes is published here once, and the parts that react to
  * changes — Realtime, event-triggered functions, webhooks — subscribe. The core never knows who
@@ -28,6 +31,27 @@ export interface AppwriteEvent {
   userId?: string;
   /** When the change happened (ISO 8601 with offset). */
   timestamp: string;
+}
+
+/**
+ * An event for a change made through the API: `userId` when a user made it (`options.by`), stamped
+ * now. The services' event builders (identity, teams) give it their pattern and readers.
+ */
+export function changeEvent(
+  pattern: string,
+  params: Record<string, string>,
+  payload: Record<string, unknown>,
+  readRoles: readonly string[],
+  options: WriteOptions,
+): AppwriteEvent {
+  return {
+    pattern,
+    params,
+    payload,
+    readRoles,
+    ...(options.by === undefined ? {} : { userId: options.by }),
+    timestamp: isoDate(),
+  };
 }
 
 /** Called for every published event; must not throw (errors are caught and reported, not rethrown). */

@@ -3,21 +3,23 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArchiveError, unpackDeployment } from '../functions/deployment-archive.ts';
 import {
+  DeploymentRecords,
+  deploymentModel,
+  type StoredDeployment,
+} from '../functions/deployment-records.ts';
+import {
   joinChunks,
   planChunk,
   stageChunk,
   type UploadedCode,
   wholeAlready,
 } from '../functions/deployment-upload.ts';
-import { NO_VCS_FIELDS } from '../functions/deployments.ts';
 import type { ProxyRuleStore } from '../functions/proxy-rules.ts';
 import { SPECIFICATIONS } from '../functions/settings.ts';
 import type { Sql } from '../platform/db.ts';
-import { DocTable } from '../platform/doc-table.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { uniqueId } from '../platform/ids.ts';
 import { FOLDER_MODE } from '../platform/private-files.ts';
-import { isoDate } from '../platform/time.ts';
 import { runBuild } from './site-build.ts';
 import { isInside } from './site-files.ts';
 import type { SiteDoc, SiteStore } from './sites.ts';
@@ -39,30 +41,11 @@ import type { SiteDoc, SiteStore } from './sites.ts';
  */
 
 /** A stored site deployment: the Deployment model plus what its build needs. */
-export interface SiteDeploymentDoc {
-  $id: string;
-  $createdAt: string;
-  $updatedAt: string;
-  type: string;
-  resourceId: string;
+export interface SiteDeploymentDoc extends StoredDeployment {
   resourceType: 'sites';
-  entrypoint: string;
-  sourceSize: number;
-  buildSize: number;
-  totalSize: number;
-  buildId: string;
-  activate: boolean;
-  screenshotLight: string;
-  screenshotDark: string;
-  status: 'waiting' | 'processing' | 'building' | 'ready' | 'canceled' | 'failed';
-  buildLogs: string;
-  buildDuration: number;
-  buildCommands: string;
   outputDirectory: string;
   fallbackFile: string;
   adapter: string;
-  sourceChunksTotal: number;
-  sourceChunksUploaded: number;
 }
 
 /** One upload request, as the HTTP layer read it. */
@@ -92,7 +75,7 @@ const MIN_BUILD_MEMORY_MB = 2048;
 
 /** Deployments of every site, their folders and their builds. */
 export class SiteDeploymentStore {
-  readonly #docs: DocTable<SiteDeploymentDoc>;
+  readonly #records: DeploymentRecords<SiteDeploymentDoc, SiteDoc>;
   readonly #root: string;
   readonly #sites: SiteStore;
   readonly #context: BuildContext;
@@ -107,16 +90,16 @@ export class SiteDeploymentStore {
     root: string,
     context: BuildContext,
   ) {
-    this.#docs = new DocTable(db, 'site_deployments');
+    this.#records = new DeploymentRecords(db, 'site_deployments', sites);
     this.#sites = sites;
     this.#rules = rules;
     this.#root = root;
     this.#context = context;
     // A build the server stopped during cannot resume: say so rather than show it building forever.
-    for (const doc of this.#docs.all()) {
+    for (const doc of this.#records.all()) {
       if (doc.status === 'waiting' && doc.sourceChunksUploaded < doc.sourceChunksTotal) continue;
       if (doc.status === 'waiting' || doc.status === 'processing' || doc.status === 'building') {
-        this.#save({
+        this.#records.save({
           ...doc,
           status: 'failed',
           buildLogs: `${doc.buildLogs}The local Appwrite stopped during this build.\n`,
@@ -156,33 +139,18 @@ export class SiteDeploymentStore {
 
   /** The deployment of a site, or 404 `deployment_not_found`. */
   get(siteId: string, deploymentId: string): SiteDeploymentDoc {
-    const doc = this.#docs.get(deploymentId);
-    if (!doc || doc.resourceId !== siteId) {
-      throw new AppwriteError(
-        'deployment_not_found',
-        `No deployment has the id '${deploymentId}'.`,
-      );
-    }
-    return doc;
+    return this.#records.get(siteId, deploymentId);
   }
 
   /** A site's deployments, oldest first. */
   list(siteId: string): SiteDeploymentDoc[] {
-    return this.#docs.byParent(siteId);
+    return this.#records.list(siteId);
   }
 
   /** The Deployment model (without what only the build reads). */
   model(doc: SiteDeploymentDoc): Record<string, unknown> {
-    const {
-      buildCommands: _c,
-      outputDirectory: _o,
-      fallbackFile: _f,
-      adapter: _a,
-      sourceChunksTotal: _t,
-      sourceChunksUploaded: _u,
-      ...model
-    } = doc;
-    return { ...model, ...NO_VCS_FIELDS };
+    const { outputDirectory: _o, fallbackFile: _f, adapter: _a, ...deployment } = doc;
+    return deploymentModel(deployment);
   }
 
   /**
@@ -194,49 +162,36 @@ export class SiteDeploymentStore {
     const site = this.#sites.get(input.siteId);
     const plan = planChunk(input);
     const { deploymentId, chunks, size } = plan;
-    let doc = this.#docs.get(deploymentId);
+    let doc = this.#records.find(deploymentId);
     if (doc && wholeAlready(doc, site.$id, chunks)) return doc;
     if (!doc) {
       const installCommand = input.installCommand ?? site.installCommand;
       const buildCommand = input.buildCommand ?? site.buildCommand;
-      const now = isoDate();
-      doc = {
-        $id: deploymentId,
-        $createdAt: now,
-        $updatedAt: now,
-        type: input.type,
-        resourceId: site.$id,
-        resourceType: 'sites',
-        entrypoint: '',
-        sourceSize: size,
-        buildSize: 0,
-        totalSize: size,
-        buildId: '',
-        activate: input.activate,
-        screenshotLight: '',
-        screenshotDark: '',
-        status: 'waiting',
-        buildLogs: '',
-        buildDuration: 0,
-        buildCommands: [installCommand, buildCommand].filter((c) => c !== '').join(' && '),
-        outputDirectory: input.outputDirectory ?? site.outputDirectory,
-        fallbackFile: site.fallbackFile,
-        adapter: site.adapter,
-        sourceChunksTotal: chunks,
-        sourceChunksUploaded: 0,
-      };
-      this.#sites.patch(site.$id, {
-        latestDeploymentId: deploymentId,
-        latestDeploymentCreatedAt: now,
-        latestDeploymentStatus: 'waiting',
-      });
+      doc = this.#records.start(
+        {
+          $id: deploymentId,
+          type: input.type,
+          resourceId: site.$id,
+          resourceType: 'sites',
+          entrypoint: '',
+          buildCommands: [installCommand, buildCommand].filter((c) => c !== '').join(' && '),
+          activate: input.activate,
+          size,
+          chunks,
+        },
+        {
+          outputDirectory: input.outputDirectory ?? site.outputDirectory,
+          fallbackFile: site.fallbackFile,
+          adapter: site.adapter,
+        },
+      );
       // Each deployment gets a domain of its own, serving it whether or not it is active.
       const domain = `${uniqueId()}.${this.#context.sitesDomain}`;
       this.#rules.createDeploymentRule(uniqueId(), domain, site.$id, deploymentId);
     }
     const staging = join(this.#root, site.$id, '.uploads', deploymentId);
     const present = stageChunk(staging, plan);
-    doc = this.#save({ ...doc, sourceChunksUploaded: present });
+    doc = this.#records.save({ ...doc, sourceChunksUploaded: present });
     if (present < chunks) return doc;
     this.#enqueue(doc.resourceId, doc.$id, staging);
     return doc;
@@ -261,7 +216,7 @@ export class SiteDeploymentStore {
       throw new AppwriteError('build_already_completed', 'The deployment has finished building.');
     }
     this.#running.get(deploymentId)?.abort();
-    return this.#save({ ...doc, status: 'canceled' });
+    return this.#records.save({ ...doc, status: 'canceled' });
   }
 
   /**
@@ -269,45 +224,23 @@ export class SiteDeploymentStore {
    * that is not ready is 400 `build_not_ready`.
    */
   activate(siteId: string, deploymentId: string): SiteDoc {
-    const doc = this.get(siteId, deploymentId);
-    if (doc.status !== 'ready') {
-      throw new AppwriteError('build_not_ready', 'The deployment is not ready yet.');
-    }
-    return this.#sites.patch(siteId, {
-      deploymentId,
-      deploymentCreatedAt: doc.$createdAt,
-      live: true,
-    });
+    return this.#records.activate(siteId, deploymentId);
   }
 
   /** Deletes a deployment, its folder and archive; the site loses it as its active one. */
   delete(siteId: string, deploymentId: string): void {
     this.get(siteId, deploymentId);
     this.#running.get(deploymentId)?.abort();
-    this.#docs.delete(deploymentId);
+    this.#records.delete(siteId, deploymentId);
     this.#rules.deleteForDeployment(siteId, deploymentId);
     rmSync(this.folder(siteId, deploymentId), { recursive: true, force: true });
     rmSync(this.archive(siteId, deploymentId), { force: true });
-    const site = this.#sites.get(siteId);
-    const fields: Partial<SiteDoc> = {};
-    if (site.deploymentId === deploymentId) {
-      Object.assign(fields, { deploymentId: '', deploymentCreatedAt: '' });
-    }
-    if (site.latestDeploymentId === deploymentId) {
-      const latest = this.list(siteId).at(-1);
-      Object.assign(fields, {
-        latestDeploymentId: latest?.$id ?? '',
-        latestDeploymentCreatedAt: latest?.$createdAt ?? '',
-        latestDeploymentStatus: latest?.status ?? '',
-      });
-    }
-    if (Object.keys(fields).length > 0) this.#sites.patch(siteId, fields);
   }
 
   /** Deletes every deployment of a site, its folders and its dependency cache. */
   deleteAll(siteId: string): void {
     for (const doc of this.list(siteId)) this.#running.get(doc.$id)?.abort();
-    this.#docs.deleteByParent(siteId);
+    this.#records.deleteAll(siteId);
     rmSync(join(this.#root, siteId), { recursive: true, force: true });
     rmSync(join(this.#root, '.cache', siteId), { recursive: true, force: true });
   }
@@ -326,7 +259,7 @@ export class SiteDeploymentStore {
 
   /** The stored deployment, unless it was deleted or canceled meanwhile. */
   #current(deploymentId: string): SiteDeploymentDoc | null {
-    const doc = this.#docs.get(deploymentId);
+    const doc = this.#records.find(deploymentId);
     return doc && doc.status !== 'canceled' ? doc : null;
   }
 
@@ -344,7 +277,7 @@ export class SiteDeploymentStore {
     const fail = (logs: string) => {
       const current = this.#current(deploymentId);
       if (!current) return;
-      this.#save({
+      this.#records.save({
         ...current,
         status: 'failed',
         buildLogs: logs,
@@ -352,7 +285,7 @@ export class SiteDeploymentStore {
       });
     };
 
-    doc = this.#save({ ...doc, status: 'processing' });
+    doc = this.#records.save({ ...doc, status: 'processing' });
     await joinChunks(staging, archive);
     try {
       await unpackDeployment(archive, folder);
@@ -373,7 +306,7 @@ export class SiteDeploymentStore {
     if (restored) renameSync(cache, modules);
     const home = join(this.#root, '.homes', deploymentId);
     mkdirSync(join(home, 'tmp'), { recursive: true, mode: FOLDER_MODE });
-    doc = this.#save({ ...doc, status: 'building' });
+    doc = this.#records.save({ ...doc, status: 'building' });
     const memory = Math.max(
       SPECIFICATIONS[site.buildSpecification]?.memory ?? 512,
       MIN_BUILD_MEMORY_MB,
@@ -408,7 +341,7 @@ export class SiteDeploymentStore {
     if (!current) return;
     const buildSize = await folderSize(output);
     const sourceSize = statSync(archive).size;
-    const ready = this.#save({
+    const ready = this.#records.save({
       ...current,
       status: 'ready',
       buildLogs: `${header}${outcome.logs}`,
@@ -440,15 +373,6 @@ export class SiteDeploymentStore {
       APPWRITE_SITE_CPUS: String(spec?.cpus ?? 1),
       APPWRITE_SITE_MEMORY: String(memory),
     };
-  }
-
-  #save(doc: SiteDeploymentDoc): SiteDeploymentDoc {
-    const saved = this.#docs.put({ ...doc, $updatedAt: isoDate() }, doc.resourceId);
-    const site = this.#sites.find(doc.resourceId);
-    if (site?.latestDeploymentId === doc.$id && site.latestDeploymentStatus !== doc.status) {
-      this.#sites.patch(site.$id, { latestDeploymentStatus: doc.status });
-    }
-    return saved;
   }
 }
 

@@ -1,3 +1,4 @@
+import { type DeployedResource, undeployed } from '../functions/deployment-records.ts';
 import { DEFAULT_SPECIFICATION } from '../functions/settings.ts';
 import {
   type VariableDoc,
@@ -36,25 +37,11 @@ export interface SiteSettings {
 }
 
 /** A stored site: the Site model of format 1.9.5 without `vars` (added when shaped). */
-export interface SiteDoc extends SiteSettings {
-  $id: string;
+export interface SiteDoc extends SiteSettings, DeployedResource {
   $createdAt: string;
   $updatedAt: string;
-  live: boolean;
-  deploymentId: string;
-  deploymentCreatedAt: string;
   deploymentScreenshotLight: string;
   deploymentScreenshotDark: string;
-  latestDeploymentId: string;
-  latestDeploymentCreatedAt: string;
-  latestDeploymentStatus: string;
-  installationId: string;
-  providerRepositoryId: string;
-  providerBranch: string;
-  providerRootDirectory: string;
-  providerSilentMode: boolean;
-  providerBranches: string[];
-  providerPaths: string[];
 }
 
 /** Defaults Appwrite gives a new site (Sites/Create.php). */
@@ -94,21 +81,9 @@ export class SiteStore {
       $createdAt: now,
       $updatedAt: now,
       ...settings,
-      live: true,
-      deploymentId: '',
-      deploymentCreatedAt: '',
+      ...undeployed(),
       deploymentScreenshotLight: '',
       deploymentScreenshotDark: '',
-      latestDeploymentId: '',
-      latestDeploymentCreatedAt: '',
-      latestDeploymentStatus: '',
-      installationId: '',
-      providerRepositoryId: '',
-      providerBranch: '',
-      providerRootDirectory: '',
-      providerSilentMode: false,
-      providerBranches: [],
-      providerPaths: [],
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Sql } from '../platform/db.ts';
+import { selectPage } from '../platform/list-page.ts';
 import { type Action, grantsOf } from '../platform/permissions.ts';
 import { isoDate } from '../platform/time.ts';
 import type { FileListPlan } from './file-queries.ts';
@@ -197,53 +198,22 @@ export class FileStore {
     withTotal: boolean,
     cap: number,
   ): { total: number; files: StoredFile[] } | { cursorMissing: true } {
-    const where = ['f.bucket_seq = ?', ...plan.where];
-    const params: unknown[] = [bucketSeq, ...plan.params];
+    const where = ['f.bucket_seq = ?'];
+    const params: unknown[] = [bucketSeq];
     if (readers) {
       const grant = grantSql('read', readers);
       where.push(grant.sql);
       params.push(...grant.params);
     }
-    const total = withTotal ? this.count(where, params, cap) : 0;
-    const orders = [...plan.orders, { sql: 'f.seq', desc: false }];
-    const reverse = plan.cursor?.direction === 'before';
-    if (plan.cursor) {
-      const at = this.db
-        .prepare(
-          `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM storage_files f WHERE ${where.join(' AND ')} AND f.id = ?`,
-        )
-        .get(...params, plan.cursor.id) as Record<string, unknown> | undefined;
-      if (!at) return { cursorMissing: true };
-      // (a, b) after (x, y) under mixed directions: a > x OR (a = x AND b > y).
-      const clauses: string[] = [];
-      orders.forEach((order, i) => {
-        const forward = order.desc !== reverse ? '<' : '>';
-        const equal = orders.slice(0, i).map((o) => `${o.sql} = ?`);
-        clauses.push([...equal, `${order.sql} ${forward} ?`].join(' AND '));
-        for (let j = 0; j < i; j++) params.push(at[`c${j}`]);
-        params.push(at[`c${i}`]);
-      });
-      where.push(`(${clauses.map((c) => `(${c})`).join(' OR ')})`);
-    }
-    const orderSql = orders
-      .map((o) => `${o.sql} ${o.desc !== reverse ? 'DESC' : 'ASC'}`)
-      .join(', ');
-    const rows = this.db
-      .prepare(
-        `SELECT f.* FROM storage_files f WHERE ${where.join(' AND ')} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
-      )
-      .all(...params, plan.limit, plan.offset) as FileRow[];
-    if (reverse) rows.reverse();
-    return { total, files: rows.map(toFile) };
-  }
-
-  private count(where: string[], params: unknown[], cap: number): number {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM storage_files f WHERE ${where.join(' AND ')} LIMIT ?)`,
-      )
-      .get(...params, cap) as { n: number };
-    return row.n;
+    const page = selectPage<FileRow>(
+      this.db,
+      { table: 'storage_files f', idSql: 'f.id', seqSql: 'f.seq', select: 'f.*', where, params },
+      plan,
+      withTotal,
+      cap,
+    );
+    if ('cursorMissing' in page) return page;
+    return { total: page.total, files: page.rows.map(toFile) };
   }
 
   /** Inserts a new file row (an upload in progress until `complete`). */

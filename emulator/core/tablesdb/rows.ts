@@ -1,6 +1,5 @@
 import type { Statement } from 'better-sqlite3';
 import { AppwriteError } from '../platform/errors.ts';
-import { resolveId } from '../platform/ids.ts';
 import {
   type Action,
   allows,
@@ -16,14 +15,17 @@ import { parseQueries } from '../platform/query-parse.ts';
 import { ident, isConstraint } from '../platform/sql-text.ts';
 import { formatDate } from './column-types.ts';
 import { type CompiledQuery, compileQueries, type OrderTerm } from './queries.ts';
+import { BULK_LIMIT, type DataMode, requireRowList, timestamps, validateData } from './row-data.ts';
 import {
-  BULK_LIMIT,
-  type DataMode,
-  requireData,
-  requireRowList,
-  timestamps,
-  validateData,
-} from './row-data.ts';
+  bulkPermissions,
+  createPermissions,
+  newRowId,
+  requireBulkData,
+  requireCreateData,
+  requirePayload,
+  rowNotFound,
+  unauthorized,
+} from './row-input.ts';
 import { type Row, type RowList, toRow } from './row-model.ts';
 import type { Schema, TableInfo } from './schema.ts';
 
@@ -82,7 +84,7 @@ export class Rows {
       params.push(...grant.params);
     }
     const record = access === 'none' ? undefined : this.prepare(sql).get(...params);
-    if (!record) throw notFound(rowId);
+    if (!record) throw rowNotFound(rowId);
     return toRow(table, record as Record<string, unknown>, compiled.select);
   }
 
@@ -245,10 +247,7 @@ export class Rows {
   ): Row {
     const table = this.table(principal, databaseId, tableId);
     this.requireTableGrant(principal, table, 'create');
-    const record = requireData(data);
-    if (Object.keys(record).length === 0) {
-      throw new AppwriteError('row_missing_data', 'The row data is missing.');
-    }
+    const record = requireCreateData(data);
     return this.write(() => this.insert(principal, table, rowId, record, permissions));
   }
 
@@ -287,13 +286,10 @@ export class Rows {
     permissions: unknown,
   ): Row {
     const table = this.table(principal, databaseId, tableId);
-    const record = data === undefined || data === null ? {} : requireData(data);
-    if (Object.keys(record).length === 0 && (permissions === undefined || permissions === null)) {
-      throw new AppwriteError('row_missing_payload', 'Send data or permissions to update.');
-    }
+    const record = requirePayload(data, permissions, 'update');
     return this.write(() => {
       const existing = this.raw(table, rowId);
-      if (!existing) throw notFound(rowId);
+      if (!existing) throw rowNotFound(rowId);
       let plan: ChangePlan;
       try {
         plan = this.planChange(principal, table, existing, record, permissions, 'update');
@@ -326,10 +322,7 @@ export class Rows {
     data: unknown,
     permissions: unknown,
   ): Row {
-    const record = data === undefined || data === null ? {} : requireData(data);
-    if (Object.keys(record).length === 0 && (permissions === undefined || permissions === null)) {
-      throw new AppwriteError('row_missing_payload', 'Send data or permissions to upsert.');
-    }
+    const record = requirePayload(data, permissions, 'upsert');
     const table = this.table(principal, databaseId, tableId);
     return this.write(() => {
       const existing = this.raw(table, rowId);
@@ -386,10 +379,7 @@ export class Rows {
     data: unknown,
     queries: unknown,
   ): RowList {
-    const record = data === undefined || data === null ? {} : requireData(data);
-    if (Object.keys(record).length === 0) {
-      throw new AppwriteError('row_missing_payload', 'Send the data to update the rows with.');
-    }
+    const record = requireBulkData(data);
     const table = this.bulkTable(principal, databaseId, tableId);
     const compiled = compileQueries(table, parseQueries(queries));
     // Without a limit, bulk operations cover every matching row, not a default page.
@@ -428,7 +418,7 @@ export class Rows {
     const table = this.table(principal, databaseId, tableId);
     return this.write(() => {
       const existing = this.raw(table, rowId);
-      if (!existing) throw notFound(rowId);
+      if (!existing) throw rowNotFound(rowId);
       this.requireRowGrant(principal, table, existing, 'delete');
       this.prepare(`DELETE FROM "${table.rowsTable}" WHERE "$sequence" = ?`).run(
         existing.$sequence,
@@ -524,18 +514,8 @@ export class Rows {
     data: Record<string, unknown>,
     permissions: unknown,
   ): Row {
-    const id = typeof rowId === 'string' ? resolveId(rowId) : null;
-    if (!id) {
-      throw new AppwriteError(
-        'general_argument_invalid',
-        'Invalid `rowId` param: use letters, digits, ".", "-", "_" (no leading special), at most 36 characters, or "unique()".',
-      );
-    }
-    const perms = rowPermissionsForWrite(
-      principal,
-      parsePermissions(permissions ?? data.$permissions, ROW_ACTIONS),
-      true,
-    ) as string[];
+    const id = newRowId(rowId);
+    const perms = createPermissions(principal, permissions, data);
     const now = formatDate(new Date());
     const values = validateData(table, data, 'create');
     const times = timestamps(principal, data, now, now);
@@ -795,32 +775,4 @@ function anchorValue(anchor: Record<string, unknown>, term: OrderTerm): unknown 
     );
   }
   return v;
-}
-
-/**
- * Bulk rows carry their own `$permissions`; Appwrite checks those inside the action and answers
- * 400 `general_bad_request` (Documents/Create.php), not the param validator's `general_argument_invalid`.
- */
-function bulkPermissions(permissions: unknown): void {
-  try {
-    parsePermissions(permissions, ROW_ACTIONS);
-  } catch (error) {
-    if (error instanceof AppwriteError)
-      throw new AppwriteError('general_bad_request', error.message);
-    throw error;
-  }
-}
-
-function notFound(rowId: string): AppwriteError {
-  return new AppwriteError(
-    'row_not_found',
-    `Row with the requested ID "${rowId}" could not be found.`,
-  );
-}
-
-function unauthorized(): AppwriteError {
-  return new AppwriteError(
-    'user_unauthorized',
-    'The current user is not authorized to perform the requested action.',
-  );
 }

@@ -12,15 +12,8 @@ export interface OperationInput {
   data: unknown;
 }
 
-/** Actions that name one row (Operation.php `requiresDocumentId`). */
-const SINGLE = new Set<OperationAction>([
-  'create',
-  'update',
-  'upsert',
-  'delete',
-  'increment',
-  'decrement',
-]);
+/** Actions that name one row (Operation.php `requiresDocumentId`): all but the bulk ones. */
+const SINGLE = new Set<OperationAction>(OPERATION_ACTIONS.filter((a) => !a.startsWith('bulk')));
 
 /**
  * The `operations` param of createOperations, checked as Appwrite's `ArrayList(new Operation($type))`

@@ -7,7 +7,17 @@ import type { Principal } from '../platform/principal.ts';
 import { parseQueries } from '../platform/query-parse.ts';
 import { isoDate } from '../platform/time.ts';
 import { type DataWriteOptions, rowEvent } from './events.ts';
-import { requireData, requireRowList } from './row-data.ts';
+import { requireRowList } from './row-data.ts';
+import {
+  bulkPermissions,
+  createPermissions,
+  newRowId,
+  requireBulkData,
+  requireCreateData,
+  requirePayload,
+  rowNotFound,
+  unauthorized,
+} from './row-input.ts';
 import { presentRow, type Row } from './row-model.ts';
 import type { Rows } from './rows.ts';
 import type { TableInfo } from './schema-types.ts';
@@ -192,23 +202,10 @@ export class TransactionWrites {
     options: DataWriteOptions = {},
   ): Promise<Record<string, unknown>> {
     return this.#queue.run(() => {
-      const record = requireData(data);
-      if (Object.keys(record).length === 0) {
-        throw new AppwriteError('row_missing_data', 'The row data is missing.');
-      }
+      const record = requireCreateData(data);
       const table = this.#rows.tableOf(principal, databaseId, tableId);
-      const id = typeof rowId === 'string' ? resolveId(rowId) : null;
-      if (!id) {
-        throw new AppwriteError(
-          'general_argument_invalid',
-          'Invalid `rowId` param: use letters, digits, ".", "-", "_" (no leading special), at most 36 characters, or "unique()".',
-        );
-      }
-      const perms = rowPermissionsForWrite(
-        principal,
-        parsePermissions(permissions ?? record.$permissions, ROW_ACTIONS),
-        true,
-      ) as string[];
+      const id = newRowId(rowId);
+      const perms = createPermissions(principal, permissions, record);
       this.#rows.authorize(principal, table, null, 'create');
       const open = this.#open(principal, transactionId, 1, STRICT);
       const staged = { ...record, $permissions: perms };
@@ -260,10 +257,7 @@ export class TransactionWrites {
     options: DataWriteOptions = {},
   ): Promise<Record<string, unknown>> {
     return this.#queue.run(() => {
-      const record = data === undefined || data === null ? {} : requireData(data);
-      if (Object.keys(record).length === 0 && (permissions === undefined || permissions === null)) {
-        throw new AppwriteError('row_missing_payload', 'Send data or permissions to update.');
-      }
+      const record = requirePayload(data, permissions, 'update');
       const table = this.#rows.tableOf(principal, databaseId, tableId);
       const existing = this.#readable(principal, transactionId, table, rowId);
       if (!existing) throw rowNotFound(rowId);
@@ -291,10 +285,7 @@ export class TransactionWrites {
     options: DataWriteOptions = {},
   ): Promise<Record<string, unknown>> {
     return this.#queue.run(() => {
-      const record = data === undefined || data === null ? {} : requireData(data);
-      if (Object.keys(record).length === 0 && (permissions === undefined || permissions === null)) {
-        throw new AppwriteError('row_missing_payload', 'Send data or permissions to upsert.');
-      }
+      const record = requirePayload(data, permissions, 'upsert');
       const table = this.#rows.tableOf(principal, databaseId, tableId);
       let perms = grantable(principal, permissions);
       let shown = perms;
@@ -399,10 +390,7 @@ export class TransactionWrites {
     queries: unknown,
   ): Promise<{ total: number; rows: Row[] }> {
     return this.#queue.run(() => {
-      const record = data === undefined || data === null ? {} : requireData(data);
-      if (Object.keys(record).length === 0) {
-        throw new AppwriteError('row_missing_payload', 'Send the data to update the rows with.');
-      }
+      const record = requireBulkData(data);
       const table = this.#bulkTable(principal, databaseId, tableId);
       parseQueries(queries);
       const open = this.#open(principal, transactionId, 1, BULK);
@@ -618,18 +606,6 @@ function grantable(principal: Principal, permissions: unknown): string[] | null 
   return requested === null ? null : rowPermissionsForWrite(principal, requested, false);
 }
 
-/** A bulk row's own `$permissions` are checked by the route: 400 `general_bad_request`. */
-function bulkPermissions(permissions: unknown): void {
-  try {
-    parsePermissions(permissions, ROW_ACTIONS);
-  } catch (error) {
-    if (error instanceof AppwriteError) {
-      throw new AppwriteError('general_bad_request', error.message);
-    }
-    throw error;
-  }
-}
-
 /** A `commit`/`rollback` flag: a boolean or absent (Utopia's Boolean validator). */
 function flag(value: unknown, name: string): boolean {
   if (value === undefined || value === null) return false;
@@ -644,18 +620,4 @@ function flag(value: unknown, name: string): boolean {
 
 function invalidTransaction(): AppwriteError {
   return new AppwriteError('general_bad_request', 'Invalid or non‑pending transaction');
-}
-
-function rowNotFound(rowId: string): AppwriteError {
-  return new AppwriteError(
-    'row_not_found',
-    `Row with the requested ID "${rowId}" could not be found.`,
-  );
-}
-
-function unauthorized(): AppwriteError {
-  return new AppwriteError(
-    'user_unauthorized',
-    'The current user is not authorized to perform the requested action.',
-  );
 }

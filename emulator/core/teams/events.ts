@@ -1,5 +1,4 @@
-import type { AppwriteEvent } from '../platform/events.ts';
-import { isoDate } from '../platform/time.ts';
+import { type AppwriteEvent, changeEvent } from '../platform/events.ts';
 import type { WriteOptions } from '../platform/write-options.ts';
 
 /**
@@ -42,6 +41,7 @@ export function membershipEvent(
   );
 }
 
+/** A change read by the team only. */
 function event(
   pattern: string,
   params: Record<string, string>,
@@ -49,12 +49,5 @@ function event(
   teamId: string,
   options: WriteOptions,
 ): AppwriteEvent {
-  return {
-    pattern,
-    params,
-    payload,
-    readRoles: [`team:${teamId}`],
-    ...(options.by === undefined ? {} : { userId: options.by }),
-    timestamp: isoDate(),
-  };
+  return changeEvent(pattern, params, payload, [`team:${teamId}`], options);
 }

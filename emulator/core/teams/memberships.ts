@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../platform/db.ts';
+import { selectPage } from '../platform/list-page.ts';
 import type { TeamGrant, TeamGrantSource } from '../platform/roles.ts';
 import { isoDate } from '../platform/time.ts';
-import { selectPage } from './paging.ts';
 import type { TeamListPlan } from './queries.ts';
 import type { MembershipRecord } from './records.ts';
 

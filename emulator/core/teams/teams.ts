@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Sql } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
+import { selectPage } from '../platform/list-page.ts';
 import { isoDate } from '../platform/time.ts';
-import { selectPage } from './paging.ts';
 import { TEAM_TOTAL_SQL, type TeamListPlan } from './queries.ts';
 import type { TeamRecord } from './records.ts';
 

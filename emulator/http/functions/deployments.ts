@@ -1,21 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
 import { asModel } from '../platform/formats/models.ts';
 import { readFormBody } from '../platform/multipart.ts';
-import { optionalBoolean, requiredString } from '../platform/params.ts';
-import { bodyOf, includeTotal } from './functions.ts';
+import { requiredString } from '../platform/params.ts';
+import { deploymentList, formText, uploadedCode } from './deployment-upload.ts';
+import { bodyOf } from './functions.ts';
 
 type Body = Record<string, unknown>;
-
-/** A request header's first value. */
-export function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * Deployments: `POST /functions/{id}/deployments` (multipart `entrypoint`, `commands`, `code`,
@@ -31,27 +24,11 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
     const { functionId } = request.params as { functionId: string };
     functions.get(functionId);
     const form = await readFormBody(request);
-    const text = (name: string) => {
-      const value = form.fields[name];
-      if (value === undefined || value === null) return null;
-      if (typeof value !== 'string') {
-        throw new AppwriteError('general_argument_invalid', `Invalid \`${name}\` param.`);
-      }
-      return value;
-    };
-    const entrypoint = text('entrypoint');
-    if (entrypoint !== null && entrypoint.length > 1028) {
-      throw new AppwriteError('general_argument_invalid', 'Invalid `entrypoint` param.');
-    }
     const deployment = await service.writes.uploadDeployment({
       functionId,
-      entrypoint,
-      commands: text('commands'),
-      activate: optionalBoolean(form.fields, 'activate', false),
-      file: form.files.get('code') ?? form.files.values().next().value ?? null,
-      contentRange: header(request, 'content-range'),
-      appwriteId: header(request, 'x-appwrite-id'),
-      type: header(request, 'x-sdk-language') === 'cli' ? 'cli' : 'manual',
+      entrypoint: formText(form, 'entrypoint', 1028),
+      commands: formText(form, 'commands'),
+      ...uploadedCode(request, form),
     });
     return reply.code(202).send(deployments.model(deployment));
   });
@@ -60,17 +37,8 @@ export function registerDeploymentRoutes(app: FastifyInstance, service: Function
     requireScope(request, 'functions.read');
     const { functionId } = request.params as { functionId: string };
     functions.get(functionId);
-    const query = request.query as Body;
     const all = deployments.list(functionId).map((d) => deployments.model(d));
-    const { total, items } = listMetadata(
-      all,
-      query.queries,
-      query.search,
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.deployments,
-    );
-    return { total, deployments: items };
+    return deploymentList(all, request.query as Body);
   });
 
   app.get('/functions/:functionId/deployments/:deploymentId', async (request) => {

@@ -4,12 +4,12 @@ import { executionModel } from '../../core/functions/executions.ts';
 import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { Principal } from '../../core/platform/principal.ts';
 import { requireScope } from '../platform/context.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import { optionalString } from '../platform/params.ts';
-import { bodyOf, includeTotal } from './functions.ts';
+import { bodyOf } from './functions.ts';
 
 type Body = Record<string, unknown>;
 
@@ -131,14 +131,7 @@ export function registerExecutionRoutes(app: FastifyInstance, service: Functions
     const all = executions
       .list(functionId, request.principal)
       .map((doc) => executionModel(doc, request.principal));
-    const { total, items } = listMetadata(
-      all,
-      query.queries,
-      '',
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.executions,
-    );
+    const { total, items } = metadataPage(all, query, LIST_ATTRIBUTES.executions);
     return asModel('executionList', { total, executions: items });
   });
 

@@ -19,11 +19,11 @@ import {
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId } from '../../core/platform/ids.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { abuse } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
 import { operation } from '../platform/formats/layer.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -38,12 +38,6 @@ type Body = Record<string, unknown>;
 export function bodyOf(request: FastifyRequest): Body {
   const body = request.body;
   return body && typeof body === 'object' && !Buffer.isBuffer(body) ? (body as Body) : {};
-}
-
-/** `total=false` skips counting (query strings carry it as text). */
-export function includeTotal(source: Body): boolean {
-  const total = source.total;
-  return !(total === false || total === 'false' || total === '0');
 }
 
 /** A custom id or `unique()`; anything else is 400 naming the param. */
@@ -125,14 +119,7 @@ export function registerFunctionRoutes(app: FastifyInstance, service: FunctionsS
     const query = request.query as Body;
     const search = optionalString(query, 'search', '', 256);
     const all = functions.list().map((fn) => functions.model(fn));
-    const { total, items } = listMetadata(
-      all,
-      query.queries,
-      search,
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.functions,
-    );
+    const { total, items } = metadataPage(all, query, LIST_ATTRIBUTES.functions, search);
     return asModel('functionList', { total, functions: items });
   });
 

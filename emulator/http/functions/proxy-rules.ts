@@ -3,11 +3,11 @@ import type { FunctionsService } from '../../core/functions/service.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { uniqueId } from '../../core/platform/ids.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { abuse } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import { requiredString } from '../platform/params.ts';
-import { bodyOf, includeTotal } from './functions.ts';
+import { bodyOf } from './functions.ts';
 
 /**
  * Proxy rules, as far as appwrite-cli 12 uses them: `POST /proxy/rules/function` after creating a
@@ -20,13 +20,11 @@ export function registerProxyRoutes(app: FastifyInstance, service: FunctionsServ
   app.get('/proxy/rules', async (request) => {
     requireScope(request, 'rules.read');
     const query = request.query as Record<string, unknown>;
-    const { total, items } = listMetadata(
+    const { total, items } = metadataPage(
       rules.list() as unknown as Record<string, unknown>[],
-      query.queries,
-      query.search,
-      '$id',
-      includeTotal(query),
+      query,
       LIST_ATTRIBUTES.rules,
+      query.search,
     );
     return { total, rules: items };
   });

@@ -3,11 +3,11 @@ import type { FunctionsService } from '../../core/functions/service.ts';
 import { type VariableDoc, variableModel } from '../../core/functions/variables.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
 import { operation } from '../platform/formats/layer.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import { optionalBoolean, optionalString, requiredString } from '../platform/params.ts';
-import { bodyOf, includeTotal, readId } from './functions.ts';
+import { bodyOf, readId } from './functions.ts';
 
 type Body = Record<string, unknown>;
 
@@ -57,14 +57,7 @@ export function registerVariableRoutesFor<Owner>(
     const owner = routes.owner(request);
     const query = request.query as Body;
     const all = routes.list(owner).map((v) => ({ ...variableModel(v) }));
-    const { total, items } = listMetadata(
-      all,
-      query.queries,
-      '',
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.variables,
-    );
+    const { total, items } = metadataPage(all, query, LIST_ATTRIBUTES.variables);
     return { total, variables: items };
   });
 

@@ -4,17 +4,17 @@ import { checkEventName } from '../../core/functions/settings.ts';
 import { type WebhookInput, webhookModel } from '../../core/functions/webhooks.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { requireScope } from '../platform/context.ts';
 import { operation } from '../platform/formats/layer.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import {
   optionalBoolean,
   optionalString,
   requiredString,
   stringArray,
 } from '../platform/params.ts';
-import { bodyOf, includeTotal, readId } from './functions.ts';
+import { bodyOf, readId } from './functions.ts';
 
 type Body = Record<string, unknown>;
 
@@ -74,14 +74,7 @@ export function registerWebhookRoutes(app: FastifyInstance, service: FunctionsSe
     requireScope(request, 'webhooks.read');
     const query = request.query as Body;
     const all = webhooks.list().map((w) => webhookModel(w));
-    const { total, items } = listMetadata(
-      all,
-      query.queries,
-      '',
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.webhooks,
-    );
+    const { total, items } = metadataPage(all, query, LIST_ATTRIBUTES.webhooks);
     return asModel('webhookList', { total, webhooks: items });
   });
 

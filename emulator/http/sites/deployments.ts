@@ -2,14 +2,11 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as tar from 'tar';
 import { AppwriteError } from '../../core/platform/errors.ts';
-import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { SitesService } from '../../core/sites/service.ts';
-import { header } from '../functions/deployments.ts';
-import { includeTotal } from '../functions/functions.ts';
+import { deploymentList, formText, uploadedCode } from '../functions/deployment-upload.ts';
 import { requireScope } from '../platform/context.ts';
 import { readFormBody } from '../platform/multipart.ts';
-import { optionalBoolean, optionalString } from '../platform/params.ts';
+import { optionalString } from '../platform/params.ts';
 
 type Body = Record<string, unknown>;
 
@@ -32,24 +29,12 @@ export function registerSiteDeploymentRoutes(app: FastifyInstance, service: Site
     requireScope(request, 'sites.write');
     const { siteId } = params(request);
     const form = await readFormBody(request);
-    const text = (name: string) => {
-      const value = form.fields[name];
-      if (value === undefined || value === null) return null;
-      if (typeof value !== 'string' || value.length > 8192) {
-        throw new AppwriteError('general_argument_invalid', `Invalid \`${name}\` param.`);
-      }
-      return value;
-    };
     const deployment = service.writes.uploadDeployment({
       siteId,
-      installCommand: text('installCommand'),
-      buildCommand: text('buildCommand'),
-      outputDirectory: text('outputDirectory'),
-      activate: optionalBoolean(form.fields, 'activate', false),
-      file: form.files.get('code') ?? form.files.values().next().value ?? null,
-      contentRange: header(request, 'content-range'),
-      appwriteId: header(request, 'x-appwrite-id'),
-      type: header(request, 'x-sdk-language') === 'cli' ? 'cli' : 'manual',
+      installCommand: formText(form, 'installCommand', 8192),
+      buildCommand: formText(form, 'buildCommand', 8192),
+      outputDirectory: formText(form, 'outputDirectory', 8192),
+      ...uploadedCode(request, form),
     });
     return reply.code(202).send(deployments.model(deployment));
   });
@@ -57,16 +42,8 @@ export function registerSiteDeploymentRoutes(app: FastifyInstance, service: Site
   app.get('/sites/:siteId/deployments', async (request) => {
     requireScope(request, 'sites.read');
     const { siteId } = params(request);
-    const query = request.query as Body;
-    const { total, items } = listMetadata(
-      deployments.list(siteId).map((d) => deployments.model(d)),
-      query.queries,
-      query.search,
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.deployments,
-    );
-    return { total, deployments: items };
+    const all = deployments.list(siteId).map((d) => deployments.model(d));
+    return deploymentList(all, request.query as Body);
   });
 
   app.get('/sites/:siteId/deployments/:deploymentId', async (request) => {

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { checkRuntime, checkSpecification, RUNTIMES } from '../../core/functions/settings.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import type { SitesService } from '../../core/sites/service.ts';
 import { SITE_DEFAULTS, type SiteDoc, type SiteSettings } from '../../core/sites/sites.ts';
-import { bodyOf, includeTotal, readId, specificationList } from '../functions/functions.ts';
+import { bodyOf, readId, specificationList } from '../functions/functions.ts';
 import { requireScope } from '../platform/context.ts';
 import { operation } from '../platform/formats/layer.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -113,13 +113,11 @@ export function registerSiteRoutes(app: FastifyInstance, service: SitesService):
     requireScope(request, 'sites.read');
     const query = request.query as Body;
     const search = optionalString(query, 'search', '', 256);
-    const { total, items } = listMetadata(
+    const { total, items } = metadataPage(
       sites.list().map((site) => sites.model(site)),
-      query.queries,
-      search,
-      '$id',
-      includeTotal(query),
+      query,
       LIST_ATTRIBUTES.sites,
+      search,
     );
     return asModel('siteList', { total, sites: items });
   });

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { resolveId } from '../../core/platform/ids.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import { parsePermissions, TABLE_ACTIONS } from '../../core/platform/permissions.ts';
 import {
   type Bucket,
@@ -13,6 +12,7 @@ import {
 } from '../../core/storage/buckets.ts';
 import type { Storage } from '../../core/storage/service.ts';
 import { requireScope } from '../platform/context.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -72,12 +72,6 @@ export function readBucketInput(body: Body, current: Bucket | null): BucketInput
   };
 }
 
-/** `total=false` skips counting (query strings carry it as text). */
-export function includeTotal(source: Body): boolean {
-  const total = source.total;
-  return !(total === false || total === 'false' || total === '0');
-}
-
 /** Buckets: `GET|POST /storage/buckets`, `GET|PUT|DELETE /storage/buckets/{bucketId}` (keys only). */
 export function registerBucketRoutes(app: FastifyInstance, storage: Storage): void {
   const model = (bucket: Bucket) => bucketModel(bucket, storage.files.totalSize(bucket.seq));
@@ -87,14 +81,7 @@ export function registerBucketRoutes(app: FastifyInstance, storage: Storage): vo
     const query = request.query as Body;
     const search = optionalString(query, 'search', '', 256);
     const all = storage.buckets.all().map(model);
-    const { total, items } = listMetadata(
-      all,
-      query.queries,
-      search,
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.buckets,
-    );
+    const { total, items } = metadataPage(all, query, LIST_ATTRIBUTES.buckets, search);
     return { total: Math.min(total, 5000), buckets: items };
   });
 

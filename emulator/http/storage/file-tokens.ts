@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppwriteError } from '../../core/platform/errors.ts';
 import { LIST_ATTRIBUTES } from '../../core/platform/list-attributes.ts';
-import { listMetadata } from '../../core/platform/metadata-list.ts';
 import {
   bucketAllows,
   bucketForFiles,
@@ -13,7 +12,7 @@ import type { StoredFile } from '../../core/storage/files.ts';
 import { fileNotFound, type Storage } from '../../core/storage/service.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
-import { includeTotal } from './buckets.ts';
+import { metadataPage } from '../platform/metadata-page.ts';
 
 type Body = Record<string, unknown>;
 type FileParams = { bucketId: string; fileId: string };
@@ -77,14 +76,7 @@ export function registerFileTokenRoutes(app: FastifyInstance, storage: Storage):
     const { file } = fileFor(request);
     const query = request.query as Body;
     const tokens = storage.tokens.forFile(file.seq).map(model);
-    const { total, items } = listMetadata(
-      tokens,
-      query.queries,
-      '',
-      '$id',
-      includeTotal(query),
-      LIST_ATTRIBUTES.fileTokens,
-    );
+    const { total, items } = metadataPage(tokens, query, LIST_ATTRIBUTES.fileTokens);
     return { total, tokens: items };
   });
 

@@ -6,9 +6,9 @@ import type { Storage } from '../../core/storage/service.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
 import { requireScope } from '../platform/context.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { includeTotal } from '../platform/metadata-page.ts';
 import { readFormBody } from '../platform/multipart.ts';
 import { optionalString } from '../platform/params.ts';
-import { includeTotal } from './buckets.ts';
 
 type Body = Record<string, unknown>;
 type FileParams = { bucketId: string; fileId: string };

@@ -68,12 +68,6 @@ export function queryOf(request: Req): Body {
   return (request.query ?? {}) as Body;
 }
 
-/** `total=false` skips counting (query strings carry it as text). */
-export function includeTotal(source: Body): boolean {
-  const total = source.total;
-  return !(total === false || total === 'false' || total === '0');
-}
-
 /** Appwrite's UID validator: at most 36 characters of a-z, A-Z, 0-9, `.`, `-`, `_`, not starting with a special one. */
 const UID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 

@@ -5,10 +5,10 @@ import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
 import { asModel } from '../platform/formats/models.ts';
+import { includeTotal } from '../platform/metadata-page.ts';
 import {
   bodyOf,
   type Dialect,
-  includeTotal,
   type Params,
   pathsOf,
   queryOf,
@@ -38,6 +38,16 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       total: list.total,
       [d.rows]: list.rows.map((r) => presentRow(r, { legacy: d.legacy })),
     });
+  /** The caller, database and table a request names: the first arguments of every row call. */
+  const inTable = (request: Req) => {
+    const p = request.params as Params;
+    return [request.principal, p.databaseId as string, tableId(p)] as const;
+  };
+  /** The same with the transaction a staged write goes into, as `transactions.stage*` take them. */
+  const inTransaction = (request: Req, txn: string) => {
+    const [principal, databaseId, table] = inTable(request);
+    return [principal, txn, databaseId, table] as const;
+  };
   /** A row a staged write answers with, already in the model's shape. */
   const shapeStaged = (model: Record<string, unknown>) =>
     asModel(d.legacy ? 'document' : 'row', model);
@@ -50,16 +60,14 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
   const rowsPath = `${tablePath}/${d.rows}`;
   app.get(rowsPath, async (request) => {
     requireAnyScope(request, s.rowsRead);
-    const p = request.params as Params;
     const q = queryOf(request);
     const list = transactions.readWithin(transactionIdOf(q), () =>
-      rows.list(request.principal, p.databaseId as string, tableId(p), q.queries, includeTotal(q)),
+      rows.list(...inTable(request), q.queries, includeTotal(q)),
     );
     return shapeRows(request, list);
   });
   app.post(rowsPath, twice, async (request, reply) => {
     requireAnyScope(request, s.rowsWrite);
-    const p = request.params as Params;
     const body = bodyOf(request);
     const many = body[d.rows];
     if (many !== undefined && body.data !== undefined) {
@@ -69,21 +77,12 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     if (txn !== null && many !== undefined) {
       return shapeRows(
         request,
-        await transactions.stageCreateMany(
-          request.principal,
-          txn,
-          p.databaseId as string,
-          tableId(p),
-          many,
-        ),
+        await transactions.stageCreateMany(...inTransaction(request, txn), many),
       );
     }
     if (txn !== null) {
       const staged = await transactions.stageCreate(
-        request.principal,
-        txn,
-        p.databaseId as string,
-        tableId(p),
+        ...inTransaction(request, txn),
         body[d.rowParam],
         body.data,
         body.permissions,
@@ -92,19 +91,11 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       return reply.code(201).send(shapeStaged(staged));
     }
     if (many !== undefined) {
-      const list = await rowWrites.createMany(
-        request.principal,
-        p.databaseId as string,
-        tableId(p),
-        many,
-        announced(request),
-      );
+      const list = await rowWrites.createMany(...inTable(request), many, announced(request));
       return reply.code(201).send(shapeRows(request, list));
     }
     const row = await rowWrites.create(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
+      ...inTable(request),
       body[d.rowParam],
       body.data,
       body.permissions,
@@ -114,52 +105,29 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
   });
   app.put(rowsPath, twice, async (request, reply) => {
     requireAnyScope(request, s.rowsWrite);
-    const p = request.params as Params;
     const body = bodyOf(request);
     const txn = transactionIdOf(body);
     if (txn !== null) {
       return shapeRows(
         request,
-        await transactions.stageUpsertMany(
-          request.principal,
-          txn,
-          p.databaseId as string,
-          tableId(p),
-          body[d.rows],
-        ),
+        await transactions.stageUpsertMany(...inTransaction(request, txn), body[d.rows]),
       );
     }
-    const list = await rowWrites.upsertMany(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      body[d.rows],
-      announced(request),
-    );
+    const list = await rowWrites.upsertMany(...inTable(request), body[d.rows], announced(request));
     return reply.code(201).send(shapeRows(request, list));
   });
   app.patch(rowsPath, twice, async (request) => {
     requireAnyScope(request, s.rowsWrite);
-    const p = request.params as Params;
     const body = bodyOf(request);
     const txn = transactionIdOf(body);
     if (txn !== null) {
       return shapeRows(
         request,
-        await transactions.stageUpdateMany(
-          request.principal,
-          txn,
-          p.databaseId as string,
-          tableId(p),
-          body.data,
-          body.queries,
-        ),
+        await transactions.stageUpdateMany(...inTransaction(request, txn), body.data, body.queries),
       );
     }
     const list = await rowWrites.updateMany(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
+      ...inTable(request),
       body.data,
       body.queries,
       announced(request),
@@ -168,28 +136,15 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
   });
   app.delete(rowsPath, once, async (request) => {
     requireAnyScope(request, s.rowsWrite);
-    const p = request.params as Params;
     const body = bodyOf(request);
     const txn = transactionIdOf(body);
     if (txn !== null) {
       return shapeRows(
         request,
-        await transactions.stageDeleteMany(
-          request.principal,
-          txn,
-          p.databaseId as string,
-          tableId(p),
-          body.queries,
-        ),
+        await transactions.stageDeleteMany(...inTransaction(request, txn), body.queries),
       );
     }
-    const list = await rowWrites.deleteMany(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      body.queries,
-      announced(request),
-    );
+    const list = await rowWrites.deleteMany(...inTable(request), body.queries, announced(request));
     return shapeRows(request, list);
   });
   app.get(rowPath, async (request) => {
@@ -197,7 +152,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const q = queryOf(request);
     const row = transactions.readWithin(transactionIdOf(q), () =>
-      rows.get(request.principal, p.databaseId as string, tableId(p), rowId(p), q.queries),
+      rows.get(...inTable(request), rowId(p), q.queries),
     );
     return shapeRow(request, row);
   });
@@ -208,10 +163,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const txn = transactionIdOf(body);
     if (txn !== null) {
       const staged = await transactions.stageUpsert(
-        request.principal,
-        txn,
-        p.databaseId as string,
-        tableId(p),
+        ...inTransaction(request, txn),
         rowId(p),
         body.data,
         body.permissions,
@@ -220,9 +172,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       return reply.code(201).send(shapeStaged(staged));
     }
     const row = await rowWrites.upsert(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
+      ...inTable(request),
       rowId(p),
       body.data,
       body.permissions,
@@ -237,10 +187,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const txn = transactionIdOf(body);
     if (txn !== null) {
       const staged = await transactions.stageUpdate(
-        request.principal,
-        txn,
-        p.databaseId as string,
-        tableId(p),
+        ...inTransaction(request, txn),
         rowId(p),
         body.data,
         body.permissions,
@@ -249,9 +196,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       return shapeStaged(staged);
     }
     const row = await rowWrites.update(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
+      ...inTable(request),
       rowId(p),
       body.data,
       body.permissions,
@@ -264,22 +209,10 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
     const p = request.params as Params;
     const txn = transactionIdOf(bodyOf(request));
     if (txn !== null) {
-      await transactions.stageDelete(
-        request.principal,
-        txn,
-        p.databaseId as string,
-        tableId(p),
-        rowId(p),
-      );
+      await transactions.stageDelete(...inTransaction(request, txn), rowId(p));
       return reply.code(204).send();
     }
-    await rowWrites.delete(
-      request.principal,
-      p.databaseId as string,
-      tableId(p),
-      rowId(p),
-      announced(request),
-    );
+    await rowWrites.delete(...inTable(request), rowId(p), announced(request));
     return reply.code(204).send();
   });
   for (const direction of ['increment', 'decrement'] as const) {
@@ -290,10 +223,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       const txn = transactionIdOf(body);
       if (txn !== null) {
         const staged = await transactions.stageIncrement(
-          request.principal,
-          txn,
-          p.databaseId as string,
-          tableId(p),
+          ...inTransaction(request, txn),
           rowId(p),
           p.column as string,
           body.value,
@@ -305,9 +235,7 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
       }
       // Announced as an update, as Appwrite labels increment and decrement.
       const row = await rowWrites.increment(
-        request.principal,
-        p.databaseId as string,
-        tableId(p),
+        ...inTable(request),
         rowId(p),
         p.column as string,
         body.value,

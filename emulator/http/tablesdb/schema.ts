@@ -10,10 +10,10 @@ import {
   presentIndex,
   presentTable,
 } from '../../core/tablesdb/schema-models.ts';
+import { includeTotal } from '../platform/metadata-page.ts';
 import {
   bodyOf,
   type Dialect,
-  includeTotal,
   type Params,
   pathsOf,
   queryOf,

@@ -1,24 +1,29 @@
-import type { Sql } from '../platform/db.ts';
-import type { ListPlan } from '../platform/list-plan.ts';
+import type { Sql } from './db.ts';
+import type { ListPlan } from './list-plan.ts';
 
-/** One SQL list: its table, the filters that always apply, and what it selects. */
+/** One SQL list: its table, the filters that always apply, and what it selects (users, teams, memberships, files). */
 export interface PageSource {
   table: string;
-  /** The id column, for the cursor (`teams_teams.id`, `id`). */
+  /** The id column, for the cursor (`teams_teams.id`, `f.id`). */
   idSql: string;
-  /** The insertion order, the last tie-break (`teams_teams.seq`, `seq`). */
+  /** The insertion order, the last tie-break (`teams_teams.seq`, `f.seq`). */
   seqSql: string;
   /** What each row selects (`*`, or `*` plus computed columns). */
   select: string;
-  /** Conditions the caller adds to the plan's (the team, who may read). */
+  /** Conditions the caller adds to the plan's (the team or bucket, who may read). */
   where: string[];
   params: unknown[];
+  /**
+   * Whether the cursor may be any row of the table, not only one the list shows (users: Appwrite
+   * looks the cursor user up by id alone).
+   */
+  cursorAnywhere?: boolean;
 }
 
 /**
- * A page of `source` for a compiled plan, as users and files are paged (core/identity/users.ts):
+ * A page of `source` for a compiled plan (core/platform/list-plan.ts):
  * filters, order with insertion order as the tie-break, keyset paging from a cursor row, then
- * limit/offset. The cursor must be a row the list itself can show, else `cursorMissing`. `total`
+ * limit/offset. The cursor must be a row the list itself can show (any row with `cursorAnywhere`), else `cursorMissing`. `total`
  * counts up to `cap` (Appwrite's `APP_LIMIT_COUNT`) and is 0 when not asked for.
  */
 export function selectPage<Row>(
@@ -43,12 +48,13 @@ export function selectPage<Row>(
   const orders = [...plan.orders, { sql: source.seqSql, desc: false }];
   const reverse = plan.cursor?.direction === 'before';
   if (plan.cursor) {
-    const cursorWhere = [...where, `${source.idSql} = ?`];
+    const cursorWhere = [...(source.cursorAnywhere ? [] : where), `${source.idSql} = ?`];
+    const cursorParams = source.cursorAnywhere ? [] : params;
     const at = db
       .prepare(
         `SELECT ${orders.map((o, i) => `${o.sql} AS c${i}`).join(', ')} FROM ${source.table} WHERE ${cursorWhere.join(' AND ')}`,
       )
-      .get(...params, plan.cursor.id) as Record<string, unknown> | undefined;
+      .get(...cursorParams, plan.cursor.id) as Record<string, unknown> | undefined;
     if (!at) return { cursorMissing: true };
     // (a, b) after (x, y) under mixed directions: a > x OR (a = x AND b > y).
     const clauses: string[] = [];
