@@ -293,12 +293,19 @@ async function main() {
   for (const line of await seedBoard(client)) console.log(`[seed] ${line}`);
 
   process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');
+  const ownSigterm = new Set(process.listeners('SIGTERM'));
   const vite: ViteDevServer = await createServer({
     configFile: join(ROOT, 'vite.config.ts'),
     server: { port: options.clientPort },
     clearScreen: false,
     logLevel: 'warn',
   });
+  // Vite ends the process on SIGTERM by itself once its own server is closed, which left the local
+  // Appwrite running on its port (and a Site build writing into the data folder): stop() below
+  // closes both, in order, then exits.
+  for (const listener of process.listeners('SIGTERM')) {
+    if (!ownSigterm.has(listener)) process.off('SIGTERM', listener);
+  }
   await vite.listen();
   const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;
   const watchers = watchFunctions(new Functions(client));

@@ -180,9 +180,11 @@ describe('npm start', () => {
     expect(bundle.body).toContain(`${siteUrl}v1`);
   }, 260_000);
 
-  it('stops everything on Ctrl-C', async () => {
+  // SIGTERM, as a process manager stops it (Ctrl-C's SIGINT takes the same path): Vite's own
+  // SIGTERM handler used to end the process first and leave the local Appwrite serving.
+  it('stops everything on SIGTERM, the local Appwrite included', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
+    child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await expect(fetch(`${endpoint}/health/version`)).rejects.toThrow();
   });
