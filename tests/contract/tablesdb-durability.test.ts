@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, test } from 'vitest';
+import { exited, startEmulatorProcess } from '../support/emulator-process.ts';
 
 /**
  * Durability: kill -9 the server while 1,000 row creates are in flight; after a restart on the same
@@ -13,10 +13,7 @@ import { afterAll, expect, test } from 'vitest';
  * so SIGKILL reaches the process that holds the database.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'emulator/main.ts');
 /** tsx's loader by absolute URL: the server runs in a scratch folder with no node_modules. */
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'appwrite-local-durability-'));
 const data = join(work, 'data');
 
@@ -42,40 +39,8 @@ writeFileSync(
   }),
 );
 
-async function start(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', TSX_LOADER, MAIN, '--port', '0', '--data', data],
-    {
-      cwd: work,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (chunk) => {
-    err += chunk;
-  });
-  const endpoint = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no ready line; stderr: ${err}`)), 20_000);
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /Local Appwrite ready at (\S+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    child.on('exit', (code) => fail(new Error(`exited early (${code}); stderr: ${err}`)));
-  });
-  return { child, endpoint };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) done();
-    else child.on('exit', () => done());
-  });
+function start(): Promise<{ child: ChildProcess; endpoint: string }> {
+  return startEmulatorProcess(data, work, 20_000);
 }
 
 test('every acknowledged create survives kill -9', async () => {

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, test } from 'vitest';
+import { exited, startEmulatorProcess } from '../support/emulator-process.ts';
 
 /**
  * A commit is all or nothing even when the process dies in the middle of it: the server (a child
@@ -17,9 +17,6 @@ import { afterAll, expect, test } from 'vitest';
  * tsx wrapper) so that SIGKILL reaches the process holding the database.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'emulator/main.ts');
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'appwrite-local-txn-kill-'));
 const data = join(work, 'data');
 const file = join(data, 'appwrite-local.sqlite');
@@ -60,37 +57,9 @@ writeFileSync(
 );
 
 async function start(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', TSX_LOADER, MAIN, '--port', '0', '--data', data],
-    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (chunk) => {
-    err += chunk;
-  });
-  const endpoint = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no ready line; stderr: ${err}`)), 30_000);
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /Local Appwrite ready at (\S+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    child.on('exit', (code) => fail(new Error(`exited early (${code}); stderr: ${err}`)));
-  });
-  return { child, endpoint };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) done();
-    else child.on('exit', () => done());
-  });
+  const started = await startEmulatorProcess(data, work);
+  children.push(started.child);
+  return started;
 }
 
 function walStamp(): string {
