@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import {
   Client,
   type ExecutionMethod,
@@ -55,10 +56,29 @@ async function projectFolder(): Promise<string> {
   return dir;
 }
 
-function startServer(cwd: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * The local Appwrite on the project folder. With `cpuProfileDir`, Node writes a CPU profile of the
+ * server there when it stops (bench/profile-like.ts reads it).
+ */
+function startServer(
+  cwd: string,
+  dataDir: string,
+  cpuProfileDir?: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const child = spawn(
-    join(root, 'node_modules/.bin/tsx'),
-    [join(root, 'emulator/main.ts'), '--port', '0', '--data', dataDir, '--no-abuse'],
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
+      ...profile,
+      join(root, 'emulator/main.ts'),
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--no-abuse',
+    ],
     { cwd, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -104,7 +124,7 @@ async function timed(
 }
 
 /** One sync execution of `posts`; throws unless it answered `expected`. */
-async function execute(
+export async function execute(
   session: Client,
   route: RouteKey,
   params: Record<string, string>,
@@ -128,10 +148,36 @@ async function execute(
   return execution.responseBody === '' ? {} : JSON.parse(execution.responseBody);
 }
 
-export async function benchPosts(): Promise<Figure[]> {
+/** What a run of the posts figures works with: the key, one session per user, the bare-write baseline. */
+export interface PostsBench {
+  key: Client;
+  tables: TablesDB;
+  sessions: Client[];
+  post: { title: string; body: string; tags: string[] };
+  /** The baseline: a bare createRow with the session into a scratch table. */
+  scratch(session: Client): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local Appwrite on a project with only `posts` (its server CPU-profiled into
+ * `cpuProfileDir` when given) and makes `users` members with a session each.
+ */
+export async function preparePosts(
+  users = CONCURRENCY,
+  cpuProfileDir?: string,
+): Promise<PostsBench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-posts-data-'));
   const project = await projectFolder();
-  const { child, url } = await startServer(project, dataDir);
+  const { child, url } = await startServer(project, dataDir, cpuProfileDir);
+  const stop = () =>
+    new Promise<void>((done) => {
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    }).then(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(project, { recursive: true, force: true });
+    });
   try {
     const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
     const key = new Client()
@@ -147,7 +193,7 @@ export async function benchPosts(): Promise<Figure[]> {
       secret: false,
     });
     const tables = new TablesDB(key);
-    const users = new Users(key);
+    const admin = new Users(key);
     await tables.createTable({
       databaseId: DATABASE_ID,
       tableId: SCRATCH,
@@ -170,24 +216,23 @@ export async function benchPosts(): Promise<Figure[]> {
       required: true,
     });
     const sessions: Client[] = [];
-    for (let i = 0; i < CONCURRENCY; i++) {
+    for (let i = 0; i < users; i++) {
       const userId = `bench-${i}`;
       // As the sign-up gate leaves a member: the `member` label, a verified email, a profile.
-      await users.create({ userId, email: `${userId}@bench.local` });
-      await users.updateLabels({ userId, labels: [MEMBER_LABEL] });
-      await users.updateEmailVerification({ userId, emailVerification: true });
+      await admin.create({ userId, email: `${userId}@bench.local` });
+      await admin.updateLabels({ userId, labels: [MEMBER_LABEL] });
+      await admin.updateEmailVerification({ userId, emailVerification: true });
       await tables.createRow({
         databaseId: DATABASE_ID,
         tableId: TableId.profiles,
         rowId: userId,
         data: { name: userId, postsCount: 0, commentsCount: 0, likesReceived: 0 },
       });
-      const session = await users.createSession({ userId });
+      const session = await admin.createSession({ userId });
       sessions.push(
         new Client().setEndpoint(url).setProject(credentials.projectId).setSession(session.secret),
       );
     }
-    const [first = key, second = key] = sessions;
     const post = { title: 'Bench post', body: 'Measured end to end.', tags: ['bench'] };
 
     const scratch = (session: Client) =>
@@ -198,6 +243,17 @@ export async function benchPosts(): Promise<Figure[]> {
         data: { title: post.title, body: post.body },
       });
 
+    return { key, tables, sessions, post, scratch, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function benchPosts(): Promise<Figure[]> {
+  const { key, tables, sessions, post, scratch, stop } = await preparePosts();
+  const [first = key, second = key] = sessions;
+  try {
     // Warm-up (discarded): the worker process, the JIT, SQLite's page cache.
     for (let i = 0; i < 20; i++) {
       await execute(first, Route.posts.create, {}, 201, post);
@@ -279,12 +335,7 @@ export async function benchPosts(): Promise<Figure[]> {
       ),
     ];
   } finally {
-    await new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(project, { recursive: true, force: true });
+    await stop();
   }
 }
 
