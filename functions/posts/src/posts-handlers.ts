@@ -59,6 +59,16 @@ async function findOpenPost(repo: PostsRepo, postId: string | undefined) {
   return post?.hidden ? null : post;
 }
 
+/**
+ * The post read, started before the member check (a read, so safe to begin for anyone) and awaited
+ * after it: the two round trips overlap instead of following each other. Its failure surfaces only
+ * when awaited; a caller refused first never sees it, and it is no unhandled rejection.
+ */
+function earlyRead<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
 async function findComment(repo: PostsRepo, commentId: string | undefined) {
   const id = validId(commentId);
   return id === null ? null : repo.getComment(id);
@@ -87,6 +97,10 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
     const { userId } = await memberOf(req, repo, true);
     const input = parseInput(PostCreate, req.bodyText);
     await limiterFor(req).consume(userId, 'post');
+    // Who the post mentions is read while the post is written (the handles are in the input).
+    const mentionedRead = earlyRead(
+      repo.userIdsByHandles(mentionedHandles(`${input.title}\n${input.body}`)),
+    );
     const post = await repo.createPost({
       ...input,
       authorId: userId,
@@ -95,19 +109,21 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
       hidden: false,
       hiddenReason: null,
     });
-    await Promise.all([
+    const [mentioned] = await Promise.all([
+      mentionedRead,
       repo.bump({ table: 'stats', column: 'posts' }, 1),
       repo.bump({ table: 'profiles', rowId: userId, column: 'postsCount' }, 1),
     ]);
     // A new post is not one transaction (the row, then its counters), so its mentions follow it:
     // each row's id is derived from (post, recipient), so writing them again changes nothing.
-    const mentioned = await repo.userIdsByHandles(mentionedHandles(`${post.title}\n${post.body}`));
     const about = { postId: post.$id, commentId: null, text: post.title };
-    for (const notification of notifyMentions(about, userId, mentioned)) {
-      await repo.upsertNotification(notification).catch((thrown: unknown) => {
-        error(`mention notification not written: ${String(thrown)}`);
-      });
-    }
+    await Promise.all(
+      notifyMentions(about, userId, mentioned).map((notification) =>
+        repo.upsertNotification(notification).catch((thrown: unknown) => {
+          error(`mention notification not written: ${String(thrown)}`);
+        }),
+      ),
+    );
     return res.json(post, 201);
   };
 }
@@ -172,25 +188,26 @@ async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
+    const postRead = earlyRead(findOpenPost(repo, params.postId));
     const { userId } = await memberOf(req, repo, true);
     noBody(req);
     await limiterFor(req).consume(userId, 'like');
-    const post = await findOpenPost(repo, params.postId);
+    const post = await postRead;
     if (!post) throw postNotFound();
     const outcome = await repo.atomically(likeWrite(post, userId));
     // `missing`: the post went between the read and the write, and nothing was written.
     if (outcome.status === 'missing') throw postNotFound();
     const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
-    if (notification) {
-      await repo.upsertNotification(notification).catch((thrown: unknown) => {
-        error(`like notification not written: ${String(thrown)}`);
-      });
-    }
-    const state: LikeState = {
-      postId: post.$id,
-      liked: true,
-      likesCount: await likesCountNow(repo, post.$id),
-    };
+    // The notification and the count read are independent: both in flight at once, both done
+    // before the answer (the notification exists when the like returns).
+    const [likesCount] = await Promise.all([
+      likesCountNow(repo, post.$id),
+      notification &&
+        repo.upsertNotification(notification).catch((thrown: unknown) => {
+          error(`like notification not written: ${String(thrown)}`);
+        }),
+    ]);
+    const state: LikeState = { postId: post.$id, liked: true, likesCount };
     return res.json(state);
   };
 }
@@ -199,10 +216,11 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
 export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
+    const postRead = earlyRead(findOpenPost(repo, params.postId));
     const { userId } = await memberOf(req, repo, false);
     noBody(req);
     await limiterFor(req).consume(userId, 'like');
-    const post = await findOpenPost(repo, params.postId);
+    const post = await postRead;
     if (!post) throw postNotFound();
     const outcome = await repo.atomically(unlikeWrite(post, userId));
     // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
@@ -235,10 +253,11 @@ function onePerRecipient(candidates: readonly (NotificationWrite | null)[]): Not
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
+    const postRead = earlyRead(findOpenPost(repo, params.postId));
     const { userId } = await memberOf(req, repo, true);
     const input = parseInput(CommentCreate, req.bodyText);
     await limiterFor(req).consume(userId, 'comment');
-    const post = await findOpenPost(repo, params.postId);
+    const post = await postRead;
     if (!post) throw postNotFound();
     const commentId = newRowId();
     const comment = { $id: commentId, authorId: userId, body: input.body };
