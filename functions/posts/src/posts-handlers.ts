@@ -69,6 +69,25 @@ function earlyRead<T>(read: Promise<T>): Promise<T> {
   return read;
 }
 
+/**
+ * Runs a route that ends in one atomic write with that write's transaction opened as the route
+ * starts (`PostsRepo.prepareAtomic`), so the transaction's round trip overlaps the member check and
+ * the post read; a route that ends without writing releases (rolls back) it. A post id that names
+ * no row opens none.
+ */
+async function withPreparedWrite<T>(
+  repo: PostsRepo,
+  postId: string | undefined,
+  route: (atomically: PostsRepo['atomically']) => Promise<T>,
+): Promise<T> {
+  const prepared = validId(postId) === null ? null : repo.prepareAtomic();
+  try {
+    return await route((write) => (prepared ? prepared.atomically(write) : repo.atomically(write)));
+  } finally {
+    await prepared?.release();
+  }
+}
+
 async function findComment(repo: PostsRepo, commentId: string | undefined) {
   const id = validId(commentId);
   return id === null ? null : repo.getComment(id);
@@ -188,27 +207,29 @@ async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
-    const postRead = earlyRead(findOpenPost(repo, params.postId));
-    const { userId } = await memberOf(req, repo, true);
-    noBody(req);
-    await limiterFor(req).consume(userId, 'like');
-    const post = await postRead;
-    if (!post) throw postNotFound();
-    const outcome = await repo.atomically(likeWrite(post, userId));
-    // `missing`: the post went between the read and the write, and nothing was written.
-    if (outcome.status === 'missing') throw postNotFound();
-    const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
-    // The notification and the count read are independent: both in flight at once, both done
-    // before the answer (the notification exists when the like returns).
-    const [likesCount] = await Promise.all([
-      likesCountNow(repo, post.$id),
-      notification &&
-        repo.upsertNotification(notification).catch((thrown: unknown) => {
-          error(`like notification not written: ${String(thrown)}`);
-        }),
-    ]);
-    const state: LikeState = { postId: post.$id, liked: true, likesCount };
-    return res.json(state);
+    return withPreparedWrite(repo, params.postId, async (atomically) => {
+      const postRead = earlyRead(findOpenPost(repo, params.postId));
+      const { userId } = await memberOf(req, repo, true);
+      noBody(req);
+      await limiterFor(req).consume(userId, 'like');
+      const post = await postRead;
+      if (!post) throw postNotFound();
+      const outcome = await atomically(likeWrite(post, userId));
+      // `missing`: the post went between the read and the write, and nothing was written.
+      if (outcome.status === 'missing') throw postNotFound();
+      const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
+      // The notification and the count read are independent: both in flight at once, both done
+      // before the answer (the notification exists when the like returns).
+      const [likesCount] = await Promise.all([
+        likesCountNow(repo, post.$id),
+        notification &&
+          repo.upsertNotification(notification).catch((thrown: unknown) => {
+            error(`like notification not written: ${String(thrown)}`);
+          }),
+      ]);
+      const state: LikeState = { postId: post.$id, liked: true, likesCount };
+      return res.json(state);
+    });
   };
 }
 
@@ -216,21 +237,23 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
 export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
-    const postRead = earlyRead(findOpenPost(repo, params.postId));
-    const { userId } = await memberOf(req, repo, false);
-    noBody(req);
-    await limiterFor(req).consume(userId, 'like');
-    const post = await postRead;
-    if (!post) throw postNotFound();
-    const outcome = await repo.atomically(unlikeWrite(post, userId));
-    // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
-    if (outcome.status === 'missing' && outcome.rowId === post.$id) throw postNotFound();
-    const state: LikeState = {
-      postId: post.$id,
-      liked: false,
-      likesCount: await likesCountNow(repo, post.$id),
-    };
-    return res.json(state);
+    return withPreparedWrite(repo, params.postId, async (atomically) => {
+      const postRead = earlyRead(findOpenPost(repo, params.postId));
+      const { userId } = await memberOf(req, repo, false);
+      noBody(req);
+      await limiterFor(req).consume(userId, 'like');
+      const post = await postRead;
+      if (!post) throw postNotFound();
+      const outcome = await atomically(unlikeWrite(post, userId));
+      // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
+      if (outcome.status === 'missing' && outcome.rowId === post.$id) throw postNotFound();
+      const state: LikeState = {
+        postId: post.$id,
+        liked: false,
+        likesCount: await likesCountNow(repo, post.$id),
+      };
+      return res.json(state);
+    });
   };
 }
 
@@ -253,35 +276,43 @@ function onePerRecipient(candidates: readonly (NotificationWrite | null)[]): Not
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
-    const postRead = earlyRead(findOpenPost(repo, params.postId));
-    const { userId } = await memberOf(req, repo, true);
-    const input = parseInput(CommentCreate, req.bodyText);
-    await limiterFor(req).consume(userId, 'comment');
-    const post = await postRead;
-    if (!post) throw postNotFound();
-    const commentId = newRowId();
-    const comment = { $id: commentId, authorId: userId, body: input.body };
-    const [earlier, mentioned] = await Promise.all([
-      repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5),
-      repo.userIdsByHandles(mentionedHandles(input.body)),
-    ]);
-    const about = { postId: post.$id, commentId, text: input.body };
-    const notifications = onePerRecipient([
-      notifyComment(post, comment),
-      ...notifyMentions(about, userId, mentioned),
-      ...notifyReplies(post, comment, earlier),
-    ]);
-    const outcome = await repo.atomically(
-      commentWrite(
-        commentId,
-        { postId: post.$id, authorId: userId, body: input.body, hidden: false, hiddenReason: null },
-        notifications,
-      ),
-    );
-    if (outcome.status !== 'done') throw postNotFound();
-    const stored = await repo.getComment(commentId);
-    if (!stored) throw new AppError('row_not_found', 'No comment with this id.');
-    return res.json(stored, 201);
+    return withPreparedWrite(repo, params.postId, async (atomically) => {
+      const postRead = earlyRead(findOpenPost(repo, params.postId));
+      const { userId } = await memberOf(req, repo, true);
+      const input = parseInput(CommentCreate, req.bodyText);
+      await limiterFor(req).consume(userId, 'comment');
+      const post = await postRead;
+      if (!post) throw postNotFound();
+      const commentId = newRowId();
+      const comment = { $id: commentId, authorId: userId, body: input.body };
+      const [earlier, mentioned] = await Promise.all([
+        repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5),
+        repo.userIdsByHandles(mentionedHandles(input.body)),
+      ]);
+      const about = { postId: post.$id, commentId, text: input.body };
+      const notifications = onePerRecipient([
+        notifyComment(post, comment),
+        ...notifyMentions(about, userId, mentioned),
+        ...notifyReplies(post, comment, earlier),
+      ]);
+      const outcome = await atomically(
+        commentWrite(
+          commentId,
+          {
+            postId: post.$id,
+            authorId: userId,
+            body: input.body,
+            hidden: false,
+            hiddenReason: null,
+          },
+          notifications,
+        ),
+      );
+      if (outcome.status !== 'done') throw postNotFound();
+      const stored = await repo.getComment(commentId);
+      if (!stored) throw new AppError('row_not_found', 'No comment with this id.');
+      return res.json(stored, 201);
+    });
   };
 }
 

@@ -152,6 +152,7 @@ describe('rate limits in the posts routes', () => {
         headers: { 'x-appwrite-user-id': FAKE_IDS.other, 'content-type': 'application/json' },
       });
       expect(result.statusCode).toBe(429);
+      expect(w.repo.openTransactions).toBe(0);
       expect(result.headers['retry-after']).toBe('12');
       expect(result.json()).toMatchObject({ code: 429, type: 'general_rate_limit_exceeded' });
       expect(w.repo.writes).toEqual([]);
@@ -196,6 +197,8 @@ describe('any input to any posts route (fast-check)', () => {
           checkAnyAnswer(call, answer, before, await inProcessTarget.state(w));
           if (answer.status >= 400) expect(w.repo.writes).toEqual([]);
           if (answer.status === 400 || answer.status === 401) expect(w.limiter.hits).toEqual([]);
+          // Written or refused, no transaction is left open.
+          expect(w.repo.openTransactions).toBe(0);
         }),
         { numRuns: 300 },
       );
@@ -324,6 +327,12 @@ describe('round trips of a like', () => {
   test('the post is read while the member check is in flight; the notification is written while the count is read', async () => {
     const w = await fakePostsWorld();
     const log = traced(w, ['getMember', 'getPost', 'upsertNotification']);
+    const prepare = w.repo.prepareAtomic.bind(w.repo);
+    let opened = -1;
+    w.repo.prepareAtomic = () => {
+      opened = log.length;
+      return prepare();
+    };
     const result = await execute(postsHandler(w.repo, w.limiter), {
       ...routeRequest(Route.posts.like, { postId: w.params.postId }),
       headers: { 'x-appwrite-user-id': FAKE_IDS.user },
@@ -331,6 +340,9 @@ describe('round trips of a like', () => {
     expect(result.statusCode, result.text).toBe(200);
     expect(result.json()).toMatchObject({ liked: true, likesCount: 2 });
     expect(log.slice(0, 2).sort()).toEqual(['start getMember', 'start getPost']);
+    // The like's transaction was opened before either read started, not after they answered.
+    expect(opened).toBe(0);
+    expect(w.repo.openTransactions).toBe(0);
     const afterCommit = log.slice(4);
     expect(afterCommit.slice(0, 2).sort()).toEqual(['start getPost', 'start upsertNotification']);
     // Both done before the answer: the notification exists when the like returns.
@@ -351,6 +363,8 @@ describe('round trips of a like', () => {
       });
       expect(result.statusCode).toBe(401);
       expect(w.limiter.hits).toEqual([]);
+      // The transaction opened for the write that never came is released.
+      expect(w.repo.openTransactions).toBe(0);
       // The refused read is not left unhandled (vitest fails the run on one): let it settle here.
       await new Promise((resolve) => setTimeout(resolve, 5));
     },
