@@ -300,7 +300,7 @@ describe('notifications the posts routes write', () => {
   });
 });
 
-describe('round trips of a like', () => {
+describe('round trips of a like and a post', () => {
   /**
    * Wraps repository reads and writes so each logs when it starts and when it answers, one
    * macrotask later (as a call over HTTP would): which calls were in flight together.
@@ -347,6 +347,21 @@ describe('round trips of a like', () => {
     expect(afterCommit.slice(0, 2).sort()).toEqual(['start getPost', 'start upsertNotification']);
     // Both done before the answer: the notification exists when the like returns.
     expect(afterCommit.slice(2).sort()).toEqual(['end getPost', 'end upsertNotification']);
+  });
+
+  test('a new post: its mentions are looked up while it is written; their notifications are written at once', async () => {
+    const w = await fakePostsWorld();
+    const log = traced(w, ['createPost', 'userIdsByHandles', 'upsertNotification']);
+    const result = await execute(postsHandler(w.repo, w.limiter), {
+      ...routeRequest(Route.posts.create, {}),
+      headers: { 'x-appwrite-user-id': FAKE_IDS.user, 'content-type': 'application/json' },
+      body: '{"title":"Ask @h_admin","body":"and @h_other"}',
+    });
+    expect(result.statusCode, result.text).toBe(201);
+    expect(log.slice(0, 2).sort()).toEqual(['start createPost', 'start userIdsByHandles']);
+    const writes = log.slice(log.indexOf('start upsertNotification'));
+    expect(writes.slice(0, 2)).toEqual(['start upsertNotification', 'start upsertNotification']);
+    expect(writes).toHaveLength(4);
   });
 
   test.each([Route.posts.like, Route.posts.unlike, Route.posts.comment])(
