@@ -37,6 +37,8 @@ const root = new URL('../', import.meta.url).pathname;
 const SEQUENTIAL = Number(process.env.BENCH_POSTS_RUNS ?? 200);
 const CONCURRENCY = 10;
 const PER_STREAM = Math.max(1, Math.round(SEQUENTIAL / CONCURRENCY));
+/** The second concurrent shape (issue 17): 50 users at once, each as many calls as at 10. */
+const WIDE = 50;
 const SCRATCH = 'bench_scratch';
 
 /** A project folder with Agora's appwrite.json (project `bench`, only `posts`) and its bundle. */
@@ -251,7 +253,7 @@ export async function preparePosts(
 }
 
 export async function benchPosts(): Promise<Figure[]> {
-  const { key, tables, sessions, post, scratch, stop } = await preparePosts();
+  const { key, tables, sessions, post, scratch, stop } = await preparePosts(WIDE);
   const [first = key, second = key] = sessions;
   try {
     // Warm-up (discarded): the worker process, the JIT, SQLite's page cache.
@@ -281,6 +283,21 @@ export async function benchPosts(): Promise<Figure[]> {
     // Every user likes the same first posts at once: contention on one row's counter.
     const likeConcurrent = await timed(CONCURRENCY, PER_STREAM, async (s, i) => {
       await execute(sessions[s] ?? first, Route.posts.like, { postId: postIds[i] ?? '' }, 200);
+    });
+
+    // The same three at 50 users at once (the first ten are the users above).
+    const baselineWide = await timed(
+      WIDE,
+      PER_STREAM,
+      async (s) => void (await scratch(sessions[s] ?? first)),
+    );
+    const createWide = await timed(WIDE, PER_STREAM, async (s) => {
+      await execute(sessions[s] ?? first, Route.posts.create, {}, 201, post);
+    });
+    // Posts the 10-user run did not like: every like but the second user's writes.
+    const likeWide = await timed(WIDE, PER_STREAM, async (s, i) => {
+      const postId = postIds[PER_STREAM + i] ?? '';
+      await execute(sessions[s] ?? first, Route.posts.like, { postId }, 200);
     });
 
     // The counters are exact after all of it.
@@ -332,6 +349,12 @@ export async function benchPosts(): Promise<Figure[]> {
         `like, ${CONCURRENCY} users at once on the same posts × ${PER_STREAM}`,
         likeConcurrent,
         baselineConcurrent,
+      ),
+      ...figures(`create post, ${WIDE} users at once × ${PER_STREAM}`, createWide, baselineWide),
+      ...figures(
+        `like, ${WIDE} users at once on the same posts × ${PER_STREAM}`,
+        likeWide,
+        baselineWide,
       ),
     ];
   } finally {

@@ -95,18 +95,21 @@ export function rateLimited(
 
 /**
  * A fixed-window limiter kept in the `ratelimits` table, so it holds across concurrent executions,
- * warm runtimes and processes (per-process memory would not):
+ * warm runtimes and processes (per-process memory would not). One call per action once the window's
+ * row exists — every action but a window's first:
  *
- * 1. `createRow` with the window's derived id and `count: 1` — the first action in a window;
- * 2. on 409 (the row exists), `incrementRowColumn` by 1 with `max: limit` — Appwrite refuses an
+ * 1. `incrementRowColumn` by 1 with `max: limit` on the window's derived id — Appwrite refuses an
  *    increment that would pass `max` with `400 column_limit_exceeded` and changes nothing. It checks
  *    under the row's lock (utopia-php/database `Database::increaseDocumentAttribute` reads the row
  *    `forUpdate` in a transaction, then bounds the UPDATE by `max - value`; Appwrite's Rows
  *    Increment maps its LimitException to `column_limit_exceeded`), and the local Appwrite checks in
  *    the UPDATE itself, so however many executions race, exactly `limit` get through;
- * 3. that refusal → `429 general_rate_limit_exceeded`, retry after the window's end.
+ * 2. on 404 (the window's first action: no row yet), `createRow` with `count: 1`; a 409 there means
+ *    a concurrent first action made it a moment before, so this one increments after all (step 1,
+ *    once more);
+ * 3. `column_limit_exceeded` → `429 general_rate_limit_exceeded`, retry after the window's end.
  *
- * Neither call is retried (`withRetry`): a lost answer to the increment would count the action twice.
+ * No call is retried (`withRetry`): a lost answer to the increment would count the action twice.
  * Rows of past windows are dead weight that `maintenance` may delete (index `by_window`).
  */
 export function createRateLimiter(
@@ -129,17 +132,30 @@ export function createRateLimiter(
         windowStart: new Date(windowStart).toISOString(),
         count: 1,
       };
+      const increment = async () => {
+        try {
+          await tables.incrementRowColumn({
+            ...target,
+            column: 'count',
+            value: 1,
+            max: limit.limit,
+          });
+          return true;
+        } catch (thrown) {
+          if (isStatus(thrown, 404)) return false;
+          if (!isType(thrown, 'column_limit_exceeded')) throw thrown;
+          throw rateLimited(action, limit, (windowStart + windowMs - at) / 1000);
+        }
+      };
+      if (await increment()) return;
       try {
         await tables.createRow({ ...target, data, permissions: [] });
         return;
       } catch (thrown) {
         if (!isStatus(thrown, 409)) throw thrown;
       }
-      try {
-        await tables.incrementRowColumn({ ...target, column: 'count', value: 1, max: limit.limit });
-      } catch (thrown) {
-        if (!isType(thrown, 'column_limit_exceeded')) throw thrown;
-        throw rateLimited(action, limit, (windowStart + windowMs - at) / 1000);
+      if (!(await increment())) {
+        throw new Error(`The rate-limit row ${rowId} is missing right after it was created.`);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { TablesDB } from 'node-appwrite';
+import { Query, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll } from 'vitest';
 import { createPostsRepo } from '../../functions/posts/src/posts-repo.ts';
 import { orNull } from '../../lib/appwrite-errors.ts';
@@ -62,5 +62,7 @@ postsRepoSuite('node-appwrite on the local Appwrite', async () => {
       );
       return row ? Number((row as Record<string, unknown>)[counter.column] ?? 0) : null;
     },
+    openTransactions: async () =>
+      (await tables.listTransactions({ queries: [Query.equal('status', ['pending'])] })).total,
   };
 });

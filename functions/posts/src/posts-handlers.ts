@@ -59,6 +59,35 @@ async function findOpenPost(repo: PostsRepo, postId: string | undefined) {
   return post?.hidden ? null : post;
 }
 
+/**
+ * The post read, started before the member check (a read, so safe to begin for anyone) and awaited
+ * after it: the two round trips overlap instead of following each other. Its failure surfaces only
+ * when awaited; a caller refused first never sees it, and it is no unhandled rejection.
+ */
+function earlyRead<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
+ * Runs a route that ends in one atomic write with that write's transaction opened as the route
+ * starts (`PostsRepo.prepareAtomic`), so the transaction's round trip overlaps the member check and
+ * the post read; a route that ends without writing releases (rolls back) it. A post id that names
+ * no row opens none.
+ */
+async function withPreparedWrite<T>(
+  repo: PostsRepo,
+  postId: string | undefined,
+  route: (atomically: PostsRepo['atomically']) => Promise<T>,
+): Promise<T> {
+  const prepared = validId(postId) === null ? null : repo.prepareAtomic();
+  try {
+    return await route((write) => (prepared ? prepared.atomically(write) : repo.atomically(write)));
+  } finally {
+    await prepared?.release();
+  }
+}
+
 async function findComment(repo: PostsRepo, commentId: string | undefined) {
   const id = validId(commentId);
   return id === null ? null : repo.getComment(id);
@@ -87,6 +116,10 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
     const { userId } = await memberOf(req, repo, true);
     const input = parseInput(PostCreate, req.bodyText);
     await limiterFor(req).consume(userId, 'post');
+    // Who the post mentions is read while the post is written (the handles are in the input).
+    const mentionedRead = earlyRead(
+      repo.userIdsByHandles(mentionedHandles(`${input.title}\n${input.body}`)),
+    );
     const post = await repo.createPost({
       ...input,
       authorId: userId,
@@ -95,19 +128,21 @@ export function createPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
       hidden: false,
       hiddenReason: null,
     });
-    await Promise.all([
+    const [mentioned] = await Promise.all([
+      mentionedRead,
       repo.bump({ table: 'stats', column: 'posts' }, 1),
       repo.bump({ table: 'profiles', rowId: userId, column: 'postsCount' }, 1),
     ]);
     // A new post is not one transaction (the row, then its counters), so its mentions follow it:
     // each row's id is derived from (post, recipient), so writing them again changes nothing.
-    const mentioned = await repo.userIdsByHandles(mentionedHandles(`${post.title}\n${post.body}`));
     const about = { postId: post.$id, commentId: null, text: post.title };
-    for (const notification of notifyMentions(about, userId, mentioned)) {
-      await repo.upsertNotification(notification).catch((thrown: unknown) => {
-        error(`mention notification not written: ${String(thrown)}`);
-      });
-    }
+    await Promise.all(
+      notifyMentions(about, userId, mentioned).map((notification) =>
+        repo.upsertNotification(notification).catch((thrown: unknown) => {
+          error(`mention notification not written: ${String(thrown)}`);
+        }),
+      ),
+    );
     return res.json(post, 201);
   };
 }
@@ -172,26 +207,29 @@ async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
-    const { userId } = await memberOf(req, repo, true);
-    noBody(req);
-    await limiterFor(req).consume(userId, 'like');
-    const post = await findOpenPost(repo, params.postId);
-    if (!post) throw postNotFound();
-    const outcome = await repo.atomically(likeWrite(post, userId));
-    // `missing`: the post went between the read and the write, and nothing was written.
-    if (outcome.status === 'missing') throw postNotFound();
-    const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
-    if (notification) {
-      await repo.upsertNotification(notification).catch((thrown: unknown) => {
-        error(`like notification not written: ${String(thrown)}`);
-      });
-    }
-    const state: LikeState = {
-      postId: post.$id,
-      liked: true,
-      likesCount: await likesCountNow(repo, post.$id),
-    };
-    return res.json(state);
+    return withPreparedWrite(repo, params.postId, async (atomically) => {
+      const postRead = earlyRead(findOpenPost(repo, params.postId));
+      const { userId } = await memberOf(req, repo, true);
+      noBody(req);
+      await limiterFor(req).consume(userId, 'like');
+      const post = await postRead;
+      if (!post) throw postNotFound();
+      const outcome = await atomically(likeWrite(post, userId));
+      // `missing`: the post went between the read and the write, and nothing was written.
+      if (outcome.status === 'missing') throw postNotFound();
+      const notification = outcome.status === 'done' ? notifyLike(post, userId) : null;
+      // The notification and the count read are independent: both in flight at once, both done
+      // before the answer (the notification exists when the like returns).
+      const [likesCount] = await Promise.all([
+        likesCountNow(repo, post.$id),
+        notification &&
+          repo.upsertNotification(notification).catch((thrown: unknown) => {
+            error(`like notification not written: ${String(thrown)}`);
+          }),
+      ]);
+      const state: LikeState = { postId: post.$id, liked: true, likesCount };
+      return res.json(state);
+    });
   };
 }
 
@@ -199,20 +237,23 @@ export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler
 export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
-    const { userId } = await memberOf(req, repo, false);
-    noBody(req);
-    await limiterFor(req).consume(userId, 'like');
-    const post = await findOpenPost(repo, params.postId);
-    if (!post) throw postNotFound();
-    const outcome = await repo.atomically(unlikeWrite(post, userId));
-    // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
-    if (outcome.status === 'missing' && outcome.rowId === post.$id) throw postNotFound();
-    const state: LikeState = {
-      postId: post.$id,
-      liked: false,
-      likesCount: await likesCountNow(repo, post.$id),
-    };
-    return res.json(state);
+    return withPreparedWrite(repo, params.postId, async (atomically) => {
+      const postRead = earlyRead(findOpenPost(repo, params.postId));
+      const { userId } = await memberOf(req, repo, false);
+      noBody(req);
+      await limiterFor(req).consume(userId, 'like');
+      const post = await postRead;
+      if (!post) throw postNotFound();
+      const outcome = await atomically(unlikeWrite(post, userId));
+      // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
+      if (outcome.status === 'missing' && outcome.rowId === post.$id) throw postNotFound();
+      const state: LikeState = {
+        postId: post.$id,
+        liked: false,
+        likesCount: await likesCountNow(repo, post.$id),
+      };
+      return res.json(state);
+    });
   };
 }
 
@@ -235,34 +276,43 @@ function onePerRecipient(candidates: readonly (NotificationWrite | null)[]): Not
 export function commentOnPost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
-    const { userId } = await memberOf(req, repo, true);
-    const input = parseInput(CommentCreate, req.bodyText);
-    await limiterFor(req).consume(userId, 'comment');
-    const post = await findOpenPost(repo, params.postId);
-    if (!post) throw postNotFound();
-    const commentId = newRowId();
-    const comment = { $id: commentId, authorId: userId, body: input.body };
-    const [earlier, mentioned] = await Promise.all([
-      repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5),
-      repo.userIdsByHandles(mentionedHandles(input.body)),
-    ]);
-    const about = { postId: post.$id, commentId, text: input.body };
-    const notifications = onePerRecipient([
-      notifyComment(post, comment),
-      ...notifyMentions(about, userId, mentioned),
-      ...notifyReplies(post, comment, earlier),
-    ]);
-    const outcome = await repo.atomically(
-      commentWrite(
-        commentId,
-        { postId: post.$id, authorId: userId, body: input.body, hidden: false, hiddenReason: null },
-        notifications,
-      ),
-    );
-    if (outcome.status !== 'done') throw postNotFound();
-    const stored = await repo.getComment(commentId);
-    if (!stored) throw new AppError('row_not_found', 'No comment with this id.');
-    return res.json(stored, 201);
+    return withPreparedWrite(repo, params.postId, async (atomically) => {
+      const postRead = earlyRead(findOpenPost(repo, params.postId));
+      const { userId } = await memberOf(req, repo, true);
+      const input = parseInput(CommentCreate, req.bodyText);
+      await limiterFor(req).consume(userId, 'comment');
+      const post = await postRead;
+      if (!post) throw postNotFound();
+      const commentId = newRowId();
+      const comment = { $id: commentId, authorId: userId, body: input.body };
+      const [earlier, mentioned] = await Promise.all([
+        repo.recentCommenters(post.$id, MAX_REPLY_RECIPIENTS * 5),
+        repo.userIdsByHandles(mentionedHandles(input.body)),
+      ]);
+      const about = { postId: post.$id, commentId, text: input.body };
+      const notifications = onePerRecipient([
+        notifyComment(post, comment),
+        ...notifyMentions(about, userId, mentioned),
+        ...notifyReplies(post, comment, earlier),
+      ]);
+      const outcome = await atomically(
+        commentWrite(
+          commentId,
+          {
+            postId: post.$id,
+            authorId: userId,
+            body: input.body,
+            hidden: false,
+            hiddenReason: null,
+          },
+          notifications,
+        ),
+      );
+      if (outcome.status !== 'done') throw postNotFound();
+      const stored = await repo.getComment(commentId);
+      if (!stored) throw new AppError('row_not_found', 'No comment with this id.');
+      return res.json(stored, 201);
+    });
   };
 }
 

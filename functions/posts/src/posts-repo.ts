@@ -7,10 +7,10 @@ import type { PostFields } from '#shared/schemas/post.ts';
 import { type MemberLookup, memberLookup } from '../../_lib/member.ts';
 import { type NotificationWrite, notificationPermissions } from '../../_lib/notifications.ts';
 import type { CommentRow, PostCascadeRepo, RowHead } from '../../_lib/post-cascade.ts';
-import { likeRowId } from '../../_lib/post-writes.ts';
+import { type AtomicOutcome, type AtomicWrite, likeRowId } from '../../_lib/post-writes.ts';
 import { ensureStatsRow, incrementStat } from '../../_lib/stats-counter.ts';
 import { VISIBLE_READ } from '../../_lib/visibility.ts';
-import { atomicWrites } from './posts-transactions.ts';
+import { atomicWrites, preparedAtomicWrites } from './posts-transactions.ts';
 
 export type { CommentRow, CounterRef, RowHead } from '../../_lib/post-cascade.ts';
 export { CASCADE_PAGE } from '../../_lib/post-cascade.ts';
@@ -29,6 +29,11 @@ export type NotificationRow = RowHead & NotificationFields;
  * both to the same behaviour.
  */
 export interface PostsRepo extends PostCascadeRepo {
+  /**
+   * Starts opening the transaction of an atomic write now, so its round trip overlaps the route's
+   * first reads (posts-transactions.ts `preparedAtomicWrites`).
+   */
+  prepareAtomic(): PreparedAtomic;
   /** The user as the member checks need them (Users API, scope `users.read`); `null` when gone. */
   getMember: MemberLookup;
   getPost(postId: string): Promise<PostRow | null>;
@@ -56,6 +61,16 @@ export interface PostsRepo extends PostCascadeRepo {
   markNotificationRead(notificationId: string): Promise<boolean>;
   /** Marks every unread notification of `recipientId` read; how many it changed. */
   markAllNotificationsRead(recipientId: string): Promise<number>;
+}
+
+/**
+ * An atomic write (`PostsRepo.atomically`) whose transaction is already being opened: `atomically`
+ * once, or `release` when the route ends without writing (a no-op after `atomically`). Routes call
+ * `release` in a `finally`.
+ */
+export interface PreparedAtomic {
+  atomically(write: AtomicWrite): Promise<AtomicOutcome>;
+  release(): Promise<void>;
 }
 
 /** `true` when `work` succeeded, `false` on `code` (409 exists / 404 gone), else rethrows. */
@@ -147,6 +162,7 @@ export function createPostsRepo(client: Client): PostsRepo {
 
   return {
     atomically: atomicWrites(tables),
+    prepareAtomic: preparedAtomicWrites(tables),
     getMember: memberLookup(users),
     async getPost(postId) {
       const row = await orNull(

@@ -14,6 +14,7 @@ import {
 } from '../../_lib/post-writes.ts';
 import { ensureActivityRow, ensureStatsRow } from '../../_lib/stats-counter.ts';
 import { VISIBLE_READ } from '../../_lib/visibility.ts';
+import type { PreparedAtomic } from './posts-repo.ts';
 
 /** Seconds a transaction may live: Appwrite's least. A write's three calls take milliseconds. */
 const TTL = 60;
@@ -39,13 +40,17 @@ const databaseId = DATABASE_ID;
  *
  * Nothing here is retried blindly: a staged operation sent twice would count twice.
  */
-export function atomicWrites(tables: TablesDB): (write: AtomicWrite) => Promise<AtomicOutcome> {
-  return async (write) => {
+export function atomicWrites(
+  tables: TablesDB,
+): (write: AtomicWrite, opened?: Promise<string>) => Promise<AtomicOutcome> {
+  return async (write, opened) => {
     let counters = mergedCounters(write.counters);
     const create = write.rows.find((row) => row.action === 'create');
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await commit(tables, operationsOf(write, counters, new Date()));
+        // The first attempt may use a transaction opened beforehand; a repaired one opens its own.
+        const transaction = attempt === 1 ? opened : undefined;
+        await commit(tables, operationsOf(write, counters, new Date()), transaction);
         return { status: 'done' };
       } catch (thrown) {
         const conflict = isType(thrown, 'transaction_conflict');
@@ -63,9 +68,48 @@ export function atomicWrites(tables: TablesDB): (write: AtomicWrite) => Promise<
   };
 }
 
-/** One transaction: created, staged in one call, committed; rolled back if the staging is refused. */
-async function commit(tables: TablesDB, operations: object[]): Promise<void> {
-  const { $id: transactionId } = await withRetry(() => tables.createTransaction({ ttl: TTL }));
+/**
+ * The write of `atomicWrites` with its transaction opened now, before the write is known: the
+ * `createTransaction` round trip overlaps whatever the route reads first (the member check, the
+ * post). An open transaction holds nothing until operations are staged — a commit conflicts only
+ * with rows changed after staging — so opening early changes no outcome. One not used
+ * (the route refused) is rolled back by `release`; unreleased, it would expire after `TTL`.
+ */
+export function preparedAtomicWrites(tables: TablesDB): () => PreparedAtomic {
+  const write = atomicWrites(tables);
+  return () => {
+    const opened = withRetry(() => tables.createTransaction({ ttl: TTL })).then((t) => t.$id);
+    // Its failure surfaces in `atomically`; a route refused before that never sees it.
+    opened.catch(() => undefined);
+    let used = false;
+    return {
+      atomically(atomic) {
+        if (used) throw new Error('A prepared atomic write is used once.');
+        used = true;
+        return write(atomic, opened);
+      },
+      async release() {
+        if (used) return;
+        used = true;
+        await opened
+          .then((transactionId) => tables.updateTransaction({ transactionId, rollback: true }))
+          .catch(() => undefined);
+      },
+    };
+  };
+}
+
+/**
+ * One transaction: created (or the one `opened` beforehand), staged in one call, committed; rolled
+ * back if the staging is refused.
+ */
+async function commit(
+  tables: TablesDB,
+  operations: object[],
+  opened?: Promise<string>,
+): Promise<void> {
+  const transactionId =
+    (await opened) ?? (await withRetry(() => tables.createTransaction({ ttl: TTL }))).$id;
   try {
     await tables.createOperations({ transactionId, operations });
   } catch (thrown) {

@@ -17,5 +17,6 @@ postsRepoSuite('in-memory fake', async () => {
           : repo.profiles.get(counter.rowId);
       return row ? ((row as unknown as Record<string, number>)[counter.column] ?? 0) : null;
     },
+    openTransactions: async () => repo.openTransactions,
   };
 });

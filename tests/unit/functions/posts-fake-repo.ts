@@ -24,6 +24,7 @@ import {
   type NotificationRow,
   type PostRow,
   type PostsRepo,
+  type PreparedAtomic,
 } from '../../../functions/posts/src/posts-repo.ts';
 import { ADMIN_LABEL, MEMBER_LABEL } from '../../../shared/ids.ts';
 import type { LikeFields } from '../../../shared/schemas/like.ts';
@@ -153,6 +154,26 @@ export class FakePostsRepo implements PostsRepo {
   async deleteLikeById(likeId: string) {
     this.writes.push(`deleteLikeById ${likeId}`);
     return this.likes.delete(likeId);
+  }
+
+  /** Prepared atomic writes neither used nor released: open transactions, upstream. */
+  openTransactions = 0;
+
+  prepareAtomic(): PreparedAtomic {
+    this.openTransactions += 1;
+    let open = true;
+    const close = () => {
+      if (open) this.openTransactions -= 1;
+      open = false;
+    };
+    return {
+      atomically: (write) => {
+        if (!open) throw new Error('A prepared atomic write is used once.');
+        close();
+        return this.atomically(write);
+      },
+      release: async () => close(),
+    };
   }
 
   async atomically(write: AtomicWrite): Promise<AtomicOutcome> {

@@ -3,7 +3,7 @@
  * tests (posts-fake-repo.test.ts) and the node-appwrite repository runs it against the local Appwrite
  * (tests/contract/functions-posts.test.ts), so the fake cannot drift from what Appwrite does.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { cascadeWrite, removePostWithContent } from '../../../functions/_lib/post-cascade.ts';
 import {
   commentWrite,
@@ -25,6 +25,8 @@ export interface RepoUnderTest {
   profiledUserId: string;
   /** A counter as stored, read beside the repository (`null` when its row is missing). */
   read: (counter: CounterRef) => Promise<number | null>;
+  /** How many transactions are open (pending), read beside the repository. */
+  openTransactions: () => Promise<number>;
 }
 
 export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>): void {
@@ -141,6 +143,28 @@ export function postsRepoSuite(name: string, setup: () => Promise<RepoUnderTest>
       });
       expect(await repo.listLikeIds('missing-post', 10)).toEqual([]);
       expect(await received()).toBe(0);
+    });
+
+    test('a prepared atomic write writes as `atomically` does; released unused, nothing stays open', async () => {
+      const { repo, userId, profiledUserId, openTransactions } = await setup();
+      const post = await newPost(repo, profiledUserId);
+      const open0 = await openTransactions();
+      const used = repo.prepareAtomic();
+      expect(await used.atomically(likeWrite(post, userId))).toEqual({ status: 'done' });
+      await used.release();
+      expect(await repo.listLikeIds(post.$id, 10)).toEqual([likeRowId(post.$id, userId)]);
+      expect((await repo.getPost(post.$id))?.likesCount).toBe(1);
+      const again = repo.prepareAtomic();
+      expect(await again.atomically(likeWrite(post, userId))).toEqual({
+        status: 'exists',
+        rowId: likeRowId(post.$id, userId),
+      });
+      const unused = repo.prepareAtomic();
+      // It is being opened (its call is in flight): wait until it is.
+      await vi.waitFor(async () => expect(await openTransactions()).toBe(open0 + 1));
+      await unused.release();
+      expect(await openTransactions()).toBe(open0);
+      expect((await repo.getPost(post.$id))?.likesCount).toBe(1);
     });
 
     test('a comment and its counters are one write; deleting it takes them back', async () => {

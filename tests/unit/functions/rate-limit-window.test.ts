@@ -91,27 +91,56 @@ describe('createRateLimiter', () => {
     await expect(limiter.consume('u1', 'post')).rejects.toMatchObject({ status: 429 });
   });
 
-  it('the first action creates the row; later ones increment with max = limit', async () => {
+  it('one call per action once the window has its row: the increment (max = limit)', async () => {
     const { tables, calls } = fakeTables();
     const limiter = createRateLimiter(tables, LIMITS, () => T0);
     await limiter.consume('u1', 'post');
-    expect(calls).toEqual(['createRow']);
+    // The window's first action: the increment finds no row (404), so it creates it at 1.
+    expect(calls).toEqual(['incrementRowColumn', 'createRow']);
+    calls.length = 0;
     await limiter.consume('u1', 'post');
-    expect(calls).toEqual(['createRow', 'createRow', 'incrementRowColumn']);
+    expect(calls).toEqual(['incrementRowColumn']);
   });
 
-  it('rethrows anything that is not a 409 or a limit (no silent pass)', async () => {
-    const { tables } = fakeTables();
-    const failing = {
-      ...tables,
-      createRow: async () => {
-        throw new AppwriteException('down', 503, 'general_service_disabled');
-      },
-    } as unknown as TablesDB;
-    await expect(
-      createRateLimiter(failing, LIMITS, () => T0).consume('u1', 'post'),
-    ).rejects.toMatchObject({ code: 503 });
+  it('racing actions: exactly `limit` pass, the row counts them, each later one costs one call', async () => {
+    const { tables, rows, calls } = fakeTables();
+    const limiter = createRateLimiter(tables, LIMITS, () => T0);
+    // Five first actions at once: all find no row, one creates it, the others' 409 → increment.
+    const first = await Promise.allSettled(
+      Array.from({ length: 5 }, () => limiter.consume('u1', 'post')),
+    );
+    expect(first.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    for (const r of first.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ status: 429, type: 'general_rate_limit_exceeded' });
+    }
+    const rowId = rateLimitRowId('u1', 'post', Date.UTC(2026, 10, 29, 12, 0, 0));
+    expect(rows.get(rowId)?.count).toBe(3);
+    expect(calls.filter((c) => c === 'createRow')).toHaveLength(5);
+    calls.length = 0;
+    // The row exists: four more at once are refused with one call each, the count unchanged.
+    const more = await Promise.allSettled(
+      Array.from({ length: 4 }, () => limiter.consume('u1', 'post')),
+    );
+    expect(more.every((r) => r.status === 'rejected')).toBe(true);
+    expect(calls).toEqual(Array(4).fill('incrementRowColumn'));
+    expect(rows.get(rowId)?.count).toBe(3);
   });
+
+  it.each(['incrementRowColumn', 'createRow'])(
+    'rethrows anything from %s that is not a 404, a 409 or a limit (no silent pass)',
+    async (method) => {
+      const { tables } = fakeTables();
+      const failing = {
+        ...tables,
+        [method]: async () => {
+          throw new AppwriteException('down', 503, 'general_service_disabled');
+        },
+      } as unknown as TablesDB;
+      await expect(
+        createRateLimiter(failing, LIMITS, () => T0).consume('u1', 'post'),
+      ).rejects.toMatchObject({ code: 503 });
+    },
+  );
 
   it('null limits (off) write nothing', async () => {
     const { tables, calls } = fakeTables();
