@@ -40,8 +40,11 @@ import { DEFAULT_SPECIFICATION, SPECIFICATIONS } from './settings.ts';
 /** Appwrite's limit on a sync execution: the API waits this long for the executor (Create.php). */
 export const SYNC_TIMEOUT_SECONDS = 30;
 
-/** Name prefix of per-execution keys (swept once expired). */
-const EXECUTION_KEY_PREFIX = 'Function execution ';
+/**
+ * Name prefix of the per-execution keys earlier versions stored; the ones an older data folder still
+ * holds are swept at start. Executions now get a signed `ephemeral_` key that nothing stores.
+ */
+const LEGACY_EXECUTION_KEY_PREFIX = 'Function execution ';
 
 /** A principal that sees everything (event payloads carry logs, as webhook payloads do). */
 const SYSTEM: Principal = { kind: 'key', keyId: 'system', scopes: new Set() };
@@ -334,14 +337,15 @@ export class FunctionExecutor {
     for (const doc of this.#deps.executions.inStatus('scheduled')) {
       if (doc.scheduledAt && Date.parse(doc.scheduledAt) <= now) this.later(doc.$id);
     }
-    this.#deps.identity.keys.deleteExpired(EXECUTION_KEY_PREFIX);
   }
 
   /**
    * After a restart: executions that were waiting run now; ones that were running when the server
-   * stopped are failed (their worker is gone).
+   * stopped are failed (their worker is gone); expired per-execution keys an earlier version stored
+   * are deleted.
    */
   resume(): void {
+    this.#deps.identity.keys.deleteExpired(LEGACY_EXECUTION_KEY_PREFIX);
     for (const doc of this.#deps.executions.inStatus('processing')) {
       this.#deps.executions.save({
         ...doc,
@@ -477,26 +481,23 @@ export class FunctionExecutor {
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }
 
-  /** Mints the key and JWT, builds env and headers, runs the function, and shapes the result. */
+  /** Signs the key and JWT, builds env and headers, runs the function, and shapes the result. */
   private async run(
     input: RunInput,
     keepBody = false,
   ): Promise<SyncOutcome & { result: ExecutionResult }> {
     const { fn, deployment, doc } = input;
-    const expire = isoDate(Date.now() + (fn.timeout + 60) * 1000);
-    const key = this.#deps.identity.keys.create(
-      `${EXECUTION_KEY_PREFIX}${doc.$id}`,
-      fn.scopes,
-      expire,
-    );
+    // Appwrite gives the key and the JWT the function's timeout plus a minute for cold starts.
+    const lifetime = fn.timeout + 60;
+    const key = this.#deps.identity.keys.ephemeral(this.#deps.projectId, fn.scopes, lifetime);
     const jwt =
       input.userId && (input.sessionId || input.jwtWithoutSession)
-        ? this.#deps.identity.jwt.issue(input.userId, input.sessionId, fn.timeout + 60)
+        ? this.#deps.identity.jwt.issue(input.userId, input.sessionId, lifetime)
         : '';
     const headers: Record<string, string> = {
       ...input.headers,
       'x-appwrite-execution-id': doc.$id,
-      'x-appwrite-key': key.secret,
+      'x-appwrite-key': key,
       'x-appwrite-user-id': input.userId,
       'x-appwrite-user-jwt': jwt,
       'x-appwrite-country-code': '',
