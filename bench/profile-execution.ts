@@ -6,10 +6,19 @@
  *
  *   npx tsx bench/profile-execution.ts [frames=15] [executions=3000]
  *
+ * With PROFILE_OUT=<file>, the `.cpuprofile` is kept there (for DevTools or an inclusive-time view).
+ *
  * Not part of `npm run bench`: a profile slows what it measures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -105,6 +114,7 @@ try {
 
 const [file] = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
 if (!file) throw new Error('the server wrote no CPU profile');
+if (process.env.PROFILE_OUT) copyFileSync(join(profileDir, file), process.env.PROFILE_OUT);
 const { busyMs, frames } = topFrames(join(profileDir, file), top);
 console.log(`Server CPU profile: busy ${busyMs} ms`);
 console.log('self ms  share  frame');

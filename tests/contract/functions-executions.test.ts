@@ -302,6 +302,32 @@ describe('environment', () => {
     const secret = variables.variables.find((v) => v.key === 'APPWRITE_FUNCTION_ID');
     expect(secret?.value).toBe('');
   });
+
+  test('each write reaches the next execution: project and function variables, the function', async () => {
+    const project = new Project(keyClient);
+    const functions = new Functions(keyClient);
+    await deployFunction(keyClient, 'env-writes', ECHO_FUNCTION);
+    const env = async () =>
+      parsed(await functions.createExecution({ functionId: 'env-writes' })).env;
+    expect((await env()).MY_C).toBeUndefined();
+    await project.createVariable({ variableId: 'pc', key: 'MY_C', value: 'one' });
+    expect((await env()).MY_C).toBe('one');
+    await project.updateVariable({ variableId: 'pc', key: 'MY_C', value: 'two' });
+    expect((await env()).MY_C).toBe('two');
+    await functions.createVariable({
+      functionId: 'env-writes',
+      variableId: 'fc',
+      key: 'MY_C',
+      value: 'own',
+    });
+    expect((await env()).MY_C).toBe('own');
+    await functions.deleteVariable({ functionId: 'env-writes', variableId: 'fc' });
+    expect((await env()).MY_C).toBe('two');
+    await project.deleteVariable({ variableId: 'pc' });
+    expect((await env()).MY_C).toBeUndefined();
+    await functions.update({ functionId: 'env-writes', name: 'renamed' });
+    expect((await env()).APPWRITE_FUNCTION_NAME).toBe('renamed');
+  });
 });
 
 describe('sync, async and scheduled', () => {

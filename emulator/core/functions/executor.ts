@@ -118,6 +118,15 @@ interface RunInput {
 export class FunctionExecutor {
   readonly #deps: ExecutorDeps;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /**
+   * Each function's last environment and what it was built from (the store's version, the
+   * deployment, the endpoint): the same frozen object is handed to the runner until one changes, so
+   * an execution neither reads the variables again nor makes the runner compare a new object.
+   */
+  readonly #environments = new Map<
+    string,
+    { stamp: string; env: Readonly<Record<string, string>> }
+  >();
   #closed = false;
 
   constructor(deps: ExecutorDeps) {
@@ -512,13 +521,7 @@ export class FunctionExecutor {
       deploymentId: deployment.$id,
       deploymentPath: this.#deps.deployments.folder(fn.$id, deployment.$id),
       entrypoint: deployment.entrypoint,
-      env: executionEnvironment(
-        this.#deps.functions,
-        this.#deps.projectId,
-        this.#deps.endpoint(),
-        fn,
-        deployment,
-      ),
+      env: this.environment(fn, deployment),
       timeoutSeconds: fn.timeout,
       memoryMb: spec?.memory,
       method: input.method,
@@ -547,6 +550,25 @@ export class FunctionExecutor {
       responseHeaders: [...responseHeaders, { name: 'x-appwrite-execution-id', value: doc.$id }],
       result,
     };
+  }
+
+  /** The function's environment (execution-environment.ts), built again only when its inputs change. */
+  private environment(
+    fn: FunctionDoc,
+    deployment: DeploymentDoc,
+  ): Readonly<Record<string, string>> {
+    const endpoint = this.#deps.endpoint();
+    const stamp = `${this.#deps.functions.version}\u0000${deployment.$id}\u0000${endpoint}`;
+    const kept = this.#environments.get(fn.$id);
+    if (kept?.stamp === stamp) return kept.env;
+    // Built from the function as stored now, so the environment matches the version it is kept under.
+    const { functions, projectId } = this.#deps;
+    const current = functions.find(fn.$id) ?? fn;
+    const env = Object.freeze(
+      executionEnvironment(functions, projectId, endpoint, current, deployment),
+    );
+    this.#environments.set(fn.$id, { stamp, env });
+    return env;
   }
 
   private publish(doc: ExecutionDoc, action: 'create' | 'update'): void {
