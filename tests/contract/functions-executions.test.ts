@@ -1,5 +1,5 @@
 import { AppwriteException, Client, Functions, type Models, Project, Users } from 'node-appwrite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
@@ -113,7 +113,8 @@ describe('who may execute: caller × execute roles', () => {
     expect(seen.headers['x-appwrite-user-jwt'] !== '').toBe(
       caller === 'user' || caller === 'admin',
     );
-    expect(seen.headers['x-appwrite-key']).toMatch(/^\w+_[0-9a-f]+$/);
+    // Appwrite's shape: `ephemeral_<JWT>` (Workers/Functions.php, Executions/Create.php).
+    expect(seen.headers['x-appwrite-key']).toMatch(/^ephemeral_[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(execution.$permissions).toEqual(
       userIds[caller] ? [`read("user:${userIds[caller]}")`] : [],
     );
@@ -180,16 +181,89 @@ describe('the per-execution key and the user JWT work against this server', () =
     expect(JSON.stringify(seen.body)).toContain(marker);
   });
 
-  test('the key expires with the execution (timeout + 60 s)', async () => {
+  /** A key the `scoped` function got, and its JWT's claims. */
+  async function executionKey() {
     const functions = new Functions(clients.key);
     const execution = await functions.createExecution({ functionId: 'scoped' });
     const key = parsed(execution).headers['x-appwrite-key'] as string;
-    const before = await call(server, 'GET', '/users', { headers: { 'x-appwrite-key': key } });
-    expect(before.status).toBe(200);
-    const found = server.app.emulator.identity.keys.find(key);
-    const lifetime = Date.parse(found?.expire ?? '') - Date.parse(execution.$createdAt);
-    expect(lifetime).toBeGreaterThan(74_000);
-    expect(lifetime).toBeLessThan(76_500);
+    const [head = '', body = '', signature = ''] = key.slice('ephemeral_'.length).split('.');
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return { key, head, body, signature, claims, createdAt: execution.$createdAt };
+  }
+  const usersWith = (key: string) =>
+    call(server, 'GET', '/users', { headers: { 'x-appwrite-key': key } });
+
+  test('the key is signed, not stored: {projectId, scopes}, no key row per execution', async () => {
+    const db = server.app.emulator.db;
+    const count = () =>
+      (db.prepare('SELECT count(*) AS n FROM auth_keys').get() as { n: number }).n;
+    const before = count();
+    const { key, claims } = await executionKey();
+    expect(count()).toBe(before);
+    expect(claims).toMatchObject({ projectId: server.projectId, scopes: ['users.read'] });
+    expect((await usersWith(key)).status).toBe(200);
+  });
+
+  test('the key expires with the execution (timeout + 60 s): refused after, fail closed', async () => {
+    const { key, claims, createdAt } = await executionKey();
+    expect(claims.exp - claims.iat).toBe(15 + 60);
+    expect(Math.abs(claims.iat * 1000 - Date.parse(createdAt))).toBeLessThan(2000);
+    const realNow = Date.now.bind(Date);
+    const at = (offset: number) => {
+      const now = claims.iat * 1000 + offset;
+      return vi.spyOn(Date, 'now').mockImplementation(() => now);
+    };
+    try {
+      at(74_000);
+      expect((await usersWith(key)).status).toBe(200);
+      at(75_000);
+      const expired = await usersWith(key);
+      expect([expired.status, expired.json.type]).toEqual([401, 'project_key_expired']);
+      at(10 * 24 * 3600_000);
+      expect((await usersWith(key)).json.type).toBe('project_key_expired');
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(realNow() - 1000);
+    expect((await usersWith(key)).status).toBe(200);
+  });
+
+  test('a tampered or forged key is a guest (no scope), as an unknown key is', async () => {
+    const { head, body, signature, claims } = await executionKey();
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const longer = encode({ ...claims, exp: claims.exp + 86_400 });
+    const wider = encode({ ...claims, scopes: [...claims.scopes, 'buckets.read'] });
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    const none = encode({ alg: 'none', typ: 'JWT' });
+    const userJwt = server.app.emulator.identity.jwt.issue('plain-user', '', 60);
+    for (const forged of [
+      `ephemeral_${head}.${longer}.${signature}`,
+      `ephemeral_${head}.${wider}.${signature}`,
+      `ephemeral_${head}.${body}.${flipped}`,
+      `ephemeral_${head}.${body}.`,
+      `ephemeral_${none}.${body}.`,
+      `ephemeral_${head}.${body}`,
+      `ephemeral_${userJwt}`,
+      `standard_${head}.${body}.${signature}`,
+    ]) {
+      const response = await usersWith(forged);
+      expect([forged, response.status, response.json.type]).toEqual([
+        forged,
+        401,
+        'general_unauthorized_scope',
+      ]);
+    }
+    const buckets = await call(server, 'GET', '/storage/buckets', {
+      headers: { 'x-appwrite-key': `ephemeral_${head}.${wider}.${signature}` },
+    });
+    expect(buckets.status).toBe(401);
+  });
+
+  test('a key signed for another project is a guest', async () => {
+    const { claims } = await executionKey();
+    const other = server.app.emulator.identity.keys.ephemeral('other-project', claims.scopes, 75);
+    const response = await usersWith(other);
+    expect([response.status, response.json.type]).toEqual([401, 'general_unauthorized_scope']);
   });
 });
 
@@ -227,6 +301,32 @@ describe('environment', () => {
     const variables = await functions.listVariables({ functionId: 'env' });
     const secret = variables.variables.find((v) => v.key === 'APPWRITE_FUNCTION_ID');
     expect(secret?.value).toBe('');
+  });
+
+  test('each write reaches the next execution: project and function variables, the function', async () => {
+    const project = new Project(keyClient);
+    const functions = new Functions(keyClient);
+    await deployFunction(keyClient, 'env-writes', ECHO_FUNCTION);
+    const env = async () =>
+      parsed(await functions.createExecution({ functionId: 'env-writes' })).env;
+    expect((await env()).MY_C).toBeUndefined();
+    await project.createVariable({ variableId: 'pc', key: 'MY_C', value: 'one' });
+    expect((await env()).MY_C).toBe('one');
+    await project.updateVariable({ variableId: 'pc', key: 'MY_C', value: 'two' });
+    expect((await env()).MY_C).toBe('two');
+    await functions.createVariable({
+      functionId: 'env-writes',
+      variableId: 'fc',
+      key: 'MY_C',
+      value: 'own',
+    });
+    expect((await env()).MY_C).toBe('own');
+    await functions.deleteVariable({ functionId: 'env-writes', variableId: 'fc' });
+    expect((await env()).MY_C).toBe('two');
+    await project.deleteVariable({ variableId: 'pc' });
+    expect((await env()).MY_C).toBeUndefined();
+    await functions.update({ functionId: 'env-writes', name: 'renamed' });
+    expect((await env()).APPWRITE_FUNCTION_NAME).toBe('renamed');
   });
 });
 

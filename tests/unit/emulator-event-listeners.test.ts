@@ -3,6 +3,7 @@ import { FUNCTION_DEFAULTS, type FunctionDoc } from '../../emulator/core/functio
 import { openDatabase } from '../../emulator/core/platform/db.ts';
 import { type AppwriteEvent, EventQueue } from '../../emulator/core/platform/events.ts';
 import { openProject, type Project } from '../../emulator/core/project.ts';
+import { applyFunctionsConfig } from '../../emulator/project-functions.ts';
 
 /**
  * Function triggers and webhooks hear events off the write path: `publish` only queues the event, a
@@ -103,6 +104,20 @@ describe('the index of functions by event stays in step with the store', () => {
       'rows:u6',
       'users:u7',
     ]);
+  });
+
+  test('appwrite.json applied again with other events (as `appwrite push`): the index follows', async () => {
+    const apply = (events: string[], enabled = true) =>
+      applyFunctionsConfig(project, {
+        path: '/nowhere/appwrite.json',
+        functions: [{ $id: 'pushed', name: 'pushed', runtime: 'node-22', events, enabled }],
+      });
+    await apply(['users.*.create']);
+    expect(await startedBy(userCreated('u1'), rowEvent('r1'))).toEqual(['pushed:u1']);
+    await apply(['databases.*.tables.*.rows.*.create']);
+    expect(await startedBy(userCreated('u2'), rowEvent('r2'))).toEqual(['pushed:r2']);
+    await apply(['databases.*.tables.*.rows.*.create'], false);
+    expect(await startedBy(userCreated('u3'), rowEvent('r3'))).toEqual([]);
   });
 
   test('a deployment change keeps the function listening, and the executor gets the current function', async () => {

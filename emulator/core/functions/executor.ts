@@ -40,8 +40,11 @@ import { DEFAULT_SPECIFICATION, SPECIFICATIONS } from './settings.ts';
 /** Appwrite's limit on a sync execution: the API waits this long for the executor (Create.php). */
 export const SYNC_TIMEOUT_SECONDS = 30;
 
-/** Name prefix of per-execution keys (swept once expired). */
-const EXECUTION_KEY_PREFIX = 'Function execution ';
+/**
+ * Name prefix of the per-execution keys earlier versions stored; the ones an older data folder still
+ * holds are swept at start. Executions now get a signed `ephemeral_` key that nothing stores.
+ */
+const LEGACY_EXECUTION_KEY_PREFIX = 'Function execution ';
 
 /** A principal that sees everything (event payloads carry logs, as webhook payloads do). */
 const SYSTEM: Principal = { kind: 'key', keyId: 'system', scopes: new Set() };
@@ -115,6 +118,15 @@ interface RunInput {
 export class FunctionExecutor {
   readonly #deps: ExecutorDeps;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /**
+   * Each function's last environment and what it was built from (the store's version, the
+   * deployment, the endpoint): the same frozen object is handed to the runner until one changes, so
+   * an execution neither reads the variables again nor makes the runner compare a new object.
+   */
+  readonly #environments = new Map<
+    string,
+    { stamp: string; env: Readonly<Record<string, string>> }
+  >();
   #closed = false;
 
   constructor(deps: ExecutorDeps) {
@@ -334,14 +346,15 @@ export class FunctionExecutor {
     for (const doc of this.#deps.executions.inStatus('scheduled')) {
       if (doc.scheduledAt && Date.parse(doc.scheduledAt) <= now) this.later(doc.$id);
     }
-    this.#deps.identity.keys.deleteExpired(EXECUTION_KEY_PREFIX);
   }
 
   /**
    * After a restart: executions that were waiting run now; ones that were running when the server
-   * stopped are failed (their worker is gone).
+   * stopped are failed (their worker is gone); expired per-execution keys an earlier version stored
+   * are deleted.
    */
   resume(): void {
+    this.#deps.identity.keys.deleteExpired(LEGACY_EXECUTION_KEY_PREFIX);
     for (const doc of this.#deps.executions.inStatus('processing')) {
       this.#deps.executions.save({
         ...doc,
@@ -477,26 +490,23 @@ export class FunctionExecutor {
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }
 
-  /** Mints the key and JWT, builds env and headers, runs the function, and shapes the result. */
+  /** Signs the key and JWT, builds env and headers, runs the function, and shapes the result. */
   private async run(
     input: RunInput,
     keepBody = false,
   ): Promise<SyncOutcome & { result: ExecutionResult }> {
     const { fn, deployment, doc } = input;
-    const expire = isoDate(Date.now() + (fn.timeout + 60) * 1000);
-    const key = this.#deps.identity.keys.create(
-      `${EXECUTION_KEY_PREFIX}${doc.$id}`,
-      fn.scopes,
-      expire,
-    );
+    // Appwrite gives the key and the JWT the function's timeout plus a minute for cold starts.
+    const lifetime = fn.timeout + 60;
+    const key = this.#deps.identity.keys.ephemeral(this.#deps.projectId, fn.scopes, lifetime);
     const jwt =
       input.userId && (input.sessionId || input.jwtWithoutSession)
-        ? this.#deps.identity.jwt.issue(input.userId, input.sessionId, fn.timeout + 60)
+        ? this.#deps.identity.jwt.issue(input.userId, input.sessionId, lifetime)
         : '';
     const headers: Record<string, string> = {
       ...input.headers,
       'x-appwrite-execution-id': doc.$id,
-      'x-appwrite-key': key.secret,
+      'x-appwrite-key': key,
       'x-appwrite-user-id': input.userId,
       'x-appwrite-user-jwt': jwt,
       'x-appwrite-country-code': '',
@@ -511,13 +521,7 @@ export class FunctionExecutor {
       deploymentId: deployment.$id,
       deploymentPath: this.#deps.deployments.folder(fn.$id, deployment.$id),
       entrypoint: deployment.entrypoint,
-      env: executionEnvironment(
-        this.#deps.functions,
-        this.#deps.projectId,
-        this.#deps.endpoint(),
-        fn,
-        deployment,
-      ),
+      env: this.environment(fn, deployment),
       timeoutSeconds: fn.timeout,
       memoryMb: spec?.memory,
       method: input.method,
@@ -546,6 +550,25 @@ export class FunctionExecutor {
       responseHeaders: [...responseHeaders, { name: 'x-appwrite-execution-id', value: doc.$id }],
       result,
     };
+  }
+
+  /** The function's environment (execution-environment.ts), built again only when its inputs change. */
+  private environment(
+    fn: FunctionDoc,
+    deployment: DeploymentDoc,
+  ): Readonly<Record<string, string>> {
+    const endpoint = this.#deps.endpoint();
+    const stamp = `${this.#deps.functions.version}\u0000${deployment.$id}\u0000${endpoint}`;
+    const kept = this.#environments.get(fn.$id);
+    if (kept?.stamp === stamp) return kept.env;
+    // Built from the function as stored now, so the environment matches the version it is kept under.
+    const { functions, projectId } = this.#deps;
+    const current = functions.find(fn.$id) ?? fn;
+    const env = Object.freeze(
+      executionEnvironment(functions, projectId, endpoint, current, deployment),
+    );
+    this.#environments.set(fn.$id, { stamp, env });
+    return env;
   }
 
   private publish(doc: ExecutionDoc, action: 'create' | 'update'): void {

@@ -69,6 +69,7 @@ export class FunctionStore {
   readonly #functions: DocTable<FunctionDoc>;
   readonly #variables: VariableTable;
   readonly #watchers = new Set<FunctionChangeListener>();
+  #version = 0;
 
   constructor(db: Sql) {
     this.#functions = new DocTable(db, 'fn_functions');
@@ -119,6 +120,7 @@ export class FunctionStore {
     this.get(id);
     this.#functions.delete(id);
     this.#variables.deleteAll(ownerOf(id));
+    this.#version += 1;
     for (const watcher of this.#watchers) watcher(id, null);
   }
 
@@ -129,6 +131,15 @@ export class FunctionStore {
   watch(listener: FunctionChangeListener): () => void {
     this.#watchers.add(listener);
     return () => this.#watchers.delete(listener);
+  }
+
+  /**
+   * A number that changes with every write of this store — a function, a function's variable or a
+   * project variable — so what is built from them (an execution's environment) can be kept until it
+   * changes.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   /** Variables of a function (`functionId`) or of the project (`null`). */
@@ -148,6 +159,7 @@ export class FunctionStore {
     fields: { key: string; value: string; secret: boolean },
   ): VariableDoc {
     const doc = this.#variables.create(ownerOf(functionId), id, fields);
+    this.#version += 1;
     this.touchLive(functionId);
     return doc;
   }
@@ -159,6 +171,7 @@ export class FunctionStore {
     fields: { key: string; value: string | undefined; secret: boolean | undefined },
   ): VariableDoc {
     const doc = this.#variables.update(ownerOf(functionId), variableId, fields);
+    this.#version += 1;
     this.touchLive(functionId);
     return doc;
   }
@@ -166,6 +179,7 @@ export class FunctionStore {
   /** Deletes a variable. */
   deleteVariable(functionId: string | null, variableId: string): void {
     this.#variables.delete(ownerOf(functionId), variableId);
+    this.#version += 1;
     this.touchLive(functionId);
   }
 
@@ -176,6 +190,7 @@ export class FunctionStore {
 
   #save(doc: FunctionDoc): FunctionDoc {
     const saved = this.#functions.put(doc);
+    this.#version += 1;
     for (const watcher of this.#watchers) watcher(saved.$id, saved);
     return saved;
   }

@@ -46,7 +46,9 @@ function sessionValueOf(headers: Headers, projectId: string): string {
 
 /**
  * Works out who is asking from a request's headers. An `X-Appwrite-Key` decides alone: a known key
- * is a key principal, an unknown one is treated as a guest (Appwrite's "guest key"). Otherwise the
+ * is a key principal, an unknown one is treated as a guest (Appwrite's "guest key"), and an expired
+ * one — a stored key past its `expire`, or a function's `ephemeral_` key past its timeout + 60 s —
+ * is refused with 401 `project_key_expired` (see emulator/DIFFERENCES.md). Otherwise the
  * session, then `X-Appwrite-JWT` (both at once → 403 `user_jwt_and_cookie_set`; a bad JWT → 401
  * `user_jwt_invalid`). A session or JWT whose user is blocked is refused with 403 `user_blocked`; one
  * that does not verify is simply a guest, as in Appwrite.
@@ -66,7 +68,8 @@ export function resolveCredentials(
   const keySecret = headerValue(headers, 'x-appwrite-key');
   if (keySecret) {
     const key = identity.keys.find(keySecret);
-    if (!key) return GUEST;
+    // A signed key made for another project is a guest, as in Appwrite's Key::decode.
+    if (!key || (key.projectId !== undefined && key.projectId !== projectId)) return GUEST;
     if (key.expire && Date.parse(key.expire) <= Date.now()) {
       throw new AppwriteError('project_key_expired', 'This API key has expired.');
     }

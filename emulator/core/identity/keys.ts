@@ -3,6 +3,7 @@ import type { Sql } from '../platform/db.ts';
 import { uniqueId } from '../platform/ids.ts';
 import { ALL_KEY_SCOPES, KEY_BASE_SCOPES } from '../platform/scopes.ts';
 import { isoDate } from '../platform/time.ts';
+import type { JwtSigner } from './jwt.ts';
 
 /** A project API key as stored (never with its secret: only a SHA-256 of it is kept). */
 export interface ApiKey {
@@ -11,7 +12,15 @@ export interface ApiKey {
   scopes: readonly string[];
   expire: string | null;
   createdAt: string;
+  /** The project an ephemeral key was signed for (a stored key belongs to its folder's project). */
+  projectId?: string;
 }
+
+/**
+ * Type prefixes of the keys signed instead of stored, as Appwrite's `Key::decode` reads them:
+ * `ephemeral_` (1.9.5) and `dynamic_` (the older name it still accepts).
+ */
+const SIGNED_KEY_TYPES = ['ephemeral_', 'dynamic_'];
 
 interface KeyRow {
   id: string;
@@ -42,11 +51,19 @@ const scopeSets = new WeakMap<ApiKey, ReadonlySet<string>>();
  * Project API keys with scopes. Secrets look like Appwrite's standard keys (`standard_<hex>`) and are
  * stored only as a SHA-256 digest: a key is 256 random bits, so a fast hash is enough and lets every
  * request find its key with one indexed lookup instead of a KDF.
+ *
+ * A function execution's key is not stored at all: as Appwrite does (SRV Workers/Functions.php,
+ * Executions/Create.php, Auth/Key.php `decode`), it is `ephemeral_<JWT{projectId, scopes}>`, signed by
+ * the folder's JWT secret and valid for the function's timeout + 60 s, so an execution writes no key
+ * row and a request made with it checks a signature instead of reading one.
  */
 export class KeyStore {
   private readonly bySecret;
 
-  constructor(private readonly db: Sql) {
+  constructor(
+    private readonly db: Sql,
+    private readonly signer: JwtSigner,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS auth_keys (
       id TEXT PRIMARY KEY,
       name TEXT NOT NULL,
@@ -79,27 +96,67 @@ export class KeyStore {
   }
 
   /**
-   * Recent lookups by secret. Every keyed request asks, and hashing plus a query plus parsing the
-   * scopes cost more than the row read the request is for. Keys never change once made; the only
-   * deletion (`deleteExpired`) clears the cache, and expiry is checked by the caller on every use.
-   * Bounded, so a flood of made-up keys cannot grow it.
+   * A function execution's key: `ephemeral_<JWT>` with the project and the function's scopes, valid
+   * for `seconds` from `now` (ms). Nothing is written; `find` accepts it until then.
+   */
+  ephemeral(
+    projectId: string,
+    scopes: readonly string[],
+    seconds: number,
+    now: number = Date.now(),
+  ): string {
+    return `ephemeral_${this.signer.sign({ projectId, scopes: [...scopes] }, seconds, now)}`;
+  }
+
+  /**
+   * Recent lookups by secret. Every keyed request asks, and hashing plus a query (or a signature
+   * check) plus parsing the scopes cost more than the row read the request is for. Keys never change
+   * once made; the only deletion (`deleteExpired`) clears the cache, and expiry is checked by the
+   * caller on every use. Bounded, so a flood of made-up keys cannot grow it.
    */
   readonly #recent = new Map<string, ApiKey | null>();
 
-  /** The key a secret belongs to, or `null`. Expiry is reported, not enforced, here. */
+  /**
+   * The key a secret belongs to, or `null`. Expiry is reported, not enforced, here. A signed key
+   * whose signature, shape or claims are wrong is `null`, like an unknown stored key.
+   */
   find(secret: string): ApiKey | null {
     const cached = this.#recent.get(secret);
     if (cached !== undefined) return cached;
-    const row = this.bySecret.get(digest(secret)) as KeyRow | undefined;
-    const key = row ? toKey(row) : null;
+    const key = this.#signed(secret) ?? this.#stored(secret);
     if (this.#recent.size >= 1024) this.#recent.clear();
     this.#recent.set(secret, key);
     return key;
   }
 
+  #stored(secret: string): ApiKey | null {
+    if (SIGNED_KEY_TYPES.some((type) => secret.startsWith(type))) return null;
+    const row = this.bySecret.get(digest(secret)) as KeyRow | undefined;
+    return row ? toKey(row) : null;
+  }
+
+  /** An `ephemeral_`/`dynamic_` key whose signature holds, as a key (its `expire` from `exp`). */
+  #signed(secret: string): ApiKey | null {
+    const type = SIGNED_KEY_TYPES.find((prefix) => secret.startsWith(prefix));
+    if (type === undefined) return null;
+    const claims = this.signer.open(secret.slice(type.length));
+    if (!claims || typeof claims.projectId !== 'string' || !Array.isArray(claims.scopes)) {
+      return null;
+    }
+    const scopes = claims.scopes.filter((scope): scope is string => typeof scope === 'string');
+    return {
+      id: 'ephemeral',
+      name: 'Ephemeral Key',
+      scopes,
+      expire: isoDate(claims.exp * 1000),
+      createdAt: isoDate(claims.iat * 1000),
+      projectId: claims.projectId,
+    };
+  }
+
   /**
-   * Deletes expired keys whose name starts with `namePrefix` (the per-execution keys functions get,
-   * which live for the function's timeout plus a minute and would otherwise pile up).
+   * Deletes expired keys whose name starts with `namePrefix` (the per-execution keys earlier versions
+   * stored, named `Function execution <id>`, left in older data folders).
    */
   deleteExpired(namePrefix: string, now: string = isoDate()): number {
     this.#recent.clear();

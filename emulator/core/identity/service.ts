@@ -29,12 +29,13 @@ export interface Identity {
  */
 export function openIdentity(db: Sql, events: EventBus): Identity {
   const users = new UserStore(db, events);
+  const jwt = new JwtSigner(db);
   return {
     users,
     sessions: new SessionStore(db, events, users),
     tokens: new TokenStore(db, events),
-    keys: new KeyStore(db),
-    jwt: new JwtSigner(db),
+    keys: new KeyStore(db, jwt),
+    jwt,
     outbox: new Outbox(db),
     passwordHistory: new PasswordHistory(db),
   };
