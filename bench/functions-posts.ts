@@ -314,47 +314,67 @@ export async function benchPosts(): Promise<Figure[]> {
     if (stats.likes !== likes.total)
       throw new Error(`stats.likes ${stats.likes} ≠ ${likes.total} like rows`);
 
+    // Issue 17's goals: sequential p50 within 3× the bare write; concurrent throughput at least half of it.
     const figures = (
       label: string,
       run: { p50: number; p99: number; perSecond: number },
       base: { p50: number; p99: number; perSecond: number },
+      concurrent: boolean,
     ): Figure[] => [
       {
         name: `${label}: p50`,
         value: run.p50,
         unit: 'ms',
         baseline: base.p50,
-        goal: 'baseline: bare createRow with a session',
+        ...(concurrent ? {} : { goal: '≤ 3× baseline', met: run.p50 <= 3 * base.p50 }),
       },
       { name: `${label}: p99`, value: run.p99, unit: 'ms', baseline: base.p99 },
-      { name: `${label}: throughput`, value: run.perSecond, unit: '/s', baseline: base.perSecond },
+      {
+        name: `${label}: throughput`,
+        value: run.perSecond,
+        unit: '/s',
+        baseline: base.perSecond,
+        ...(concurrent
+          ? { goal: '≥ 0.5× baseline', met: run.perSecond >= 0.5 * base.perSecond }
+          : {}),
+      },
     ];
     return [
       ...figures(
         `create post, ${SEQUENTIAL} sequential (SDK → execution → row → 2 counters)`,
         create,
         baseline,
+        false,
       ),
       ...figures(
         `like, ${SEQUENTIAL} sequential (SDK → execution → one transaction: like row + 3 counters)`,
         like,
         baseline,
+        false,
       ),
       ...figures(
         `create post, ${CONCURRENCY} users at once × ${PER_STREAM}`,
         createConcurrent,
         baselineConcurrent,
+        true,
       ),
       ...figures(
         `like, ${CONCURRENCY} users at once on the same posts × ${PER_STREAM}`,
         likeConcurrent,
         baselineConcurrent,
+        true,
       ),
-      ...figures(`create post, ${WIDE} users at once × ${PER_STREAM}`, createWide, baselineWide),
+      ...figures(
+        `create post, ${WIDE} users at once × ${PER_STREAM}`,
+        createWide,
+        baselineWide,
+        true,
+      ),
       ...figures(
         `like, ${WIDE} users at once on the same posts × ${PER_STREAM}`,
         likeWide,
         baselineWide,
+        true,
       ),
     ];
   } finally {

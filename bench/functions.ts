@@ -147,8 +147,9 @@ export async function benchFunctions(): Promise<Figure[]> {
         value: round(p50),
         unit: 'ms',
         baseline: floor.p50,
-        goal: '≤ 5 ms',
-        met: p50 <= 5,
+        // Issue 17: the execution path adds at most half a millisecond to the cheapest request.
+        goal: '≤ baseline + 0.5 ms',
+        met: p50 <= floor.p50 + 0.5,
       },
       {
         name: 'createExecution sync, warm p99',
