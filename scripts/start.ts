@@ -19,13 +19,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stop as stopEsbuild } from 'esbuild';
 import { AppwriteException, Client, Functions, ID } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
-import { type BuiltFunction, buildFunctions, listFunctionIds } from './build-functions.ts';
+import {
+  type BuiltFunction,
+  buildFunctions,
+  buildStaleFunctions,
+  listFunctionIds,
+} from './build-functions.ts';
 import { ensureSite, ensureSiteRule, pushSites, setSiteVariable, sitesOf } from './deploy-site.ts';
 import { localSecrets } from './local-secrets.ts';
 import { DEMO_USERS, seedBoard, seedUsers } from './seed.ts';
@@ -72,8 +77,11 @@ async function setVariable(
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** tsx's loader, for `node --import` (the emulator runs from TypeScript). */
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/**
+ * The local Appwrite runs as plain node on its cached bundle (scripts/bundle.mjs, rebuilt when a
+ * source is newer): no TypeScript loader, its esbuild service or wrapper process beside it.
+ */
+const EMULATOR = [join(ROOT, 'scripts/bundle.mjs'), join(ROOT, 'emulator/main.ts')];
 
 interface Options {
   port: string;
@@ -115,13 +123,13 @@ function readOptions(argv: string[]): Options {
 
 /** Starts the local Appwrite as a child (its own event loop, as in production) and waits for it. */
 function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoint: string }> {
-  const args = [join(ROOT, 'emulator/main.ts'), '--port', options.port, '--data', options.data];
+  const args = [...EMULATOR, '--port', options.port, '--data', options.data];
   args.push('--function-logs');
   if (options.reset) args.push('--reset');
   args.push(...options.stateFlags);
-  // Node with tsx's loader rather than the tsx command, whose signal relay SIGKILLs a child that has
-  // not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...args], {
+  // Node itself, never a wrapper command such as tsx's, whose signal relay SIGKILLs a child that
+  // has not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -174,6 +182,42 @@ async function redeploy(functions: Functions, built: readonly BuiltFunction[]): 
   return deployed;
 }
 
+let building = 0;
+/**
+ * Runs esbuild work, then stops esbuild's service process once no build is running: after
+ * bundling the functions (node-appwrite and zod in each) it holds hundreds of MB; the next build
+ * starts it again.
+ */
+async function withEsbuild<T>(work: () => Promise<T>): Promise<T> {
+  building += 1;
+  try {
+    return await work();
+  } finally {
+    building -= 1;
+    if (building === 0) await stopEsbuild();
+  }
+}
+
+/** Vite's dev server for the client, listening, with `/v1` proxied to the local Appwrite. */
+async function startVite(appwriteEndpoint: string, port: number): Promise<ViteDevServer> {
+  process.env.AGORA_APPWRITE_URL = appwriteEndpoint.replace(/\/v1$/, '');
+  const ownSigterm = new Set(process.listeners('SIGTERM'));
+  const vite = await createServer({
+    configFile: join(ROOT, 'vite.config.ts'),
+    server: { port },
+    clearScreen: false,
+    logLevel: 'warn',
+  });
+  // Vite ends the process on SIGTERM by itself once its own server is closed, which left the local
+  // Appwrite running on its port (and a Site build writing into the data folder): stop() in main()
+  // closes both, in order, then exits.
+  for (const listener of process.listeners('SIGTERM')) {
+    if (!ownSigterm.has(listener)) process.off('SIGTERM', listener);
+  }
+  await vite.listen();
+  return vite;
+}
+
 /**
  * Rebuilds functions when their source or the shared code changes and redeploys them, so the next
  * execution runs the new code; returns the watchers.
@@ -186,7 +230,7 @@ function watchFunctions(functions: Functions): FSWatcher[] {
     pending.clear();
     const started = performance.now();
     try {
-      const built = await buildFunctions(ids);
+      const built = await withEsbuild(() => buildFunctions(ids));
       const deployed = await redeploy(functions, built);
       const ms = Math.round(performance.now() - started);
       console.log(
@@ -257,24 +301,18 @@ async function main() {
   if (options.exportFile) {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        TSX_LOADER,
-        join(ROOT, 'emulator/main.ts'),
-        '--data',
-        options.data,
-        '--export',
-        options.exportFile,
-      ],
+      [...EMULATOR, '--data', options.data, '--export', options.exportFile],
       { cwd: ROOT, stdio: 'inherit' },
     );
     child.once('exit', (code) => process.exit(code ?? 1));
     return;
   }
 
-  const built = await buildFunctions();
+  // Only what changed since the last build: a start with nothing changed builds nothing.
+  const { built, fresh } = await withEsbuild(buildStaleFunctions);
+  const builtIds = built.map((b) => b.id).join(', ') || 'none';
   console.log(
-    `[build] ${built.length} function bundle(s) built: ${built.map((b) => b.id).join(', ')}`,
+    `[build] ${built.length + fresh.length} function bundle(s): built ${builtIds}; unchanged since their last build ${fresh.join(', ') || 'none'}`,
   );
 
   const appwrite = await startAppwrite(options);
@@ -283,6 +321,9 @@ async function main() {
     .setEndpoint(appwrite.endpoint)
     .setProject(credentials.projectId)
     .setKey(credentials.apiKey);
+  // Vite starts while the demo data is seeded: neither waits for the other.
+  const viteStarted = startVite(appwrite.endpoint, options.clientPort);
+  viteStarted.catch(() => undefined);
   const { idSecret, webhookSecret } = localSecrets(options.data);
   await setVariable(new Functions(client), ID_SECRET_FUNCTIONS, 'AGORA_ID_SECRET', idSecret);
   // The webhook receiver verifies against the URL a local webhook would be given: its function domain.
@@ -292,21 +333,7 @@ async function main() {
   for (const line of await seedUsers(client, idSecret)) console.log(`[seed] ${line}`);
   for (const line of await seedBoard(client)) console.log(`[seed] ${line}`);
 
-  process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');
-  const ownSigterm = new Set(process.listeners('SIGTERM'));
-  const vite: ViteDevServer = await createServer({
-    configFile: join(ROOT, 'vite.config.ts'),
-    server: { port: options.clientPort },
-    clearScreen: false,
-    logLevel: 'warn',
-  });
-  // Vite ends the process on SIGTERM by itself once its own server is closed, which left the local
-  // Appwrite running on its port (and a Site build writing into the data folder): stop() below
-  // closes both, in order, then exits.
-  for (const listener of process.listeners('SIGTERM')) {
-    if (!ownSigterm.has(listener)) process.off('SIGTERM', listener);
-  }
-  await vite.listen();
+  const vite = await viteStarted;
   const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;
   const watchers = watchFunctions(new Functions(client));
   const site = await deployLocalSite(

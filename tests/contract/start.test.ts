@@ -32,9 +32,19 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'agora-start-'));
+    // What `npm start` runs: plain node on the cached bundle of scripts/start.ts.
     child = spawn(
-      join(root, 'node_modules/.bin/tsx'),
-      ['scripts/start.ts', '--port', '0', '--client-port', '0', '--data', dataDir],
+      process.execPath,
+      [
+        'scripts/bundle.mjs',
+        'scripts/start.ts',
+        '--port',
+        '0',
+        '--client-port',
+        '0',
+        '--data',
+        dataDir,
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout?.on('data', (chunk) => {
