@@ -84,8 +84,9 @@ export function functionBuildIsStale(id: string): boolean {
 export async function buildStaleFunctions(): Promise<{ built: BuiltFunction[]; fresh: string[] }> {
   const known = await listFunctionIds();
   const stale = known.filter(functionBuildIsStale);
-  const built = await buildFunctions(stale);
-  return { built: stale.length > 0 ? built : [], fresh: known.filter((id) => !stale.includes(id)) };
+  // buildFunctions([]) would build them all.
+  const built = stale.length > 0 ? await buildFunctions(stale) : [];
+  return { built, fresh: known.filter((id) => !stale.includes(id)) };
 }
 
 /**

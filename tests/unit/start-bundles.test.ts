@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFunction, functionBuildIsStale } from '../../scripts/build-functions.ts';
+import {
+  buildFunction,
+  buildStaleFunctions,
+  functionBuildIsStale,
+  listFunctionIds,
+} from '../../scripts/build-functions.ts';
 import { bundleIsStale, ensureBundle } from '../../scripts/bundle.mjs';
 
 /**
@@ -78,4 +83,16 @@ describe('function bundles at start', () => {
     }
     expect(functionBuildIsStale('health')).toBe(false);
   });
+
+  it('builds nothing when no function changed since its last build', async () => {
+    await buildStaleFunctions();
+    const ids = await listFunctionIds();
+    const bundleTime = () =>
+      ids.map((id) => statSync(join(ROOT, 'functions', id, 'dist/main.js')).mtimeMs);
+    const before = bundleTime();
+    const { built, fresh } = await buildStaleFunctions();
+    expect(built).toEqual([]);
+    expect(fresh).toEqual(ids);
+    expect(bundleTime()).toEqual(before);
+  }, 60_000);
 });
