@@ -88,7 +88,7 @@ async function vetted(users: Users, userId: string, email: string) {
         `${email} was ${user.status ? 'not vetted in time' : 'blocked'} by on-user-created: is it deployed, with the same AGORA_ID_SECRET as this script? Its executions' logs say why.`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -101,28 +101,40 @@ async function vetted(users: Users, userId: string, email: string) {
 export async function seedUsers(keyClient: Client, idSecret: string): Promise<string[]> {
   const users = new Users(keyClient);
   const registrations = registrationStore(new TablesDB(keyClient));
+  // All at once, each waiting for its own gate run; the lines in DEMO_USERS' order.
+  const lines = await Promise.all(
+    DEMO_USERS.map((demo) => seedUser(users, registrations, idSecret, demo)),
+  );
+  return lines.flat();
+}
+
+/** One demo user (seedUsers); returns what it did. */
+async function seedUser(
+  users: Users,
+  registrations: ReturnType<typeof registrationStore>,
+  idSecret: string,
+  demo: DemoUser,
+): Promise<string[]> {
   const done: string[] = [];
-  for (const demo of DEMO_USERS) {
-    const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
-    let user = found.users[0];
-    if (!user) {
-      const userId = deriveUserId(idSecret);
-      await registrations.issue(userId, { issuedBy: 'seed', admin: demo.admin });
-      await users.create({ userId, email: demo.email, password: demo.password, name: demo.name });
-      user = await vetted(users, userId, demo.email);
-      done.push(`created ${demo.email}`);
-    }
-    // Demo addresses receive no mail: they are verified, so the demo board shows no verify banner.
-    if (!user.emailVerification) {
-      await users.updateEmailVerification({ userId: user.$id, emailVerification: true });
-      done.push(`verified ${demo.email}`);
-    }
-    const wanted = demo.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
-    const missing = wanted.filter((label) => !user.labels.includes(label));
-    if (missing.length > 0) {
-      await users.updateLabels({ userId: user.$id, labels: [...user.labels, ...missing] });
-      done.push(`labelled ${demo.email} ${missing.join(', ')}`);
-    }
+  const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
+  let user = found.users[0];
+  if (!user) {
+    const userId = deriveUserId(idSecret);
+    await registrations.issue(userId, { issuedBy: 'seed', admin: demo.admin });
+    await users.create({ userId, email: demo.email, password: demo.password, name: demo.name });
+    user = await vetted(users, userId, demo.email);
+    done.push(`created ${demo.email}`);
+  }
+  // Demo addresses receive no mail: they are verified, so the demo board shows no verify banner.
+  if (!user.emailVerification) {
+    await users.updateEmailVerification({ userId: user.$id, emailVerification: true });
+    done.push(`verified ${demo.email}`);
+  }
+  const wanted = demo.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
+  const missing = wanted.filter((label) => !user.labels.includes(label));
+  if (missing.length > 0) {
+    await users.updateLabels({ userId: user.$id, labels: [...user.labels, ...missing] });
+    done.push(`labelled ${demo.email} ${missing.join(', ')}`);
   }
   return done;
 }
@@ -307,7 +319,7 @@ async function profilesReady(tables: TablesDB, userIds: string[], deadlineMs = 2
         'The demo users have no profiles: is on-user-created deployed with AGORA_ID_SECRET?',
       );
     }
-    await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, 25));
   }
 }
 
@@ -379,10 +391,14 @@ export async function seedBoard(keyClient: Client): Promise<string[]> {
         );
         counts.comments += 1;
       }
-      for (const liker of post.likedBy) {
-        await executePosts(await sessionOf(liker), Route.posts.like, { postId });
-        counts.likes += 1;
-      }
+      // A post's likes at once (each by another user), as a board's readers like; comments stay
+      // in their order.
+      await Promise.all(
+        post.likedBy.map(async (liker) => {
+          await executePosts(await sessionOf(liker), Route.posts.like, { postId });
+          counts.likes += 1;
+        }),
+      );
       for (const report of post.reportedBy ?? []) {
         await executeAs(
           await sessionOf(report.by),
