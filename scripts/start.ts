@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { stop as stopEsbuild } from 'esbuild';
-import { AppwriteException, Client, Functions, ID } from 'node-appwrite';
+import { AppwriteException, Client, Functions, ID, Sites } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import { createServer, type ViteDevServer } from 'vite';
@@ -33,6 +33,7 @@ import {
 } from './build-functions.ts';
 import { ensureSite, ensureSiteRule, pushSites, setSiteVariable, sitesOf } from './deploy-site.ts';
 import { localSecrets } from './local-secrets.ts';
+import { readSiteRecord, siteIsCurrent, siteSourceHash, writeSiteRecord } from './local-site.ts';
 import { DEMO_USERS, seedBoard, seedUsers } from './seed.ts';
 
 /** The functions that derive or check user ids, and so share `AGORA_ID_SECRET`. */
@@ -262,13 +263,16 @@ function watchFunctions(functions: Functions): FSWatcher[] {
  * with the real appwrite-cli (scripts/deploy-site.ts, as `npm run deploy` pushes it) and built by the
  * local Appwrite, at `http://<siteId>.sites.localhost:<port>/`. Its build points the client at the
  * site's own origin (`/v1` there is the local Appwrite), as behind a custom domain in front of both.
- * Runs in the background; prints one line when the build is served, or why not.
+ * Pushed only when its sources, settings or origin changed since the active deployment
+ * (scripts/local-site.ts). Runs in the background; prints one line when the build is served, or why
+ * not.
  */
 async function deployLocalSite(
   client: Client,
   endpoint: string,
   projectId: string,
   apiKey: string,
+  dataDir: string,
 ) {
   const config = JSON.parse(readFileSync(join(ROOT, 'appwrite.json'), 'utf8'));
   const [site] = sitesOf(config);
@@ -277,6 +281,13 @@ async function deployLocalSite(
   const origin = `http://${siteId}.sites.localhost:${new URL(endpoint).port}`;
   const started = performance.now();
   const done = (async () => {
+    const hash = siteSourceHash(site, ROOT, `${origin}/v1`);
+    if (await siteIsCurrent(client, readSiteRecord(dataDir), siteId, hash)) {
+      console.log(
+        `[site] production build ready at ${origin}/ (unchanged since its active deployment: not pushed again)`,
+      );
+      return;
+    }
     await ensureSite(client, site);
     await setSiteVariable(client, siteId, 'VITE_APPWRITE_ENDPOINT', `${origin}/v1`);
     const result = await pushSites(
@@ -285,6 +296,8 @@ async function deployLocalSite(
       ROOT,
     );
     if (!result.ok) throw new Error(result.output.trim().split('\n').slice(-3).join(' '));
+    const { deploymentId } = await new Sites(client).get({ siteId });
+    writeSiteRecord(dataDir, { siteId, deploymentId, hash });
     await ensureSiteRule(client, siteId, projectId, `${siteId}.sites.localhost`);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`[site] production build ready at ${origin}/ (pushed and built in ${seconds} s)`);
@@ -341,6 +354,7 @@ async function main() {
     appwrite.endpoint,
     credentials.projectId,
     credentials.apiKey,
+    options.data,
   );
 
   console.log(
