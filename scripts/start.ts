@@ -128,10 +128,15 @@ function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoin
   args.push('--function-logs');
   if (options.reset) args.push('--reset');
   args.push(...options.stateFlags);
+  // glibc's malloc serves a block of 128 KB or more from its own mapping, given back when freed:
+  // by default that threshold rises to the largest block freed, so each 16 MB scrypt buffer of the
+  // password hashes (seeding makes four at once, each on a thread of its own) stayed in a thread's
+  // arena for good — ≈ 80 MB of the local Appwrite's memory. Elsewhere than glibc it means nothing.
   // Node itself, never a wrapper command such as tsx's, whose signal relay SIGKILLs a child that
   // has not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
+    env: { MALLOC_MMAP_THRESHOLD_: String(128 * 1024), ...process.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolvePromise, reject) => {
