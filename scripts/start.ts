@@ -24,7 +24,7 @@ import { stop as stopEsbuild } from 'esbuild';
 import { AppwriteException, Client, Functions, ID, Sites } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import {
   type BuiltFunction,
   buildFunctions,
@@ -207,6 +207,8 @@ async function withEsbuild<T>(work: () => Promise<T>): Promise<T> {
 /** Vite's dev server for the client, listening, with `/v1` proxied to the local Appwrite. */
 async function startVite(appwriteEndpoint: string, port: number): Promise<ViteDevServer> {
   process.env.AGORA_APPWRITE_URL = appwriteEndpoint.replace(/\/v1$/, '');
+  // Imported here, not at the top: the local Appwrite is started without waiting for Vite to load.
+  const { createServer } = await import('vite');
   const ownSigterm = new Set(process.listeners('SIGTERM'));
   const vite = await createServer({
     configFile: join(ROOT, 'vite.config.ts'),
