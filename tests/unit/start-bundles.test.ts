@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,12 @@ import {
   functionBuildIsStale,
   listFunctionIds,
 } from '../../scripts/build-functions.ts';
-import { bundleIsStale, ensureBundle } from '../../scripts/bundle.mjs';
+import {
+  BUNDLE_CACHE,
+  bundleIsStale,
+  ensureBundle,
+  writeBuildRecord,
+} from '../../scripts/bundle.mjs';
 
 /**
  * `npm start` runs plain node on cached bundles (scripts/bundle.mjs) and builds only the functions
@@ -70,19 +75,23 @@ describe('scripts/bundle.mjs', () => {
 });
 
 describe('function bundles at start', () => {
-  it('rebuilds a function only when one of its sources is newer than its dist/', async () => {
+  // Without touching the repository's sources (a running `npm start` would rebuild on it): the
+  // record of the last build is moved back to just before a source's time instead.
+  it('rebuilds a function when one of its sources is newer than its last build', async () => {
     await buildFunction('health');
     expect(functionBuildIsStale('health')).toBe(false);
+    const recordFile = join(BUNDLE_CACHE, 'functions/health.json');
+    const record = JSON.parse(readFileSync(recordFile, 'utf8'));
     const source = join(ROOT, 'functions/health/src/main.ts');
-    const { atime, mtime } = statSync(source);
-    try {
-      utimesSync(source, later(), later());
-      expect(functionBuildIsStale('health')).toBe(true);
-    } finally {
-      utimesSync(source, atime, mtime);
-    }
+    expect(record.inputs).toEqual(
+      expect.arrayContaining([source, join(ROOT, 'package-lock.json')]),
+    );
+    writeBuildRecord(recordFile, statSync(source).mtimeMs - 1, record.inputs);
+    expect(functionBuildIsStale('health')).toBe(true);
+    const { built } = await buildStaleFunctions();
+    expect(built.map((b) => b.id)).toContain('health');
     expect(functionBuildIsStale('health')).toBe(false);
-  });
+  }, 60_000);
 
   it('builds nothing when no function changed since its last build', async () => {
     await buildStaleFunctions();
