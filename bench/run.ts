@@ -17,6 +17,7 @@ import { benchLocalState } from './local-state.ts';
 import { benchNotifications } from './notifications.ts';
 import { benchRealtimeFanout } from './realtime-fanout.ts';
 import { benchSites } from './sites.ts';
+import { benchStart } from './start.ts';
 import { benchTablesDB } from './tablesdb.ts';
 import { benchTransactions } from './transactions.ts';
 
@@ -47,6 +48,7 @@ const GROUPS: Record<string, [title: string, run: () => Promise<Figure[]>]> = {
   state: ['Local Appwrite: state export and import (issue 18)', benchLocalState],
   console: ['Local console: first render, a page of 100k rows (issue 18)', benchConsole],
   sites: ['The client as an Appwrite Site: push → ready (issue 15)', benchSites],
+  start: ['npm start: ready with demo data, and its memory (issue 17)', benchStart],
 };
 
 const asked = process.argv.slice(2);

@@ -70,7 +70,9 @@ export async function applyFunctionsConfig(
       const archive = join(temp, 'code.tar.gz');
       await tar.c(
         {
-          gzip: true,
+          // Unpacked again at once on this machine: the fastest level (a third of the time at
+          // start, for a fifth more bytes).
+          gzip: { level: 1 },
           file: archive,
           cwd: folder,
           portable: true,

@@ -37,9 +37,19 @@ export interface Stack {
 
 export async function startStack(timeoutMs = 180_000): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-'));
+  // What `npm start` runs: plain node on the cached bundle of scripts/start.ts.
   const child: ChildProcess = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['scripts/start.ts', '--port', '0', '--client-port', '0', '--data', dataDir],
+    process.execPath,
+    [
+      'scripts/bundle.mjs',
+      'scripts/start.ts',
+      '--port',
+      '0',
+      '--client-port',
+      '0',
+      '--data',
+      dataDir,
+    ],
     // Its own process group: stop() reaches the local Appwrite and Vite too.
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

@@ -17,9 +17,17 @@ import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { BUNDLE_CACHE, buildIsStale, writeBuildRecord } from './bundle.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const FUNCTIONS_DIR = join(ROOT, 'functions');
+/**
+ * The record of each function's last build into its own `dist/`: its inputs (its sources, shared
+ * code, the inlined packages) and when it began. package-lock.json stands for the packages, whose
+ * files npm installs with a fixed old mtime.
+ */
+const BUILD_RECORDS = join(BUNDLE_CACHE, 'functions');
+const recordOf = (id: string) => join(BUILD_RECORDS, `${id}.json`);
 
 /**
  * undici and json-bigint (inside node-appwrite) are CommonJS and `require()` Node built-ins; in an
@@ -63,6 +71,24 @@ export async function buildFunctions(ids: readonly string[] = []): Promise<Built
   return Promise.all(chosen.map((id) => buildFunction(id)));
 }
 
+/** Whether a function's `dist/` is missing, or older than a source of its last build. */
+export function functionBuildIsStale(id: string): boolean {
+  const dist = join(FUNCTIONS_DIR, id, 'dist');
+  return buildIsStale(recordOf(id), [join(dist, 'main.js'), join(dist, 'package.json')]);
+}
+
+/**
+ * Builds every function whose `dist/` is stale (functionBuildIsStale); `npm start` does this, so a
+ * start with nothing changed builds nothing. Answers what it built and what was already fresh.
+ */
+export async function buildStaleFunctions(): Promise<{ built: BuiltFunction[]; fresh: string[] }> {
+  const known = await listFunctionIds();
+  const stale = known.filter(functionBuildIsStale);
+  // buildFunctions([]) would build them all.
+  const built = stale.length > 0 ? await buildFunctions(stale) : [];
+  return { built, fresh: known.filter((id) => !stale.includes(id)) };
+}
+
 /**
  * Builds one function into `outDir` (default `functions/<id>/dist/`). Each file is written to a
  * temporary name and renamed into place, so a runtime loading the bundle mid-build (a hot reload)
@@ -73,6 +99,7 @@ export async function buildFunction(
   outDir = join(FUNCTIONS_DIR, id, 'dist'),
 ): Promise<BuiltFunction> {
   const file = join(outDir, 'main.js');
+  const builtAt = Date.now();
   const result = await build({
     entryPoints: [join(FUNCTIONS_DIR, id, 'src', 'main.ts')],
     outfile: file,
@@ -86,12 +113,17 @@ export async function buildFunction(
     minify: false,
     logLevel: 'warning',
     absWorkingDir: ROOT,
+    metafile: true,
   });
   const bundle = result.outputFiles.find((output) => output.path === file);
   if (!bundle) throw new Error(`esbuild produced no ${file}.`);
   await mkdir(outDir, { recursive: true });
   await writeAtomically(file, bundle.contents);
   await writeAtomically(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  if (resolve(outDir) === join(FUNCTIONS_DIR, id, 'dist')) {
+    const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(ROOT, input));
+    writeBuildRecord(recordOf(id), builtAt, [...inputs, join(ROOT, 'package-lock.json')]);
+  }
   return { id, file, bytes: bundle.contents.byteLength };
 }
 

@@ -88,7 +88,7 @@ async function vetted(users: Users, userId: string, email: string) {
         `${email} was ${user.status ? 'not vetted in time' : 'blocked'} by on-user-created: is it deployed, with the same AGORA_ID_SECRET as this script? Its executions' logs say why.`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -101,28 +101,40 @@ async function vetted(users: Users, userId: string, email: string) {
 export async function seedUsers(keyClient: Client, idSecret: string): Promise<string[]> {
   const users = new Users(keyClient);
   const registrations = registrationStore(new TablesDB(keyClient));
+  // All at once, each waiting for its own gate run; the lines in DEMO_USERS' order.
+  const lines = await Promise.all(
+    DEMO_USERS.map((demo) => seedUser(users, registrations, idSecret, demo)),
+  );
+  return lines.flat();
+}
+
+/** One demo user (seedUsers); returns what it did. */
+async function seedUser(
+  users: Users,
+  registrations: ReturnType<typeof registrationStore>,
+  idSecret: string,
+  demo: DemoUser,
+): Promise<string[]> {
   const done: string[] = [];
-  for (const demo of DEMO_USERS) {
-    const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
-    let user = found.users[0];
-    if (!user) {
-      const userId = deriveUserId(idSecret);
-      await registrations.issue(userId, { issuedBy: 'seed', admin: demo.admin });
-      await users.create({ userId, email: demo.email, password: demo.password, name: demo.name });
-      user = await vetted(users, userId, demo.email);
-      done.push(`created ${demo.email}`);
-    }
-    // Demo addresses receive no mail: they are verified, so the demo board shows no verify banner.
-    if (!user.emailVerification) {
-      await users.updateEmailVerification({ userId: user.$id, emailVerification: true });
-      done.push(`verified ${demo.email}`);
-    }
-    const wanted = demo.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
-    const missing = wanted.filter((label) => !user.labels.includes(label));
-    if (missing.length > 0) {
-      await users.updateLabels({ userId: user.$id, labels: [...user.labels, ...missing] });
-      done.push(`labelled ${demo.email} ${missing.join(', ')}`);
-    }
+  const found = await users.list({ queries: [Query.equal('email', demo.email), Query.limit(1)] });
+  let user = found.users[0];
+  if (!user) {
+    const userId = deriveUserId(idSecret);
+    await registrations.issue(userId, { issuedBy: 'seed', admin: demo.admin });
+    await users.create({ userId, email: demo.email, password: demo.password, name: demo.name });
+    user = await vetted(users, userId, demo.email);
+    done.push(`created ${demo.email}`);
+  }
+  // Demo addresses receive no mail: they are verified, so the demo board shows no verify banner.
+  if (!user.emailVerification) {
+    await users.updateEmailVerification({ userId: user.$id, emailVerification: true });
+    done.push(`verified ${demo.email}`);
+  }
+  const wanted = demo.admin ? [MEMBER_LABEL, ADMIN_LABEL] : [MEMBER_LABEL];
+  const missing = wanted.filter((label) => !user.labels.includes(label));
+  if (missing.length > 0) {
+    await users.updateLabels({ userId: user.$id, labels: [...user.labels, ...missing] });
+    done.push(`labelled ${demo.email} ${missing.join(', ')}`);
   }
   return done;
 }
@@ -292,6 +304,12 @@ async function executeAs(
   return execution.responseBody === '' ? {} : JSON.parse(execution.responseBody);
 }
 
+/** Waits for every one of `work` to settle, then throws the first failure, if any. */
+async function allSettled(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Polls until every user in `userIds` has a profile row (`on-user-created` makes them). */
 async function profilesReady(tables: TablesDB, userIds: string[], deadlineMs = 20_000) {
   const until = Date.now() + deadlineMs;
@@ -307,7 +325,7 @@ async function profilesReady(tables: TablesDB, userIds: string[], deadlineMs = 2
         'The demo users have no profiles: is on-user-created deployed with AGORA_ID_SECRET?',
       );
     }
-    await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, 25));
   }
 }
 
@@ -345,20 +363,25 @@ export async function seedBoard(keyClient: Client): Promise<string[]> {
   if (authors.length === 0) return [];
   await profilesReady(tables, [...ids.values()]);
 
-  const sessions = new Map<string, { client: Client; sessionId: string }>();
+  // One session per user, made once even when asked for by several executions at once.
+  const sessions = new Map<string, Promise<{ client: Client; sessionId: string }>>();
   const sessionOf = async (email: string) => {
     let session = sessions.get(email);
     if (!session) {
-      const made = await users.createSession({ userId: idOf(email) });
-      const client = new Client().setEndpoint(endpoint).setProject(project).setSession(made.secret);
-      session = { client, sessionId: made.$id };
+      session = users.createSession({ userId: idOf(email) }).then((made) => ({
+        client: new Client().setEndpoint(endpoint).setProject(project).setSession(made.secret),
+        sessionId: made.$id,
+      }));
       sessions.set(email, session);
     }
-    return session.client;
+    return (await session).client;
   };
   const done: string[] = [];
   try {
     const counts = { posts: 0, comments: 0, likes: 0, reports: 0 };
+    // The posts one after another, so the feed lists them in the demo's order; then every post's
+    // comments (in their order), likes and reports, the posts at once, as a board's readers would.
+    const made: { post: DemoPost; postId: string }[] = [];
     for (const post of DEMO_POSTS) {
       if (!authors.includes(post.by)) continue;
       const { title, body, tags } = post;
@@ -368,32 +391,39 @@ export async function seedBoard(keyClient: Client): Promise<string[]> {
         {},
         { title, body, tags },
       );
-      const postId = String(created.$id);
+      made.push({ post, postId: String(created.$id) });
       counts.posts += 1;
-      for (const comment of post.comments) {
-        await executePosts(
-          await sessionOf(comment.by),
-          Route.posts.comment,
-          { postId },
-          { body: comment.body },
-        );
-        counts.comments += 1;
-      }
-      for (const liker of post.likedBy) {
-        await executePosts(await sessionOf(liker), Route.posts.like, { postId });
-        counts.likes += 1;
-      }
-      for (const report of post.reportedBy ?? []) {
-        await executeAs(
-          await sessionOf(report.by),
-          FunctionId.moderation,
-          Route.moderation.report,
-          {},
-          { targetType: 'post', targetId: postId, reason: report.reason },
-        );
-        counts.reports += 1;
-      }
     }
+    await allSettled(
+      made.map(async ({ post, postId }) => {
+        const likes = allSettled(
+          post.likedBy.map(async (liker) => {
+            await executePosts(await sessionOf(liker), Route.posts.like, { postId });
+            counts.likes += 1;
+          }),
+        );
+        for (const comment of post.comments) {
+          await executePosts(
+            await sessionOf(comment.by),
+            Route.posts.comment,
+            { postId },
+            { body: comment.body },
+          );
+          counts.comments += 1;
+        }
+        for (const report of post.reportedBy ?? []) {
+          await executeAs(
+            await sessionOf(report.by),
+            FunctionId.moderation,
+            Route.moderation.report,
+            {},
+            { targetType: 'post', targetId: postId, reason: report.reason },
+          );
+          counts.reports += 1;
+        }
+        await likes;
+      }),
+    );
     done.push(
       `${counts.posts} posts, ${counts.comments} comments and ${counts.likes} likes through the posts function`,
     );
@@ -402,8 +432,8 @@ export async function seedBoard(keyClient: Client): Promise<string[]> {
     }
   } finally {
     for (const [email, session] of sessions) {
-      await users
-        .deleteSession({ userId: idOf(email), sessionId: session.sessionId })
+      await session
+        .then(({ sessionId }) => users.deleteSession({ userId: idOf(email), sessionId }))
         .catch(() => undefined);
     }
   }

@@ -19,15 +19,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AppwriteException, Client, Functions, ID } from 'node-appwrite';
+import { stop as stopEsbuild } from 'esbuild';
+import { AppwriteException, Client, Functions, ID, Sites } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
-import { createServer, type ViteDevServer } from 'vite';
-import { type BuiltFunction, buildFunctions, listFunctionIds } from './build-functions.ts';
+import type { ViteDevServer } from 'vite';
+import {
+  type BuiltFunction,
+  buildFunctions,
+  buildStaleFunctions,
+  listFunctionIds,
+} from './build-functions.ts';
 import { ensureSite, ensureSiteRule, pushSites, setSiteVariable, sitesOf } from './deploy-site.ts';
 import { localSecrets } from './local-secrets.ts';
+import { readSiteRecord, siteIsCurrent, siteSourceHash, writeSiteRecord } from './local-site.ts';
 import { DEMO_USERS, seedBoard, seedUsers } from './seed.ts';
 
 /** The functions that derive or check user ids, and so share `AGORA_ID_SECRET`. */
@@ -72,8 +78,11 @@ async function setVariable(
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** tsx's loader, for `node --import` (the emulator runs from TypeScript). */
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/**
+ * The local Appwrite runs as plain node on its cached bundle (scripts/bundle.mjs, rebuilt when a
+ * source is newer): no TypeScript loader, its esbuild service or wrapper process beside it.
+ */
+const EMULATOR = [join(ROOT, 'scripts/bundle.mjs'), join(ROOT, 'emulator/main.ts')];
 
 interface Options {
   port: string;
@@ -115,14 +124,19 @@ function readOptions(argv: string[]): Options {
 
 /** Starts the local Appwrite as a child (its own event loop, as in production) and waits for it. */
 function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoint: string }> {
-  const args = [join(ROOT, 'emulator/main.ts'), '--port', options.port, '--data', options.data];
+  const args = [...EMULATOR, '--port', options.port, '--data', options.data];
   args.push('--function-logs');
   if (options.reset) args.push('--reset');
   args.push(...options.stateFlags);
-  // Node with tsx's loader rather than the tsx command, whose signal relay SIGKILLs a child that has
-  // not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...args], {
+  // glibc's malloc serves a block of 128 KB or more from its own mapping, given back when freed:
+  // by default that threshold rises to the largest block freed, so each 16 MB scrypt buffer of the
+  // password hashes (seeding makes four at once, each on a thread of its own) stayed in a thread's
+  // arena for good — ≈ 80 MB of the local Appwrite's memory. Elsewhere than glibc it means nothing.
+  // Node itself, never a wrapper command such as tsx's, whose signal relay SIGKILLs a child that
+  // has not acknowledged a signal within 30 ms — which would cut an `--export-on-exit` short.
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
+    env: { MALLOC_MMAP_THRESHOLD_: String(128 * 1024), ...process.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolvePromise, reject) => {
@@ -174,6 +188,44 @@ async function redeploy(functions: Functions, built: readonly BuiltFunction[]): 
   return deployed;
 }
 
+let building = 0;
+/**
+ * Runs esbuild work, then stops esbuild's service process once no build is running: after
+ * bundling the functions (node-appwrite and zod in each) it holds hundreds of MB; the next build
+ * starts it again.
+ */
+async function withEsbuild<T>(work: () => Promise<T>): Promise<T> {
+  building += 1;
+  try {
+    return await work();
+  } finally {
+    building -= 1;
+    if (building === 0) await stopEsbuild();
+  }
+}
+
+/** Vite's dev server for the client, listening, with `/v1` proxied to the local Appwrite. */
+async function startVite(appwriteEndpoint: string, port: number): Promise<ViteDevServer> {
+  process.env.AGORA_APPWRITE_URL = appwriteEndpoint.replace(/\/v1$/, '');
+  // Imported here, not at the top: the local Appwrite is started without waiting for Vite to load.
+  const { createServer } = await import('vite');
+  const ownSigterm = new Set(process.listeners('SIGTERM'));
+  const vite = await createServer({
+    configFile: join(ROOT, 'vite.config.ts'),
+    server: { port },
+    clearScreen: false,
+    logLevel: 'warn',
+  });
+  // Vite ends the process on SIGTERM by itself once its own server is closed, which left the local
+  // Appwrite running on its port (and a Site build writing into the data folder): stop() in main()
+  // closes both, in order, then exits.
+  for (const listener of process.listeners('SIGTERM')) {
+    if (!ownSigterm.has(listener)) process.off('SIGTERM', listener);
+  }
+  await vite.listen();
+  return vite;
+}
+
 /**
  * Rebuilds functions when their source or the shared code changes and redeploys them, so the next
  * execution runs the new code; returns the watchers.
@@ -186,7 +238,7 @@ function watchFunctions(functions: Functions): FSWatcher[] {
     pending.clear();
     const started = performance.now();
     try {
-      const built = await buildFunctions(ids);
+      const built = await withEsbuild(() => buildFunctions(ids));
       const deployed = await redeploy(functions, built);
       const ms = Math.round(performance.now() - started);
       console.log(
@@ -218,13 +270,16 @@ function watchFunctions(functions: Functions): FSWatcher[] {
  * with the real appwrite-cli (scripts/deploy-site.ts, as `npm run deploy` pushes it) and built by the
  * local Appwrite, at `http://<siteId>.sites.localhost:<port>/`. Its build points the client at the
  * site's own origin (`/v1` there is the local Appwrite), as behind a custom domain in front of both.
- * Runs in the background; prints one line when the build is served, or why not.
+ * Pushed only when its sources, settings or origin changed since the active deployment
+ * (scripts/local-site.ts). Runs in the background; prints one line when the build is served, or why
+ * not.
  */
 async function deployLocalSite(
   client: Client,
   endpoint: string,
   projectId: string,
   apiKey: string,
+  dataDir: string,
 ) {
   const config = JSON.parse(readFileSync(join(ROOT, 'appwrite.json'), 'utf8'));
   const [site] = sitesOf(config);
@@ -233,6 +288,13 @@ async function deployLocalSite(
   const origin = `http://${siteId}.sites.localhost:${new URL(endpoint).port}`;
   const started = performance.now();
   const done = (async () => {
+    const hash = siteSourceHash(site, ROOT, `${origin}/v1`);
+    if (await siteIsCurrent(client, readSiteRecord(dataDir), siteId, hash)) {
+      console.log(
+        `[site] production build ready at ${origin}/ (unchanged since its active deployment: not pushed again)`,
+      );
+      return;
+    }
     await ensureSite(client, site);
     await setSiteVariable(client, siteId, 'VITE_APPWRITE_ENDPOINT', `${origin}/v1`);
     const result = await pushSites(
@@ -241,6 +303,8 @@ async function deployLocalSite(
       ROOT,
     );
     if (!result.ok) throw new Error(result.output.trim().split('\n').slice(-3).join(' '));
+    const { deploymentId } = await new Sites(client).get({ siteId });
+    writeSiteRecord(dataDir, { siteId, deploymentId, hash });
     await ensureSiteRule(client, siteId, projectId, `${siteId}.sites.localhost`);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`[site] production build ready at ${origin}/ (pushed and built in ${seconds} s)`);
@@ -257,24 +321,18 @@ async function main() {
   if (options.exportFile) {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        TSX_LOADER,
-        join(ROOT, 'emulator/main.ts'),
-        '--data',
-        options.data,
-        '--export',
-        options.exportFile,
-      ],
+      [...EMULATOR, '--data', options.data, '--export', options.exportFile],
       { cwd: ROOT, stdio: 'inherit' },
     );
     child.once('exit', (code) => process.exit(code ?? 1));
     return;
   }
 
-  const built = await buildFunctions();
+  // Only what changed since the last build: a start with nothing changed builds nothing.
+  const { built, fresh } = await withEsbuild(buildStaleFunctions);
+  const builtIds = built.map((b) => b.id).join(', ') || 'none';
   console.log(
-    `[build] ${built.length} function bundle(s) built: ${built.map((b) => b.id).join(', ')}`,
+    `[build] ${built.length + fresh.length} function bundle(s): built ${builtIds}; unchanged since their last build ${fresh.join(', ') || 'none'}`,
   );
 
   const appwrite = await startAppwrite(options);
@@ -283,6 +341,9 @@ async function main() {
     .setEndpoint(appwrite.endpoint)
     .setProject(credentials.projectId)
     .setKey(credentials.apiKey);
+  // Vite starts while the demo data is seeded: neither waits for the other.
+  const viteStarted = startVite(appwrite.endpoint, options.clientPort);
+  viteStarted.catch(() => undefined);
   const { idSecret, webhookSecret } = localSecrets(options.data);
   await setVariable(new Functions(client), ID_SECRET_FUNCTIONS, 'AGORA_ID_SECRET', idSecret);
   // The webhook receiver verifies against the URL a local webhook would be given: its function domain.
@@ -292,21 +353,7 @@ async function main() {
   for (const line of await seedUsers(client, idSecret)) console.log(`[seed] ${line}`);
   for (const line of await seedBoard(client)) console.log(`[seed] ${line}`);
 
-  process.env.AGORA_APPWRITE_URL = appwrite.endpoint.replace(/\/v1$/, '');
-  const ownSigterm = new Set(process.listeners('SIGTERM'));
-  const vite: ViteDevServer = await createServer({
-    configFile: join(ROOT, 'vite.config.ts'),
-    server: { port: options.clientPort },
-    clearScreen: false,
-    logLevel: 'warn',
-  });
-  // Vite ends the process on SIGTERM by itself once its own server is closed, which left the local
-  // Appwrite running on its port (and a Site build writing into the data folder): stop() below
-  // closes both, in order, then exits.
-  for (const listener of process.listeners('SIGTERM')) {
-    if (!ownSigterm.has(listener)) process.off('SIGTERM', listener);
-  }
-  await vite.listen();
+  const vite = await viteStarted;
   const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;
   const watchers = watchFunctions(new Functions(client));
   const site = await deployLocalSite(
@@ -314,6 +361,7 @@ async function main() {
     appwrite.endpoint,
     credentials.projectId,
     credentials.apiKey,
+    options.data,
   );
 
   console.log(

@@ -32,9 +32,19 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'agora-start-'));
+    // What `npm start` runs: plain node on the cached bundle of scripts/start.ts.
     child = spawn(
-      join(root, 'node_modules/.bin/tsx'),
-      ['scripts/start.ts', '--port', '0', '--client-port', '0', '--data', dataDir],
+      process.execPath,
+      [
+        'scripts/bundle.mjs',
+        'scripts/start.ts',
+        '--port',
+        '0',
+        '--client-port',
+        '0',
+        '--data',
+        dataDir,
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout?.on('data', (chunk) => {
@@ -188,4 +198,41 @@ describe('npm start', () => {
     expect(await exited).toBe(0);
     await expect(fetch(`${endpoint}/health/version`)).rejects.toThrow();
   });
+
+  // The Site's build (npm install and vite build) runs only when what it is built from changed.
+  it('on a restart with the same data and port, serves the Site without pushing it again', async () => {
+    const port = new URL(endpoint).port;
+    output = '';
+    child = spawn(
+      process.execPath,
+      [
+        'scripts/bundle.mjs',
+        'scripts/start.ts',
+        '--port',
+        port,
+        '--client-port',
+        '0',
+        '--data',
+        dataDir,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const [, how = ''] = await waitFor(
+      /\[site\] production build ready at \S+ \(([^)]*)\)/,
+      90_000,
+    );
+    expect(how).toBe('unchanged since its active deployment: not pushed again');
+    const { host } = new URL((await waitFor(/Site \(production build\): +(\S+)/))[1] ?? '');
+    const page = await siteRequest(Number(port), host.replace(/:\d+$/, ''), '/');
+    expect(page.body).toContain('<title>Agora</title>');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 120_000);
 });
