@@ -3,11 +3,18 @@
  * reports it the way Appwrite's executor reports an open-runtimes Node execution. One worker per
  * deployment runs its executions concurrently (see README.md for why); a worker that timed out,
  * died, or whose entry file, environment or memory cap changed is replaced before the next
- * execution. Independent of HTTP and storage: the executions API calls `execute`.
+ * execution; one idle for longer than `_APP_COMPUTE_INACTIVE_THRESHOLD` is stopped, as Appwrite's
+ * executor removes an inactive runtime, and its next execution is a cold start. Independent of
+ * HTTP and storage: the executions API calls `execute`.
  */
 
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import {
+  type IdleSettings,
+  idleSettingsFromEnv,
+  MAX_MAINTENANCE_INTERVAL_SECONDS,
+} from './idle-settings.ts';
 import type { ExecutionRequest, ExecutionResult } from './types.ts';
 import { type WireRequest, WorkerProcess, type WorkerSpec } from './worker-process.ts';
 
@@ -31,6 +38,35 @@ export class FunctionRunner {
   private closed = false;
   /** `envSignature` of env objects seen before (the executor hands the same one until it changes). */
   private readonly envSignatures = new WeakMap<Readonly<Record<string, string>>, string>();
+  private readonly inactiveThresholdMs: number;
+  /** The maintenance check; unref'd, so an idle runner never keeps the process alive. */
+  private readonly maintenance: NodeJS.Timeout;
+
+  /** Settings not given are read from the environment (`idleSettingsFromEnv`). */
+  constructor(options: Partial<IdleSettings> = {}) {
+    let fromEnv: IdleSettings | undefined;
+    const env = () => (fromEnv ??= idleSettingsFromEnv());
+    const inactiveThresholdSeconds =
+      options.inactiveThresholdSeconds ?? env().inactiveThresholdSeconds;
+    const maintenanceIntervalSeconds =
+      options.maintenanceIntervalSeconds ?? env().maintenanceIntervalSeconds;
+    if (!(inactiveThresholdSeconds >= 0)) {
+      throw new RangeError('inactiveThresholdSeconds must be 0 or more');
+    }
+    if (
+      !(
+        maintenanceIntervalSeconds > 0 &&
+        maintenanceIntervalSeconds <= MAX_MAINTENANCE_INTERVAL_SECONDS
+      )
+    ) {
+      throw new RangeError(
+        `maintenanceIntervalSeconds must be above 0 and at most ${MAX_MAINTENANCE_INTERVAL_SECONDS}`,
+      );
+    }
+    this.inactiveThresholdMs = inactiveThresholdSeconds * 1000;
+    this.maintenance = setInterval(() => this.stopInactive(), maintenanceIntervalSeconds * 1000);
+    this.maintenance.unref();
+  }
 
   /** Runs one execution; resolves with its result, whatever the function did. */
   async execute(request: ExecutionRequest): Promise<ExecutionResult> {
@@ -57,6 +93,7 @@ export class FunctionRunner {
   /** Kills every worker; executions in flight are answered as crashed. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.maintenance);
     const workers = [...this.draining, ...[...this.slots.values()].map((slot) => slot.worker)];
     this.slots.clear();
     this.draining.clear();
@@ -112,6 +149,21 @@ export class FunctionRunner {
     const prefix = `${functionId}\u0000`;
     for (const [key, slot] of this.slots) {
       if (key === keep || !key.startsWith(prefix)) continue;
+      this.slots.delete(key);
+      this.drain(slot.worker);
+    }
+  }
+
+  /**
+   * The executor's maintenance tick (open-runtimes/executor src/Executor/Runner/Maintenance.php):
+   * a worker whose last execution ended more than the threshold ago leaves the table first, so no
+   * execution is routed to it, then goes. Unlike upstream, which compares only the time of the
+   * last start or end, a worker with an execution in flight is never stopped.
+   */
+  private stopInactive(): void {
+    const cutoff = Date.now() - this.inactiveThresholdMs;
+    for (const [key, slot] of this.slots) {
+      if (slot.worker.busy || slot.worker.lastActive >= cutoff) continue;
       this.slots.delete(key);
       this.drain(slot.worker);
     }

@@ -53,6 +53,8 @@ export class WorkerProcess {
   readonly exited: Promise<void>;
   /** No new executions go here; it is killed once the ones it has are answered. */
   retired = false;
+  /** `Date.now()` when its last execution was answered, or when it started if none was. */
+  lastActive = Date.now();
 
   constructor(spec: WorkerSpec) {
     const env: Record<string, string> = {};
@@ -117,6 +119,11 @@ export class WorkerProcess {
   /** True while it may take new executions. */
   get usable(): boolean {
     return !this.retired && !this.dead;
+  }
+
+  /** True while an execution is in flight. */
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Runs one request; always resolves, with a 500 result when the execution failed outside the function. */
@@ -216,6 +223,7 @@ export class WorkerProcess {
     if (!pending) return;
     this.pending.delete(id);
     clearTimeout(pending.timer);
+    this.lastActive = Date.now();
     pending.resolve({
       ...outcome,
       logs: pending.logs.text(),
