@@ -45,4 +45,5 @@ console.log('self ms  share  frame');
 for (const { ms, share, frame } of frames) {
   console.log(`${String(ms).padStart(7)}  ${`${share}%`.padStart(5)}  ${frame}`);
 }
-rmSync(profileDir, { recursive: true, force: true });
+if (process.env.KEEP_PROFILE) console.log(`kept ${join(profileDir, file)}`);
+else rmSync(profileDir, { recursive: true, force: true });
