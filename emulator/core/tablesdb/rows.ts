@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { transact } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import {
   type Action,
@@ -713,7 +714,7 @@ export class Rows {
   }
 
   private write<T>(fn: () => T): T {
-    return this.schema.db.transaction(fn)();
+    return transact(this.schema.db, fn);
   }
 
   /** Prepared statements are reused until the schema changes (an ALTER may change `SELECT *`). */

@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import { type Sql, transact } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { resolveId } from '../platform/ids.ts';
@@ -146,9 +146,9 @@ export class TransactionWrites {
       if (rollingBack) return { record: this.#store.settle(record, 'failed'), applied: [] };
       const operations = this.#store.operations(record);
       try {
-        const applied = this.#db.transaction(() =>
+        const applied = transact(this.#db, () =>
           commitOperations(this.#rows, principal, operations),
-        )();
+        );
         return { record: this.#store.settle(record, 'committed'), applied };
       } catch (error) {
         this.#store.settle(record, 'failed');

@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import { type Sql, statement } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { uniqueId } from '../platform/ids.ts';
 import type { ListAttributes } from '../platform/list-attributes.ts';
@@ -137,7 +137,8 @@ export class Transactions {
       data TEXT NOT NULL,
       staged_at TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS tdb_transaction_ops_txn ON tdb_transaction_ops (txn_seq, seq);`);
+    CREATE INDEX IF NOT EXISTS tdb_transaction_ops_txn ON tdb_transaction_ops (txn_seq, seq);
+    CREATE INDEX IF NOT EXISTS tdb_transactions_expires ON tdb_transactions (expires_at);`);
   }
 
   /** The current time in ms (a test may pin it). */
@@ -169,18 +170,17 @@ export class Transactions {
       principal.kind === 'user' ? ROW_ACTIONS.map((a) => `${a}("user:${principal.userId}")`) : [];
     const at = isoDate(now);
     const id = uniqueId();
-    this.#db
-      .prepare(
-        `INSERT INTO tdb_transactions (id, permissions, status, operations, expires_at, created_at, updated_at)
+    statement(
+      this.#db,
+      `INSERT INTO tdb_transactions (id, permissions, status, operations, expires_at, created_at, updated_at)
          VALUES (?, ?, 'pending', 0, ?, ?, ?)`,
-      )
-      .run(id, JSON.stringify(permissions), isoDate(now + seconds * 1000), at, at);
+    ).run(id, JSON.stringify(permissions), isoDate(now + seconds * 1000), at, at);
     return this.find(id) as TransactionRecord;
   }
 
   /** The transaction with this id, whoever may see it; `undefined` when there is none. */
   find(id: string): TransactionRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM tdb_transactions WHERE id = ?').get(id) as
+    const row = statement(this.#db, 'SELECT * FROM tdb_transactions WHERE id = ?').get(id) as
       | StoredTransaction
       | undefined;
     return row && recordOf(row);
@@ -206,9 +206,10 @@ export class Transactions {
     principal: Principal,
     queries: unknown,
   ): { total: number; transactions: TransactionModel[] } {
-    const rows = this.#db
-      .prepare('SELECT * FROM tdb_transactions ORDER BY seq')
-      .all() as StoredTransaction[];
+    const rows = statement(
+      this.#db,
+      'SELECT * FROM tdb_transactions ORDER BY seq',
+    ).all() as StoredTransaction[];
     const models = rows
       .map(recordOf)
       .filter((record) => mayRead(principal, record))
@@ -226,7 +227,8 @@ export class Transactions {
 
   /** Stages operations after the pending ones and counts them; returns the transaction as it is now. */
   stage(record: TransactionRecord, operations: readonly StagedOperation[]): TransactionRecord {
-    const insert = this.#db.prepare(
+    const insert = statement(
+      this.#db,
       `INSERT INTO tdb_transaction_ops (txn_seq, database_id, table_id, row_id, action, data, staged_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -241,19 +243,19 @@ export class Transactions {
         op.stagedAt,
       );
     }
-    this.#db
-      .prepare(
-        'UPDATE tdb_transactions SET operations = operations + ?, updated_at = ? WHERE seq = ?',
-      )
-      .run(operations.length, isoDate(this.#now()), record.seq);
+    statement(
+      this.#db,
+      'UPDATE tdb_transactions SET operations = operations + ?, updated_at = ? WHERE seq = ?',
+    ).run(operations.length, isoDate(this.#now()), record.seq);
     return this.find(record.id) as TransactionRecord;
   }
 
   /** The staged operations, in the order they were staged. */
   operations(record: TransactionRecord): StagedOperation[] {
-    const rows = this.#db
-      .prepare('SELECT * FROM tdb_transaction_ops WHERE txn_seq = ? ORDER BY seq')
-      .all(record.seq) as StoredOperation[];
+    const rows = statement(
+      this.#db,
+      'SELECT * FROM tdb_transaction_ops WHERE txn_seq = ? ORDER BY seq',
+    ).all(record.seq) as StoredOperation[];
     return rows.map((row) => ({
       databaseId: row.database_id,
       tableId: row.table_id,
@@ -270,23 +272,25 @@ export class Transactions {
    * itself stays until it expires.
    */
   settle(record: TransactionRecord, status: 'committed' | 'failed'): TransactionRecord {
-    this.#db
-      .prepare('UPDATE tdb_transactions SET status = ?, updated_at = ? WHERE seq = ?')
-      .run(status, isoDate(this.#now()), record.seq);
-    this.#db.prepare('DELETE FROM tdb_transaction_ops WHERE txn_seq = ?').run(record.seq);
+    statement(this.#db, 'UPDATE tdb_transactions SET status = ?, updated_at = ? WHERE seq = ?').run(
+      status,
+      isoDate(this.#now()),
+      record.seq,
+    );
+    statement(this.#db, 'DELETE FROM tdb_transaction_ops WHERE txn_seq = ?').run(record.seq);
     return this.find(record.id) as TransactionRecord;
   }
 
   /** Deletes the transaction and what it staged. */
   delete(record: TransactionRecord): void {
-    this.#db.prepare('DELETE FROM tdb_transactions WHERE seq = ?').run(record.seq);
+    statement(this.#db, 'DELETE FROM tdb_transactions WHERE seq = ?').run(record.seq);
   }
 
   /** Removes transactions that expired more than a day ago, with their operations. */
   #sweep(now: number): void {
-    this.#db
-      .prepare('DELETE FROM tdb_transactions WHERE expires_at < ?')
-      .run(isoDate(now - EXPIRED_KEPT_MS));
+    statement(this.#db, 'DELETE FROM tdb_transactions WHERE expires_at < ?').run(
+      isoDate(now - EXPIRED_KEPT_MS),
+    );
   }
 }
 

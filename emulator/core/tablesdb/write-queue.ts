@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import { type Sql, transact } from '../platform/db.ts';
 
 interface Pending {
   op: () => unknown;
@@ -39,16 +39,16 @@ export class WriteQueue {
     this.scheduled = false;
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db.transaction(() => {
+      transact(this.db, () => {
         for (const item of batch) {
           try {
-            // A nested better-sqlite3 transaction is a SAVEPOINT: a throw undoes this op only.
-            outcomes.push({ ok: true, value: this.db.transaction(item.op)() });
+            // A nested transaction is a SAVEPOINT: a throw undoes this op only.
+            outcomes.push({ ok: true, value: transact(this.db, item.op) });
           } catch (error) {
             outcomes.push({ ok: false, value: error });
           }
         }
-      })();
+      });
     } catch (error) {
       // The COMMIT itself failed: nothing in this batch was written.
       for (const item of batch) item.reject(error);
