@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +11,30 @@ const root = new URL('../../', import.meta.url).pathname;
 export interface ServerProcess {
   url: string;
   stop(): Promise<void>;
+  /**
+   * CPU time (user + system, ms) the server's processes have used so far, read from /proc (0 where
+   * there is none). Over a load run, divided by the requests, it is what each request costs the
+   * server: a figure the load generator's own share of a small machine's cores does not change.
+   */
+  cpuMs(): number;
+}
+
+/** CPU time of `pid` and its descendants (tsx runs the server in a child), in ms. */
+function treeCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name: state, ppid, … utime and stime are the 12th and 13th, in ticks (100/s).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) ms += treeCpuMs(Number(child));
+    }
+    return ms;
+  } catch {
+    return 0;
+  }
 }
 
 /** Waits for a line on the child's stdout that matches, and returns the match. */
@@ -90,6 +114,7 @@ export async function startLocalAppwrite(): Promise<
     projectId: credentials.projectId,
     dataDir,
     stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
+    cpuMs: () => treeCpuMs(child.pid),
   };
 }
 
@@ -102,5 +127,9 @@ export async function startBaseline(rows: number): Promise<ServerProcess> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const [, url = ''] = await waitForLine(child, /listening at (http:\/\/\S+)/, 'the baseline');
-  return { url, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+  return {
+    url,
+    stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
+    cpuMs: () => treeCpuMs(child.pid),
+  };
 }
