@@ -181,9 +181,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   let held: [IncomingMessage, ServerResponse][] | null = null;
   // Requests being answered, so a swap can let them finish before it closes their project.
   let inFlight = 0;
+  // One listener function for every response ('close' is emitted once), not a closure per request.
+  const answered = () => inFlight--;
   const dispatch: Handler = (request, response) => {
     inFlight++;
-    response.once('close', () => inFlight--);
+    response.on('close', answered);
     handler(request, response);
   };
   const server = createServer({ requireHostHeader: false }, (request, response) => {
