@@ -1,38 +1,39 @@
 import { expect, test } from 'vitest';
 import {
-  cachedStatementCount,
   MAX_CACHED_STATEMENTS,
   openDatabase,
-  statement,
-  transact,
+  StatementCache,
+  transactionRunner,
 } from '../../emulator/core/platform/db.ts';
 
-test('a statement is prepared once per handle and reused', () => {
+test('a statement is prepared once and reused', () => {
   const db = openDatabase(':memory:');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-  const first = statement(db, 'SELECT v FROM t WHERE id = ?');
-  expect(statement(db, 'SELECT v FROM t WHERE id = ?')).toBe(first);
-  expect(statement(openDatabase(':memory:'), 'SELECT 1')).not.toBe(statement(db, 'SELECT 1'));
+  const statements = new StatementCache(db);
+  const first = statements.get('SELECT v FROM t WHERE id = ?');
+  expect(statements.get('SELECT v FROM t WHERE id = ?')).toBe(first);
+  expect(statements.size).toBe(1);
 });
 
 test('the statement cache stays within its bound however many distinct statements it is asked for', () => {
-  const db = openDatabase(':memory:');
+  const statements = new StatementCache(openDatabase(':memory:'));
   for (let i = 0; i < MAX_CACHED_STATEMENTS * 3; i++) {
-    expect(statement(db, `SELECT ${i} AS n`).get()).toEqual({ n: i });
-    expect(cachedStatementCount(db)).toBeLessThanOrEqual(MAX_CACHED_STATEMENTS);
+    expect(statements.get(`SELECT ${i} AS n`).get()).toEqual({ n: i });
+    expect(statements.size).toBeLessThanOrEqual(MAX_CACHED_STATEMENTS);
   }
 });
 
-test('transact commits, nests as a savepoint that rolls back alone, and rolls back on a throw', () => {
+test('a transaction runner commits, nests as a savepoint that rolls back alone, and rolls back on a throw', () => {
   const db = openDatabase(':memory:');
   db.exec('CREATE TABLE t (v TEXT NOT NULL UNIQUE)');
-  const insert = (v: string) => statement(db, 'INSERT INTO t (v) VALUES (?)').run(v);
+  const transact = transactionRunner(db);
+  const insert = (v: string) => db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
   const values = () =>
-    (statement(db, 'SELECT v FROM t ORDER BY v').all() as { v: string }[]).map((r) => r.v);
-  const result = transact(db, () => {
+    (db.prepare('SELECT v FROM t ORDER BY v').all() as { v: string }[]).map((r) => r.v);
+  const result = transact(() => {
     insert('a');
     expect(() =>
-      transact(db, () => {
+      transact(() => {
         insert('b');
         insert('a'); // unique violation: undoes 'b' only
       }),
@@ -43,7 +44,7 @@ test('transact commits, nests as a savepoint that rolls back alone, and rolls ba
   expect(result).toBe('done');
   expect(values()).toEqual(['a', 'c']);
   expect(() =>
-    transact(db, () => {
+    transact(() => {
       insert('d');
       throw new Error('boom');
     }),

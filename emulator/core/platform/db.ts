@@ -30,53 +30,53 @@ export function openDatabase(file: string): Sql {
   return db;
 }
 
-/** How many statements `statement` keeps per handle; the SQL it is given is the code's own. */
+/** How many statements a `StatementCache` keeps; the SQL it is given is the code's own. */
 export const MAX_CACHED_STATEMENTS = 256;
 
-const statementCaches = new WeakMap<Sql, Map<string, Statement>>();
-
 /**
- * The prepared statement for `sql` on `db`, prepared on first use and then reused: preparing parses
+ * Prepared statements of one handle, each prepared on first use and then reused: preparing parses
  * the SQL and costs more than the small indexed read or write it runs (5% of the server's time over
  * a run of likes, where the transaction store prepared each statement per call). For fixed SQL on
- * tables whose columns do not change (`SELECT *` would keep the columns it was prepared with);
- * a row table's statements are rows.ts's, which drops them when the schema changes. Bounded: past
- * `MAX_CACHED_STATEMENTS` the cache empties and refills. Not for `iterate()`, which holds its
- * statement until the iteration ends.
+ * tables whose columns do not change (`SELECT *` keeps the columns it was prepared with); a row
+ * table's statements are rows.ts's, which drops them when the schema changes. Bounded: past
+ * `MAX_CACHED_STATEMENTS` it empties and refills. Not for `iterate()`, which holds its statement
+ * until the iteration ends. A store makes its own (there is no cache shared through the handle).
  */
-export function statement(db: Sql, sql: string): Statement {
-  let cache = statementCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    statementCaches.set(db, cache);
+export class StatementCache {
+  readonly #db: Sql;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Sql) {
+    this.#db = db;
   }
-  let found = cache.get(sql);
-  if (!found) {
-    found = db.prepare(sql);
-    if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
-    cache.set(sql, found);
+
+  /** The prepared statement for `sql`. */
+  get(sql: string): Statement {
+    let found = this.#statements.get(sql);
+    if (!found) {
+      found = this.#db.prepare(sql);
+      if (this.#statements.size >= MAX_CACHED_STATEMENTS) this.#statements.clear();
+      this.#statements.set(sql, found);
+    }
+    return found;
   }
-  return found;
+
+  /** How many statements it holds (tests check the bound). */
+  get size(): number {
+    return this.#statements.size;
+  }
 }
 
-/** How many statements `statement` holds for `db` (tests check the bound). */
-export function cachedStatementCount(db: Sql): number {
-  return statementCaches.get(db)?.size ?? 0;
-}
-
-const transactionRunners = new WeakMap<Sql, (fn: () => unknown) => unknown>();
+/** Runs a function in a transaction: see `transactionRunner`. */
+export type Transact = <T>(fn: () => T) => T;
 
 /**
- * Runs `fn` in a SQLite transaction, or in a savepoint inside one already open, and returns what it
- * returns; a throw rolls back (to the savepoint) and is rethrown. better-sqlite3's
- * `db.transaction(fn)` does the same but builds four wrapper functions on every call; this wraps
- * once per handle.
+ * A function that runs `fn` in a SQLite transaction on `db`, or in a savepoint inside one already
+ * open, and returns what it returns; a throw rolls back (to the savepoint) and is rethrown.
+ * better-sqlite3's `db.transaction(fn)` does the same but builds four wrapper functions on every
+ * call; a store makes one runner when it is built and calls it for every write.
  */
-export function transact<T>(db: Sql, fn: () => T): T {
-  let run = transactionRunners.get(db);
-  if (!run) {
-    run = db.transaction((body: () => unknown) => body());
-    transactionRunners.set(db, run);
-  }
-  return run(fn) as T;
+export function transactionRunner(db: Sql): Transact {
+  const run = db.transaction((body: () => unknown) => body());
+  return <T>(fn: () => T) => run(fn) as T;
 }

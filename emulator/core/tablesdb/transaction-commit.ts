@@ -1,4 +1,4 @@
-import { type Sql, transact } from '../platform/db.ts';
+import type { Transact } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import type { Principal } from '../platform/principal.ts';
 import { parseIsoDate } from '../platform/time.ts';
@@ -61,7 +61,7 @@ export function commitOperations(
  * ever sees them. Writes elsewhere cannot interleave: all of it runs in one synchronous call.
  */
 export function withStaged<T>(
-  db: Sql,
+  transact: Transact,
   rows: Rows,
   operations: readonly StagedOperation[],
   read: () => T,
@@ -69,10 +69,10 @@ export function withStaged<T>(
   if (operations.length === 0) return read();
   const undo = new UndoStaged<T>();
   try {
-    transact(db, () => {
+    transact(() => {
       for (const op of operations) {
         try {
-          transact(db, () => applyOperation(rows, SYSTEM, op));
+          transact(() => applyOperation(rows, SYSTEM, op));
         } catch {
           // An operation the commit would refuse: left out of the view.
         }

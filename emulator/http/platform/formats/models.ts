@@ -6,8 +6,8 @@
  *
  * The names are Appwrite's (`Response::MODEL_*`). A model that a filter needs more than the model to
  * convert (Appwrite's "raw content": the stored document) is given as `source`, e.g. the stored file
- * (its `folder`) or the project's settings (the policies format 1.9.4 shows flat). The tag is kept
- * beside the value, so it never reaches the wire, and a spread copy (`{ ...model }`) has none:
+ * (its `folder`) or the project's settings (the policies format 1.9.4 shows flat). The tag is a
+ * non-enumerable symbol, so it never reaches the wire, and a spread copy (`{ ...model }`) drops it:
  * wrap the value the route actually sends. Only the models some format converts are named
  * (formats/response-filters.ts); any other answer passes through as the route built it.
  */
@@ -46,22 +46,22 @@ export interface ModelTag {
   source?: unknown;
 }
 
-/**
- * The tags, beside the values rather than on them: a property defined on every answer changed its
- * shape on the hot path, where a weak map entry costs little and goes with the value.
- */
-const TAGS = new WeakMap<object, ModelTag>();
+const TAG = Symbol('appwrite.model');
 
 /** Marks `value` as Appwrite model `model` (with its stored `source` when a filter needs it) and returns it. */
 export function asModel<T extends object>(model: ModelName, value: T, source?: unknown): T {
-  TAGS.set(value, source === undefined ? { model } : { model, source });
+  Object.defineProperty(value, TAG, {
+    value: source === undefined ? { model } : { model, source },
+    enumerable: false,
+    configurable: true,
+  });
   return value;
 }
 
 /** The tag `asModel` attached, or `undefined` for an untagged value. */
 export function tagOf(value: unknown): ModelTag | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  return TAGS.get(value);
+  return (value as { [TAG]?: ModelTag })[TAG];
 }
 
 /** Whether a model name is a list envelope. */
