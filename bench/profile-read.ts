@@ -5,8 +5,10 @@
  *
  *   npx tsx bench/profile-read.ts [frames=15] [session]
  *
- * With `session`, the reads carry a user's session instead of the key (the row grants `users` read).
- * Not part of `npm run bench`: a profile slows what it measures.
+ * With `session`, the reads carry a user's session instead of the key (the table grants `users` read).
+ * The summary covers the whole run, the 20,000-row set-up included; `KEEP_PROFILE=1` keeps the
+ * .cpuprofile (its path is printed) for a closer look. Not part of `npm run bench`: a profile slows
+ * what it measures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
