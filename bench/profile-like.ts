@@ -10,7 +10,8 @@
  * The worker is profiled from inside: a `NODE_OPTIONS` function variable preloads a module that
  * starts V8's profiler and writes the profile when this script asks (a file appears), since the
  * runner ends its workers with SIGKILL, which leaves no `--cpu-prof` file. Nothing in the emulator
- * changes for it. Not part of `npm run bench`: a profile slows what it measures.
+ * changes for it. `KEEP_PROFILE=1` keeps the .cpuprofile files (their paths are printed). Not part
+ * of `npm run bench`: a profile slows what it measures.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,5 +91,9 @@ const run = `${POSTS} posts, then ${POSTS * LIKERS} likes in sequence (${seconds
 print(`Server CPU profile: ${run}`, join(profileDir, file));
 if (existsSync(workerProfile)) print(`\nFunction worker CPU profile: ${run}`, workerProfile);
 else console.log('\nThe function worker wrote no CPU profile.');
-rmSync(profileDir, { recursive: true, force: true });
-rmSync(workerDir, { recursive: true, force: true });
+if (process.env.KEEP_PROFILE) {
+  console.log(`kept ${join(profileDir, file)} and ${workerProfile}`);
+} else {
+  rmSync(profileDir, { recursive: true, force: true });
+  rmSync(workerDir, { recursive: true, force: true });
+}

@@ -9,7 +9,7 @@
 import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { CONSOLE_DIST } from './console/build.ts';
 import { workFolder } from './core/local-state/archive.ts';
 import {
@@ -22,6 +22,7 @@ import {
 import type { Sql } from './core/platform/db.ts';
 import { errorBody } from './core/platform/error-body.ts';
 import { AppwriteError } from './core/platform/errors.ts';
+import type { Principal } from './core/platform/principal.ts';
 import { parseQueryString } from './core/platform/query-string.ts';
 import { openProject, type Project } from './core/project.ts';
 import { registerAvatars } from './http/avatars/avatars.ts';
@@ -69,6 +70,9 @@ import { registerTeamsService } from './http/teams/service.ts';
 import { attachRealtime, type RealtimeServer } from './realtime/transport.ts';
 
 export { databaseFile } from './core/project.ts';
+
+/** Everyone starts as a guest; shared, since nothing changes a principal in place. */
+const GUEST: Principal = { kind: 'guest', roles: ['guests'] };
 
 /** The services, in registration order. Add one line per service. */
 const SERVICES: readonly ServicePlugin[] = [
@@ -177,9 +181,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   let held: [IncomingMessage, ServerResponse][] | null = null;
   // Requests being answered, so a swap can let them finish before it closes their project.
   let inFlight = 0;
+  // One listener function for every response ('close' is emitted once), not a closure per request.
+  const answered = () => inFlight--;
   const dispatch: Handler = (request, response) => {
     inFlight++;
-    response.once('close', () => inFlight--);
+    response.on('close', answered);
     handler(request, response);
   };
   const server = createServer({ requireHostHeader: false }, (request, response) => {
@@ -324,39 +330,11 @@ async function assemble(
   registerResponseFormats(app);
 
   // Project and principal, once per request, before any handler. An unknown route skips this so it
-  // is a plain 404 whatever the credentials.
-  app.addHook('onRequest', async (request) => {
-    request.principal = { kind: 'guest', roles: ['guests'] };
-    if (request.is404) return;
-    const query = request.query as Record<string, unknown>;
-    const header = request.headers['x-appwrite-project'];
-    const asked =
-      (typeof header === 'string' && header) ||
-      (typeof query.project === 'string' ? query.project : '');
-    if (!asked) {
-      if (request.routeOptions.config.project === 'optional') return;
-      throw new AppwriteError(
-        'project_id_missing',
-        'Send the project id in the X-Appwrite-Project header.',
-      );
-    }
-    // The console login appwrite-cli uses (`appwrite login`) is served by routes of its own; a
-    // route that needs no project (`/health/version`, which `appwrite client` asks as the console)
-    // serves the console too.
-    const config = request.routeOptions.config;
-    if (asked === CONSOLE_PROJECT && (config.console || config.project === 'optional')) {
-      request.projectId = asked;
-      return;
-    }
-    if (asked !== project.projectId) {
-      throw new AppwriteError('project_not_found', `This server has no project '${asked}'.`);
-    }
-    request.projectId = asked;
-    request.principal =
-      consoleAdminPrincipal(request, project.consoleAccounts) ??
-      resolvePrincipal(request, asked, project.identity, project.teams);
-    // A service the project turned off refuses sessions and guests before any scope check.
-    refuseDisabledService(request, project.settings);
+  // is a plain 404 whatever the credentials. Callback-style, as every per-request hook here: an
+  // `async` hook costs a promise and a turn of the microtask queue on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    resolveRequester(request, project);
+    done();
   });
 
   // After the principal (it decides who is exempt), before every handler.
@@ -387,4 +365,43 @@ async function assemble(
     throw error;
   }
   return app;
+}
+
+/**
+ * Who asks, for which project: `request.projectId` and `request.principal` (a guest until shown
+ * otherwise). A missing project id is 403 `project_id_missing` unless the route needs none, another
+ * project 404 `project_not_found`; a project service turned off refuses sessions and guests.
+ */
+function resolveRequester(request: FastifyRequest, project: Project): void {
+  request.principal = GUEST;
+  if (request.is404) return;
+  const query = request.query as Record<string, unknown>;
+  const header = request.headers['x-appwrite-project'];
+  const asked =
+    (typeof header === 'string' && header) ||
+    (typeof query.project === 'string' ? query.project : '');
+  if (!asked) {
+    if (request.routeOptions.config.project === 'optional') return;
+    throw new AppwriteError(
+      'project_id_missing',
+      'Send the project id in the X-Appwrite-Project header.',
+    );
+  }
+  // The console login appwrite-cli uses (`appwrite login`) is served by routes of its own; a
+  // route that needs no project (`/health/version`, which `appwrite client` asks as the console)
+  // serves the console too.
+  const config = request.routeOptions.config;
+  if (asked === CONSOLE_PROJECT && (config.console || config.project === 'optional')) {
+    request.projectId = asked;
+    return;
+  }
+  if (asked !== project.projectId) {
+    throw new AppwriteError('project_not_found', `This server has no project '${asked}'.`);
+  }
+  request.projectId = asked;
+  request.principal =
+    consoleAdminPrincipal(request, project.consoleAccounts) ??
+    resolvePrincipal(request, asked, project.identity, project.teams);
+  // A service the project turned off refuses sessions and guests before any scope check.
+  refuseDisabledService(request, project.settings);
 }

@@ -7,6 +7,8 @@ export interface LoadResult {
   p99: number;
   ok: number;
   failed: number;
+  /** How much `sample` grew over the measured run (0 without one). */
+  sampled: number;
 }
 
 /** Options for one run: `setupClient` lets each connection carry its own credentials. */
@@ -18,6 +20,8 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   setupClient?: (client: { setHeaders(headers: Record<string, string>): void }) => void;
+  /** A gauge read just before and just after the measured run (a server's CPU time). */
+  sample?: () => number;
 }
 
 /**
@@ -27,8 +31,11 @@ export interface LoadOptions {
  */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   await run({ ...options, seconds: 1 });
+  const before = options.sample?.() ?? 0;
   const result = await run(options);
+  const sampled = (options.sample?.() ?? 0) - before;
   return {
+    sampled,
     requestsPerSec: result['2xx'] / options.seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -10,6 +11,30 @@ const root = new URL('../../', import.meta.url).pathname;
 export interface ServerProcess {
   url: string;
   stop(): Promise<void>;
+  /**
+   * CPU time (user + system, ms) the server's processes have used so far, read from /proc (0 where
+   * there is none). Over a load run, divided by the requests, it is what each request costs the
+   * server: a figure the load generator's own share of a small machine's cores does not change.
+   */
+  cpuMs(): number;
+}
+
+/** CPU time of `pid` and its descendants (tsx runs the server in a child), in ms. */
+function treeCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name: state, ppid, … utime and stime are the 12th and 13th, in ticks (100/s).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) ms += treeCpuMs(Number(child));
+    }
+    return ms;
+  } catch {
+    return 0;
+  }
 }
 
 /** Waits for a line on the child's stdout that matches, and returns the match. */
@@ -43,15 +68,29 @@ function stopper(child: ChildProcess, cleanup: () => void) {
     });
 }
 
+/**
+ * How the local Appwrite is started: tsx, or with `BENCH_SERVER_PROFILE=<dir>` Node with tsx's loader
+ * and `--cpu-prof` (not allowed in NODE_OPTIONS), so it writes a CPU profile there when it stops and
+ * a group's load can be profiled as the bench drives it (bench/lib/cpu-profile.ts reads it).
+ */
+function serverCommand(): [command: string, ...args: string[]] {
+  const dir = process.env.BENCH_SERVER_PROFILE;
+  if (!dir) return [join(root, 'node_modules/.bin/tsx')];
+  const loader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+  return [process.execPath, '--import', loader, '--cpu-prof', '--cpu-prof-dir', dir];
+}
+
 /** The local Appwrite on a free port with an empty data folder; `credentials.json` gives the key. */
 export async function startLocalAppwrite(): Promise<
   ServerProcess & { apiKey: string; projectId: string; dataDir: string }
 > {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
+  const [command, ...flags] = serverCommand();
   const child = spawn(
-    join(root, 'node_modules/.bin/tsx'),
+    command,
     // `--no-abuse`: Appwrite's abuse limits off, as Appwrite is benchmarked (in every bench spawn).
     [
+      ...flags,
       join(root, 'emulator/main.ts'),
       '--port',
       '0',
@@ -75,6 +114,7 @@ export async function startLocalAppwrite(): Promise<
     projectId: credentials.projectId,
     dataDir,
     stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
+    cpuMs: () => treeCpuMs(child.pid),
   };
 }
 
@@ -87,5 +127,9 @@ export async function startBaseline(rows: number): Promise<ServerProcess> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const [, url = ''] = await waitForLine(child, /listening at (http:\/\/\S+)/, 'the baseline');
-  return { url, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+  return {
+    url,
+    stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
+    cpuMs: () => treeCpuMs(child.pid),
+  };
 }

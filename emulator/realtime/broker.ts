@@ -4,6 +4,7 @@
  * it and under which subscription ids. Sockets, frames and timers live in transport.ts.
  * (PocketBase keeps the same split: tools/subscriptions is the broker, apis/realtime the transport.)
  */
+import { eventNames } from '../core/platform/event-names.ts';
 import type { AppwriteEvent } from '../core/platform/events.ts';
 import { channelsOf, convertChannels } from './channels.ts';
 import { matchesQueries, type RealtimeQueries } from './queries.ts';
@@ -266,12 +267,17 @@ export class Broker {
    */
   match(event: AppwriteEvent, channels: readonly string[]): Delivery[] {
     const everyone = event.readRoles.includes('any');
-    const candidates = new Set<number>();
+    // Which of the event's channels each listening connection is on, in the event's channel order.
+    const candidates = new Map<number, string[]>();
     for (const channel of channels) {
-      for (const id of this.#byChannel.get(channel) ?? []) candidates.add(id);
+      for (const id of this.#byChannel.get(channel) ?? []) {
+        const on = candidates.get(id);
+        if (on) on.push(channel);
+        else candidates.set(id, [channel]);
+      }
     }
     const deliveries: Delivery[] = [];
-    for (const connectionId of candidates) {
+    for (const [connectionId, on] of candidates) {
       const connection = this.#connections.get(connectionId);
       if (!connection) continue;
       const identity = connection.identity;
@@ -282,31 +288,56 @@ export class Broker {
       ) {
         continue;
       }
-      // Only the subscriptions on the event's channels, each once, in channel order (as Appwrite's
-      // getSubscribers walks them).
-      const seen = new Set<string>();
-      const subscriptionIds: string[] = [];
-      for (const channel of channels) {
-        for (const id of connection.channels.get(channel) ?? []) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const subscription = connection.subscriptions.get(id);
-          if (subscription && matchesQueries(subscription.queries, event.payload)) {
-            subscriptionIds.push(id);
-          }
-        }
-      }
+      const subscriptionIds = this.#matching(connection, on, event);
       if (subscriptionIds.length > 0) deliveries.push({ connectionId, subscriptionIds });
     }
     return deliveries;
   }
 
-  /** Convenience for listeners: the channels of an event and who gets it. */
-  route(event: AppwriteEvent, projectId: string): { channels: string[]; deliveries: Delivery[] } {
+  /**
+   * The connection's subscriptions on `on` (channels it listens on, in the event's order) whose
+   * queries the payload passes: each once, in channel order, as Appwrite's getSubscribers walks
+   * them. A connection on one of the channels — nearly every one — needs no de-duplication.
+   */
+  #matching(connection: Connection, on: readonly string[], event: AppwriteEvent): string[] {
+    const subscriptionIds: string[] = [];
+    if (on.length === 1) {
+      for (const id of connection.channels.get(on[0] as string) ?? []) {
+        if (this.#passes(connection, id, event)) subscriptionIds.push(id);
+      }
+      return subscriptionIds;
+    }
+    const seen = new Set<string>();
+    for (const channel of on) {
+      for (const id of connection.channels.get(channel) ?? []) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (this.#passes(connection, id, event)) subscriptionIds.push(id);
+      }
+    }
+    return subscriptionIds;
+  }
+
+  /** Whether the connection's subscription `id` lets the event's payload through its queries. */
+  #passes(connection: Connection, id: string, event: AppwriteEvent): boolean {
+    const subscription = connection.subscriptions.get(id);
+    return subscription !== undefined && matchesQueries(subscription.queries, event.payload);
+  }
+
+  /**
+   * Convenience for listeners: the event's names and channels and who gets it. The names are
+   * worked out once here, for the channels and for the frame.
+   */
+  route(
+    event: AppwriteEvent,
+    projectId: string,
+  ): { names: string[]; channels: string[]; deliveries: Delivery[] } {
     // Nobody listening (the common case in scripts and tests): skip naming the event at all.
-    if (this.#byChannel.size === 0) return { channels: [], deliveries: [] };
-    const channels = channelsOf(event, projectId);
-    return { channels, deliveries: channels.length === 0 ? [] : this.match(event, channels) };
+    if (this.#byChannel.size === 0) return { names: [], channels: [], deliveries: [] };
+    const names = eventNames(event);
+    const channels = channelsOf(event, projectId, names);
+    const deliveries = channels.length === 0 ? [] : this.match(event, channels);
+    return { names, channels, deliveries };
   }
 
   #stopListening(connectionId: number, channel: string): void {

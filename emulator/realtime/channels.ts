@@ -28,10 +28,14 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * Every channel an event is published on, or `[]` when Realtime does not carry it (schema changes,
  * executions nobody may read). Appwrite works them out from the first (most specific) event name and
  * the payload; a row change reaches the `documents`/`rows` channels of both APIs — 16 channels for a
- * row create.
+ * row create. `names` are the event's names when the caller has them already.
  */
-export function channelsOf(event: AppwriteEvent, projectId: string): string[] {
-  const first = eventNames(event)[0] ?? '';
+export function channelsOf(
+  event: AppwriteEvent,
+  projectId: string,
+  names: readonly string[] = eventNames(event),
+): string[] {
+  const first = names[0] ?? '';
   const parts = first.split('.');
   const payload = event.payload;
   let channels: string[] = [];

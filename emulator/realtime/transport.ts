@@ -18,7 +18,6 @@ import { decodeSessionValue } from '../core/identity/sessions.ts';
 import { parseCookies } from '../core/platform/cookies.ts';
 import { errorBody, writeRawError } from '../core/platform/error-body.ts';
 import { AppwriteError } from '../core/platform/errors.ts';
-import { eventNames } from '../core/platform/event-names.ts';
 import type { AppwriteEvent } from '../core/platform/events.ts';
 import { uniqueId } from '../core/platform/ids.ts';
 import { isOwnOrigin } from '../core/platform/origins.ts';
@@ -32,6 +31,7 @@ import {
   REALTIME_LIMITS,
   SubscriptionLimitError,
 } from './broker.ts';
+import { FrameBatch } from './frame-batch.ts';
 import {
   checkSubscribeItems,
   formatError,
@@ -185,17 +185,17 @@ export function attachRealtime(
 
   /** Sends an event to every socket that may hear it, on the subscriptions that match. */
   const broadcast = (event: AppwriteEvent) => {
-    const { channels, deliveries } = broker.route(event, project.projectId);
+    const { names, channels, deliveries } = broker.route(event, project.projectId);
     if (deliveries.length === 0) return;
     const data = JSON.stringify({
-      events: eventNames(event),
+      events: names,
       channels,
       timestamp: event.timestamp,
       payload: realtimePayload(event),
     });
     // The frame is the same for everyone but its `subscriptions`, so the rest is serialised once.
     // Encoded once: with hundreds of listeners, re-encoding the ~4 KB head per socket dominated.
-    const head = Buffer.from(`{"type":"event","data":${data.slice(0, -1)},"subscriptions":`);
+    const frames = new FrameBatch(`{"type":"event","data":${data.slice(0, -1)},"subscriptions":`);
     // Many sockets often share a session (tabs, the bench): look each one up once per event.
     const alive = new Map<string, boolean>();
     const stillAlive = (identity: ConnectionIdentity) => {
@@ -216,11 +216,9 @@ export function attachRealtime(
         const guestMayRead = event.readRoles.includes('any') || event.readRoles.includes('guests');
         if (!guestMayRead) continue;
       }
-      sendRaw(
-        connectionId,
-        Buffer.concat([head, Buffer.from(`${JSON.stringify(subscriptionIds)}}}`)]),
-      );
+      frames.add(connectionId, `${JSON.stringify(subscriptionIds)}}}`);
     }
+    frames.send(sendRaw);
   };
   // Fan-out runs on the next turn of the event loop, in publish order, so the request that made the
   // change is answered first and never waits for hundreds of socket writes.

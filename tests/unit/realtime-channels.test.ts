@@ -1,5 +1,6 @@
 import { Query } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
+import { eventNames } from '../../emulator/core/platform/event-names.ts';
 import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
 import { Broker, REALTIME_LIMITS, SubscriptionLimitError } from '../../emulator/realtime/broker.ts';
 import { channelsOf, convertChannels } from '../../emulator/realtime/channels.ts';
@@ -191,6 +192,19 @@ describe('broker', () => {
     ]);
     broker.disconnect(1);
     expect(broker.route(forUsers, 'p').deliveries).toEqual([]);
+  });
+
+  test('a connection on several of the event’s channels gets each subscription once, in channel order, and the names come with the channels', () => {
+    const broker = new Broker();
+    broker.connect(1);
+    broker.subscribe(1, 'x', ['rows'], compileRealtimeQueries([]));
+    broker.subscribe(1, 'y', ['rows', 'documents'], compileRealtimeQueries([]));
+    broker.subscribe(1, 'z', ['files', 'documents'], compileRealtimeQueries([]));
+    const routed = broker.route(rowEvent('create'), 'p');
+    // `documents` comes before `rows` among a row event's channels.
+    expect(routed.deliveries).toEqual([{ connectionId: 1, subscriptionIds: ['y', 'z', 'x'] }]);
+    expect(routed.names).toEqual(eventNames(rowEvent('create')));
+    expect(routed.channels).toEqual(channelsOf(rowEvent('create'), 'p'));
   });
 
   test('signing in rebinds account channels to the new user', () => {

@@ -14,7 +14,9 @@ export function ftsTableName(table: TableInfo, index: IndexInfo): string {
 
 /**
  * An external-content FTS5 table over the row table, so the text is stored once; triggers keep
- * it in step on insert, update and delete, and `rebuild` indexes the rows already there.
+ * it in step on insert, update and delete, and `rebuild` indexes the rows already there. The update
+ * trigger fires only when an indexed column is written: a counter moving on a row with long text
+ * (a post's likes) re-indexed that text on every change before.
  */
 export function createFts(db: Sql, info: TableInfo, index: IndexInfo): void {
   const fts = ftsTableName(info, index);
@@ -30,12 +32,38 @@ export function createFts(db: Sql, info: TableInfo, index: IndexInfo): void {
     CREATE TRIGGER "${fts}_ad" AFTER DELETE ON "${rows}" BEGIN
       INSERT INTO "${fts}" ("${fts}", rowid, ${cols}) VALUES ('delete', old."$sequence", ${oldCols});
     END;
-    CREATE TRIGGER "${fts}_au" AFTER UPDATE ON "${rows}" BEGIN
+    CREATE TRIGGER "${fts}_au" AFTER UPDATE OF ${cols} ON "${rows}" BEGIN
       INSERT INTO "${fts}" ("${fts}", rowid, ${cols}) VALUES ('delete', old."$sequence", ${oldCols});
       INSERT INTO "${fts}" (rowid, ${cols}) VALUES (new."$sequence", ${newCols});
     END;
     INSERT INTO "${fts}" ("${fts}") VALUES ('rebuild');
   `);
+}
+
+/**
+ * Gives the update triggers of fulltext indexes made before `createFts` named their columns
+ * (`AFTER UPDATE ON`, firing on any column) the column list, so an older data folder re-indexes
+ * text only when it changes too. The columns are the FTS5 table's own. Run once when the schema
+ * opens; a trigger already in the new form is left alone.
+ */
+export function narrowFtsUpdateTriggers(db: Sql): void {
+  const triggers = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tdb?_fts?_%' ESCAPE '?'`,
+    )
+    .all() as { name: string; sql: string }[];
+  const old = triggers.filter((t) => t.name.endsWith('_au') && t.sql.includes('AFTER UPDATE ON '));
+  for (const { name, sql } of old) {
+    const fts = name.slice(0, -'_au'.length);
+    const columns = (db.prepare(`PRAGMA table_info("${fts}")`).all() as { name: string }[]).map(
+      (c) => ident(c.name),
+    );
+    if (columns.length === 0) continue;
+    db.transaction(() => {
+      db.exec(`DROP TRIGGER "${name}"`);
+      db.exec(sql.replace('AFTER UPDATE ON ', `AFTER UPDATE OF ${columns.join(', ')} ON `));
+    })();
+  }
 }
 
 /** Drops a fulltext index's FTS5 table and its triggers. */

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { type Transact, transactionRunner } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import {
   type Action,
@@ -47,8 +48,11 @@ export class Rows {
   private statements = new Map<string, Statement>();
   private statementsVersion = -1;
 
+  private readonly transact: Transact;
+
   constructor(schema: Schema) {
     this.schema = schema;
+    this.transact = transactionRunner(schema.db);
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -713,7 +717,7 @@ export class Rows {
   }
 
   private write<T>(fn: () => T): T {
-    return this.schema.db.transaction(fn)();
+    return this.transact(fn);
   }
 
   /** Prepared statements are reused until the schema changes (an ALTER may change `SELECT *`). */

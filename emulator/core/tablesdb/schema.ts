@@ -16,7 +16,7 @@ import {
   sqlTypeOf,
   updateColumn,
 } from './column-types.ts';
-import { createFts, dropFts, ftsTableName } from './fulltext.ts';
+import { createFts, dropFts, ftsTableName, narrowFtsUpdateTriggers } from './fulltext.ts';
 import { regexMatches } from './query-regex.ts';
 import { databaseModel, indexModel, tableModel } from './schema-models.ts';
 
@@ -110,6 +110,7 @@ export class Schema {
   constructor(db: Sql) {
     this.db = db;
     db.exec(REGISTRY);
+    narrowFtsUpdateTriggers(db);
     // Appwrite's `regex` query; SQLite calls a user function named regexp for `x REGEXP y`. RE2,
     // not RegExp: a backtracking engine lets one pattern hold the event loop (query-regex.ts).
     db.function('regexp', { deterministic: true }, (pattern, value) =>

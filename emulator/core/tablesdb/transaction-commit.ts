@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import type { Transact } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import type { Principal } from '../platform/principal.ts';
 import { parseIsoDate } from '../platform/time.ts';
@@ -61,7 +61,7 @@ export function commitOperations(
  * ever sees them. Writes elsewhere cannot interleave: all of it runs in one synchronous call.
  */
 export function withStaged<T>(
-  db: Sql,
+  transact: Transact,
   rows: Rows,
   operations: readonly StagedOperation[],
   read: () => T,
@@ -69,17 +69,17 @@ export function withStaged<T>(
   if (operations.length === 0) return read();
   const undo = new UndoStaged<T>();
   try {
-    db.transaction(() => {
+    transact(() => {
       for (const op of operations) {
         try {
-          db.transaction(() => applyOperation(rows, SYSTEM, op))();
+          transact(() => applyOperation(rows, SYSTEM, op));
         } catch {
           // An operation the commit would refuse: left out of the view.
         }
       }
       undo.result = read();
       throw undo;
-    })();
+    });
   } catch (thrown) {
     if (thrown === undo) return undo.result as T;
     throw thrown;

@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import { type Sql, type Transact, transactionRunner } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { resolveId } from '../platform/ids.ts';
@@ -75,14 +75,14 @@ const OPERATIONS: Lookup = { missing: 'not_found', notPending: 'bad_request', ex
  * another write.
  */
 export class TransactionWrites {
-  readonly #db: Sql;
+  readonly #transact: Transact;
   readonly #store: Transactions;
   readonly #rows: Rows;
   readonly #queue: WriteQueue;
   readonly #events: EventBus;
 
   constructor(db: Sql, store: Transactions, rows: Rows, queue: WriteQueue, events: EventBus) {
-    this.#db = db;
+    this.#transact = transactionRunner(db);
     this.#store = store;
     this.#rows = rows;
     this.#queue = queue;
@@ -146,9 +146,7 @@ export class TransactionWrites {
       if (rollingBack) return { record: this.#store.settle(record, 'failed'), applied: [] };
       const operations = this.#store.operations(record);
       try {
-        const applied = this.#db.transaction(() =>
-          commitOperations(this.#rows, principal, operations),
-        )();
+        const applied = this.#transact(() => commitOperations(this.#rows, principal, operations));
         return { record: this.#store.settle(record, 'committed'), applied };
       } catch (error) {
         this.#store.settle(record, 'failed');
@@ -182,7 +180,7 @@ export class TransactionWrites {
     }
     const record = await this.#queue.run(() => {
       const open = this.#open(principal, transactionId, list.length, OPERATIONS);
-      const staged = withStaged(this.#db, this.#rows, this.#store.operations(open), () =>
+      const staged = withStaged(this.#transact, this.#rows, this.#store.operations(open), () =>
         this.#checkEach(principal, list),
       );
       return this.#store.stage(open, staged);
@@ -427,7 +425,7 @@ export class TransactionWrites {
     if (transactionId === null) return read();
     const record = this.#store.find(transactionId);
     if (record?.status !== 'pending') return read();
-    return withStaged(this.#db, this.#rows, this.#store.operations(record), read);
+    return withStaged(this.#transact, this.#rows, this.#store.operations(record), read);
   }
 
   // ---- internals -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import { type Sql, StatementCache } from '../platform/db.ts';
 import { AppwriteError } from '../platform/errors.ts';
 import { uniqueId } from '../platform/ids.ts';
 import type { ListAttributes } from '../platform/list-attributes.ts';
@@ -111,12 +111,12 @@ interface StoredOperation {
  * reads and writes; the checks and the commit are transaction-writes.ts's.
  */
 export class Transactions {
-  readonly #db: Sql;
   readonly #now: () => number;
+  readonly #statements: StatementCache;
 
   constructor(db: Sql, now: () => number = Date.now) {
-    this.#db = db;
     this.#now = now;
+    this.#statements = new StatementCache(db);
     db.exec(`CREATE TABLE IF NOT EXISTS tdb_transactions (
       seq INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,
@@ -137,7 +137,8 @@ export class Transactions {
       data TEXT NOT NULL,
       staged_at TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS tdb_transaction_ops_txn ON tdb_transaction_ops (txn_seq, seq);`);
+    CREATE INDEX IF NOT EXISTS tdb_transaction_ops_txn ON tdb_transaction_ops (txn_seq, seq);
+    CREATE INDEX IF NOT EXISTS tdb_transactions_expires ON tdb_transactions (expires_at);`);
   }
 
   /** The current time in ms (a test may pin it). */
@@ -169,18 +170,16 @@ export class Transactions {
       principal.kind === 'user' ? ROW_ACTIONS.map((a) => `${a}("user:${principal.userId}")`) : [];
     const at = isoDate(now);
     const id = uniqueId();
-    this.#db
-      .prepare(
-        `INSERT INTO tdb_transactions (id, permissions, status, operations, expires_at, created_at, updated_at)
-         VALUES (?, ?, 'pending', 0, ?, ?, ?)`,
-      )
+    this.#statements
+      .get(`INSERT INTO tdb_transactions (id, permissions, status, operations, expires_at, created_at, updated_at)
+         VALUES (?, ?, 'pending', 0, ?, ?, ?)`)
       .run(id, JSON.stringify(permissions), isoDate(now + seconds * 1000), at, at);
     return this.find(id) as TransactionRecord;
   }
 
   /** The transaction with this id, whoever may see it; `undefined` when there is none. */
   find(id: string): TransactionRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM tdb_transactions WHERE id = ?').get(id) as
+    const row = this.#statements.get('SELECT * FROM tdb_transactions WHERE id = ?').get(id) as
       | StoredTransaction
       | undefined;
     return row && recordOf(row);
@@ -206,8 +205,8 @@ export class Transactions {
     principal: Principal,
     queries: unknown,
   ): { total: number; transactions: TransactionModel[] } {
-    const rows = this.#db
-      .prepare('SELECT * FROM tdb_transactions ORDER BY seq')
+    const rows = this.#statements
+      .get('SELECT * FROM tdb_transactions ORDER BY seq')
       .all() as StoredTransaction[];
     const models = rows
       .map(recordOf)
@@ -226,10 +225,9 @@ export class Transactions {
 
   /** Stages operations after the pending ones and counts them; returns the transaction as it is now. */
   stage(record: TransactionRecord, operations: readonly StagedOperation[]): TransactionRecord {
-    const insert = this.#db.prepare(
-      `INSERT INTO tdb_transaction_ops (txn_seq, database_id, table_id, row_id, action, data, staged_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insert =
+      this.#statements.get(`INSERT INTO tdb_transaction_ops (txn_seq, database_id, table_id, row_id, action, data, staged_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     for (const op of operations) {
       insert.run(
         record.seq,
@@ -241,18 +239,16 @@ export class Transactions {
         op.stagedAt,
       );
     }
-    this.#db
-      .prepare(
-        'UPDATE tdb_transactions SET operations = operations + ?, updated_at = ? WHERE seq = ?',
-      )
+    this.#statements
+      .get('UPDATE tdb_transactions SET operations = operations + ?, updated_at = ? WHERE seq = ?')
       .run(operations.length, isoDate(this.#now()), record.seq);
     return this.find(record.id) as TransactionRecord;
   }
 
   /** The staged operations, in the order they were staged. */
   operations(record: TransactionRecord): StagedOperation[] {
-    const rows = this.#db
-      .prepare('SELECT * FROM tdb_transaction_ops WHERE txn_seq = ? ORDER BY seq')
+    const rows = this.#statements
+      .get('SELECT * FROM tdb_transaction_ops WHERE txn_seq = ? ORDER BY seq')
       .all(record.seq) as StoredOperation[];
     return rows.map((row) => ({
       databaseId: row.database_id,
@@ -270,22 +266,22 @@ export class Transactions {
    * itself stays until it expires.
    */
   settle(record: TransactionRecord, status: 'committed' | 'failed'): TransactionRecord {
-    this.#db
-      .prepare('UPDATE tdb_transactions SET status = ?, updated_at = ? WHERE seq = ?')
+    this.#statements
+      .get('UPDATE tdb_transactions SET status = ?, updated_at = ? WHERE seq = ?')
       .run(status, isoDate(this.#now()), record.seq);
-    this.#db.prepare('DELETE FROM tdb_transaction_ops WHERE txn_seq = ?').run(record.seq);
+    this.#statements.get('DELETE FROM tdb_transaction_ops WHERE txn_seq = ?').run(record.seq);
     return this.find(record.id) as TransactionRecord;
   }
 
   /** Deletes the transaction and what it staged. */
   delete(record: TransactionRecord): void {
-    this.#db.prepare('DELETE FROM tdb_transactions WHERE seq = ?').run(record.seq);
+    this.#statements.get('DELETE FROM tdb_transactions WHERE seq = ?').run(record.seq);
   }
 
   /** Removes transactions that expired more than a day ago, with their operations. */
   #sweep(now: number): void {
-    this.#db
-      .prepare('DELETE FROM tdb_transactions WHERE expires_at < ?')
+    this.#statements
+      .get('DELETE FROM tdb_transactions WHERE expires_at < ?')
       .run(isoDate(now - EXPIRED_KEPT_MS));
   }
 }

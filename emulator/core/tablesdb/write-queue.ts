@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/db.ts';
+import { type Sql, type Transact, transactionRunner } from '../platform/db.ts';
 
 interface Pending {
   op: () => unknown;
@@ -14,12 +14,12 @@ interface Pending {
  * of commits (each a WAL append) into a few.
  */
 export class WriteQueue {
-  private readonly db: Sql;
+  private readonly transact: Transact;
   private pending: Pending[] = [];
   private scheduled = false;
 
   constructor(db: Sql) {
-    this.db = db;
+    this.transact = transactionRunner(db);
   }
 
   /** Runs `op` in the next batch; resolves with its result after the batch has committed. */
@@ -39,16 +39,16 @@ export class WriteQueue {
     this.scheduled = false;
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db.transaction(() => {
+      this.transact(() => {
         for (const item of batch) {
           try {
-            // A nested better-sqlite3 transaction is a SAVEPOINT: a throw undoes this op only.
-            outcomes.push({ ok: true, value: this.db.transaction(item.op)() });
+            // A nested transaction is a SAVEPOINT: a throw undoes this op only.
+            outcomes.push({ ok: true, value: this.transact(item.op) });
           } catch (error) {
             outcomes.push({ ok: false, value: error });
           }
         }
-      })();
+      });
     } catch (error) {
       // The COMMIT itself failed: nothing in this batch was written.
       for (const item of batch) item.reject(error);

@@ -1,6 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import type { AbuseCounters } from '../../core/platform/abuse.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
+import { hookList } from './context.ts';
 
 /**
  * A route's abuse label, as Appwrite declares it on the route (`->label('abuse-limit', 10)` …):
@@ -86,9 +92,9 @@ export function registerAbuseLimits(
 ): void {
   const enabled = abuseEnabled(setting);
 
-  app.addHook('preHandler', async (request, reply) => {
+  const limit: preHandlerHookHandler = (request, reply, done) => {
     const label = request.routeOptions.config.abuse;
-    if (!label) return;
+    if (!label) return done();
     const seconds = label.time ?? DEFAULT_TIME;
     const counted = enabled && (label.everyone || request.principal.kind !== 'key');
     let closest: number | null = null;
@@ -109,13 +115,24 @@ export function registerAbuseLimits(
         );
       }
     }
-  });
+    done();
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const reset: onSendHookHandler = (request, reply, payload, done) => {
     const label = request.routeOptions.config.abuse;
-    if (!enabled || !label?.reset?.includes(reply.statusCode)) return payload;
-    for (const key of filledKeys(label, request)) counters.reset(key, label.time ?? DEFAULT_TIME);
-    return payload;
+    if (enabled && label?.reset?.includes(reply.statusCode)) {
+      for (const key of filledKeys(label, request)) counters.reset(key, label.time ?? DEFAULT_TIME);
+    }
+    done(null, payload);
+  };
+
+  // Only labelled routes get the hooks (before any of the route's own), so the many unlabelled
+  // ones — row reads among them — do not run them on every request.
+  app.addHook('onRoute', (route) => {
+    const label = route.config?.abuse;
+    if (!label) return;
+    route.preHandler = [limit, ...hookList(route.preHandler)];
+    if (label.reset) route.onSend = [reset, ...hookList(route.onSend)];
   });
 }
 

@@ -45,6 +45,15 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * A route option's hooks as a list (Fastify takes one or several), so a hook added in `onRoute` for
+ * the routes that need it goes first and keeps the route's own.
+ */
+export function hookList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
+
 /** The scopes the caller holds: a key's own (plus the base ones), else the role's. */
 export function scopesOf(principal: Principal): ReadonlySet<string> {
   if (principal.kind === 'key') return principal.scopes;

@@ -84,9 +84,9 @@ const LOCAL_STATE_PATHS = new Set([
  * asks for `X-Appwrite-Mode` gets no CORS headers either, so the browser never sends it.
  */
 export function registerCors(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (!origin) return;
+    if (!origin) return done();
     const own = isOwnOrigin(origin, request.headers.host);
     if (!own && actsAsConsole(request)) {
       throw new AppwriteError(
@@ -98,6 +98,7 @@ export function registerCors(app: FastifyInstance): void {
     reply.header('access-control-allow-credentials', 'true');
     reply.header('access-control-expose-headers', EXPOSED_HEADERS);
     reply.header('vary', 'Origin');
+    done();
   });
 
   app.options('/*', { config: { project: 'optional' } }, async (request, reply) => {

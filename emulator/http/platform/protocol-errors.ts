@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { errorBody, writeRawError } from '../../core/platform/error-body.ts';
 import { AppwriteError } from '../../core/platform/errors.ts';
 
@@ -65,12 +65,18 @@ export function answerOutsideRoutes(server: Server): void {
 
 /**
  * An `onRequest` hook: an HTTP/1.1 request must name its Host (RFC 9112 §3.2); Node's own check is
- * turned off so this answer has Appwrite's shape.
+ * turned off so this answer has Appwrite's shape. Callback-style, as every per-request hook here: an
+ * `async` hook costs a promise and a turn of the microtask queue on every request.
  */
-export async function requireHost(request: FastifyRequest): Promise<void> {
+export function requireHost(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   const { httpVersionMajor, httpVersionMinor } = request.raw;
   const http11 = httpVersionMajor > 1 || (httpVersionMajor === 1 && httpVersionMinor >= 1);
   if (http11 && request.headers.host === undefined) {
     throw new AppwriteError('general_bad_request', 'An HTTP/1.1 request needs a Host header.');
   }
+  done();
 }

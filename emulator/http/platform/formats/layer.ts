@@ -1,6 +1,11 @@
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyRequest,
+  preValidationHookHandler,
+} from 'fastify';
 import { SERVER_VERSION } from '../../../core/platform/error-body.ts';
-import { compareVersions } from '../context.ts';
+import { compareVersions, hookList } from '../context.ts';
 import { type ItemModel, isListModel, LISTS, tagOf } from './models.ts';
 import { filterRequest } from './request-filters.ts';
 import { type Convert, responseFiltersFor } from './response-filters.ts';
@@ -61,12 +66,39 @@ export function formatWarning(format: string): string | null {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Formats seen so far, each with the conversions per model its callers get. Every answer asks, and
+ * working them out compares the format with each filter's version; a client sends one format for
+ * its lifetime, so they are worked out once per format. The header is the client's to choose, so at
+ * most `MAX_CACHED_FORMATS` are kept (a flood of made-up ones empties the cache, and it refills).
+ */
+const stepsByFormat = new Map<string, Map<ItemModel, readonly Convert[]>>();
+
+/** How many formats `stepsByFormat` keeps; real clients send a handful. */
+export const MAX_CACHED_FORMATS = 64;
+
+/** How many formats have their conversions cached (tests check the bound). */
+export function cachedFormatCount(): number {
+  return stepsByFormat.size;
+}
+
 /** The conversions of `model` a caller asking for `format` gets, in order. */
-function stepsFor(model: ItemModel, format: string): Convert[] {
-  const steps: Convert[] = [];
-  for (const filter of responseFiltersFor(format)) {
-    const convert = filter.models[model];
-    if (convert) steps.push(convert);
+export function stepsFor(model: ItemModel, format: string): readonly Convert[] {
+  let byModel = stepsByFormat.get(format);
+  if (!byModel) {
+    if (stepsByFormat.size >= MAX_CACHED_FORMATS) stepsByFormat.clear();
+    byModel = new Map();
+    stepsByFormat.set(format, byModel);
+  }
+  let steps = byModel.get(model);
+  if (!steps) {
+    const found: Convert[] = [];
+    for (const filter of responseFiltersFor(format)) {
+      const convert = filter.models[model];
+      if (convert) found.push(convert);
+    }
+    steps = found;
+    byModel.set(model, steps);
   }
   return steps;
 }
@@ -116,15 +148,28 @@ function filterParams(request: FastifyRequest): void {
 /** Installs the layer on the app (before the routes' own hooks; app.ts). */
 export function registerResponseFormats(app: FastifyInstance): void {
   app.decorateRequest('responseFormat', SERVER_FORMAT);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const format = request.headers['x-appwrite-response-format'];
-    if (typeof format !== 'string' || format === '') return;
+    if (typeof format !== 'string' || format === '') return done();
     request.responseFormat = format;
     const warning = formatWarning(format);
     if (warning) reply.header('x-appwrite-warning', warning);
+    done();
   });
-  app.addHook('preValidation', async (request) => filterParams(request));
-  app.addHook('preSerialization', async (request, reply, payload) =>
-    reply.statusCode >= 400 ? payload : convertResponse(payload, request.responseFormat),
-  );
+  // Only the routes that name an SDK method have request filters: the others skip the hook.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.operation) return;
+    route.preValidation = [requestFilters, ...hookList(route.preValidation)];
+  });
+  app.addHook('preSerialization', (request, reply, payload, done) => {
+    done(
+      null,
+      reply.statusCode >= 400 ? payload : convertResponse(payload, request.responseFormat),
+    );
+  });
 }
+
+const requestFilters: preValidationHookHandler = (request, _reply, done) => {
+  filterParams(request);
+  done();
+};
