@@ -209,7 +209,9 @@ const segment = fc.oneof(
   fc.constantFrom('%2e%2e', '%C3%A9', '%F0%9F%98%80', '*', '~', "'", ';', ':', '@', '!$&()+,='),
   fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/),
   fc.string({ unit: 'binary', maxLength: 12 }).map(encodeURIComponent),
-  fc.string({ maxLength: 12 }).map((s) => s.replace(/[\s#?]/g, '')),
+  // No backslash: light-my-request parses the path as a URL, and `/\…` is a scheme-relative one with
+  // no host, which it rejects (or reads as another host) before the server sees it: a random run failed so.
+  fc.string({ maxLength: 12 }).map((s) => s.replace(/[\s#?\\]/g, '')),
   fc.integer({ min: 1000, max: 2500 }).map((n) => 'a'.repeat(n)),
 );
 
