@@ -25,7 +25,7 @@ import type { Figure } from './lib/report.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const RUNS = 200;
-const BATCH = 1000;
+const BATCH = 100; // createRows takes at most 100 rows (Appwrite's bulk limit)
 const SMALL = 1_000;
 const LARGE = 100_000;
 
