@@ -192,8 +192,9 @@ export async function benchRealtimeFanout(): Promise<Figure[]> {
         value: fanout.p99,
         unit: 'ms',
         baseline: bareFanout.p99,
-        goal: '≤ 50 ms',
-        met: fanout.p99 <= 50,
+        // Issue 17: within 2× a bare ws broadcast to the same sockets, and 25 ms at most.
+        goal: '≤ 2× baseline and ≤ 25 ms',
+        met: fanout.p99 <= 2 * bareFanout.p99 && fanout.p99 <= 25,
       },
       {
         name: `events reaching the ${SOCKETS / 2} sockets without read permission`,
