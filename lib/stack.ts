@@ -16,6 +16,23 @@ import { preview } from 'vite';
 /** The repository's root folder. */
 export const ROOT = resolve(import.meta.dirname, '..');
 
+/**
+ * What `npm start` runs, as node's arguments (cwd ROOT): plain node on the cached bundle of
+ * scripts/start.ts, here on the data folder and port given and a free client port.
+ */
+export function npmStartArgs(dataDir: string, port = '0'): string[] {
+  return [
+    'scripts/bundle.mjs',
+    'scripts/start.ts',
+    '--port',
+    port,
+    '--client-port',
+    '0',
+    '--data',
+    dataDir,
+  ];
+}
+
 export interface Stack {
   /** The client, e.g. `http://127.0.0.1:43123/` (trailing slash). */
   appUrl: string;
@@ -37,19 +54,9 @@ export interface Stack {
 
 export async function startStack(timeoutMs = 180_000): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-'));
-  // What `npm start` runs: plain node on the cached bundle of scripts/start.ts.
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      'scripts/bundle.mjs',
-      'scripts/start.ts',
-      '--port',
-      '0',
-      '--client-port',
-      '0',
-      '--data',
-      dataDir,
-    ],
+    npmStartArgs(dataDir),
     // Its own process group: stop() reaches the local Appwrite and Vite too.
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

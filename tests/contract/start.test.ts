@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Account, Client, Functions, Query, Storage, TablesDB, Users } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmStartArgs } from '#lib/stack.ts';
 import { siteRequest } from '../support/sites.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -33,20 +34,10 @@ describe('npm start', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'agora-start-'));
     // What `npm start` runs: plain node on the cached bundle of scripts/start.ts.
-    child = spawn(
-      process.execPath,
-      [
-        'scripts/bundle.mjs',
-        'scripts/start.ts',
-        '--port',
-        '0',
-        '--client-port',
-        '0',
-        '--data',
-        dataDir,
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    child = spawn(process.execPath, npmStartArgs(dataDir), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk) => {
       output += chunk;
     });
@@ -203,20 +194,10 @@ describe('npm start', () => {
   it('on a restart with the same data and port, serves the Site without pushing it again', async () => {
     const port = new URL(endpoint).port;
     output = '';
-    child = spawn(
-      process.execPath,
-      [
-        'scripts/bundle.mjs',
-        'scripts/start.ts',
-        '--port',
-        port,
-        '--client-port',
-        '0',
-        '--data',
-        dataDir,
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    child = spawn(process.execPath, npmStartArgs(dataDir, port), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk) => {
       output += chunk;
     });
