@@ -10,69 +10,29 @@
  *
  * Not part of `npm run bench`: a profile slows what it measures.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { Client, Functions } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
-import { topFrames } from './lib/cpu-profile.ts';
+import { printTopFrames, profileIn } from './lib/cpu-profile.ts';
+import { startLocalAppwrite } from './lib/processes.ts';
 
-const root = new URL('../', import.meta.url).pathname;
 const top = Number(process.argv[2] ?? 15);
 const runs = Number(process.argv[3] ?? 3000);
 
 const work = mkdtempSync(join(tmpdir(), 'agora-profile-execution-'));
-const dataDir = join(work, 'data');
 const profileDir = join(work, 'profile');
-
-const child: ChildProcess = spawn(
-  process.execPath,
-  [
-    '--import',
-    pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
-    '--cpu-prof',
-    '--cpu-prof-dir',
-    profileDir,
-    join(root, 'emulator/main.ts'),
-    '--port',
-    '0',
-    '--data',
-    dataDir,
-    '--project',
-    'bench',
-    '--no-abuse',
-  ],
-  { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    const match = line.match(/ready at (http:\/\/\S+\/v1)/);
-    if (match?.[1]) resolve(match[1]);
-  });
-  child.once('exit', (code) => reject(new Error(`the local Appwrite exited early with ${code}`)));
-});
+const server = await startLocalAppwrite(profileDir);
+const { url, apiKey, projectId } = server;
 
 try {
-  const { apiKey, projectId } = JSON.parse(
-    readFileSync(join(dataDir, 'credentials.json'), 'utf8'),
-  ) as { apiKey: string; projectId: string };
   const functions = new Functions(
     new Client().setEndpoint(url).setProject(projectId).setKey(apiKey),
   );
   const source = join(work, 'fn');
-  rmSync(source, { recursive: true, force: true });
-  await import('node:fs/promises').then((fs) => fs.mkdir(source, { recursive: true }));
+  mkdirSync(source, { recursive: true });
   writeFileSync(join(source, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(join(source, 'main.js'), `export default async ({ res }) => res.text('ok');`);
   const archive = join(work, 'code.tar.gz');
@@ -106,19 +66,10 @@ try {
   const perCall = ((performance.now() - started) / runs).toFixed(2);
   console.log(`${runs} warm sync executions, ${perCall} ms each (profiled)`);
 } finally {
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await server.stop();
 }
 
-const [file] = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
-if (!file) throw new Error('the server wrote no CPU profile');
-if (process.env.PROFILE_OUT) copyFileSync(join(profileDir, file), process.env.PROFILE_OUT);
-const { busyMs, frames } = topFrames(join(profileDir, file), top);
-console.log(`Server CPU profile: busy ${busyMs} ms`);
-console.log('self ms  share  frame');
-for (const { ms, share, frame } of frames) {
-  console.log(`${String(ms).padStart(7)}  ${`${share}%`.padStart(5)}  ${frame}`);
-}
+const file = profileIn(profileDir);
+if (process.env.PROFILE_OUT) copyFileSync(file, process.env.PROFILE_OUT);
+printTopFrames('Server CPU profile', file, top);
 rmSync(work, { recursive: true, force: true });

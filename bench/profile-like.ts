@@ -13,13 +13,13 @@
  * changes for it. `KEEP_PROFILE=1` keeps the .cpuprofile files (their paths are printed). Not part
  * of `npm run bench`: a profile slows what it measures.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Functions, ID } from 'node-appwrite';
 import { FunctionId, Route } from '../shared/functions.ts';
 import { execute, preparePosts } from './functions-posts.ts';
-import { topFrames } from './lib/cpu-profile.ts';
+import { printTopFrames, profileIn } from './lib/cpu-profile.ts';
 
 const POSTS = 100;
 const LIKERS = 8;
@@ -49,15 +49,6 @@ timer.unref();
 `,
 );
 
-function print(title: string, file: string): void {
-  const { busyMs, frames } = topFrames(file, top);
-  console.log(`${title}; busy ${busyMs} ms`);
-  console.log('self ms  share  frame');
-  for (const { ms, share, frame } of frames) {
-    console.log(`${String(ms).padStart(7)}  ${`${share}%`.padStart(5)}  ${frame}`);
-  }
-}
-
 const bench = await preparePosts(LIKERS, profileDir);
 const started = performance.now();
 try {
@@ -85,14 +76,14 @@ try {
   await bench.stop();
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const [file] = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
-if (!file) throw new Error('the server wrote no CPU profile');
+const file = profileIn(profileDir);
 const run = `${POSTS} posts, then ${POSTS * LIKERS} likes in sequence (${seconds} s)`;
-print(`Server CPU profile: ${run}`, join(profileDir, file));
-if (existsSync(workerProfile)) print(`\nFunction worker CPU profile: ${run}`, workerProfile);
+printTopFrames(`Server CPU profile: ${run}`, file, top);
+if (existsSync(workerProfile))
+  printTopFrames(`\nFunction worker CPU profile: ${run}`, workerProfile, top);
 else console.log('\nThe function worker wrote no CPU profile.');
 if (process.env.KEEP_PROFILE) {
-  console.log(`kept ${join(profileDir, file)} and ${workerProfile}`);
+  console.log(`kept ${file} and ${workerProfile}`);
 } else {
   rmSync(profileDir, { recursive: true, force: true });
   rmSync(workerDir, { recursive: true, force: true });

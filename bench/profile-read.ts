@@ -10,53 +10,24 @@
  * .cpuprofile (its path is printed) for a closer look. Not part of `npm run bench`: a profile slows
  * what it measures.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { Client, ID, TablesDB, Users } from 'node-appwrite';
-import { topFrames } from './lib/cpu-profile.ts';
+import { printTopFrames, profileIn } from './lib/cpu-profile.ts';
 import { load } from './lib/load.ts';
+import { startLocalAppwrite } from './lib/processes.ts';
 import { createSchema, insertRows } from './tablesdb.ts';
 
-const root = new URL('../', import.meta.url).pathname;
 const top = Number(process.argv[2] ?? 15);
 const withSession = process.argv[3] === 'session';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'agora-profile-read-'));
-const profileDir = join(dataDir, 'profile');
-const child: ChildProcess = spawn(
-  process.execPath,
-  [
-    '--import',
-    pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
-    '--cpu-prof',
-    '--cpu-prof-dir',
-    profileDir,
-    join(root, 'emulator/main.ts'),
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'data'),
-    '--project',
-    'bench',
-    '--no-abuse',
-  ],
-  { cwd: dataDir, stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    const match = line.match(/ready at (http:\/\/\S+\/v1)/);
-    if (match?.[1]) resolve(match[1]);
-  });
-  child.once('exit', (code) => reject(new Error(`the local Appwrite exited early with ${code}`)));
-});
+const profileDir = mkdtempSync(join(tmpdir(), 'agora-profile-read-'));
+const server = await startLocalAppwrite(profileDir);
+const { url } = server;
 try {
-  const credentials = JSON.parse(readFileSync(join(dataDir, 'data', 'credentials.json'), 'utf8'));
-  const client = new Client().setEndpoint(url).setProject('bench').setKey(credentials.apiKey);
+  const client = new Client().setEndpoint(url).setProject('bench').setKey(server.apiKey);
   const tables = new TablesDB(client);
   await createSchema(tables);
   await insertRows(tables, 0, 20_000);
@@ -66,7 +37,7 @@ try {
     const user = await users.create({ userId: ID.unique(), email: 'reader@example.com' });
     headers['x-appwrite-session'] = (await users.createSession({ userId: user.$id })).secret;
   } else {
-    headers['x-appwrite-key'] = credentials.apiKey;
+    headers['x-appwrite-key'] = server.apiKey;
   }
   const read = await load({
     url: `${url}/tablesdb/bench/tables/items/rows/row12345`,
@@ -76,18 +47,9 @@ try {
   });
   console.log(`GET row by id: ${Math.round(read.requestsPerSec)} req/s, ${read.failed} failed`);
 } finally {
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await server.stop();
 }
-const [file] = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
-if (!file) throw new Error('the server wrote no CPU profile');
-const { busyMs, frames } = topFrames(join(profileDir, file), top);
-console.log(`Server CPU profile; busy ${busyMs} ms`);
-console.log('self ms  share  frame');
-for (const { ms, share, frame } of frames) {
-  console.log(`${String(ms).padStart(7)}  ${`${share}%`.padStart(5)}  ${frame}`);
-}
-if (process.env.KEEP_PROFILE) console.log(`kept ${join(profileDir, file)}`);
-else rmSync(dataDir, { recursive: true, force: true });
+const file = profileIn(profileDir);
+printTopFrames('Server CPU profile', file, top);
+if (process.env.KEEP_PROFILE) console.log(`kept ${file}`);
+else rmSync(profileDir, { recursive: true, force: true });

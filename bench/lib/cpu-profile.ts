@@ -2,8 +2,8 @@
  * Reads a V8 `.cpuprofile` (Node's `--cpu-prof`) and names the frames that spent the most time
  * themselves (self time), with their share of the busy time (idle and the garbage collector apart).
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -53,4 +53,21 @@ export function topFrames(path: string, top = 10): { busyMs: number; frames: Fra
       share: Math.round((micros / busy) * 1000) / 10,
     }));
   return { busyMs: Math.round(busy / 1000), frames };
+}
+
+/** The `.cpuprofile` Node's `--cpu-prof` wrote into `dir`; throws when there is none. */
+export function profileIn(dir: string): string {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no CPU profile was written into ${dir}`);
+  return join(dir, file);
+}
+
+/** Prints `title`, the busy time and the `top` frames by self time of the profile in `file`. */
+export function printTopFrames(title: string, file: string, top: number): void {
+  const { busyMs, frames } = topFrames(file, top);
+  console.log(`${title}; busy ${busyMs} ms`);
+  console.log('self ms  share  frame');
+  for (const { ms, share, frame } of frames) {
+    console.log(`${String(ms).padStart(7)}  ${`${share}%`.padStart(5)}  ${frame}`);
+  }
 }

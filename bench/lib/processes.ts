@@ -69,23 +69,25 @@ function stopper(child: ChildProcess, cleanup: () => void) {
 }
 
 /**
- * How the local Appwrite is started: tsx, or with `BENCH_SERVER_PROFILE=<dir>` Node with tsx's loader
- * and `--cpu-prof` (not allowed in NODE_OPTIONS), so it writes a CPU profile there when it stops and
- * a group's load can be profiled as the bench drives it (bench/lib/cpu-profile.ts reads it).
+ * How the local Appwrite is started: tsx, or with a profile folder (`BENCH_SERVER_PROFILE=<dir>` for
+ * any group, or a profile script's own) Node with tsx's loader and `--cpu-prof` (not allowed in
+ * NODE_OPTIONS), so it writes a CPU profile there when it stops (bench/lib/cpu-profile.ts reads it).
  */
-function serverCommand(): [command: string, ...args: string[]] {
-  const dir = process.env.BENCH_SERVER_PROFILE;
+function serverCommand(dir: string | undefined): [command: string, ...args: string[]] {
   if (!dir) return [join(root, 'node_modules/.bin/tsx')];
   const loader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
   return [process.execPath, '--import', loader, '--cpu-prof', '--cpu-prof-dir', dir];
 }
 
-/** The local Appwrite on a free port with an empty data folder; `credentials.json` gives the key. */
-export async function startLocalAppwrite(): Promise<
-  ServerProcess & { apiKey: string; projectId: string; dataDir: string }
-> {
+/**
+ * The local Appwrite on a free port with an empty data folder; `credentials.json` gives the key.
+ * With `cpuProfileDir`, it writes a CPU profile there when it stops.
+ */
+export async function startLocalAppwrite(
+  cpuProfileDir = process.env.BENCH_SERVER_PROFILE,
+): Promise<ServerProcess & { apiKey: string; projectId: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
-  const [command, ...flags] = serverCommand();
+  const [command, ...flags] = serverCommand(cpuProfileDir);
   const child = spawn(
     command,
     // `--no-abuse`: Appwrite's abuse limits off, as Appwrite is benchmarked (in every bench spawn).
