@@ -47,3 +47,13 @@ export function request(
 ): ExecutionRequest {
   return { env: {}, timeoutSeconds: 5, method: 'GET', path: '/', headers: {}, ...fields };
 }
+
+/** True while a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

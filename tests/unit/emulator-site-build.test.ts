@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { isAlive } from '../support/runtime-fixtures.ts';
 
 /**
  * A Site build runs in a process group of its own, so the local Appwrite can end it whole. When the
@@ -12,15 +13,6 @@ import { afterAll, describe, expect, test } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'site-build-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -58,10 +50,10 @@ setInterval(() => undefined, 1000);
       await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', 20_000),
     ).toBe(true);
     const sleeper = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(sleeper)).toBe(true);
+    expect(isAlive(sleeper)).toBe(true);
 
     server.kill('SIGKILL');
     // The guard looks twice a second; a few seconds is ample even on a loaded machine.
-    expect(await until(() => !alive(sleeper), 10_000)).toBe(true);
+    expect(await until(() => !isAlive(sleeper), 10_000)).toBe(true);
   }, 40_000);
 });

@@ -11,7 +11,7 @@ import {
   idleSettingsFromEnv,
 } from '../../emulator/runtime/idle-settings.ts';
 import { FunctionRunner } from '../../emulator/runtime/runner.ts';
-import { FixtureDir } from '../support/runtime-fixtures.ts';
+import { FixtureDir, isAlive } from '../support/runtime-fixtures.ts';
 
 let fixtures: FixtureDir;
 beforeAll(async () => {
@@ -26,15 +26,6 @@ const pidSource = `export default async ({ req, res }) => {
   if (req.path === '/hang') await new Promise(() => {});
   return res.json({ pid: process.pid });
 };\n`;
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('the maintenance check', () => {
   let runner: FunctionRunner;

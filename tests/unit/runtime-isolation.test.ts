@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, FunctionRunner } from '../../emulator/runtime/runner.ts';
 import type { ExecutionRequest } from '../../emulator/runtime/types.ts';
-import { FixtureDir } from '../support/runtime-fixtures.ts';
+import { FixtureDir, isAlive } from '../support/runtime-fixtures.ts';
 
 let runner: FunctionRunner;
 let fixtures: FixtureDir;
@@ -46,15 +46,6 @@ const unruly = esm(`
 const at = (base: ExecutionRequest, path: string, extra: Partial<ExecutionRequest> = {}) =>
   runner.execute({ ...base, path, ...extra });
 const json = (body: Buffer) => JSON.parse(body.toString());
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('a misbehaving function is killed and replaced', () => {
   it('infinite loop → 500 "Execution timed out." after the timeout; other functions unaffected; next execution works', async () => {
     const looper = await fixtures.deploy('looper', unruly);
