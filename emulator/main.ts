@@ -12,7 +12,8 @@
  * `Local Appwrite ready at http://127.0.0.1:<port>/v1` once it serves, writes `DIR/credentials.json`
  * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
  * `appwrite login`), and closes the server and the database on
- * SIGTERM or SIGINT.
+ * SIGTERM or SIGINT. Started with an IPC channel (as `npm start` starts it), it hears one message:
+ * `retire-workers` lets every warm function worker go (README-functions.md).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { importStateFile } from './core/local-state/swap.ts';
 import { openDatabase } from './core/platform/db.ts';
 import { makePrivateFolder } from './core/platform/private-files.ts';
 import { applyProjectFile, findProjectFile } from './project-file.ts';
+import { RETIRE_WORKERS_MESSAGE } from './runtime/idle-settings.ts';
 import { printExecutionLogs } from './terminal-logs.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port 8080] [--data .appwrite-local] [--reset]
@@ -205,6 +207,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // A parent that started it with an IPC channel (`npm start`) may ask it to let its warm function
+  // workers go; nothing else is heard there, and the channel never keeps the process alive.
+  if (process.send) {
+    process.on('message', (message) => {
+      if (message === RETIRE_WORKERS_MESSAGE) app.emulator.functions.runner.retireAll();
+    });
+    process.channel?.unref();
+  }
 
   console.log(`Local Appwrite console at ${endpoint.replace(/\/v1$/, '/console')}`);
   console.log(`Local Appwrite ready at ${endpoint}`);

@@ -25,6 +25,7 @@ import { AppwriteException, Client, Functions, ID, Sites } from 'node-appwrite';
 import { InputFile } from 'node-appwrite/file';
 import * as tar from 'tar';
 import type { ViteDevServer } from 'vite';
+import { RETIRE_WORKERS_MESSAGE } from '../emulator/runtime/idle-settings.ts';
 import {
   type BuiltFunction,
   buildFunctions,
@@ -137,7 +138,8 @@ function startAppwrite(options: Options): Promise<{ child: ChildProcess; endpoin
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { MALLOC_MMAP_THRESHOLD_: String(128 * 1024), ...process.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // The IPC channel carries one message: RETIRE_WORKERS_MESSAGE, once the demo data is seeded.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolvePromise, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -352,6 +354,9 @@ async function main() {
   await setVariable(new Functions(client), ['webhooks'], 'AGORA_WEBHOOK_SECRET', webhookSecret);
   for (const line of await seedUsers(client, idSecret)) console.log(`[seed] ${line}`);
   for (const line of await seedBoard(client)) console.log(`[seed] ${line}`);
+  // Seeding ran functions (posts, moderation, on-user-created): their workers would idle for up to an hour
+  // (Appwrite's maintenance interval). Each function's worker starts again on its first execution.
+  appwrite.child.send(RETIRE_WORKERS_MESSAGE);
 
   const vite = await viteStarted;
   const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${options.clientPort}/`;

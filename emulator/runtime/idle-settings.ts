@@ -16,6 +16,13 @@ export const DEFAULT_MAINTENANCE_INTERVAL_SECONDS = 3600;
 /** The longest delay a Node timer takes (2^31 − 1 ms); a longer one fires after 1 ms instead. */
 export const MAX_MAINTENANCE_INTERVAL_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
+/**
+ * The message a parent process sends the local Appwrite over its IPC channel (emulator/main.ts) to
+ * let every warm worker go (`FunctionRunner.retireAll`): `npm start` sends it once the demo data is
+ * seeded, so the workers seeding started are not kept for an hour of nothing.
+ */
+export const RETIRE_WORKERS_MESSAGE = 'retire-workers';
+
 /** When the runner stops an idle worker. */
 export interface IdleSettings {
   /** A worker whose last execution ended more than this many seconds ago is stopped. */

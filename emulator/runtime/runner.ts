@@ -169,6 +169,16 @@ export class FunctionRunner {
     }
   }
 
+  /**
+   * Lets every warm worker go: each leaves the table at once, so the next execution of its function
+   * starts a new process (a cold start, as after a deployment), and goes once what it has in flight
+   * is answered.
+   */
+  retireAll(): void {
+    for (const slot of this.slots.values()) this.drain(slot.worker);
+    this.slots.clear();
+  }
+
   /** Lets a replaced worker finish what it has, then it kills itself (WorkerProcess.retire). */
   private drain(worker: WorkerProcess): void {
     worker.retire();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Account, Client, Functions, Query, Storage, TablesDB, Users } from 'node-appwrite';
@@ -8,6 +8,23 @@ import { npmStartArgs } from '#lib/stack.ts';
 import { siteRequest } from '../support/sites.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
+
+/** The process ids of function workers (emulator/runtime/worker/worker.mjs) running under `dir`. */
+function workersUnder(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!command.includes('/runtime/worker/worker.mjs')) continue;
+      if (realpathSync(`/proc/${entry}/cwd`).startsWith(realpathSync(dir)))
+        found.push(Number(entry));
+    } catch {
+      // It ended while being read, or is not ours to read.
+    }
+  }
+  return found;
+}
 
 /** `npm start` as a person runs it, on free ports and a temporary data folder. */
 describe('npm start', () => {
@@ -60,6 +77,22 @@ describe('npm start', () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
+
+  // Seeding runs posts, moderation and on-user-created; their workers are let go once it is done
+  // instead of idling for Appwrite's hour, and each function starts its own on its next execution.
+  it.runIf(process.platform === 'linux')(
+    'keeps no function worker once the demo data is seeded; the next execution starts one',
+    async () => {
+      await expect.poll(() => workersUnder(dataDir), { timeout: 10_000 }).toEqual([]);
+      const execution = await adminFunctions().createExecution({
+        functionId: 'health',
+        xpath: '/',
+        method: 'GET' as never,
+      });
+      expect(execution.responseStatusCode).toBe(200);
+      expect(workersUnder(dataDir)).toHaveLength(1);
+    },
+  );
 
   it('serves the client, with /v1 proxied to the local Appwrite on the same origin', async () => {
     const page = await fetch(appUrl);

@@ -21,9 +21,10 @@ afterAll(async () => {
   await fixtures.remove();
 });
 
-/** Answers its process id; `/hang` never answers. */
+/** Answers its process id; `/hang` never answers, `/slow` after 1.5 s. */
 const pidSource = `export default async ({ req, res }) => {
   if (req.path === '/hang') await new Promise(() => {});
+  if (req.path === '/slow') await new Promise((resolve) => setTimeout(resolve, 1500));
   return res.json({ pid: process.pid });
 };\n`;
 
@@ -75,6 +76,35 @@ describe('the maintenance check', () => {
     expect(vi.getTimerCount()).toBe(1);
     await runner.close();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+// What `npm start` asks for once the demo data is seeded (emulator/main.ts, RETIRE_WORKERS_MESSAGE).
+describe('retireAll', () => {
+  it('stops an idle worker at once and a busy one once it has answered; each next execution starts a new one', async () => {
+    const runner = new FunctionRunner();
+    try {
+      const idle = await fixtures.deploy('retire-idle', pidSource);
+      const busy = await fixtures.deploy('retire-busy', pidSource);
+      const pidOf = async (base: typeof idle) =>
+        JSON.parse((await runner.execute(base)).body.toString()).pid as number;
+      const idlePid = await pidOf(idle);
+      const busyPid = await pidOf(busy);
+      const slow = runner.execute({ ...busy, path: '/slow' });
+      await new Promise((resolve) => setImmediate(resolve));
+
+      runner.retireAll();
+      await expect.poll(() => isAlive(idlePid), { timeout: 5000 }).toBe(false);
+      const answered = await slow;
+      expect(answered.statusCode, 'the execution in flight is answered').toBe(200);
+      expect(JSON.parse(answered.body.toString()).pid).toBe(busyPid);
+      await expect.poll(() => isAlive(busyPid), { timeout: 5000 }).toBe(false);
+
+      expect(await pidOf(idle)).not.toBe(idlePid);
+      expect(await pidOf(busy)).not.toBe(busyPid);
+    } finally {
+      await runner.close();
+    }
   });
 });
 
