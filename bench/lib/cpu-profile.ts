@@ -55,9 +55,14 @@ export function topFrames(path: string, top = 10): { busyMs: number; frames: Fra
   return { busyMs: Math.round(busy / 1000), frames };
 }
 
-/** The `.cpuprofile` Node's `--cpu-prof` wrote into `dir`; throws when there is none. */
+/**
+ * The main thread's `.cpuprofile` Node's `--cpu-prof` wrote into `dir`
+ * (`CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`, thread 0): under tsx, its module loader's
+ * own thread writes one too. Throws when there is none.
+ */
 export function profileIn(dir: string): string {
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  const file = files.find((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name)) ?? files[0];
   if (!file) throw new Error(`no CPU profile was written into ${dir}`);
   return join(dir, file);
 }
