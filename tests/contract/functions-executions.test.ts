@@ -442,6 +442,20 @@ describe('timeouts and failures', () => {
     expect(list.executions.at(-1)?.status).toBe('failed');
   });
 
+  test('a function timing out before the sync limit sets no sync-limit timer (its own timeout ends the run)', async () => {
+    await deployFunction(keyClient, 'brief', ECHO_FUNCTION, { timeout: 5 });
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const execution = await new Functions(keyClient).createExecution({ functionId: 'brief' });
+      expect(execution.status).toBe('completed');
+      const delays = setTimer.mock.calls.map(([, ms]) => ms);
+      expect(delays).toContain(5_000); // the function's own timeout, in the runner
+      expect(delays).not.toContain(30_000);
+    } finally {
+      setTimer.mockRestore();
+    }
+  });
+
   test('no deployment → 404 deployment_not_found; disabled → 404 for users, runs for keys', async () => {
     const functions = new Functions(keyClient);
     await functions.create({
