@@ -357,6 +357,38 @@ describe('sync, async and scheduled', () => {
     ]);
   });
 
+  test('sync: the stored execution is there when it answers; its event follows the answer', async () => {
+    const { executor } = service;
+    const { fn, deployment } = executor.admit('roles-any', {
+      kind: 'key',
+      keyId: 'test',
+      scopes: new Set(),
+    });
+    const outcome = await executor.create(
+      {
+        fn,
+        principal: { kind: 'key', keyId: 'test', scopes: new Set() },
+        body: Buffer.alloc(0),
+        async: false,
+        path: '/',
+        method: 'GET',
+        headers: {},
+        scheduledAt: null,
+        clientIp: '127.0.0.1',
+      },
+      deployment,
+    );
+    if ('status' in outcome) throw new Error('expected a sync outcome');
+    const id = outcome.doc.$id;
+    const patterns = () => events.filter((e) => e.params.executionId === id).map((e) => e.pattern);
+    expect(service.executions.find(id)?.status).toBe('completed');
+    // Appwrite publishes from its shutdown hook, after the response: not yet…
+    expect(patterns()).toEqual([]);
+    // …but before the server reads another request.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(patterns()).toEqual(['functions.[functionId].executions.[executionId].create']);
+  });
+
   test('a caller lists only the executions it started', async () => {
     const mine = await new Functions(clients.user).listExecutions({ functionId: 'roles-any' });
     expect(mine.executions.length).toBeGreaterThan(0);

@@ -237,7 +237,9 @@ export class FunctionExecutor {
       );
     }
     const saved = this.#deps.executions.save(outcome.doc);
-    this.publish(saved, 'create');
+    // Appwrite queues its events in the request's shutdown hook, once the response is out (Create.php,
+    // controllers/shared/api.php): the event goes after this turn too, ahead of any later request.
+    setImmediate(() => this.publish(saved, 'create'));
     return outcome;
   }
 
