@@ -389,6 +389,32 @@ describe('sync, async and scheduled', () => {
     expect(patterns()).toEqual(['functions.[functionId].executions.[executionId].create']);
   });
 
+  test('executing again reads the function and its deployment again only after a write', async () => {
+    await deployFunction(keyClient, 'kept', ECHO_FUNCTION, { execute: ['any'] });
+    const key = { kind: 'key' as const, keyId: 'test', scopes: new Set<string>() };
+    const find = vi.spyOn(service.functions, 'find');
+    const get = vi.spyOn(service.deployments, 'get');
+    try {
+      const first = service.executor.admit('kept', key);
+      const again = service.executor.admit('kept', key);
+      expect(again).toEqual(first);
+      expect([find.mock.calls.length, get.mock.calls.length]).toEqual([1, 1]);
+      // Kept documents are frozen: no reader can change what the next execution sees.
+      expect(Object.isFrozen(first.fn) && Object.isFrozen(first.fn.execute)).toBe(true);
+
+      // A write to the function is seen at once: disabled, it is gone for users.
+      await new Functions(keyClient).update({ functionId: 'kept', name: 'kept', enabled: false });
+      const refused = await refusal(() =>
+        new Functions(clients.user).createExecution({ functionId: 'kept' }),
+      );
+      expect(refused.type).toBe('function_not_found');
+      expect(find.mock.calls.length).toBe(2);
+    } finally {
+      find.mockRestore();
+      get.mockRestore();
+    }
+  });
+
   test('a caller lists only the executions it started', async () => {
     const mine = await new Functions(clients.user).listExecutions({ functionId: 'roles-any' });
     expect(mine.executions.length).toBeGreaterThan(0);

@@ -128,6 +128,9 @@ export class FunctionExecutor {
     { stamp: string; env: Readonly<Record<string, string>> }
   >();
   #closed = false;
+  /** `stored`'s documents, and the store versions they were read at. */
+  readonly #stored = new Map<string, { fn: FunctionDoc; deployment: DeploymentDoc | null }>();
+  #storedStamp = '';
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
@@ -139,11 +142,10 @@ export class FunctionExecutor {
    * one of its `execute` roles (keys bypass this, as they bypass permissions everywhere).
    */
   admit(functionId: string, principal: Principal): { fn: FunctionDoc; deployment: DeploymentDoc } {
-    const fn = this.#deps.functions.find(functionId);
+    const { fn, deployment } = this.stored(functionId);
     if (!fn || (!fn.enabled && principal.kind !== 'key')) {
       throw new AppwriteError('function_not_found', `No function has the id '${functionId}'.`);
     }
-    const deployment = this.activeDeployment(fn);
     if (!deployment) {
       throw new AppwriteError(
         'deployment_not_found',
@@ -160,6 +162,31 @@ export class FunctionExecutor {
       );
     }
     return { fn, deployment };
+  }
+
+  /**
+   * A function and its active deployment as stored now. What was read is kept, frozen, until the
+   * function store or the deployment records change (their `version`s), so executing the same
+   * function again parses neither document again.
+   */
+  private stored(functionId: string): {
+    fn: FunctionDoc | null;
+    deployment: DeploymentDoc | null;
+  } {
+    const stamp = `${this.#deps.functions.version}\u0000${this.#deps.deployments.version}`;
+    if (this.#storedStamp !== stamp) {
+      this.#stored.clear();
+      this.#storedStamp = stamp;
+    }
+    const kept = this.#stored.get(functionId);
+    if (kept) return kept;
+    const fn = this.#deps.functions.find(functionId);
+    // An unknown id is not kept: made-up ids must not grow the map.
+    if (!fn) return { fn: null, deployment: null };
+    const deployment = this.activeDeployment(fn);
+    const read = { fn: deepFreeze(fn), deployment: deployment && deepFreeze(deployment) };
+    this.#stored.set(functionId, read);
+    return read;
   }
 
   /** `POST /functions/{id}/executions`: async (202 now, run later) or sync (201 with the answer). */
@@ -594,6 +621,15 @@ async function withinSyncLimit<T>(run: Promise<T>, limitSeconds: number): Promis
     timer = setTimeout(() => resolve('timeout'), limitSeconds * 1000);
   });
   return await Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Freezes a parsed document and everything in it, so a kept one cannot be changed by a reader. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** Whether a user or guest holds one of the function's `execute` roles. */
