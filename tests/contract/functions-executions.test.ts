@@ -2,6 +2,7 @@ import { AppwriteException, Client, Functions, type Models, Project, Users } fro
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
+import { WorkerProcess } from '../../emulator/runtime/worker-process.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -387,6 +388,48 @@ describe('sync, async and scheduled', () => {
     // …but before the server reads another request.
     await new Promise((resolve) => setImmediate(resolve));
     expect(patterns()).toEqual(['functions.[functionId].executions.[executionId].create']);
+  });
+
+  test('sync: the request goes to the worker before the execution record is built', async () => {
+    const key = { kind: 'key' as const, keyId: 'test', scopes: new Set<string>() };
+    const { fn, deployment } = service.executor.admit('roles-any', key);
+    const order: string[] = [];
+    const run = WorkerProcess.prototype.run;
+    const toISOString = Date.prototype.toISOString;
+    const sent = vi.spyOn(WorkerProcess.prototype, 'run').mockImplementation(function (
+      this: WorkerProcess,
+      ...args
+    ) {
+      order.push('sent');
+      return run.apply(this, args);
+    });
+    // The record's first act is to stamp `$createdAt`.
+    const stamped = vi.spyOn(Date.prototype, 'toISOString').mockImplementation(function (
+      this: Date,
+    ) {
+      order.push('stamped');
+      return toISOString.call(this);
+    });
+    try {
+      await service.executor.create(
+        {
+          fn,
+          principal: key,
+          body: Buffer.alloc(0),
+          async: false,
+          path: '/',
+          method: 'GET',
+          headers: {},
+          scheduledAt: null,
+          clientIp: '127.0.0.1',
+        },
+        deployment,
+      );
+    } finally {
+      sent.mockRestore();
+      stamped.mockRestore();
+    }
+    expect(order.slice(0, 2)).toEqual(['sent', 'stamped']);
   });
 
   test('executing again reads the function and its deployment again only after a write', async () => {

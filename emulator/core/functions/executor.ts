@@ -202,21 +202,23 @@ export class FunctionExecutor {
       'x-appwrite-trigger': 'http',
       'x-appwrite-client-ip': call.clientIp,
     };
-    const doc = newExecution({
-      id: executionId,
-      fn,
-      deployment,
-      userId: user?.userId,
-      trigger: call.scheduledAt ? 'schedule' : 'http',
-      status: call.scheduledAt ? 'scheduled' : call.async ? 'waiting' : 'processing',
-      method: call.method,
-      path: call.path,
-      headers,
-    });
+    const record = () =>
+      newExecution({
+        id: executionId,
+        fn,
+        deployment,
+        userId: user?.userId,
+        trigger: call.scheduledAt ? 'schedule' : 'http',
+        status: call.scheduledAt ? 'scheduled' : call.async ? 'waiting' : 'processing',
+        method: call.method,
+        path: call.path,
+        headers,
+      });
     const userId = user?.userId ?? '';
     const sessionId = user?.sessionId ?? '';
 
     if (call.async) {
+      const doc = record();
       if (call.scheduledAt) doc.scheduledAt = call.scheduledAt;
       doc.queued = {
         method: call.method,
@@ -234,8 +236,8 @@ export class FunctionExecutor {
 
     const limit = this.#deps.syncTimeoutSeconds ?? SYNC_TIMEOUT_SECONDS;
     const started = Date.now();
-    const run = this.run({
-      doc,
+    const run = this.dispatch({
+      executionId,
       fn,
       deployment,
       method: call.method,
@@ -245,8 +247,12 @@ export class FunctionExecutor {
       userId,
       sessionId,
     });
-    const outcome = fn.timeout < limit ? await run : await withinSyncLimit(run, limit);
-    if (outcome === 'timeout') {
+    // The record is not needed until the answer: it is built while the request is on its way to the
+    // worker (the runner sends it from a microtask queued before this one).
+    await undefined;
+    const doc = record();
+    const result = fn.timeout < limit ? await run : await withinSyncLimit(run, limit);
+    if (result === 'timeout') {
       // Appwrite stores the execution as failed and answers 408; the function keeps running until
       // its own timeout, as the executor's container does.
       const failed = this.#deps.executions.save({
@@ -263,6 +269,7 @@ export class FunctionExecutor {
         `Synchronous executions may take at most ${limit} seconds. Use an async execution for longer work.`,
       );
     }
+    const outcome = this.finished(doc, fn, result);
     const saved = this.#deps.executions.save(outcome.doc);
     // Appwrite queues its events in the request's shutdown hook, once the response is out (Create.php,
     // controllers/shared/api.php): the event goes after this turn too, ahead of any later request.
@@ -515,12 +522,20 @@ export class FunctionExecutor {
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }
 
-  /** Signs the key and JWT, builds env and headers, runs the function, and shapes the result. */
+  /** Runs the function for an execution and shapes the result (`dispatch`, then `finished`). */
   private async run(
     input: RunInput,
     keepBody = false,
   ): Promise<SyncOutcome & { result: ExecutionResult }> {
-    const { fn, deployment, doc } = input;
+    const result = await this.dispatch({ ...input, executionId: input.doc.$id });
+    return this.finished(input.doc, input.fn, result, keepBody);
+  }
+
+  /** Signs the key and JWT, builds env and headers, and runs the function. */
+  private async dispatch(
+    input: Omit<RunInput, 'doc'> & { executionId: string },
+  ): Promise<ExecutionResult> {
+    const { fn, deployment } = input;
     // Appwrite gives the key and the JWT the function's timeout plus a minute for cold starts.
     const lifetime = fn.timeout + 60;
     const key = this.#deps.identity.keys.ephemeral(this.#deps.projectId, fn.scopes, lifetime);
@@ -530,7 +545,7 @@ export class FunctionExecutor {
         : '';
     const headers: Record<string, string> = {
       ...input.headers,
-      'x-appwrite-execution-id': doc.$id,
+      'x-appwrite-execution-id': input.executionId,
       'x-appwrite-key': key,
       'x-appwrite-user-id': input.userId,
       'x-appwrite-user-jwt': jwt,
@@ -541,7 +556,7 @@ export class FunctionExecutor {
     headers['x-appwrite-trigger'] ??= 'http';
     const [path, queryString = ''] = splitPath(input.path);
     const spec = SPECIFICATIONS[fn.runtimeSpecification] ?? SPECIFICATIONS[DEFAULT_SPECIFICATION];
-    const result = await this.#deps.runner.execute({
+    return await this.#deps.runner.execute({
       functionId: fn.$id,
       deploymentId: deployment.$id,
       deploymentPath: this.#deps.deployments.folder(fn.$id, deployment.$id),
@@ -556,6 +571,15 @@ export class FunctionExecutor {
       body: input.body,
       ...(input.host ?? {}),
     });
+  }
+
+  /** The execution as stored once it ran, and what only the answer carries. */
+  private finished(
+    doc: ExecutionDoc,
+    fn: FunctionDoc,
+    result: ExecutionResult,
+    keepBody = false,
+  ): SyncOutcome & { result: ExecutionResult } {
     const responseHeaders = pairs(result.headers);
     const finished: ExecutionDoc = {
       ...doc,
