@@ -269,6 +269,21 @@ describe('the per-execution key and the user JWT work against this server', () =
 });
 
 describe('environment', () => {
+  test('the API endpoint a function is given is read from the socket once, not per execution', async () => {
+    const functions = new Functions(keyClient);
+    await functions.createExecution({ functionId: 'roles-any' });
+    const address = vi.spyOn(server.app.server, 'address');
+    try {
+      for (let i = 0; i < 2; i++) {
+        const execution = await functions.createExecution({ functionId: 'roles-any' });
+        expect(parsed(execution).env.APPWRITE_FUNCTION_API_ENDPOINT).toBe(server.endpoint);
+      }
+      expect(address).not.toHaveBeenCalled();
+    } finally {
+      address.mockRestore();
+    }
+  });
+
   test('function variables override project variables; Appwrite’s override both', async () => {
     const project = new Project(keyClient);
     const functions = new Functions(keyClient);
