@@ -196,12 +196,28 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   server.keepAliveTimeout = 72_000;
   server.requestTimeout = 0;
 
+  // Where the server listens, asked on every function execution: kept once it listens (reading the
+  // address is a getsockname call), forgotten when it stops or listens again.
+  let endpoint: string | null = null;
+  const forgetEndpoint = () => {
+    endpoint = null;
+  };
+  server.on('listening', forgetEndpoint);
+  server.on('close', forgetEndpoint);
+  const currentEndpoint = () => {
+    if (endpoint !== null) return endpoint;
+    const address = server.address();
+    const value = listeningEndpoint(address);
+    if (address) endpoint = value;
+    return value;
+  };
+
   const open = async () => {
     const project = await openProject({
       projectId: options.projectId,
       db: options.db,
       dataDir: options.dataDir,
-      endpoint: () => listeningEndpoint(server.address()),
+      endpoint: currentEndpoint,
       abuse: typeof options.abuse === 'object' ? options.abuse : undefined,
       buildTimeout: options.buildTimeout,
     });

@@ -26,8 +26,13 @@ export const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
 interface Slot {
   worker: WorkerProcess;
-  /** Everything the worker was started with, plus the entry's mtime; a change means a new worker. */
+  /**
+   * What the worker was started with, plus the entry's mtime; a change in either part means a new
+   * worker. The variables' part is the one string `envSignature` keeps per environment object, so
+   * an unchanged environment compares by reference instead of being copied into a longer string.
+   */
   signature: string;
+  envSignature: string;
 }
 
 /** Runs function executions in warm, isolated worker processes. */
@@ -114,17 +119,19 @@ export class FunctionRunner {
       entryPath,
       spec.entrypoint,
       spec.memoryMb,
-      this.envSignature(spec.env),
       mtimeOf(entryPath),
     ]);
+    const envSignature = this.envSignature(spec.env);
     const key = `${request.functionId}\u0000${request.deploymentId}`;
 
     const slot = this.slots.get(key);
-    if (slot?.worker.usable && slot.signature === signature) return slot.worker;
+    if (slot?.worker.usable && slot.signature === signature && slot.envSignature === envSignature) {
+      return slot.worker;
+    }
     if (slot) this.drain(slot.worker);
     this.retireOtherDeployments(request.functionId, key);
     const worker = new WorkerProcess(spec);
-    this.slots.set(key, { worker, signature });
+    this.slots.set(key, { worker, signature, envSignature });
     return worker;
   }
 

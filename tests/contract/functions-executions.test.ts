@@ -2,6 +2,7 @@ import { AppwriteException, Client, Functions, type Models, Project, Users } fro
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { FunctionsService } from '../../emulator/core/functions/service.ts';
 import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
+import { WorkerProcess } from '../../emulator/runtime/worker-process.ts';
 import { deployFunction, ECHO_FUNCTION } from '../support/function-bundles.ts';
 import { call, type LocalServer, startLocalServer } from './harness.ts';
 
@@ -268,6 +269,21 @@ describe('the per-execution key and the user JWT work against this server', () =
 });
 
 describe('environment', () => {
+  test('the API endpoint a function is given is read from the socket once, not per execution', async () => {
+    const functions = new Functions(keyClient);
+    await functions.createExecution({ functionId: 'roles-any' });
+    const address = vi.spyOn(server.app.server, 'address');
+    try {
+      for (let i = 0; i < 2; i++) {
+        const execution = await functions.createExecution({ functionId: 'roles-any' });
+        expect(parsed(execution).env.APPWRITE_FUNCTION_API_ENDPOINT).toBe(server.endpoint);
+      }
+      expect(address).not.toHaveBeenCalled();
+    } finally {
+      address.mockRestore();
+    }
+  });
+
   test('function variables override project variables; Appwrite’s override both', async () => {
     const project = new Project(keyClient);
     const functions = new Functions(keyClient);
@@ -357,6 +373,106 @@ describe('sync, async and scheduled', () => {
     ]);
   });
 
+  test('sync: the stored execution is there when it answers; its event follows the answer', async () => {
+    const { executor } = service;
+    const { fn, deployment } = executor.admit('roles-any', {
+      kind: 'key',
+      keyId: 'test',
+      scopes: new Set(),
+    });
+    const outcome = await executor.create(
+      {
+        fn,
+        principal: { kind: 'key', keyId: 'test', scopes: new Set() },
+        body: Buffer.alloc(0),
+        async: false,
+        path: '/',
+        method: 'GET',
+        headers: {},
+        scheduledAt: null,
+        clientIp: '127.0.0.1',
+      },
+      deployment,
+    );
+    if ('status' in outcome) throw new Error('expected a sync outcome');
+    const id = outcome.doc.$id;
+    const patterns = () => events.filter((e) => e.params.executionId === id).map((e) => e.pattern);
+    expect(service.executions.find(id)?.status).toBe('completed');
+    // Appwrite publishes from its shutdown hook, after the response: not yet…
+    expect(patterns()).toEqual([]);
+    // …but before the server reads another request.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(patterns()).toEqual(['functions.[functionId].executions.[executionId].create']);
+  });
+
+  test('sync: the request goes to the worker before the execution record is built', async () => {
+    const key = { kind: 'key' as const, keyId: 'test', scopes: new Set<string>() };
+    const { fn, deployment } = service.executor.admit('roles-any', key);
+    const order: string[] = [];
+    const run = WorkerProcess.prototype.run;
+    const toISOString = Date.prototype.toISOString;
+    const sent = vi.spyOn(WorkerProcess.prototype, 'run').mockImplementation(function (
+      this: WorkerProcess,
+      ...args
+    ) {
+      order.push('sent');
+      return run.apply(this, args);
+    });
+    // The record's first act is to stamp `$createdAt`.
+    const stamped = vi.spyOn(Date.prototype, 'toISOString').mockImplementation(function (
+      this: Date,
+    ) {
+      order.push('stamped');
+      return toISOString.call(this);
+    });
+    try {
+      await service.executor.create(
+        {
+          fn,
+          principal: key,
+          body: Buffer.alloc(0),
+          async: false,
+          path: '/',
+          method: 'GET',
+          headers: {},
+          scheduledAt: null,
+          clientIp: '127.0.0.1',
+        },
+        deployment,
+      );
+    } finally {
+      sent.mockRestore();
+      stamped.mockRestore();
+    }
+    expect(order.slice(0, 2)).toEqual(['sent', 'stamped']);
+  });
+
+  test('executing again reads the function and its deployment again only after a write', async () => {
+    await deployFunction(keyClient, 'kept', ECHO_FUNCTION, { execute: ['any'] });
+    const key = { kind: 'key' as const, keyId: 'test', scopes: new Set<string>() };
+    const find = vi.spyOn(service.functions, 'find');
+    const get = vi.spyOn(service.deployments, 'get');
+    try {
+      const first = service.executor.admit('kept', key);
+      const again = service.executor.admit('kept', key);
+      expect(again).toEqual(first);
+      expect([find.mock.calls.length, get.mock.calls.length]).toEqual([1, 1]);
+      // Kept documents are frozen: no reader can change what the next execution sees.
+      expect(Object.isFrozen(first.fn) && Object.isFrozen(first.fn.execute)).toBe(true);
+
+      // A write to the function is seen at once: disabled, it is gone for users.
+      await new Functions(keyClient).update({ functionId: 'kept', name: 'kept', enabled: false });
+      const refused = await refusal(() =>
+        new Functions(clients.user).createExecution({ functionId: 'kept' }),
+      );
+      expect(refused.type).toBe('function_not_found');
+      expect(find.mock.calls.length).toBe(2);
+    } finally {
+      find.mockRestore();
+      get.mockRestore();
+    }
+  });
+
   test('a caller lists only the executions it started', async () => {
     const mine = await new Functions(clients.user).listExecutions({ functionId: 'roles-any' });
     expect(mine.executions.length).toBeGreaterThan(0);
@@ -440,6 +556,20 @@ describe('timeouts and failures', () => {
     }
     const list = await new Functions(keyClient).listExecutions({ functionId: 'sleepy' });
     expect(list.executions.at(-1)?.status).toBe('failed');
+  });
+
+  test('a function timing out before the sync limit sets no sync-limit timer (its own timeout ends the run)', async () => {
+    await deployFunction(keyClient, 'brief', ECHO_FUNCTION, { timeout: 5 });
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const execution = await new Functions(keyClient).createExecution({ functionId: 'brief' });
+      expect(execution.status).toBe('completed');
+      const delays = setTimer.mock.calls.map(([, ms]) => ms);
+      expect(delays).toContain(5_000); // the function's own timeout, in the runner
+      expect(delays).not.toContain(30_000);
+    } finally {
+      setTimer.mockRestore();
+    }
   });
 
   test('no deployment → 404 deployment_not_found; disabled → 404 for users, runs for keys', async () => {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JwtSigner } from '../../emulator/core/identity/jwt.ts';
+import { KeyStore } from '../../emulator/core/identity/keys.ts';
 import { hashPassword, verifyPassword } from '../../emulator/core/identity/passwords.ts';
 import { decodeSessionValue, encodeSessionValue } from '../../emulator/core/identity/sessions.ts';
 import { parseCookies } from '../../emulator/core/platform/cookies.ts';
@@ -58,6 +59,28 @@ describe('JWTs', () => {
   it('keeps its secret across restarts of the same database', () => {
     const token = signer.issue('u2', 's2', 60);
     expect(new JwtSigner(db).verify(token)?.userId).toBe('u2');
+  });
+});
+
+describe('ephemeral execution keys', () => {
+  it('signs once per second for the same claims, and again for other claims or the next second', () => {
+    const db = openDatabase(':memory:');
+    const signer = new JwtSigner(db);
+    const keys = new KeyStore(db, signer);
+    const sign = vi.spyOn(signer, 'sign');
+    const at = 1_700_000_000_000;
+    const first = keys.ephemeral('p', ['users.read'], 75, at);
+    expect(keys.ephemeral('p', ['users.read'], 75, at + 999)).toBe(first);
+    expect(sign).toHaveBeenCalledTimes(1);
+    // The same string as a fresh signature: the claims and the second decide it.
+    expect(first).toBe(
+      `ephemeral_${new JwtSigner(db).sign({ projectId: 'p', scopes: ['users.read'] }, 75, at)}`,
+    );
+    expect(keys.ephemeral('p', ['users.read'], 75, at + 1000)).not.toBe(first);
+    expect(keys.ephemeral('p', ['users.write'], 75, at + 1000)).not.toBe(first);
+    expect(keys.ephemeral('q', ['users.read'], 75, at + 1000)).not.toBe(first);
+    expect(keys.ephemeral('p', ['users.read'], 76, at + 1000)).not.toBe(first);
+    expect(keys.find(first)).toMatchObject({ projectId: 'p', scopes: ['users.read'] });
   });
 });
 

@@ -102,10 +102,16 @@ export interface DeployedResources<R extends DeployedResource> {
 export class DeploymentRecords<D extends StoredDeployment, R extends DeployedResource> {
   readonly #docs: DocTable<D>;
   readonly #resources: DeployedResources<R>;
+  #version = 0;
 
   constructor(db: Sql, table: string, resources: DeployedResources<R>) {
     this.#docs = new DocTable(db, table);
     this.#resources = resources;
+  }
+
+  /** A number that changes with every write of these records (what is read from them may be kept until then). */
+  get version(): number {
+    return this.#version;
   }
 
   /** The deployment of a function or site, or 404 `deployment_not_found`. */
@@ -170,6 +176,7 @@ export class DeploymentRecords<D extends StoredDeployment, R extends DeployedRes
   /** Stores a deployment, stamps `$updatedAt`, and copies its status to the latest one's owner. */
   save(doc: D): D {
     const saved = this.#docs.put({ ...doc, $updatedAt: isoDate() }, doc.resourceId);
+    this.#version += 1;
     const resource = this.#resources.find(doc.resourceId);
     if (
       resource?.latestDeploymentId === doc.$id &&
@@ -203,6 +210,7 @@ export class DeploymentRecords<D extends StoredDeployment, R extends DeployedRes
   delete(resourceId: string, deploymentId: string): void {
     this.get(resourceId, deploymentId);
     this.#docs.delete(deploymentId);
+    this.#version += 1;
     const resource = this.#resources.get(resourceId);
     const fields: Partial<DeployedResource> = {};
     if (resource.deploymentId === deploymentId) {
@@ -222,6 +230,7 @@ export class DeploymentRecords<D extends StoredDeployment, R extends DeployedRes
   /** Deletes the records of every deployment of a function or site. */
   deleteAll(resourceId: string): void {
     this.#docs.deleteByParent(resourceId);
+    this.#version += 1;
   }
 }
 

@@ -58,6 +58,11 @@ export class DeploymentStore {
     return join(this.#root, functionId, deploymentId);
   }
 
+  /** A number that changes with every write of a deployment record. */
+  get version(): number {
+    return this.#records.version;
+  }
+
   /** The deployment of a function, or 404 `deployment_not_found`. */
   get(functionId: string, deploymentId: string): DeploymentDoc {
     return this.#records.get(functionId, deploymentId);

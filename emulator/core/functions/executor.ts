@@ -128,6 +128,9 @@ export class FunctionExecutor {
     { stamp: string; env: Readonly<Record<string, string>> }
   >();
   #closed = false;
+  /** `stored`'s documents, and the store versions they were read at. */
+  readonly #stored = new Map<string, { fn: FunctionDoc; deployment: DeploymentDoc | null }>();
+  #storedStamp = '';
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
@@ -139,11 +142,10 @@ export class FunctionExecutor {
    * one of its `execute` roles (keys bypass this, as they bypass permissions everywhere).
    */
   admit(functionId: string, principal: Principal): { fn: FunctionDoc; deployment: DeploymentDoc } {
-    const fn = this.#deps.functions.find(functionId);
+    const { fn, deployment } = this.stored(functionId);
     if (!fn || (!fn.enabled && principal.kind !== 'key')) {
       throw new AppwriteError('function_not_found', `No function has the id '${functionId}'.`);
     }
-    const deployment = this.activeDeployment(fn);
     if (!deployment) {
       throw new AppwriteError(
         'deployment_not_found',
@@ -162,6 +164,31 @@ export class FunctionExecutor {
     return { fn, deployment };
   }
 
+  /**
+   * A function and its active deployment as stored now. What was read is kept, frozen, until the
+   * function store or the deployment records change (their `version`s), so executing the same
+   * function again parses neither document again.
+   */
+  private stored(functionId: string): {
+    fn: FunctionDoc | null;
+    deployment: DeploymentDoc | null;
+  } {
+    const stamp = `${this.#deps.functions.version}\u0000${this.#deps.deployments.version}`;
+    if (this.#storedStamp !== stamp) {
+      this.#stored.clear();
+      this.#storedStamp = stamp;
+    }
+    const kept = this.#stored.get(functionId);
+    if (kept) return kept;
+    const fn = this.#deps.functions.find(functionId);
+    // An unknown id is not kept: made-up ids must not grow the map.
+    if (!fn) return { fn: null, deployment: null };
+    const deployment = this.activeDeployment(fn);
+    const read = { fn: deepFreeze(fn), deployment: deployment && deepFreeze(deployment) };
+    this.#stored.set(functionId, read);
+    return read;
+  }
+
   /** `POST /functions/{id}/executions`: async (202 now, run later) or sync (201 with the answer). */
   async create(
     call: ExecutionCall,
@@ -175,21 +202,23 @@ export class FunctionExecutor {
       'x-appwrite-trigger': 'http',
       'x-appwrite-client-ip': call.clientIp,
     };
-    const doc = newExecution({
-      id: executionId,
-      fn,
-      deployment,
-      userId: user?.userId,
-      trigger: call.scheduledAt ? 'schedule' : 'http',
-      status: call.scheduledAt ? 'scheduled' : call.async ? 'waiting' : 'processing',
-      method: call.method,
-      path: call.path,
-      headers,
-    });
+    const record = () =>
+      newExecution({
+        id: executionId,
+        fn,
+        deployment,
+        userId: user?.userId,
+        trigger: call.scheduledAt ? 'schedule' : 'http',
+        status: call.scheduledAt ? 'scheduled' : call.async ? 'waiting' : 'processing',
+        method: call.method,
+        path: call.path,
+        headers,
+      });
     const userId = user?.userId ?? '';
     const sessionId = user?.sessionId ?? '';
 
     if (call.async) {
+      const doc = record();
       if (call.scheduledAt) doc.scheduledAt = call.scheduledAt;
       doc.queued = {
         method: call.method,
@@ -207,8 +236,8 @@ export class FunctionExecutor {
 
     const limit = this.#deps.syncTimeoutSeconds ?? SYNC_TIMEOUT_SECONDS;
     const started = Date.now();
-    const run = this.run({
-      doc,
+    const run = this.dispatch({
+      executionId,
       fn,
       deployment,
       method: call.method,
@@ -218,12 +247,12 @@ export class FunctionExecutor {
       userId,
       sessionId,
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limit * 1000);
-    });
-    const outcome = await Promise.race([run, timeout]).finally(() => clearTimeout(timer));
-    if (outcome === 'timeout') {
+    // The record is not needed until the answer: it is built while the request is on its way to the
+    // worker (the runner sends it from a microtask queued before this one).
+    await undefined;
+    const doc = record();
+    const result = fn.timeout < limit ? await run : await withinSyncLimit(run, limit);
+    if (result === 'timeout') {
       // Appwrite stores the execution as failed and answers 408; the function keeps running until
       // its own timeout, as the executor's container does.
       const failed = this.#deps.executions.save({
@@ -240,8 +269,11 @@ export class FunctionExecutor {
         `Synchronous executions may take at most ${limit} seconds. Use an async execution for longer work.`,
       );
     }
+    const outcome = this.finished(doc, fn, result);
     const saved = this.#deps.executions.save(outcome.doc);
-    this.publish(saved, 'create');
+    // Appwrite queues its events in the request's shutdown hook, once the response is out (Create.php,
+    // controllers/shared/api.php): the event goes after this turn too, ahead of any later request.
+    setImmediate(() => this.publish(saved, 'create'));
     return outcome;
   }
 
@@ -490,12 +522,20 @@ export class FunctionExecutor {
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }
 
-  /** Signs the key and JWT, builds env and headers, runs the function, and shapes the result. */
+  /** Runs the function for an execution and shapes the result (`dispatch`, then `finished`). */
   private async run(
     input: RunInput,
     keepBody = false,
   ): Promise<SyncOutcome & { result: ExecutionResult }> {
-    const { fn, deployment, doc } = input;
+    const result = await this.dispatch({ ...input, executionId: input.doc.$id });
+    return this.finished(input.doc, input.fn, result, keepBody);
+  }
+
+  /** Signs the key and JWT, builds env and headers, and runs the function. */
+  private async dispatch(
+    input: Omit<RunInput, 'doc'> & { executionId: string },
+  ): Promise<ExecutionResult> {
+    const { fn, deployment } = input;
     // Appwrite gives the key and the JWT the function's timeout plus a minute for cold starts.
     const lifetime = fn.timeout + 60;
     const key = this.#deps.identity.keys.ephemeral(this.#deps.projectId, fn.scopes, lifetime);
@@ -505,7 +545,7 @@ export class FunctionExecutor {
         : '';
     const headers: Record<string, string> = {
       ...input.headers,
-      'x-appwrite-execution-id': doc.$id,
+      'x-appwrite-execution-id': input.executionId,
       'x-appwrite-key': key,
       'x-appwrite-user-id': input.userId,
       'x-appwrite-user-jwt': jwt,
@@ -516,7 +556,7 @@ export class FunctionExecutor {
     headers['x-appwrite-trigger'] ??= 'http';
     const [path, queryString = ''] = splitPath(input.path);
     const spec = SPECIFICATIONS[fn.runtimeSpecification] ?? SPECIFICATIONS[DEFAULT_SPECIFICATION];
-    const result = await this.#deps.runner.execute({
+    return await this.#deps.runner.execute({
       functionId: fn.$id,
       deploymentId: deployment.$id,
       deploymentPath: this.#deps.deployments.folder(fn.$id, deployment.$id),
@@ -531,6 +571,15 @@ export class FunctionExecutor {
       body: input.body,
       ...(input.host ?? {}),
     });
+  }
+
+  /** The execution as stored once it ran, and what only the answer carries. */
+  private finished(
+    doc: ExecutionDoc,
+    fn: FunctionDoc,
+    result: ExecutionResult,
+    keepBody = false,
+  ): SyncOutcome & { result: ExecutionResult } {
     const responseHeaders = pairs(result.headers);
     const finished: ExecutionDoc = {
       ...doc,
@@ -583,6 +632,28 @@ export class FunctionExecutor {
       timestamp: doc.$updatedAt,
     });
   }
+}
+
+/**
+ * A run, or `'timeout'` once the sync limit has passed. Only needed when the function may run that
+ * long: a run of a function whose own timeout is shorter ends by then (the runner answers a timed-out
+ * execution at the function's timeout), so those skip this timer and race.
+ */
+async function withinSyncLimit<T>(run: Promise<T>, limitSeconds: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), limitSeconds * 1000);
+  });
+  return await Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Freezes a parsed document and everything in it, so a kept one cannot be changed by a reader. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** Whether a user or guest holds one of the function's `execute` roles. */

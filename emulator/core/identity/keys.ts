@@ -105,8 +105,20 @@ export class KeyStore {
     seconds: number,
     now: number = Date.now(),
   ): string {
-    return `ephemeral_${this.signer.sign({ projectId, scopes: [...scopes] }, seconds, now)}`;
+    // The token is a function of its claims and the second it is signed in (JWTs count whole
+    // seconds), so executions of a function within one second get the same string: sign it once.
+    const second = Math.floor(now / 1000);
+    const claims = `${projectId}\u0000${seconds}\u0000${scopes.join('\u0000')}`;
+    const signed = this.#ephemerals.get(claims);
+    if (signed?.second === second) return signed.key;
+    const key = `ephemeral_${this.signer.sign({ projectId, scopes: [...scopes] }, seconds, now)}`;
+    if (this.#ephemerals.size >= 64) this.#ephemerals.clear();
+    this.#ephemerals.set(claims, { second, key });
+    return key;
   }
+
+  /** The last `ephemeral` key signed for each set of claims, and the second it was signed in. */
+  readonly #ephemerals = new Map<string, { second: number; key: string }>();
 
   /**
    * Recent lookups by secret. Every keyed request asks, and hashing plus a query (or a signature

@@ -33,7 +33,8 @@ export function buildContext(request, logger) {
   /** @type {Record<string, string>} */
   const headers = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!name.toLowerCase().startsWith('x-open-runtimes-')) headers[name.toLowerCase()] = value;
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-open-runtimes-')) headers[lower] = value;
   }
 
   const scheme = request.headers['x-forwarded-proto'] ?? 'http';

@@ -34,11 +34,12 @@ export async function toWireResponse(output) {
     const outHeaders = isObject ? (output.headers ?? {}) : {};
 
     for (const name in outHeaders) {
-      if (name.toLowerCase().startsWith('x-open-runtimes-')) continue;
+      const lower = name.toLowerCase();
+      if (lower.startsWith('x-open-runtimes-')) continue;
       const value = outHeaders[name];
-      validateHeaderName(name.toLowerCase());
-      validateHeaderValue(name.toLowerCase(), value);
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+      validateHeaderName(lower);
+      validateHeaderValue(lower, value);
+      headers[lower] = Array.isArray(value) ? value.map(String) : String(value);
     }
 
     const contentType = String(headers['content-type'] ?? 'text/plain').toLowerCase();
