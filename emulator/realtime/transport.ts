@@ -78,6 +78,11 @@ const PATH = '/v1/realtime';
 
 interface Live {
   socket: WebSocket;
+  /**
+   * The TCP socket under `socket`, as the upgrade handed it to ws: event frames, built whole by
+   * `FrameBatch`, are written straight to it (see `sendFrame`).
+   */
+  wire: Duplex;
   /** Start of the current one-minute window and the messages received in it. */
   windowStart: number;
   messages: number;
@@ -102,6 +107,9 @@ export function attachRealtime(
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: REALTIME_LIMITS.maxFrameBytes,
+    // No compression (ws's default, said here because `sendFrame` relies on it): ws then writes each
+    // frame to the socket at once and holds none back, so a frame written beside it stays in order.
+    perMessageDeflate: false,
   });
   // A handshake ws refuses (no key, wrong version, not GET) is answered in Appwrite's error shape
   // rather than ws's plain-text 400.
@@ -111,10 +119,18 @@ export function attachRealtime(
   let nextId = 0;
   let closed = false;
 
-  const send = (id: number, frame: unknown) => sendRaw(id, JSON.stringify(frame));
-  const sendRaw = (id: number, text: string | Buffer) => {
+  const send = (id: number, frame: unknown) => {
     const socket = live.get(id)?.socket;
-    if (socket?.readyState === WebSocket.OPEN) socket.send(text, { binary: false });
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  };
+  /**
+   * Writes a whole frame (header included, from `FrameBatch`) to an open socket in one write, as
+   * ws's own `send` would put it on the wire but without its per-socket header buffer and two-chunk
+   * write: an event to hundreds of sockets spent most of its own time there.
+   */
+  const sendFrame = (id: number, frame: Buffer) => {
+    const connection = live.get(id);
+    if (connection?.socket.readyState === WebSocket.OPEN) connection.wire.write(frame);
   };
   const sendError = (id: number, code: number, message: string) =>
     send(id, { type: 'error', data: { code, message } });
@@ -218,7 +234,7 @@ export function attachRealtime(
       }
       frames.add(connectionId, `${JSON.stringify(subscriptionIds)}}}`);
     }
-    frames.send(sendRaw);
+    frames.send(sendFrame);
   };
   // Fan-out runs on the next turn of the event loop, in publish order, so the request that made the
   // change is answered first and never waits for hundreds of socket writes.
@@ -389,9 +405,16 @@ export function attachRealtime(
 
   // ---- connections ---------------------------------------------------------------------------
 
-  const onConnection = (socket: WebSocket, request: IncomingMessage) => {
+  const onConnection = (socket: WebSocket, request: IncomingMessage, wire: Duplex) => {
     const id = ++nextId;
-    live.set(id, { socket, windowStart: Date.now(), messages: 0, queue: [], draining: false });
+    live.set(id, {
+      socket,
+      wire,
+      windowStart: Date.now(),
+      messages: 0,
+      queue: [],
+      draining: false,
+    });
     socket.on('close', () => {
       live.delete(id);
       broker.disconnect(id);
@@ -469,7 +492,6 @@ export function attachRealtime(
     });
   };
 
-  wss.on('connection', onConnection);
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0]?.replace(/\/+$/, '');
     if (path !== PATH) {
@@ -483,7 +505,7 @@ export function attachRealtime(
       }
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, socket));
   };
   server.on('upgrade', onUpgrade);
 

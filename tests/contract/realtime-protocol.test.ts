@@ -165,6 +165,37 @@ describe('Realtime frames', () => {
     ]);
   });
 
+  it('events of every frame length arrive whole and in order with the socket’s other frames', async () => {
+    // Event frames are written whole by the server (FrameBatch), not by ws: a frame's length field
+    // takes 16 bits up to 64 KiB and 64 bits past it, and ws's own frames (the pong) stay in order.
+    await tables.createTable({
+      databaseId: DB,
+      tableId: 'wide',
+      name: 'wide',
+      permissions: [read(Role.any())],
+    });
+    await tables.createStringColumn({
+      databaseId: DB,
+      tableId: 'wide',
+      key: 'body',
+      size: 200_000,
+      required: false,
+    });
+    const socket = open();
+    await socket.next();
+    await subscribe(socket, ['tablesdb.main.tables.wide.rows']);
+    const bodies = ['é'.repeat(500), 'x'.repeat(100_000), 'short'];
+    for (const [i, body] of bodies.entries()) {
+      await tables.createRow({ databaseId: DB, tableId: 'wide', rowId: `w${i}`, data: { body } });
+    }
+    await until(() => socket.frames.filter((f) => f.type === 'event').length === bodies.length);
+    socket.send({ type: 'ping' });
+    await socket.next((f) => f.type === 'pong');
+    const events = socket.frames.filter((f) => f.type === 'event');
+    expect(events.map((f) => f.data.payload.body)).toEqual(bodies);
+    expect(socket.frames.slice(-4).map((f) => f.type)).toEqual(['event', 'event', 'event', 'pong']);
+  });
+
   it('legacy URL mode: channels[] and per-channel queries in the URL', async () => {
     const equal = encodeURIComponent(sdk.Query.equal('title', ['url']));
     const socket = open(`&channels[]=rows&channels[]=files&rows[0]=${equal}`);
