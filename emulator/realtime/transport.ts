@@ -212,14 +212,14 @@ export function attachRealtime(
     // The frame is the same for everyone but its `subscriptions`, so the rest is serialised once.
     // Encoded once: with hundreds of listeners, re-encoding the ~4 KB head per socket dominated.
     const frames = new FrameBatch(`{"type":"event","data":${data.slice(0, -1)},"subscriptions":`);
-    // Many sockets often share a session (tabs, the bench): look each one up once per event.
+    // Many sockets often share a session (tabs, the bench): look each one up once per event. A
+    // session id names one session of one user (it is the sessions' primary key), so it is the key.
     const alive = new Map<string, boolean>();
     const stillAlive = (identity: ConnectionIdentity) => {
-      const key = `${identity.userId}/${identity.sessionId}`;
-      let known = alive.get(key);
+      let known = alive.get(identity.sessionId);
       if (known === undefined) {
         known = sessionAlive(identity);
-        alive.set(key, known);
+        alive.set(identity.sessionId, known);
       }
       return known;
     };
