@@ -10,30 +10,33 @@
  */
 export class FrameBatch {
   readonly #head: Buffer;
-  readonly #tails: { connectionId: number; tail: string; bytes: number }[] = [];
+  readonly #tails: { connectionId: number; tail: Uint8Array }[] = [];
   #bytes = 0;
 
   constructor(head: string) {
     this.#head = Buffer.from(head);
   }
 
-  /** Queues the frame `head + tail` for a connection. */
-  add(connectionId: number, tail: string): void {
-    const bytes = Buffer.byteLength(tail);
-    this.#tails.push({ connectionId, tail, bytes });
-    const length = this.#head.length + bytes;
+  /** Queues the frame `head + tail` (the tail already UTF-8) for a connection. */
+  add(connectionId: number, tail: Uint8Array): void {
+    this.#tails.push({ connectionId, tail });
+    const length = this.#head.length + tail.length;
     this.#bytes += headerLength(length) + length;
   }
 
   /** Hands every queued frame, header and all, to `send`, in the order they were added. */
   send(send: (connectionId: number, frame: Buffer) => void): void {
     const all = Buffer.allocUnsafe(this.#bytes);
+    const head = this.#head;
     let at = 0;
-    for (const { connectionId, tail, bytes } of this.#tails) {
+    for (const { connectionId, tail } of this.#tails) {
       const start = at;
-      at = writeTextHeader(all, at, this.#head.length + bytes);
-      at += this.#head.copy(all, at);
-      at += all.write(tail, at, bytes);
+      at = writeTextHeader(all, at, head.length + tail.length);
+      // TypedArray `set` copies without the view Buffer#copy makes each time.
+      all.set(head, at);
+      at += head.length;
+      all.set(tail, at);
+      at += tail.length;
       send(connectionId, all.subarray(start, at));
     }
   }

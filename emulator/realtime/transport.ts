@@ -83,6 +83,11 @@ interface Live {
    * `FrameBatch`, are written straight to it (see `sendFrame`).
    */
   wire: Duplex;
+  /**
+   * The end of the last event frame it got (`["<subscription id>",…]}}`), encoded, and the
+   * subscription ids it names: the next event that matches the same subscriptions reuses it.
+   */
+  tail: { subscriptionIds: readonly string[]; bytes: Buffer } | null;
   /** Start of the current one-minute window and the messages received in it. */
   windowStart: number;
   messages: number;
@@ -199,6 +204,25 @@ export function attachRealtime(
     if (userId) refreshUser(userId);
   };
 
+  /**
+   * A connection's frame tail for these subscription ids: the one it got last when they are the same
+   * (nearly always: a socket's subscriptions change far less often than events arrive), else a new one.
+   */
+  const tailOf = (id: number, subscriptionIds: readonly string[]): Buffer => {
+    const connection = live.get(id);
+    const last = connection?.tail;
+    if (
+      last &&
+      last.subscriptionIds.length === subscriptionIds.length &&
+      last.subscriptionIds.every((s, i) => s === subscriptionIds[i])
+    ) {
+      return last.bytes;
+    }
+    const bytes = Buffer.from(`${JSON.stringify(subscriptionIds)}}}`);
+    if (connection) connection.tail = { subscriptionIds, bytes };
+    return bytes;
+  };
+
   /** Sends an event to every socket that may hear it, on the subscriptions that match. */
   const broadcast = (event: AppwriteEvent) => {
     const { names, channels, deliveries } = broker.route(event, project.projectId);
@@ -232,7 +256,7 @@ export function attachRealtime(
         const guestMayRead = event.readRoles.includes('any') || event.readRoles.includes('guests');
         if (!guestMayRead) continue;
       }
-      frames.add(connectionId, `${JSON.stringify(subscriptionIds)}}}`);
+      frames.add(connectionId, tailOf(connectionId, subscriptionIds));
     }
     frames.send(sendFrame);
   };
@@ -410,6 +434,7 @@ export function attachRealtime(
     live.set(id, {
       socket,
       wire,
+      tail: null,
       windowStart: Date.now(),
       messages: 0,
       queue: [],

@@ -196,6 +196,39 @@ describe('Realtime frames', () => {
     expect(socket.frames.slice(-4).map((f) => f.type)).toEqual(['event', 'event', 'event', 'pong']);
   });
 
+  it('each event names the subscriptions that match it now, as they are added and removed', async () => {
+    // A socket's frame tail is kept between events while its matching subscriptions stay the same.
+    const socket = open();
+    await socket.next();
+    const channels = ['tablesdb.main.tables.open.rows'];
+    const ask = (type: string, data: unknown) => socket.ask({ type, data }, 'response');
+    let row = 0;
+    const nextEvent = async (title = 'x') => {
+      await tables.createRow({
+        databaseId: DB,
+        tableId: 'open',
+        rowId: `t${row++}`,
+        data: { title },
+      });
+      return (await socket.next((f) => f.type === 'event')).data.subscriptions;
+    };
+    await ask('subscribe', [{ subscriptionId: 'a', channels }]);
+    expect(await nextEvent()).toEqual(['a']);
+    expect(await nextEvent()).toEqual(['a']);
+    // As many subscriptions as before, but another one.
+    await ask('subscribe', [{ subscriptionId: 'b', channels }]);
+    await ask('unsubscribe', [{ subscriptionId: 'a' }]);
+    expect(await nextEvent()).toEqual(['b']);
+    await ask('subscribe', [{ subscriptionId: 'a', channels }]);
+    expect(await nextEvent()).toEqual(['b', 'a']);
+    await ask('subscribe', [
+      { subscriptionId: 'c', channels, queries: [sdk.Query.equal('title', ['y'])] },
+    ]);
+    expect(await nextEvent('x')).toEqual(['b', 'a']);
+    expect(await nextEvent('y')).toEqual(['b', 'a', 'c']);
+    expect(await nextEvent('x')).toEqual(['b', 'a']);
+  });
+
   it('legacy URL mode: channels[] and per-channel queries in the URL', async () => {
     const equal = encodeURIComponent(sdk.Query.equal('title', ['url']));
     const socket = open(`&channels[]=rows&channels[]=files&rows[0]=${equal}`);

@@ -24,9 +24,9 @@ function textFrame(text: string): Buffer {
 test("one event's frames are the shared head plus each socket's own tail, written into one buffer", () => {
   const head = `{"type":"event","data":{"events":["x"],"payload":{"title":"é ${'x'.repeat(5000)}"},"subscriptions":`;
   const batch = new FrameBatch(head);
-  batch.add(1, '["a"]}}');
-  batch.add(7, '["b","ç"]}}');
-  batch.add(3, '["c"]}}');
+  batch.add(1, Buffer.from('["a"]}}'));
+  batch.add(7, Buffer.from('["b","ç"]}}'));
+  batch.add(3, Buffer.from('["c"]}}'));
   const sent: [number, Buffer][] = [];
   batch.send((connectionId, frame) => sent.push([connectionId, frame]));
   expect(sent.map(([id]) => id)).toEqual([1, 7, 3]);
@@ -48,8 +48,8 @@ test('each frame is a whole WebSocket text frame, header and all, at every lengt
     const head = `{"p":"${'é'.repeat(Math.floor((size - tail.length - 8) / 2))}`;
     const pad = 'x'.repeat(size - Buffer.byteLength(head) - tail.length);
     const batch = new FrameBatch(head + pad);
-    batch.add(1, tail);
-    batch.add(2, tail);
+    batch.add(1, Buffer.from(tail));
+    batch.add(2, Buffer.from(tail));
     const frames: Buffer[] = [];
     batch.send((_, frame) => frames.push(frame));
     expect(Buffer.byteLength(head + pad + tail)).toBe(size);
