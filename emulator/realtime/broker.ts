@@ -289,12 +289,14 @@ export class Broker {
   match(event: AppwriteEvent, channels: readonly string[]): Delivery[] {
     const everyone = event.readRoles.includes('any');
     // Which of the event's channels each listening connection is on, in the event's channel order.
-    const candidates = new Map<number, string[]>();
+    // A connection on one of them (nearly every one) is noted with that channel alone, not a list.
+    const candidates = new Map<number, string | string[]>();
     for (const channel of channels) {
       for (const id of this.#byChannel.get(channel) ?? []) {
         const on = candidates.get(id);
-        if (on) on.push(channel);
-        else candidates.set(id, [channel]);
+        if (on === undefined) candidates.set(id, channel);
+        else if (typeof on === 'string') candidates.set(id, [on, channel]);
+        else on.push(channel);
       }
     }
     const deliveries: Delivery[] = [];
@@ -325,10 +327,14 @@ export class Broker {
    * queries the payload passes: each once, in channel order, as Appwrite's getSubscribers walks
    * them. A connection on one of the channels — nearly every one — needs no de-duplication.
    */
-  #matching(connection: Connection, on: readonly string[], event: AppwriteEvent): string[] {
+  #matching(
+    connection: Connection,
+    on: string | readonly string[],
+    event: AppwriteEvent,
+  ): string[] {
     const subscriptionIds: string[] = [];
-    if (on.length === 1) {
-      for (const id of connection.channels.get(on[0] as string) ?? []) {
+    if (typeof on === 'string') {
+      for (const id of connection.channels.get(on) ?? []) {
         if (this.#passes(connection, id, event)) subscriptionIds.push(id);
       }
       return subscriptionIds;
