@@ -24,9 +24,14 @@ export class FrameBatch {
     this.#bytes += headerLength(length) + length;
   }
 
-  /** Hands every queued frame, header and all, to `send`, in the order they were added. */
-  send(send: (connectionId: number, frame: Buffer) => void): void {
-    const all = Buffer.allocUnsafe(this.#bytes);
+  /**
+   * Hands every queued frame, header and all, to `send`, in the order they were added. They are
+   * written into `spare` when it is large enough (a buffer no socket still holds a slice of), else
+   * into a new buffer; returns the buffer used.
+   */
+  send(send: (connectionId: number, frame: Buffer) => void, spare?: Buffer): Buffer {
+    const all =
+      spare !== undefined && spare.length >= this.#bytes ? spare : Buffer.allocUnsafe(this.#bytes);
     const head = this.#head;
     let at = 0;
     for (const { connectionId, tail } of this.#tails) {
@@ -39,6 +44,7 @@ export class FrameBatch {
       at += tail.length;
       send(connectionId, all.subarray(start, at));
     }
+    return all;
   }
 }
 

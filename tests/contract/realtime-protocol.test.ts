@@ -196,6 +196,42 @@ describe('Realtime frames', () => {
     expect(socket.frames.slice(-4).map((f) => f.type)).toEqual(['event', 'event', 'event', 'pong']);
   });
 
+  it('a socket that stops reading gets every frame intact once it reads again', async () => {
+    // The server writes the next event's frames into the last event's buffer only when no socket
+    // still holds part of it: this one's frames wait in the server's send queue meanwhile.
+    await tables.createTable({
+      databaseId: DB,
+      tableId: 'slow',
+      name: 'slow',
+      permissions: [read(Role.any())],
+    });
+    await tables.createStringColumn({
+      databaseId: DB,
+      tableId: 'slow',
+      key: 'body',
+      size: 200_000,
+      required: false,
+    });
+    const channels = ['tablesdb.main.tables.slow.rows'];
+    const [slow, fast] = [open(), open()];
+    for (const socket of [slow, fast]) {
+      await socket.next();
+      await subscribe(socket, channels);
+    }
+    slow.ws.pause();
+    // Enough to fill the loopback socket's buffers several times over.
+    const bodies = Array.from({ length: 60 }, (_, i) => `${i}:`.padEnd(100_000, 'abcdefgh'[i % 8]));
+    for (const [i, body] of bodies.entries()) {
+      await tables.createRow({ databaseId: DB, tableId: 'slow', rowId: `s${i}`, data: { body } });
+    }
+    const events = (socket: Socket) => socket.frames.filter((f) => f.type === 'event');
+    await until(() => events(fast).length === bodies.length);
+    slow.ws.resume();
+    await until(() => events(slow).length === bodies.length, 10_000);
+    expect(events(slow).map((f) => f.data.payload.body)).toEqual(bodies);
+    expect(events(fast).map((f) => f.data.payload.body)).toEqual(bodies);
+  });
+
   it('each event names the subscriptions that match it now, as they are added and removed', async () => {
     // A socket's frame tail is kept between events while its matching subscriptions stay the same.
     const socket = open();

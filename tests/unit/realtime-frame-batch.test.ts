@@ -56,3 +56,21 @@ test('each frame is a whole WebSocket text frame, header and all, at every lengt
     expect(frames).toEqual([textFrame(head + pad + tail), textFrame(head + pad + tail)]);
   }
 });
+
+test('the frames are written into a spare buffer when it is large enough, else into a new one', () => {
+  const batch = () => {
+    const frames = new FrameBatch('{"head":');
+    frames.add(1, Buffer.from('1}'));
+    frames.add(2, Buffer.from('2}'));
+    return frames;
+  };
+  const spare = Buffer.alloc(64);
+  const sent: Buffer[] = [];
+  expect(batch().send((_, frame) => sent.push(frame), spare)).toBe(spare);
+  expect(sent.map((frame) => frame.buffer)).toEqual([spare.buffer, spare.buffer]);
+  expect(sent.map((frame) => frame.subarray(2).toString())).toEqual(['{"head":1}', '{"head":2}']);
+  const small = Buffer.alloc(10);
+  const used = batch().send(() => {}, small);
+  expect(used).not.toBe(small);
+  expect(used.length).toBe(24);
+});
