@@ -1,8 +1,8 @@
 /**
  * Issue 5's Realtime figure: 1,000 sockets subscribed to one table; createRow (API key) → the last of
- * the deliveries, p50/p99 over many rows, beside a bare node:http + ws broadcast of frames as large to
- * as many sockets in the same run. Half the sockets are signed in as a user the table does not let read: they must
- * receive nothing.
+ * the deliveries, p50/p99 over many rows, beside a bare node:http + ws broadcast of the same frames
+ * to as many sockets, the two taking turns round by round in the same run. Half the sockets are
+ * signed in as a user the table does not let read: they must receive nothing.
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -40,44 +40,82 @@ function connect(
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-/** Runs `rounds` times: `trigger(marker)`, then waits until every listener in `expect` saw it. */
-async function measure(
-  listeners: Listener[],
-  arrivals: Map<string, number[]>,
-  trigger: (marker: string) => Promise<unknown>,
-  rounds: number,
-): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const marker = `m${i}x${Math.random().toString(36).slice(2, 8)}`;
-    arrivals.set(marker, []);
-    const start = performance.now();
-    await trigger(marker);
-    const deadline = Date.now() + 5000;
-    while ((arrivals.get(marker)?.length ?? 0) < listeners.length) {
-      if (Date.now() > deadline)
-        throw new Error(`round ${i}: only ${arrivals.get(marker)?.length} deliveries`);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const last = Math.max(...(arrivals.get(marker) ?? [start]));
-    times.push(last - start);
-    arrivals.delete(marker);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+/** One round: when each listener saw its marker, and what to call once all `expected` did. */
+interface Round {
+  arrivals: number[];
+  expected: number;
+  done: () => void;
 }
 
-/** The size of the last event frame seen, so the baseline broadcasts as many bytes. */
-let frameBytes = 0;
+/** One side of the comparison: its listeners, and what makes every one of them hear a marker. */
+interface Side {
+  listeners: Listener[];
+  trigger: (marker: string) => Promise<unknown>;
+}
+
+/**
+ * One round: `trigger(marker)`, then the time until the last of the side's listeners saw it. The wait
+ * sleeps until that last frame wakes it (a loop polling on setImmediate kept the load generator's
+ * core busy the whole round, on a machine with two).
+ */
+async function once(side: Side, rounds: Map<string, Round>, i: number): Promise<number> {
+  const marker = `m${i}x${Math.random().toString(36).slice(2, 8)}`;
+  const arrivals: number[] = [];
+  const all = new Promise<void>((done) =>
+    rounds.set(marker, { arrivals, expected: side.listeners.length, done }),
+  );
+  const start = performance.now();
+  await side.trigger(marker);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`round ${i}: only ${arrivals.length} deliveries`)),
+      5000,
+    );
+  });
+  await Promise.race([all, late]).finally(() => clearTimeout(timer));
+  rounds.delete(marker);
+  return Math.max(...arrivals) - start;
+}
+
+/**
+ * Runs `count` rounds of every side, the sides taking turns round by round, so a burst of load from
+ * elsewhere on the machine falls on both alike; p50 and p99 per side.
+ */
+async function measure(
+  sides: Side[],
+  rounds: Map<string, Round>,
+  count: number,
+): Promise<{ p50: number; p99: number }[]> {
+  const times = sides.map((): number[] => []);
+  for (let i = 0; i < count; i++) {
+    for (const [k, side] of sides.entries()) times[k]?.push(await once(side, rounds, i));
+  }
+  return times.map((sideTimes) => {
+    sideTimes.sort((a, b) => a - b);
+    return { p50: round(percentile(sideTimes, 50)), p99: round(percentile(sideTimes, 99)) };
+  });
+}
+
+/**
+ * The last event frame seen and its marker, so the baseline broadcasts the same frame (a fresh
+ * marker in place of the old): as many bytes, and the marker as far in, so the listeners' own work
+ * per frame (decoding it, finding the marker) is the same in both runs. A frame of padding with the
+ * marker first took the client a third of the time to scan, 500 times a round.
+ */
+let lastFrame = { text: '', marker: '' };
 
 /** Notes, for every frame, when it mentioned a marker still being measured. */
-function recorder(arrivals: Map<string, number[]>) {
+function recorder(rounds: Map<string, Round>) {
   return (listener: Listener, text: string) => {
     const match = /"(m\d+x[a-z0-9]+)"/.exec(text);
     if (!match?.[1]) return;
     listener.events++;
-    frameBytes = text.length;
-    arrivals.get(match[1])?.push(performance.now());
+    lastFrame = { text, marker: match[1] };
+    const round = rounds.get(match[1]);
+    if (!round) return;
+    round.arrivals.push(performance.now());
+    if (round.arrivals.length === round.expected) round.done();
   };
 }
 
@@ -129,8 +167,8 @@ export async function benchRealtimeFanout(): Promise<Figure[]> {
     const fanSession = await sessionOf('fan');
     const strangerSession = await sessionOf('stranger');
 
-    const arrivals = new Map<string, number[]>();
-    const record = recorder(arrivals);
+    const rounds = new Map<string, Round>();
+    const record = recorder(rounds);
     const wsUrl = `${server.url.replace('http', 'ws')}/realtime?project=${server.projectId}`;
     const fans: Listener[] = [];
     const strangers: Listener[] = [];
@@ -159,26 +197,24 @@ export async function benchRealtimeFanout(): Promise<Figure[]> {
         rowId: 'unique()',
         data: { title: marker },
       });
-    await measure(fans, arrivals, createRow, 10); // warm-up
-    const fanout = await measure(fans, arrivals, createRow, ROUNDS);
-    const leaked = strangers.reduce((n, l) => n + l.events, 0);
+    const ours: Side = { listeners: fans, trigger: createRow };
+    await measure([ours], rounds, 10); // warm-up, and an event frame for the baseline to send
 
-    for (const l of all.splice(0)) l.socket.terminate();
     const bare: Listener[] = [];
     for (let i = 0; i < SOCKETS / 2; i++) {
       const listener = await connect(baseline.url.replace('http', 'ws'), {}, record);
       bare.push(listener);
       all.push(listener);
     }
-    // The same bytes per frame as the emulator's event (its 64 names and 16 channels included).
-    const padding = 'x'.repeat(Math.max(0, frameBytes - 40));
+    // The emulator's own event frame (its 64 names and 16 channels included), with each round's marker.
+    const { text: frame, marker: seen } = lastFrame;
     const broadcast = (marker: string) =>
-      fetch(`${baseline.url}/broadcast`, {
-        method: 'POST',
-        body: JSON.stringify({ title: marker, padding }),
-      });
-    await measure(bare, arrivals, broadcast, 10);
-    const bareFanout = await measure(bare, arrivals, broadcast, ROUNDS);
+      fetch(`${baseline.url}/broadcast`, { method: 'POST', body: frame.replace(seen, marker) });
+    const theirs: Side = { listeners: bare, trigger: broadcast };
+    await measure([ours, theirs], rounds, 10);
+    const [fanout, bareFanout] = await measure([ours, theirs], rounds, ROUNDS);
+    if (!fanout || !bareFanout) throw new Error('no figures');
+    const leaked = strangers.reduce((n, l) => n + l.events, 0);
 
     return [
       {

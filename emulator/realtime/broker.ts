@@ -34,6 +34,11 @@ export interface Subscription {
 
 interface Connection {
   identity: ConnectionIdentity;
+  /**
+   * The identity's role set as one string (`roleSetKey`): connections holding the same roles share
+   * it, so an event checks its read roles once per distinct role set, not once per connection.
+   */
+  roleSet: string;
   subscriptions: Map<string, Subscription>;
   /**
    * channel → ids of this connection's subscriptions on it. Removing a subscription touches only its
@@ -46,6 +51,14 @@ interface Connection {
 export interface Delivery {
   connectionId: number;
   subscriptionIds: string[];
+}
+
+/**
+ * What decides whether a connection may read an event: its roles, or being the console (`admin`),
+ * as one string. Equal for equal role lists, so connections can be grouped by it.
+ */
+function roleSetKey(identity: ConnectionIdentity): string {
+  return identity.admin ? 'admin' : JSON.stringify(identity.roles);
 }
 
 /** The guest identity every connection starts with until it authenticates. */
@@ -89,10 +102,17 @@ export class Broker {
    */
   indexSteps = 0;
 
+  /**
+   * Read-role checks made so far: one per distinct role set among an event's listeners. Tests read it
+   * to check that connections holding the same roles are checked once per event.
+   */
+  roleChecks = 0;
+
   /** Registers a connection. */
   connect(connectionId: number, identity: ConnectionIdentity = GUEST): void {
     this.#connections.set(connectionId, {
       identity,
+      roleSet: roleSetKey(identity),
       subscriptions: new Map(),
       channels: new Map(),
     });
@@ -139,6 +159,7 @@ export class Broker {
     if (!connection) return;
     const previous = connection.identity.userId;
     connection.identity = identity;
+    connection.roleSet = roleSetKey(identity);
     if (previous === identity.userId) return;
     this.#unindexUser(connectionId, previous);
     this.#indexUser(connectionId, identity.userId);
@@ -268,25 +289,32 @@ export class Broker {
   match(event: AppwriteEvent, channels: readonly string[]): Delivery[] {
     const everyone = event.readRoles.includes('any');
     // Which of the event's channels each listening connection is on, in the event's channel order.
-    const candidates = new Map<number, string[]>();
+    // A connection on one of them (nearly every one) is noted with that channel alone, not a list.
+    const candidates = new Map<number, string | string[]>();
     for (const channel of channels) {
       for (const id of this.#byChannel.get(channel) ?? []) {
         const on = candidates.get(id);
-        if (on) on.push(channel);
-        else candidates.set(id, [channel]);
+        if (on === undefined) candidates.set(id, channel);
+        else if (typeof on === 'string') candidates.set(id, [on, channel]);
+        else on.push(channel);
       }
     }
     const deliveries: Delivery[] = [];
+    // Whether each role set among the listeners may read the event: hundreds of sockets signed in
+    // as the same users hold a handful of role sets, so each is checked once.
+    const mayRead = new Map<string, boolean>();
     for (const [connectionId, on] of candidates) {
       const connection = this.#connections.get(connectionId);
       if (!connection) continue;
-      const identity = connection.identity;
-      if (
-        !everyone &&
-        !identity.admin &&
-        !identity.roles.some((r) => event.readRoles.includes(r))
-      ) {
-        continue;
+      if (!everyone) {
+        let allowed = mayRead.get(connection.roleSet);
+        if (allowed === undefined) {
+          this.roleChecks++;
+          const { admin, roles } = connection.identity;
+          allowed = admin === true || roles.some((r) => event.readRoles.includes(r));
+          mayRead.set(connection.roleSet, allowed);
+        }
+        if (!allowed) continue;
       }
       const subscriptionIds = this.#matching(connection, on, event);
       if (subscriptionIds.length > 0) deliveries.push({ connectionId, subscriptionIds });
@@ -299,10 +327,14 @@ export class Broker {
    * queries the payload passes: each once, in channel order, as Appwrite's getSubscribers walks
    * them. A connection on one of the channels — nearly every one — needs no de-duplication.
    */
-  #matching(connection: Connection, on: readonly string[], event: AppwriteEvent): string[] {
+  #matching(
+    connection: Connection,
+    on: string | readonly string[],
+    event: AppwriteEvent,
+  ): string[] {
     const subscriptionIds: string[] = [];
-    if (on.length === 1) {
-      for (const id of connection.channels.get(on[0] as string) ?? []) {
+    if (typeof on === 'string') {
+      for (const id of connection.channels.get(on) ?? []) {
         if (this.#passes(connection, id, event)) subscriptionIds.push(id);
       }
       return subscriptionIds;

@@ -165,6 +165,106 @@ describe('Realtime frames', () => {
     ]);
   });
 
+  it('events of every frame length arrive whole and in order with the socket’s other frames', async () => {
+    // Event frames are written whole by the server (FrameBatch), not by ws: a frame's length field
+    // takes 16 bits up to 64 KiB and 64 bits past it, and ws's own frames (the pong) stay in order.
+    await tables.createTable({
+      databaseId: DB,
+      tableId: 'wide',
+      name: 'wide',
+      permissions: [read(Role.any())],
+    });
+    await tables.createStringColumn({
+      databaseId: DB,
+      tableId: 'wide',
+      key: 'body',
+      size: 200_000,
+      required: false,
+    });
+    const socket = open();
+    await socket.next();
+    await subscribe(socket, ['tablesdb.main.tables.wide.rows']);
+    const bodies = ['é'.repeat(500), 'x'.repeat(100_000), 'short'];
+    for (const [i, body] of bodies.entries()) {
+      await tables.createRow({ databaseId: DB, tableId: 'wide', rowId: `w${i}`, data: { body } });
+    }
+    await until(() => socket.frames.filter((f) => f.type === 'event').length === bodies.length);
+    socket.send({ type: 'ping' });
+    await socket.next((f) => f.type === 'pong');
+    const events = socket.frames.filter((f) => f.type === 'event');
+    expect(events.map((f) => f.data.payload.body)).toEqual(bodies);
+    expect(socket.frames.slice(-4).map((f) => f.type)).toEqual(['event', 'event', 'event', 'pong']);
+  });
+
+  it('a socket that stops reading gets every frame intact once it reads again', async () => {
+    // The server writes the next event's frames into the last event's buffer only when no socket
+    // still holds part of it: this one's frames wait in the server's send queue meanwhile.
+    await tables.createTable({
+      databaseId: DB,
+      tableId: 'slow',
+      name: 'slow',
+      permissions: [read(Role.any())],
+    });
+    await tables.createStringColumn({
+      databaseId: DB,
+      tableId: 'slow',
+      key: 'body',
+      size: 200_000,
+      required: false,
+    });
+    const channels = ['tablesdb.main.tables.slow.rows'];
+    const [slow, fast] = [open(), open()];
+    for (const socket of [slow, fast]) {
+      await socket.next();
+      await subscribe(socket, channels);
+    }
+    slow.ws.pause();
+    // Enough to fill the loopback socket's buffers several times over.
+    const bodies = Array.from({ length: 60 }, (_, i) => `${i}:`.padEnd(100_000, 'abcdefgh'[i % 8]));
+    for (const [i, body] of bodies.entries()) {
+      await tables.createRow({ databaseId: DB, tableId: 'slow', rowId: `s${i}`, data: { body } });
+    }
+    const events = (socket: Socket) => socket.frames.filter((f) => f.type === 'event');
+    await until(() => events(fast).length === bodies.length);
+    slow.ws.resume();
+    await until(() => events(slow).length === bodies.length, 10_000);
+    expect(events(slow).map((f) => f.data.payload.body)).toEqual(bodies);
+    expect(events(fast).map((f) => f.data.payload.body)).toEqual(bodies);
+  });
+
+  it('each event names the subscriptions that match it now, as they are added and removed', async () => {
+    // A socket's frame tail is kept between events while its matching subscriptions stay the same.
+    const socket = open();
+    await socket.next();
+    const channels = ['tablesdb.main.tables.open.rows'];
+    const ask = (type: string, data: unknown) => socket.ask({ type, data }, 'response');
+    let row = 0;
+    const nextEvent = async (title = 'x') => {
+      await tables.createRow({
+        databaseId: DB,
+        tableId: 'open',
+        rowId: `t${row++}`,
+        data: { title },
+      });
+      return (await socket.next((f) => f.type === 'event')).data.subscriptions;
+    };
+    await ask('subscribe', [{ subscriptionId: 'a', channels }]);
+    expect(await nextEvent()).toEqual(['a']);
+    expect(await nextEvent()).toEqual(['a']);
+    // As many subscriptions as before, but another one.
+    await ask('subscribe', [{ subscriptionId: 'b', channels }]);
+    await ask('unsubscribe', [{ subscriptionId: 'a' }]);
+    expect(await nextEvent()).toEqual(['b']);
+    await ask('subscribe', [{ subscriptionId: 'a', channels }]);
+    expect(await nextEvent()).toEqual(['b', 'a']);
+    await ask('subscribe', [
+      { subscriptionId: 'c', channels, queries: [sdk.Query.equal('title', ['y'])] },
+    ]);
+    expect(await nextEvent('x')).toEqual(['b', 'a']);
+    expect(await nextEvent('y')).toEqual(['b', 'a', 'c']);
+    expect(await nextEvent('x')).toEqual(['b', 'a']);
+  });
+
   it('legacy URL mode: channels[] and per-channel queries in the URL', async () => {
     const equal = encodeURIComponent(sdk.Query.equal('title', ['url']));
     const socket = open(`&channels[]=rows&channels[]=files&rows[0]=${equal}`);

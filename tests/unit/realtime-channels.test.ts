@@ -2,7 +2,12 @@ import { Query } from 'node-appwrite';
 import { describe, expect, test } from 'vitest';
 import { eventNames } from '../../emulator/core/platform/event-names.ts';
 import type { AppwriteEvent } from '../../emulator/core/platform/events.ts';
-import { Broker, REALTIME_LIMITS, SubscriptionLimitError } from '../../emulator/realtime/broker.ts';
+import {
+  Broker,
+  GUEST,
+  REALTIME_LIMITS,
+  SubscriptionLimitError,
+} from '../../emulator/realtime/broker.ts';
 import { channelsOf, convertChannels } from '../../emulator/realtime/channels.ts';
 import {
   compileRealtimeQueries,
@@ -192,6 +197,42 @@ describe('broker', () => {
     ]);
     broker.disconnect(1);
     expect(broker.route(forUsers, 'p').deliveries).toEqual([]);
+  });
+
+  test('read roles are checked once per role set among the listeners, and only permitted sockets get the event', () => {
+    const broker = new Broker();
+    const fan = (n: number) => ({
+      userId: 'fan',
+      sessionId: `s${n}`,
+      roles: ['user:fan', 'label:fans'],
+    });
+    const stranger = { userId: 'x', sessionId: 'sx', roles: ['user:x', 'users'] };
+    broker.connect(1, fan(1));
+    broker.connect(2, stranger);
+    broker.connect(3, fan(3));
+    broker.connect(4, { ...stranger });
+    broker.connect(5, { ...GUEST, admin: true });
+    for (const id of [1, 2, 3, 4, 5]) {
+      broker.subscribe(id, `sub${id}`, ['rows'], compileRealtimeQueries([]));
+    }
+    const forFans = { ...rowEvent('create'), readRoles: ['label:fans'] };
+    const before = broker.roleChecks;
+    expect(broker.route(forFans, 'p').deliveries).toEqual([
+      { connectionId: 1, subscriptionIds: ['sub1'] },
+      { connectionId: 3, subscriptionIds: ['sub3'] },
+      { connectionId: 5, subscriptionIds: ['sub5'] },
+    ]);
+    // Three role sets (the fans', the strangers', the console's) among five sockets.
+    expect(broker.roleChecks - before).toBe(3);
+    // A socket whose roles change is judged by its new role set.
+    broker.setIdentity(2, fan(2));
+    broker.setIdentity(3, stranger);
+    expect(
+      broker
+        .route(forFans, 'p')
+        .deliveries.map((d) => d.connectionId)
+        .sort(),
+    ).toEqual([1, 2, 5]);
   });
 
   test('a connection on several of the event’s channels gets each subscription once, in channel order, and the names come with the channels', () => {
