@@ -52,3 +52,26 @@ export function toRow(
   }
   return row;
 }
+
+/**
+ * The same row from a raw record: `$id`, `$sequence`, `$createdAt`, `$updatedAt`, `$permissions`,
+ * then `table.columns` in order (the columns Rows' point read selects).
+ */
+export function rowFromValues(table: TableInfo, values: unknown[], select: string[] | null): Row {
+  const row: Row = {
+    $id: values[0] as string,
+    $sequence: values[1] as number,
+    $tableId: table.id,
+    $databaseId: table.databaseId,
+    $createdAt: values[2] as string,
+    $updatedAt: values[3] as string,
+    $permissions: JSON.parse(values[4] as string) as string[],
+  };
+  const columns = table.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as TableInfo['columns'][number];
+    if (select && !select.includes(column.key)) continue;
+    row[column.key] = decodeValue(column, values[5 + i]);
+  }
+  return row;
+}
