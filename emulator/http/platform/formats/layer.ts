@@ -6,7 +6,7 @@ import type {
 } from 'fastify';
 import { SERVER_VERSION } from '../../../core/platform/error-body.ts';
 import { compareVersions, hookList } from '../context.ts';
-import { type ItemModel, isListModel, LISTS, tagOf } from './models.ts';
+import { asModel, type ItemModel, isListModel, LISTS, type ModelName, tagOf } from './models.ts';
 import { filterRequest } from './request-filters.ts';
 import { type Convert, responseFiltersFor } from './response-filters.ts';
 
@@ -124,6 +124,24 @@ export function convertResponse(payload: unknown, format: string): unknown {
     ...content,
     [list.key]: items.map((entry: Json) => convertItem(entry, steps, tagOf(entry)?.source)),
   };
+}
+
+/**
+ * `asModel` for a route on a hot path, which has the request: the tag matters only to a format
+ * that converts the model (`convertResponse` passes anything else through as it is), so for the
+ * server's own format — what a current SDK asks for — the value goes untagged, sparing a property
+ * definition on every answer.
+ */
+export function asModelFor<T extends object>(
+  request: FastifyRequest,
+  model: ModelName,
+  value: T,
+  source?: unknown,
+): T {
+  const item = isListModel(model) ? LISTS[model].item : model;
+  return stepsFor(item, request.responseFormat).length === 0
+    ? value
+    : asModel(model, value, source);
 }
 
 /** A plain parameters object (a parsed JSON body or query), not a Buffer or a stream. */
