@@ -151,10 +151,8 @@ function isParams(value: unknown): value is Json {
   return proto === Object.prototype || proto === null;
 }
 
-/** The route's parameters after the request filters of the caller's format. */
-function filterParams(request: FastifyRequest): void {
-  const id = request.routeOptions.config.operation;
-  if (!id) return;
+/** The route's parameters after the request filters of the caller's format for SDK method `id`. */
+function filterParams(request: FastifyRequest, id: string): void {
   const format = request.responseFormat;
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (isParams(request.query)) request.query = filterRequest(request.query, id, format);
@@ -175,9 +173,11 @@ export function registerResponseFormats(app: FastifyInstance): void {
     done();
   });
   // Only the routes that name an SDK method have request filters: the others skip the hook.
+  // The hook knows the route's method from here (`request.routeOptions` builds an object per call).
   app.addHook('onRoute', (route) => {
-    if (!route.config?.operation) return;
-    route.preValidation = [requestFilters, ...hookList(route.preValidation)];
+    const id = route.config?.operation;
+    if (!id) return;
+    route.preValidation = [requestFilters(id), ...hookList(route.preValidation)];
   });
   app.addHook('preSerialization', (request, reply, payload, done) => {
     done(
@@ -187,7 +187,9 @@ export function registerResponseFormats(app: FastifyInstance): void {
   });
 }
 
-const requestFilters: preValidationHookHandler = (request, _reply, done) => {
-  filterParams(request);
-  done();
-};
+const requestFilters =
+  (id: string): preValidationHookHandler =>
+  (request, _reply, done) => {
+    filterParams(request, id);
+    done();
+  };
