@@ -79,12 +79,13 @@ export class Rows {
         `Invalid query method: ${other.method} (getting one row takes only select).`,
       );
     }
-    const compiled = compileQueries(table, parsed);
+    // Only `select` can be left, and without queries there is nothing to compile.
+    const select = parsed.length === 0 ? null : compileQueries(table, parsed).select;
     const access = this.access(principal, table, 'read');
     if (access === 'all') {
       const values = this.pointRead(table).get(rowId) as unknown[] | undefined;
       if (!values) throw rowNotFound(rowId);
-      return rowFromValues(table, values, compiled.select);
+      return rowFromValues(table, values, select);
     }
     let sql = `SELECT * FROM "${table.rowsTable}" r WHERE r."$id" = ?`;
     const params: unknown[] = [rowId];
@@ -95,7 +96,7 @@ export class Rows {
     }
     const record = access === 'none' ? undefined : this.prepare(sql).get(...params);
     if (!record) throw rowNotFound(rowId);
-    return toRow(table, record as Record<string, unknown>, compiled.select);
+    return toRow(table, record as Record<string, unknown>, select);
   }
 
   /**
