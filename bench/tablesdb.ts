@@ -12,7 +12,7 @@
  */
 import { Client, ID, Permission, Query, Role, TablesDB, Users } from 'node-appwrite';
 import { load, round, sequential } from './lib/load.ts';
-import { startBaseline, startLocalAppwrite } from './lib/processes.ts';
+import { pinnedApart, startBaseline, startLocalAppwrite } from './lib/processes.ts';
 import type { Figure } from './lib/report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -41,19 +41,18 @@ export async function benchTablesDB(): Promise<Figure[]> {
     const list100k = await listLatency(server.url, headers);
 
     const rowUrl = `${server.url}/tablesdb/bench/tables/items/rows/row12345`;
-    const read = await load({
-      url: rowUrl,
-      headers,
-      connections: 50,
-      seconds: SECONDS,
-      sample: server.cpuMs,
-    });
-    const bareRead = await load({
-      url: `${baseline.url}/rows/row12345`,
-      connections: 50,
-      seconds: SECONDS,
-      sample: baseline.cpuMs,
-    });
+    // Each server on a CPU of its own, apart from the load generator (see pinnedApart).
+    const read = await pinnedApart(server, () =>
+      load({ url: rowUrl, headers, connections: 50, seconds: SECONDS, sample: server.cpuMs }),
+    );
+    const bareRead = await pinnedApart(baseline, () =>
+      load({
+        url: `${baseline.url}/rows/row12345`,
+        connections: 50,
+        seconds: SECONDS,
+        sample: baseline.cpuMs,
+      }),
+    );
 
     const sessions = await makeUsers(users);
     let next = 0;

@@ -325,7 +325,11 @@ async function assemble(
     serverFactory,
     // `<function>.functions.localhost` requests go to that function (http/functions/domains.ts),
     // `<site>.sites.localhost` ones to that site (http/sites/serve.ts).
-    rewriteUrl: (request) => rewriteSiteHost(request) ?? rewriteFunctionHost(request),
+    // Both need a `.localhost` host; every other request keeps its URL without either looking.
+    rewriteUrl: (request) =>
+      request.headers.host?.toLowerCase().includes('.localhost')
+        ? (rewriteSiteHost(request) ?? rewriteFunctionHost(request))
+        : (request.url ?? '/'),
     // Errors found before any route runs are answered in Appwrite's shape too (http/platform/errors.ts,
     // http/platform/protocol-errors.ts).
     frameworkErrors: frameworkErrorHandler(sink),

@@ -129,15 +129,26 @@ export class KeyStore {
   readonly #recent = new Map<string, ApiKey | null>();
 
   /**
+   * The last lookup, checked before `#recent`: a server mostly sees one key (the app's, or one
+   * execution's) many times in a row, and comparing the secret costs less than hashing it for the
+   * map. Cleared with `#recent`.
+   */
+  #last: { secret: string; key: ApiKey | null } | null = null;
+
+  /**
    * The key a secret belongs to, or `null`. Expiry is reported, not enforced, here. A signed key
    * whose signature, shape or claims are wrong is `null`, like an unknown stored key.
    */
   find(secret: string): ApiKey | null {
-    const cached = this.#recent.get(secret);
-    if (cached !== undefined) return cached;
-    const key = this.#signed(secret) ?? this.#stored(secret);
-    if (this.#recent.size >= 1024) this.#recent.clear();
-    this.#recent.set(secret, key);
+    const last = this.#last;
+    if (last !== null && last.secret === secret) return last.key;
+    let key = this.#recent.get(secret);
+    if (key === undefined) {
+      key = this.#signed(secret) ?? this.#stored(secret);
+      if (this.#recent.size >= 1024) this.#recent.clear();
+      this.#recent.set(secret, key);
+    }
+    this.#last = { secret, key };
     return key;
   }
 
@@ -172,6 +183,7 @@ export class KeyStore {
    */
   deleteExpired(namePrefix: string, now: string = isoDate()): number {
     this.#recent.clear();
+    this.#last = null;
     return this.db
       .prepare(
         'DELETE FROM auth_keys WHERE expire IS NOT NULL AND expire < ? AND substr(name, 1, ?) = ?',

@@ -6,5 +6,7 @@ import qs from 'qs';
  * list of queries. HTTP routes (and form bodies) and the Realtime upgrade URL read them alike.
  */
 export function parseQueryString(text: string): Record<string, unknown> {
+  // Most requests have no query string; qs would answer the same `{}` after preparing its options.
+  if (text === '') return {};
   return qs.parse(text, { arrayLimit: 10_000, parameterLimit: 10_000, depth: 10 });
 }

@@ -27,7 +27,7 @@ import {
   rowNotFound,
   unauthorized,
 } from './row-input.ts';
-import { type Row, type RowList, toRow } from './row-model.ts';
+import { type Row, type RowList, rowFromValues, toRow } from './row-model.ts';
 import type { Schema, TableInfo } from './schema.ts';
 
 export { presentRow, type Row, type RowList } from './row-model.ts';
@@ -47,6 +47,7 @@ export class Rows {
   private readonly schema: Schema;
   private statements = new Map<string, Statement>();
   private statementsVersion = -1;
+  private pointReads = new WeakMap<TableInfo, Statement>();
 
   private readonly transact: Transact;
 
@@ -78,8 +79,14 @@ export class Rows {
         `Invalid query method: ${other.method} (getting one row takes only select).`,
       );
     }
-    const compiled = compileQueries(table, parsed);
+    // Only `select` can be left, and without queries there is nothing to compile.
+    const select = parsed.length === 0 ? null : compileQueries(table, parsed).select;
     const access = this.access(principal, table, 'read');
+    if (access === 'all') {
+      const values = this.pointRead(table).get(rowId) as unknown[] | undefined;
+      if (!values) throw rowNotFound(rowId);
+      return rowFromValues(table, values, select);
+    }
     let sql = `SELECT * FROM "${table.rowsTable}" r WHERE r."$id" = ?`;
     const params: unknown[] = [rowId];
     if (access === 'rows') {
@@ -89,7 +96,7 @@ export class Rows {
     }
     const record = access === 'none' ? undefined : this.prepare(sql).get(...params);
     if (!record) throw rowNotFound(rowId);
-    return toRow(table, record as Record<string, unknown>, compiled.select);
+    return toRow(table, record as Record<string, unknown>, select);
   }
 
   /**
@@ -718,6 +725,25 @@ export class Rows {
 
   private write<T>(fn: () => T): T {
     return this.transact(fn);
+  }
+
+  /**
+   * `get`'s read of one row by id without a permission filter, per table: in raw mode (values by
+   * position, the columns in `rowFromValues`'s order), which spares better-sqlite3 naming every
+   * value of every row it returns. A TableInfo is built anew after every schema change
+   * (schema.ts), so a statement prepared against the old columns is never used for the new ones.
+   */
+  private pointRead(table: TableInfo): Statement {
+    let statement = this.pointReads.get(table);
+    if (!statement) {
+      const names = ['$id', '$sequence', '$createdAt', '$updatedAt', '$permissions'];
+      for (const column of table.columns) names.push(column.key);
+      statement = this.schema.db
+        .prepare(`SELECT ${names.map(ident).join(', ')} FROM "${table.rowsTable}" WHERE "$id" = ?`)
+        .raw(true);
+      this.pointReads.set(table, statement);
+    }
+    return statement;
   }
 
   /** Prepared statements are reused until the schema changes (an ALTER may change `SELECT *`). */

@@ -4,6 +4,7 @@ import { userIdOf } from '../../core/platform/principal.ts';
 import type { Project } from '../../core/project.ts';
 import { presentRow, type Row } from '../../core/tablesdb/rows.ts';
 import { abuse, WRITE_RATE } from '../platform/abuse.ts';
+import { asModelFor } from '../platform/formats/layer.ts';
 import { asModel } from '../platform/formats/models.ts';
 import { includeTotal } from '../platform/metadata-page.ts';
 import {
@@ -31,10 +32,10 @@ export function registerRowRoutes(app: FastifyInstance, project: Project, d: Dia
   /** How the core announces a write: in this dialect, by the user who asked. */
   const announced = (request: Req) => ({ legacy: d.legacy, by: userIdOf(request.principal) });
   /** The Row (Document on the legacy paths) model, tagged for the response-format layer. */
-  const shapeRow = (_request: Req, row: Row) =>
-    asModel(d.legacy ? 'document' : 'row', presentRow(row, { legacy: d.legacy }));
-  const shapeRows = (_request: Req, list: { total: number; rows: Row[] }) =>
-    asModel(d.legacy ? 'documentList' : 'rowList', {
+  const shapeRow = (request: Req, row: Row) =>
+    asModelFor(request, d.legacy ? 'document' : 'row', presentRow(row, { legacy: d.legacy }));
+  const shapeRows = (request: Req, list: { total: number; rows: Row[] }) =>
+    asModelFor(request, d.legacy ? 'documentList' : 'rowList', {
       total: list.total,
       [d.rows]: list.rows.map((r) => presentRow(r, { legacy: d.legacy })),
     });

@@ -6,7 +6,7 @@ import type {
 } from 'fastify';
 import { SERVER_VERSION } from '../../../core/platform/error-body.ts';
 import { compareVersions, hookList } from '../context.ts';
-import { type ItemModel, isListModel, LISTS, tagOf } from './models.ts';
+import { asModel, type ItemModel, isListModel, LISTS, type ModelName, tagOf } from './models.ts';
 import { filterRequest } from './request-filters.ts';
 import { type Convert, responseFiltersFor } from './response-filters.ts';
 
@@ -126,6 +126,24 @@ export function convertResponse(payload: unknown, format: string): unknown {
   };
 }
 
+/**
+ * `asModel` for a route on a hot path, which has the request: the tag matters only to a format
+ * that converts the model (`convertResponse` passes anything else through as it is), so for the
+ * server's own format — what a current SDK asks for — the value goes untagged, sparing a property
+ * definition on every answer.
+ */
+export function asModelFor<T extends object>(
+  request: FastifyRequest,
+  model: ModelName,
+  value: T,
+  source?: unknown,
+): T {
+  const item = isListModel(model) ? LISTS[model].item : model;
+  return stepsFor(item, request.responseFormat).length === 0
+    ? value
+    : asModel(model, value, source);
+}
+
 /** A plain parameters object (a parsed JSON body or query), not a Buffer or a stream. */
 function isParams(value: unknown): value is Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -133,10 +151,8 @@ function isParams(value: unknown): value is Json {
   return proto === Object.prototype || proto === null;
 }
 
-/** The route's parameters after the request filters of the caller's format. */
-function filterParams(request: FastifyRequest): void {
-  const id = request.routeOptions.config.operation;
-  if (!id) return;
+/** The route's parameters after the request filters of the caller's format for SDK method `id`. */
+function filterParams(request: FastifyRequest, id: string): void {
   const format = request.responseFormat;
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (isParams(request.query)) request.query = filterRequest(request.query, id, format);
@@ -157,9 +173,11 @@ export function registerResponseFormats(app: FastifyInstance): void {
     done();
   });
   // Only the routes that name an SDK method have request filters: the others skip the hook.
+  // The hook knows the route's method from here (`request.routeOptions` builds an object per call).
   app.addHook('onRoute', (route) => {
-    if (!route.config?.operation) return;
-    route.preValidation = [requestFilters, ...hookList(route.preValidation)];
+    const id = route.config?.operation;
+    if (!id) return;
+    route.preValidation = [requestFilters(id), ...hookList(route.preValidation)];
   });
   app.addHook('preSerialization', (request, reply, payload, done) => {
     done(
@@ -169,7 +187,9 @@ export function registerResponseFormats(app: FastifyInstance): void {
   });
 }
 
-const requestFilters: preValidationHookHandler = (request, _reply, done) => {
-  filterParams(request);
-  done();
-};
+const requestFilters =
+  (id: string): preValidationHookHandler =>
+  (request, _reply, done) => {
+    filterParams(request, id);
+    done();
+  };

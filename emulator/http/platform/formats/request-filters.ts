@@ -126,10 +126,37 @@ export function requestFiltersFor(format: string): RequestFilter[] {
   return REQUEST_FILTERS.filter((filter) => filter.appliesTo(format));
 }
 
+/**
+ * The filters of each format seen so far. Every request to a route that names its SDK method asks,
+ * and working them out compares the format with each filter's version (splitting both strings);
+ * a client sends one format for its lifetime. The header is the client's to choose, so at most
+ * `MAX_CACHED_REQUEST_FORMATS` are kept (a flood of made-up ones empties the cache, and it refills),
+ * as the response side does (layer.ts `stepsFor`).
+ */
+const filtersByFormat = new Map<string, readonly RequestFilter[]>();
+
+/** How many formats `filtersByFormat` keeps; real clients send a handful. */
+export const MAX_CACHED_REQUEST_FORMATS = 64;
+
+/** How many formats have their request filters cached (tests check the bound). */
+export function cachedRequestFormatCount(): number {
+  return filtersByFormat.size;
+}
+
+function cachedFiltersFor(format: string): readonly RequestFilter[] {
+  let filters = filtersByFormat.get(format);
+  if (!filters) {
+    filters = requestFiltersFor(format);
+    if (filtersByFormat.size >= MAX_CACHED_REQUEST_FORMATS) filtersByFormat.clear();
+    filtersByFormat.set(format, filters);
+  }
+  return filters;
+}
+
 /** `params` as the route of `operation` should see them, for a caller sending `format`. */
 export function filterRequest(params: Params, operation: string, format: string): Params {
   let out = params;
-  for (const filter of requestFiltersFor(format)) {
+  for (const filter of cachedFiltersFor(format)) {
     const rewrite = filter.operations[operation];
     if (rewrite) out = rewrite(out);
   }
