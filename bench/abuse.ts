@@ -56,7 +56,11 @@ async function startProbe(url: string) {
     async stop(): Promise<Record<string, number[]>> {
       const answer = next();
       child.stdin?.write('stop\n');
-      return JSON.parse(await answer);
+      const times = JSON.parse(await answer);
+      // Its open stdin and kept-alive connection would keep it, and with it this bench, running.
+      child.stdin?.end();
+      child.kill();
+      return times;
     },
   };
 }
