@@ -13,7 +13,8 @@
  * (`{endpoint, projectId, apiKey}` with a full-scope key, plus `consoleEmail`/`consolePassword` for
  * `appwrite login`), and closes the server and the database on
  * SIGTERM or SIGINT. Started with an IPC channel (as `npm start` starts it), it hears one message:
- * `retire-workers` lets every warm function worker go (README-functions.md).
+ * `retire-workers` lets every warm function worker go (README-functions.md); and it stops when that
+ * channel closes (its parent gone).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -208,11 +209,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   // A parent that started it with an IPC channel (`npm start`) may ask it to let its warm function
-  // workers go; nothing else is heard there, and the channel never keeps the process alive.
+  // workers go; nothing else is heard there, and the channel never keeps the process alive. The
+  // channel closing means the parent is gone without stopping it first (killed outright): it stops
+  // as on SIGTERM, rather than serve on, holding the port and the data folder, with no one to stop it.
   if (process.send) {
     process.on('message', (message) => {
       if (message === RETIRE_WORKERS_MESSAGE) app.emulator.functions.runner.retireAll();
     });
+    process.on('disconnect', () => void stop('the end of its parent'));
     process.channel?.unref();
   }
 

@@ -223,8 +223,9 @@ describe('npm start', () => {
     await expect(fetch(`${endpoint}/health/version`)).rejects.toThrow();
   });
 
-  // The Site's build (npm install and vite build) runs only when what it is built from changed.
-  it('on a restart with the same data and port, serves the Site without pushing it again', async () => {
+  // The Site's build (npm install and vite build) runs only when what it is built from changed. Then
+  // SIGKILL, which npm start cannot pass on: the local Appwrite must not serve on, orphaned.
+  it('on a restart with the same data and port, serves the Site without pushing it again; killed outright, it takes the local Appwrite with it', async () => {
     const port = new URL(endpoint).port;
     output = '';
     child = spawn(process.execPath, npmStartArgs(dataDir, port), {
@@ -245,8 +246,21 @@ describe('npm start', () => {
     const { host } = new URL((await waitFor(/Site \(production build\): +(\S+)/))[1] ?? '');
     const page = await siteRequest(Number(port), host.replace(/:\d+$/, ''), '/');
     expect(page.body).toContain('<title>Agora</title>');
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    await expect(fetch(`${endpoint}/health/version`)).resolves.toMatchObject({ status: 200 });
+    const exited = new Promise<unknown>((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    await expect
+      .poll(
+        () =>
+          fetch(`${endpoint}/health/version`).then(
+            () => 'serving',
+            () => 'stopped',
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe('stopped');
   }, 120_000);
 });
