@@ -346,6 +346,27 @@ describe('environment', () => {
   });
 });
 
+/** An API key's principal, as the executor is handed it. */
+const BY_KEY = { kind: 'key' as const, keyId: 'test', scopes: new Set<string>() };
+
+/** A sync `GET /` of an admitted function by `BY_KEY`, as the executions route hands it over. */
+function runByKey({ fn, deployment }: ReturnType<FunctionsService['executor']['admit']>) {
+  return service.executor.create(
+    {
+      fn,
+      principal: BY_KEY,
+      body: Buffer.alloc(0),
+      async: false,
+      path: '/',
+      method: 'GET',
+      headers: {},
+      scheduledAt: null,
+      clientIp: '127.0.0.1',
+    },
+    deployment,
+  );
+}
+
 describe('sync, async and scheduled', () => {
   test('async: 202 waiting, then completed; logs only for keys', async () => {
     const functions = new Functions(clients.user);
@@ -374,26 +395,7 @@ describe('sync, async and scheduled', () => {
   });
 
   test('sync: the stored execution is there when it answers; its event follows the answer', async () => {
-    const { executor } = service;
-    const { fn, deployment } = executor.admit('roles-any', {
-      kind: 'key',
-      keyId: 'test',
-      scopes: new Set(),
-    });
-    const outcome = await executor.create(
-      {
-        fn,
-        principal: { kind: 'key', keyId: 'test', scopes: new Set() },
-        body: Buffer.alloc(0),
-        async: false,
-        path: '/',
-        method: 'GET',
-        headers: {},
-        scheduledAt: null,
-        clientIp: '127.0.0.1',
-      },
-      deployment,
-    );
+    const outcome = await runByKey(service.executor.admit('roles-any', BY_KEY));
     if ('status' in outcome) throw new Error('expected a sync outcome');
     const id = outcome.doc.$id;
     const patterns = () => events.filter((e) => e.params.executionId === id).map((e) => e.pattern);
@@ -406,8 +408,7 @@ describe('sync, async and scheduled', () => {
   });
 
   test('sync: the request goes to the worker before the execution record is built', async () => {
-    const key = { kind: 'key' as const, keyId: 'test', scopes: new Set<string>() };
-    const { fn, deployment } = service.executor.admit('roles-any', key);
+    const admitted = service.executor.admit('roles-any', BY_KEY);
     const order: string[] = [];
     const run = WorkerProcess.prototype.run;
     const toISOString = Date.prototype.toISOString;
@@ -426,20 +427,7 @@ describe('sync, async and scheduled', () => {
       return toISOString.call(this);
     });
     try {
-      await service.executor.create(
-        {
-          fn,
-          principal: key,
-          body: Buffer.alloc(0),
-          async: false,
-          path: '/',
-          method: 'GET',
-          headers: {},
-          scheduledAt: null,
-          clientIp: '127.0.0.1',
-        },
-        deployment,
-      );
+      await runByKey(admitted);
     } finally {
       sent.mockRestore();
       stamped.mockRestore();

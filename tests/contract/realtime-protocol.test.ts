@@ -165,22 +165,27 @@ describe('Realtime frames', () => {
     ]);
   });
 
-  it('events of every frame length arrive whole and in order with the socket’s other frames', async () => {
-    // Event frames are written whole by the server (FrameBatch), not by ws: a frame's length field
-    // takes 16 bits up to 64 KiB and 64 bits past it, and ws's own frames (the pong) stay in order.
+  /** A table anyone may read, with one `body` column of up to 200,000 characters. */
+  const createBodyTable = async (tableId: string) => {
     await tables.createTable({
       databaseId: DB,
-      tableId: 'wide',
-      name: 'wide',
+      tableId,
+      name: tableId,
       permissions: [read(Role.any())],
     });
     await tables.createStringColumn({
       databaseId: DB,
-      tableId: 'wide',
+      tableId,
       key: 'body',
       size: 200_000,
       required: false,
     });
+  };
+
+  it('events of every frame length arrive whole and in order with the socket’s other frames', async () => {
+    // Event frames are written whole by the server (FrameBatch), not by ws: a frame's length field
+    // takes 16 bits up to 64 KiB and 64 bits past it, and ws's own frames (the pong) stay in order.
+    await createBodyTable('wide');
     const socket = open();
     await socket.next();
     await subscribe(socket, ['tablesdb.main.tables.wide.rows']);
@@ -199,19 +204,7 @@ describe('Realtime frames', () => {
   it('a socket that stops reading gets every frame intact once it reads again', async () => {
     // The server writes the next event's frames into the last event's buffer only when no socket
     // still holds part of it: this one's frames wait in the server's send queue meanwhile.
-    await tables.createTable({
-      databaseId: DB,
-      tableId: 'slow',
-      name: 'slow',
-      permissions: [read(Role.any())],
-    });
-    await tables.createStringColumn({
-      databaseId: DB,
-      tableId: 'slow',
-      key: 'body',
-      size: 200_000,
-      required: false,
-    });
+    await createBodyTable('slow');
     const channels = ['tablesdb.main.tables.slow.rows'];
     const [slow, fast] = [open(), open()];
     for (const socket of [slow, fast]) {
