@@ -48,19 +48,26 @@ describe('npm start', () => {
       check();
     });
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'agora-start-'));
-    // What `npm start` runs: plain node on the cached bundle of scripts/start.ts.
-    child = spawn(process.execPath, npmStartArgs(dataDir), {
+  /**
+   * What `npm start` runs (plain node on the cached bundle of scripts/start.ts) on `dataDir`, its
+   * output collected afresh in `output`.
+   */
+  const startStack = (port?: string) => {
+    output = '';
+    child = spawn(process.execPath, npmStartArgs(dataDir, port), {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (chunk) => {
+    const collect = (chunk: Buffer) => {
       output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'agora-start-'));
+    startStack();
     // Builds every function, seeds users and the demo board through the functions: slow on a busy machine.
     const [, app = '', api = ''] = await waitFor(/App: +(\S+)\n\s+Local Appwrite: +(\S+)/, 150_000);
     appUrl = app;
@@ -227,17 +234,7 @@ describe('npm start', () => {
   // SIGKILL, which npm start cannot pass on: the local Appwrite must not serve on, orphaned.
   it('on a restart with the same data and port, serves the Site without pushing it again; killed outright, it takes the local Appwrite with it', async () => {
     const port = new URL(endpoint).port;
-    output = '';
-    child = spawn(process.execPath, npmStartArgs(dataDir, port), {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
+    startStack(port);
     const [, how = ''] = await waitFor(
       /\[site\] production build ready at \S+ \(([^)]*)\)/,
       90_000,
