@@ -34,7 +34,8 @@ async function bundle(source: string): Promise<Buffer> {
   }
 }
 
-async function deploy(
+/** Creates `functionId` (node-22, anyone may execute it) and deploys `source` as its `main.js`, active. */
+export async function deploy(
   functions: Functions,
   functionId: string,
   source: string,

@@ -10,12 +10,11 @@
  *
  * Not part of `npm run bench`: a profile slows what it measures.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Functions } from 'node-appwrite';
-import { InputFile } from 'node-appwrite/file';
-import * as tar from 'tar';
+import { deploy } from './functions.ts';
 import { printTopFrames, profileIn } from './lib/cpu-profile.ts';
 import { startLocalAppwrite } from './lib/processes.ts';
 
@@ -31,24 +30,7 @@ try {
   const functions = new Functions(
     new Client().setEndpoint(url).setProject(projectId).setKey(apiKey),
   );
-  const source = join(work, 'fn');
-  mkdirSync(source, { recursive: true });
-  writeFileSync(join(source, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(source, 'main.js'), `export default async ({ res }) => res.text('ok');`);
-  const archive = join(work, 'code.tar.gz');
-  await tar.c({ gzip: true, file: archive, cwd: source }, ['package.json', 'main.js']);
-  await functions.create({
-    functionId: 'trivial',
-    name: 'trivial',
-    runtime: 'node-22' as never,
-    execute: ['any'],
-    entrypoint: 'main.js',
-  });
-  await functions.createDeployment({
-    functionId: 'trivial',
-    code: InputFile.fromBuffer(readFileSync(archive), 'code.tar.gz'),
-    activate: true,
-  });
+  await deploy(functions, 'trivial', `export default async ({ res }) => res.text('ok');`);
   const headers = {
     'x-appwrite-project': projectId,
     'x-appwrite-key': apiKey,
