@@ -204,16 +204,31 @@ async function likesCountNow(repo: PostsRepo, postId: string): Promise<number> {
  * transaction two people liking at once would conflict on it — and a conflict means "already
  * liked". A notification that fails to write is logged; the like stands.
  */
+/**
+ * The start both like routes share: the post read begun at once, the caller vetted (liking needs a
+ * verified email, unliking does not), no body, the rate limit; then the open post, or 404.
+ */
+async function likeTarget(
+  req: RuntimeRequest,
+  repo: PostsRepo,
+  limiterFor: LimiterFor,
+  postId: string | undefined,
+  verified: boolean,
+) {
+  const postRead = earlyRead(findOpenPost(repo, postId));
+  const { userId } = await memberOf(req, repo, verified);
+  noBody(req);
+  await limiterFor(req).consume(userId, 'like');
+  const post = await postRead;
+  if (!post) throw postNotFound();
+  return { post, userId };
+}
+
 export function likePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandler {
   return async ({ req, res, params, error }) => {
     const repo = repoFor(req);
     return withPreparedWrite(repo, params.postId, async (atomically) => {
-      const postRead = earlyRead(findOpenPost(repo, params.postId));
-      const { userId } = await memberOf(req, repo, true);
-      noBody(req);
-      await limiterFor(req).consume(userId, 'like');
-      const post = await postRead;
-      if (!post) throw postNotFound();
+      const { post, userId } = await likeTarget(req, repo, limiterFor, params.postId, true);
       const outcome = await atomically(likeWrite(post, userId));
       // `missing`: the post went between the read and the write, and nothing was written.
       if (outcome.status === 'missing') throw postNotFound();
@@ -238,12 +253,7 @@ export function unlikePost(repoFor: RepoFor, limiterFor: LimiterFor): RouteHandl
   return async ({ req, res, params }) => {
     const repo = repoFor(req);
     return withPreparedWrite(repo, params.postId, async (atomically) => {
-      const postRead = earlyRead(findOpenPost(repo, params.postId));
-      const { userId } = await memberOf(req, repo, false);
-      noBody(req);
-      await limiterFor(req).consume(userId, 'like');
-      const post = await postRead;
-      if (!post) throw postNotFound();
+      const { post, userId } = await likeTarget(req, repo, limiterFor, params.postId, false);
       const outcome = await atomically(unlikeWrite(post, userId));
       // The post itself gone is a 404; the like row gone means it was not liked: a no-op.
       if (outcome.status === 'missing' && outcome.rowId === post.$id) throw postNotFound();
